@@ -1,0 +1,109 @@
+/**
+ * The dispatch problem in columnar form: what the solver consumes.
+ *
+ * Only numbers cross into the solver (and, later, into worker threads): ids stay
+ * with the caller, which maps indices back to ids when it formats a result.
+ * The semantics are those of docs/problem.md (the repo's copy of the shared spec).
+ */
+
+export interface DispatchParams {
+  /** Latest acceptable arrival at the pickup, seconds from now. */
+  maxPickupS: number;
+  /** K > 0: an order may only go to one of its K cheapest eligible couriers; 0 = no limit. */
+  maxCandidates: number;
+  /** Cost of leaving one order unassigned, seconds. */
+  unassignedPenaltyS: number;
+  /** Multiplier from great-circle distance to travelled distance. */
+  detourFactor: number;
+  /** Weight of courier idle time at the pickup. */
+  waitWeight: number;
+  /** Fixed handover time at the dropoff, seconds. */
+  handoverS: number;
+}
+
+export const DEFAULT_PARAMS: Readonly<DispatchParams> = Object.freeze({
+  maxPickupS: 600,
+  maxCandidates: 0,
+  unassignedPenaltyS: 3600,
+  detourFactor: 1.3,
+  waitWeight: 0.5,
+  handoverS: 120,
+});
+
+/** Couriers and orders with positions; the solver prices every pair itself. */
+export interface PositionsProblem {
+  kind: 'positions';
+  params: DispatchParams;
+  courierCount: number;
+  orderCount: number;
+  courierLat: Float64Array;
+  courierLng: Float64Array;
+  courierSpeedMps: Float64Array;
+  courierFreeInS: Float64Array;
+  orderPickupLat: Float64Array;
+  orderPickupLng: Float64Array;
+  orderDropoffLat: Float64Array;
+  orderDropoffLng: Float64Array;
+  orderReadyInS: Float64Array;
+}
+
+/** Costs given by the caller: only the listed (order, courier) pairs are eligible. */
+export interface EdgesProblem {
+  kind: 'edges';
+  params: DispatchParams;
+  courierCount: number;
+  orderCount: number;
+  edgeOrder: Int32Array;
+  edgeCourier: Int32Array;
+  /** Non-negative integer deciseconds, at most MAX_COST. */
+  edgeCost: Int32Array;
+}
+
+export type Problem = PositionsProblem | EdgesProblem;
+
+/** Largest cost (and penalty) in deciseconds: objectives then stay exact in a double. */
+export const MAX_COST = 0x7fffffff;
+
+/** A problem with the ids it came with, as read from a snapshot. */
+export interface Snapshot {
+  city: string;
+  courierIds: string[];
+  orderIds: string[];
+  problem: Problem;
+}
+
+/** What the solver returns, index-based. */
+export interface Solution {
+  /** Exact objective in deciseconds: assigned costs plus the penalty for each unassigned order. */
+  objective: number;
+  /** Per order: the courier index it goes to, or -1. */
+  orderCourier: Int32Array;
+  /** Per order: the cost of its assignment in deciseconds (0 when unassigned). */
+  orderCost: Int32Array;
+  /**
+   * Dual certificate (present when requested): orderDual[o] ≤ penalty, courierDual[c] ≤ 0,
+   * cost(o,c) − orderDual[o] − courierDual[c] ≥ 0 on every candidate edge, = 0 on assigned pairs,
+   * orderDual = penalty for unassigned orders, courierDual = 0 for idle couriers.
+   */
+  orderDual?: Float64Array;
+  courierDual?: Float64Array;
+  stats: SolveStats;
+}
+
+export interface SolveStats {
+  couriers: number;
+  orders: number;
+  /** Candidate edges: eligible pairs, limited to K per order when max_candidates > 0. */
+  edges: number;
+  /** Candidate edges that could be in an optimum (cost ≤ penalty); the rest are dropped exactly. */
+  edgesKept: number;
+  /** Edges the assignment actually had to look at (the working set after pricing rounds). */
+  edgesPriced: number;
+  /** Pricing rounds of the assignment (1 = the first working set was already optimal). */
+  rounds: number;
+  assigned: number;
+  unassigned: number;
+  edgeBuildMs: number;
+  matchingMs: number;
+  solveMs: number;
+}

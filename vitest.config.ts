@@ -1,0 +1,10 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.ts'],
+    // Property tests and real-server tests are CPU- and I/O-bound; wall-clock limits stay generous.
+    testTimeout: 120_000,
+    hookTimeout: 60_000,
+  },
+});
