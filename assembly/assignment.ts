@@ -1,0 +1,269 @@
+// Exact min-cost assignment of orders (rows) to couriers (columns) on the candidate
+// graph, each order also having a private "stay unassigned" column at the penalty.
+//
+// Shortest augmenting paths (Jonker–Volgenant style, as scipy's rectangular_lsap, made
+// sparse): for each order a Dijkstra over reduced costs c − u[row] − v[col] ≥ 0, with a
+// binary heap, up to the first free column; duals are then updated so the matching stays
+// optimal for the orders placed so far. Invariants (the dual certificate):
+//   v[col] ≤ 0, v = 0 on free columns; u[row] ≤ penalty, u = penalty on unassigned rows;
+//   reduced cost ≥ 0 on every edge of the working set, 0 on matched edges.
+//
+// Pricing: the matching runs on a working set, first each order's few cheapest edges.
+// Every candidate edge is then priced against the duals; edges with negative reduced
+// cost join the working set and the matching runs again. When no edge is negative the
+// certificate holds on the whole candidate graph, so the matching is optimal on it.
+
+import { arenaAlloc } from './arena';
+import {
+  Params, courierCount, orderCount, rowStart, rowEnd, edgeKeys, keyCost, keyCourier,
+  loadI32, storeI32,
+} from './problem';
+import { selectSmallest } from './select';
+
+/** Working-set edges per order in the first round. */
+const FIRST_ROUND_EDGES: i32 = 8;
+const FREE: i32 = -1;
+const UNASSIGNED: i32 = -2;
+
+// Working set: row o uses keys[rowStart[o] .. rowWorkEnd[o]).
+let rowWorkEnd: usize = 0;
+// Duals and matching.
+let rowDual: usize = 0; // i64 per order
+let colDual: usize = 0; // i64 per courier
+let rowCol: usize = 0; // i32 per order: courier, FREE or UNASSIGNED
+let colRow: usize = 0; // i32 per courier: order or FREE
+// Dijkstra state; stamps avoid clearing per-courier arrays for every search.
+let dist: usize = 0; // i64 per courier
+let pred: usize = 0; // i32 per courier: the row it was reached from
+let seenStamp: usize = 0; // i32 per courier
+let doneStamp: usize = 0; // i32 per courier
+let heapCols: usize = 0; // i32 heap of couriers keyed by dist
+let heapIndex: usize = 0; // i32 per courier: its position in the heap
+let heapSize: i32 = 0;
+let doneCols: usize = 0; // i32: couriers whose distance became final in this search
+let stamp: i32 = 0;
+
+export let rounds: i32 = 0;
+export let pricedEdges: f64 = 0;
+export let objective: f64 = 0;
+
+@inline function i64At(base: usize, i: i32): i64 { return load<i64>(base + (<usize>i << 3)); }
+@inline function setI64(base: usize, i: i32, value: i64): void { store<i64>(base + (<usize>i << 3), value); }
+
+// --- indexed binary heap on dist ------------------------------------------------------
+
+@inline function heapPlace(col: i32, at: i32): void {
+  storeI32(heapCols, at, col);
+  storeI32(heapIndex, col, at);
+}
+
+function siftUp(col: i32, at: i32): void {
+  const d = i64At(dist, col);
+  while (at > 0) {
+    const parentAt = (at - 1) >> 1;
+    const parent = loadI32(heapCols, parentAt);
+    if (i64At(dist, parent) <= d) break;
+    heapPlace(parent, at);
+    at = parentAt;
+  }
+  heapPlace(col, at);
+}
+
+function heapPopMin(): i32 {
+  const top = loadI32(heapCols, 0);
+  heapSize--;
+  if (heapSize > 0) {
+    const col = loadI32(heapCols, heapSize);
+    const d = i64At(dist, col);
+    let at = 0;
+    while (true) {
+      let child = 2 * at + 1;
+      if (child >= heapSize) break;
+      if (child + 1 < heapSize && i64At(dist, loadI32(heapCols, child + 1)) < i64At(dist, loadI32(heapCols, child))) child++;
+      const childCol = loadI32(heapCols, child);
+      if (i64At(dist, childCol) >= d) break;
+      heapPlace(childCol, at);
+      at = child;
+    }
+    heapPlace(col, at);
+  }
+  return top;
+}
+
+// --- one augmentation ----------------------------------------------------------------
+
+/** Places order `source` (currently FREE) by the shortest augmenting path. */
+function augment(source: i32): void {
+  stamp++;
+  heapSize = 0;
+  let doneCount: i32 = 0;
+  const penalty = Params.penalty;
+  let bestUnassigned: i64 = i64.MAX_VALUE; // shortest path ending in a scanned row's own "unassigned" column
+  let unassignedRow: i32 = -1;
+  let row = source;
+  let rowDist: i64 = 0;
+  let sinkCol: i32 = FREE;
+  let sinkDist: i64 = 0;
+
+  while (true) {
+    const u = i64At(rowDual, row);
+    const end = loadI32(rowWorkEnd, row);
+    for (let e = loadI32(rowStart, row); e < end; e++) {
+      const key = load<u64>(edgeKeys + (<usize>e << 3));
+      const col = keyCourier(key);
+      if (loadI32(doneStamp, col) == stamp) continue;
+      const d = rowDist + keyCost(key) - u - i64At(colDual, col);
+      if (loadI32(seenStamp, col) != stamp) {
+        storeI32(seenStamp, col, stamp);
+        setI64(dist, col, d);
+        storeI32(pred, col, row);
+        heapSize++;
+        siftUp(col, heapSize - 1);
+      } else if (d < i64At(dist, col)) {
+        setI64(dist, col, d);
+        storeI32(pred, col, row);
+        siftUp(col, loadI32(heapIndex, col));
+      }
+    }
+    const d = rowDist + penalty - u;
+    if (d < bestUnassigned) {
+      bestUnassigned = d;
+      unassignedRow = row;
+    }
+    // On a tie a courier wins over leaving an order unassigned: both are optimal.
+    if (heapSize == 0 || i64At(dist, loadI32(heapCols, 0)) > bestUnassigned) {
+      sinkDist = bestUnassigned;
+      break;
+    }
+    const col = heapPopMin();
+    storeI32(doneStamp, col, stamp);
+    storeI32(doneCols, doneCount++, col);
+    const owner = loadI32(colRow, col);
+    if (owner == FREE) {
+      sinkCol = col;
+      sinkDist = i64At(dist, col);
+      break;
+    }
+    row = owner;
+    rowDist = i64At(dist, col);
+  }
+
+  // Dual update: every row and column whose distance became final moves by how much
+  // shorter its path was than the augmenting one.
+  setI64(rowDual, source, i64At(rowDual, source) + sinkDist);
+  for (let k = 0; k < doneCount; k++) {
+    const col = loadI32(doneCols, k);
+    const slack = sinkDist - i64At(dist, col);
+    setI64(colDual, col, i64At(colDual, col) - slack);
+    const owner = loadI32(colRow, col);
+    if (owner != FREE) setI64(rowDual, owner, i64At(rowDual, owner) + slack);
+  }
+
+  // Flip the path.
+  let col = sinkCol;
+  row = sinkCol == FREE ? unassignedRow : loadI32(pred, sinkCol);
+  if (sinkCol == FREE) col = UNASSIGNED;
+  while (true) {
+    const previous = loadI32(rowCol, row);
+    storeI32(rowCol, row, col);
+    if (col >= 0) storeI32(colRow, col, row);
+    if (row == source) break;
+    col = previous;
+    row = loadI32(pred, col);
+  }
+}
+
+// --- pricing rounds -------------------------------------------------------------------
+
+function matchWorkingSet(): void {
+  const no = orderCount;
+  const nc = courierCount;
+  memory.fill(rowDual, 0, <usize>no << 3);
+  memory.fill(colDual, 0, <usize>nc << 3);
+  memory.fill(rowCol, 0xff, <usize>no << 2); // FREE
+  memory.fill(colRow, 0xff, <usize>nc << 2); // FREE
+  for (let o = 0; o < no; o++) augment(o);
+}
+
+/** Moves every edge with negative reduced cost into its row's working set; returns how many. */
+function priceCandidates(): i32 {
+  let added: i32 = 0;
+  for (let o = 0; o < orderCount; o++) {
+    const u = i64At(rowDual, o);
+    let workEnd = loadI32(rowWorkEnd, o);
+    const end = loadI32(rowEnd, o);
+    for (let e = workEnd; e < end; e++) {
+      const at = edgeKeys + (<usize>e << 3);
+      const key = load<u64>(at);
+      if (keyCost(key) - u - i64At(colDual, keyCourier(key)) < 0) {
+        const workAt = edgeKeys + (<usize>workEnd << 3);
+        store<u64>(at, load<u64>(workAt));
+        store<u64>(workAt, key);
+        workEnd++;
+        added++;
+      }
+    }
+    storeI32(rowWorkEnd, o, workEnd);
+  }
+  return added;
+}
+
+export function solveAssignment(): void {
+  const no = orderCount;
+  const nc = courierCount;
+  rowWorkEnd = arenaAlloc(<usize>no << 2);
+  rowDual = arenaAlloc(<usize>no << 3);
+  colDual = arenaAlloc(<usize>nc << 3);
+  rowCol = arenaAlloc(<usize>no << 2);
+  colRow = arenaAlloc(<usize>nc << 2);
+  dist = arenaAlloc(<usize>nc << 3);
+  pred = arenaAlloc(<usize>nc << 2);
+  seenStamp = arenaAlloc(<usize>nc << 2);
+  doneStamp = arenaAlloc(<usize>nc << 2);
+  heapCols = arenaAlloc(<usize>nc << 2);
+  heapIndex = arenaAlloc(<usize>nc << 2);
+  doneCols = arenaAlloc(<usize>nc << 2);
+  memory.fill(seenStamp, 0, <usize>nc << 2);
+  memory.fill(doneStamp, 0, <usize>nc << 2);
+  stamp = 0;
+
+  // First working set: each order's cheapest few edges.
+  pricedEdges = 0;
+  for (let o = 0; o < no; o++) {
+    const begin = loadI32(rowStart, o);
+    const end = loadI32(rowEnd, o);
+    selectSmallest(edgeKeys, begin, end, FIRST_ROUND_EDGES);
+    storeI32(rowWorkEnd, o, min(end, begin + FIRST_ROUND_EDGES));
+  }
+  rounds = 0;
+  while (true) {
+    rounds++;
+    matchWorkingSet();
+    if (priceCandidates() == 0) break;
+  }
+
+  let total: i64 = 0;
+  for (let o = 0; o < no; o++) {
+    pricedEdges += <f64>(loadI32(rowWorkEnd, o) - loadI32(rowStart, o));
+    const col = loadI32(rowCol, o);
+    total += col == UNASSIGNED ? Params.penalty : i64At(rowDual, o) + i64At(colDual, col);
+  }
+  objective = <f64>total;
+}
+
+// --- results ---------------------------------------------------------------------------
+
+/** Per order: its courier index or -1, and the cost of that pair (0 when unassigned). */
+export function writeAssignment(courierOut: usize, costOut: usize): void {
+  for (let o = 0; o < orderCount; o++) {
+    const col = loadI32(rowCol, o);
+    storeI32(courierOut, o, col >= 0 ? col : -1);
+    storeI32(costOut, o, col >= 0 ? <i32>(i64At(rowDual, o) + i64At(colDual, col)) : 0);
+  }
+}
+
+/** The dual certificate as doubles (exact: |dual| stays far below 2^53). */
+export function writeDuals(orderOut: usize, courierOut: usize): void {
+  for (let o = 0; o < orderCount; o++) store<f64>(orderOut + (<usize>o << 3), <f64>i64At(rowDual, o));
+  for (let c = 0; c < courierCount; c++) store<f64>(courierOut + (<usize>c << 3), <f64>i64At(colDual, c));
+}

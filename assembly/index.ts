@@ -1,0 +1,92 @@
+// The solver's host interface. A solve is: beginProblem (sizes the input), the host
+// writes the input columns at inputColumn(i), setParams, buildCandidates, solveAssignment,
+// then the host reads the results. Phases are separate calls so the host can time them.
+
+import { arenaAlloc, arenaReset } from './arena';
+import { buildFromGivenEdges } from './given-edges';
+import { buildFromPositions } from './positions';
+import {
+  Params, allocateInput, candidateEdges, keptEdges, courierCount, orderCount,
+  courierLat, courierLng, courierSpeed, courierFreeIn, orderPickupLat, orderPickupLng,
+  orderDropoffLat, orderDropoffLng, orderReady, inputEdgeOrder, inputEdgeCourier, inputEdgeCost,
+} from './problem';
+import * as assignment from './assignment';
+
+export function beginProblem(couriers: i32, orders: i32, givenEdges: i32): void {
+  arenaReset();
+  allocateInput(couriers, orders, givenEdges);
+}
+
+/** Address of input column `column`, numbered as in src/solver/wasm-solver.ts. */
+export function inputColumn(column: i32): usize {
+  switch (column) {
+    case 0: return courierLat;
+    case 1: return courierLng;
+    case 2: return courierSpeed;
+    case 3: return courierFreeIn;
+    case 4: return orderPickupLat;
+    case 5: return orderPickupLng;
+    case 6: return orderDropoffLat;
+    case 7: return orderDropoffLng;
+    case 8: return orderReady;
+    case 9: return inputEdgeOrder;
+    case 10: return inputEdgeCourier;
+    case 11: return inputEdgeCost;
+    default: unreachable();
+  }
+  return 0;
+}
+
+export function setParams(maxPickupS: f64, maxCandidates: i32, penaltyDeciseconds: i32, detourFactor: f64, waitWeight: f64, handoverS: f64): void {
+  Params.maxPickupS = maxPickupS;
+  Params.maxCandidates = maxCandidates;
+  Params.penalty = <i64>penaltyDeciseconds;
+  Params.detourFactor = detourFactor;
+  Params.waitWeight = waitWeight;
+  Params.handoverS = handoverS;
+}
+
+/** Builds the candidate graph; `fromGivenEdges` selects the caller-given costs. */
+export function buildCandidates(fromGivenEdges: bool): void {
+  if (fromGivenEdges) buildFromGivenEdges();
+  else buildFromPositions();
+}
+
+export function solveAssignment(): void {
+  assignment.solveAssignment();
+}
+
+// Result columns, allocated after the solve: courier per order (i32), cost per order (i32),
+// and with duals the order duals and courier duals (f64).
+let resultCourier: usize = 0;
+let resultCost: usize = 0;
+let resultOrderDual: usize = 0;
+let resultCourierDual: usize = 0;
+
+export function writeResults(withDuals: bool): void {
+  resultCourier = arenaAlloc(<usize>orderCount << 2);
+  resultCost = arenaAlloc(<usize>orderCount << 2);
+  assignment.writeAssignment(resultCourier, resultCost);
+  if (withDuals) {
+    resultOrderDual = arenaAlloc(<usize>orderCount << 3);
+    resultCourierDual = arenaAlloc(<usize>courierCount << 3);
+    assignment.writeDuals(resultOrderDual, resultCourierDual);
+  }
+}
+
+export function resultColumn(column: i32): usize {
+  switch (column) {
+    case 0: return resultCourier;
+    case 1: return resultCost;
+    case 2: return resultOrderDual;
+    case 3: return resultCourierDual;
+    default: unreachable();
+  }
+  return 0;
+}
+
+export function objective(): f64 { return assignment.objective; }
+export function rounds(): i32 { return assignment.rounds; }
+export function pricedEdges(): f64 { return assignment.pricedEdges; }
+export function candidateEdgeCount(): f64 { return candidateEdges; }
+export function keptEdgeCount(): f64 { return keptEdges; }

@@ -1,0 +1,93 @@
+// The problem as it lives in linear memory: input columns written by the host, the
+// parameters, and the candidate graph (rows = orders, one u64 key per edge) that the
+// builders produce and the assignment consumes.
+
+import { arenaAlloc } from './arena';
+
+export class Params {
+  static maxPickupS: f64 = 600;
+  static maxCandidates: i32 = 0;
+  /** Deciseconds. */
+  static penalty: i64 = 36000;
+  static detourFactor: f64 = 1.3;
+  static waitWeight: f64 = 0.5;
+  static handoverS: f64 = 120;
+}
+
+export let courierCount: i32 = 0;
+export let orderCount: i32 = 0;
+export let inputEdgeCount: i32 = 0;
+
+// Input columns (f64 unless noted), in the order of the host's column numbers.
+export let courierLat: usize = 0;
+export let courierLng: usize = 0;
+export let courierSpeed: usize = 0;
+export let courierFreeIn: usize = 0;
+export let orderPickupLat: usize = 0;
+export let orderPickupLng: usize = 0;
+export let orderDropoffLat: usize = 0;
+export let orderDropoffLng: usize = 0;
+export let orderReady: usize = 0;
+export let inputEdgeOrder: usize = 0; // i32
+export let inputEdgeCourier: usize = 0; // i32
+export let inputEdgeCost: usize = 0; // i32
+
+/** Candidate graph: row o's edges are keys[rowStart[o] .. rowEnd[o]), key = (cost << 32) | courier. */
+export let rowStart: usize = 0; // i32 per order
+export let rowEnd: usize = 0; // i32 per order
+export let edgeKeys: usize = 0; // u64 per edge
+/** Eligible pairs, limited to K per order: the spec's candidate edges (may exceed the kept ones). */
+export let candidateEdges: f64 = 0;
+/** Candidate edges with cost ≤ penalty: the only ones that can be in an optimum. */
+export let keptEdges: f64 = 0;
+
+export function allocateInput(couriers: i32, orders: i32, edges: i32): void {
+  courierCount = couriers;
+  orderCount = orders;
+  inputEdgeCount = edges;
+  const c = <usize>couriers << 3;
+  const o = <usize>orders << 3;
+  const e = <usize>edges << 2;
+  courierLat = arenaAlloc(c);
+  courierLng = arenaAlloc(c);
+  courierSpeed = arenaAlloc(c);
+  courierFreeIn = arenaAlloc(c);
+  orderPickupLat = arenaAlloc(o);
+  orderPickupLng = arenaAlloc(o);
+  orderDropoffLat = arenaAlloc(o);
+  orderDropoffLng = arenaAlloc(o);
+  orderReady = arenaAlloc(o);
+  inputEdgeOrder = arenaAlloc(e);
+  inputEdgeCourier = arenaAlloc(e);
+  inputEdgeCost = arenaAlloc(e);
+}
+
+export function setCandidateGraph(starts: usize, ends: usize, keys: usize, candidates: f64, kept: f64): void {
+  rowStart = starts;
+  rowEnd = ends;
+  edgeKeys = keys;
+  candidateEdges = candidates;
+  keptEdges = kept;
+}
+
+@inline export function edgeKey(cost: i64, courier: i32): u64 {
+  return (<u64>cost << 32) | <u64><u32>courier;
+}
+@inline export function keyCourier(key: u64): i32 {
+  return <i32>(key & 0xffffffff);
+}
+@inline export function keyCost(key: u64): i64 {
+  return <i64>(key >> 32);
+}
+@inline export function loadF64(column: usize, i: i32): f64 {
+  return load<f64>(column + (<usize>i << 3));
+}
+@inline export function loadI32(column: usize, i: i32): i32 {
+  return load<i32>(column + (<usize>i << 2));
+}
+@inline export function storeI32(column: usize, i: i32, value: i32): void {
+  store<i32>(column + (<usize>i << 2), value);
+}
+@inline export function storeF64(column: usize, i: i32, value: f64): void {
+  store<f64>(column + (<usize>i << 3), value);
+}

@@ -1,0 +1,55 @@
+// Partial selection on u64 keys: afterwards the k smallest keys of [lo, hi) occupy
+// [lo, lo + k) in some order. Keys are unique ((cost << 32) | courier), so the
+// selected set is exactly the spec's "k cheapest, ties by snapshot order".
+
+const INSERTION_LIMIT: i32 = 16;
+
+@inline function keyAt(base: usize, i: i32): u64 {
+  return load<u64>(base + (<usize>i << 3));
+}
+
+@inline function swapKeys(base: usize, i: i32, j: i32): void {
+  const pi = base + (<usize>i << 3);
+  const pj = base + (<usize>j << 3);
+  const t = load<u64>(pi);
+  store<u64>(pi, load<u64>(pj));
+  store<u64>(pj, t);
+}
+
+function insertionSort(base: usize, lo: i32, hi: i32): void {
+  for (let i = lo + 1; i < hi; i++) {
+    const key = keyAt(base, i);
+    let j = i - 1;
+    while (j >= lo && keyAt(base, j) > key) {
+      store<u64>(base + (<usize>(j + 1) << 3), keyAt(base, j));
+      j--;
+    }
+    store<u64>(base + (<usize>(j + 1) << 3), key);
+  }
+}
+
+export function selectSmallest(base: usize, lo: i32, hi: i32, k: i32): void {
+  const target = lo + k; // first index that must hold a key not smaller than the selected ones
+  if (k <= 0 || target >= hi) return;
+  while (hi - lo > INSERTION_LIMIT) {
+    // Median of three as pivot, then Hoare partition.
+    const mid = lo + ((hi - lo) >> 1);
+    if (keyAt(base, mid) < keyAt(base, lo)) swapKeys(base, mid, lo);
+    if (keyAt(base, hi - 1) < keyAt(base, lo)) swapKeys(base, hi - 1, lo);
+    if (keyAt(base, hi - 1) < keyAt(base, mid)) swapKeys(base, hi - 1, mid);
+    const pivot = keyAt(base, mid);
+    let i = lo - 1;
+    let j = hi;
+    while (true) {
+      do i++; while (keyAt(base, i) < pivot);
+      do j--; while (keyAt(base, j) > pivot);
+      if (i >= j) break;
+      swapKeys(base, i, j);
+    }
+    // [lo, j] ≤ pivot ≤ [j + 1, hi)
+    if (target <= j) hi = j + 1;
+    else if (target > j + 1) lo = j + 1;
+    else return;
+  }
+  insertionSort(base, lo, hi);
+}

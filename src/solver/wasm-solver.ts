@@ -1,0 +1,105 @@
+import { performance } from 'node:perf_hooks';
+import type { Problem, Solution } from '../domain/problem.js';
+import { instantiateSolver, type SolverExports } from './wasm-module.js';
+
+// Column numbers of assembly/index.ts inputColumn / resultColumn.
+const enum Input {
+  CourierLat, CourierLng, CourierSpeed, CourierFreeIn,
+  OrderPickupLat, OrderPickupLng, OrderDropoffLat, OrderDropoffLng, OrderReady,
+  EdgeOrder, EdgeCourier, EdgeCost,
+}
+const enum Output { Courier, Cost, OrderDual, CourierDual }
+
+export interface SolveOptions {
+  /** Return the dual certificate (orderDual, courierDual). */
+  duals?: boolean;
+}
+
+/** Integer deciseconds of the spec: floor(seconds * 10 + 0.5). */
+export function toDeciseconds(seconds: number): number {
+  return Math.floor(seconds * 10 + 0.5);
+}
+
+/**
+ * One wasm instance and its memory, reused across solves (memory only ever grows, so a
+ * warm instance allocates nothing). Not re-entrant: one solve at a time per instance.
+ */
+export class WasmSolver {
+  readonly #wasm: SolverExports;
+
+  constructor(wasm: SolverExports = instantiateSolver()) {
+    this.#wasm = wasm;
+  }
+
+  /** Bytes of linear memory currently reserved by this instance. */
+  get memoryBytes(): number {
+    return this.#wasm.memory.buffer.byteLength;
+  }
+
+  solve(problem: Problem, options: SolveOptions = {}): Solution {
+    const wasm = this.#wasm;
+    const started = performance.now();
+    const { courierCount, orderCount, params } = problem;
+    const givenEdges = problem.kind === 'edges' ? problem.edgeOrder.length : 0;
+
+    wasm.beginProblem(courierCount, orderCount, givenEdges);
+    // Views are made after beginProblem: growing memory detaches earlier ones.
+    const f64 = (column: Input, length: number) => new Float64Array(wasm.memory.buffer, wasm.inputColumn(column), length);
+    const i32 = (column: Input, length: number) => new Int32Array(wasm.memory.buffer, wasm.inputColumn(column), length);
+    if (problem.kind === 'positions') {
+      f64(Input.CourierLat, courierCount).set(problem.courierLat);
+      f64(Input.CourierLng, courierCount).set(problem.courierLng);
+      f64(Input.CourierSpeed, courierCount).set(problem.courierSpeedMps);
+      f64(Input.CourierFreeIn, courierCount).set(problem.courierFreeInS);
+      f64(Input.OrderPickupLat, orderCount).set(problem.orderPickupLat);
+      f64(Input.OrderPickupLng, orderCount).set(problem.orderPickupLng);
+      f64(Input.OrderDropoffLat, orderCount).set(problem.orderDropoffLat);
+      f64(Input.OrderDropoffLng, orderCount).set(problem.orderDropoffLng);
+      f64(Input.OrderReady, orderCount).set(problem.orderReadyInS);
+    } else {
+      i32(Input.EdgeOrder, givenEdges).set(problem.edgeOrder);
+      i32(Input.EdgeCourier, givenEdges).set(problem.edgeCourier);
+      i32(Input.EdgeCost, givenEdges).set(problem.edgeCost);
+    }
+    wasm.setParams(params.maxPickupS, params.maxCandidates, toDeciseconds(params.unassignedPenaltyS),
+      params.detourFactor, params.waitWeight, params.handoverS);
+
+    const buildStarted = performance.now();
+    wasm.buildCandidates(problem.kind === 'edges');
+    const matchStarted = performance.now();
+    wasm.solveAssignment();
+    const matchEnded = performance.now();
+
+    const withDuals = options.duals === true;
+    wasm.writeResults(withDuals);
+    const buffer = wasm.memory.buffer;
+    // slice(): the results must outlive the next solve on this instance.
+    const orderCourier = new Int32Array(buffer, wasm.resultColumn(Output.Courier), orderCount).slice();
+    const orderCost = new Int32Array(buffer, wasm.resultColumn(Output.Cost), orderCount).slice();
+    const assigned = orderCourier.reduce((n, c) => (c >= 0 ? n + 1 : n), 0);
+    const solution: Solution = {
+      objective: wasm.objective(),
+      orderCourier,
+      orderCost,
+      stats: {
+        couriers: courierCount,
+        orders: orderCount,
+        edges: wasm.candidateEdgeCount(),
+        edgesKept: wasm.keptEdgeCount(),
+        edgesPriced: wasm.pricedEdges(),
+        rounds: wasm.rounds(),
+        assigned,
+        unassigned: orderCount - assigned,
+        edgeBuildMs: matchStarted - buildStarted,
+        matchingMs: matchEnded - matchStarted,
+        solveMs: 0,
+      },
+    };
+    if (withDuals) {
+      solution.orderDual = new Float64Array(buffer, wasm.resultColumn(Output.OrderDual), orderCount).slice();
+      solution.courierDual = new Float64Array(buffer, wasm.resultColumn(Output.CourierDual), courierCount).slice();
+    }
+    solution.stats.solveMs = performance.now() - started;
+    return solution;
+  }
+}
