@@ -1,0 +1,148 @@
+/**
+ * The snapshot JSON (docs/problem.md) as TypeBox schemas: one definition serves the
+ * CLI's validation, the static types of the parsed JSON, and later the HTTP routes.
+ *
+ * Only what JSON Schema says well lives here; cross-field rules (unique ids, edge
+ * indices in range, the penalty's rounding) are checked by hand in snapshot.ts.
+ */
+import { Type, type Static } from '@sinclair/typebox';
+import type { AnySchemaObject, ErrorObject } from 'ajv';
+import { InputError } from './errors.js';
+import { DEFAULT_PARAMS, MAX_COST } from './problem.js';
+
+const Id = Type.String({ minLength: 1 });
+const Latitude = Type.Number({ minimum: -90, maximum: 90 });
+const Longitude = Type.Number({ minimum: -180, maximum: 180 });
+const NonNegative = Type.Number({ minimum: 0 });
+
+export const ParamsSchema = Type.Object({
+  max_pickup_s: Type.Optional(Type.Number({ minimum: 0, default: DEFAULT_PARAMS.maxPickupS })),
+  // Bounded so it crosses into the solver as an i32.
+  max_candidates: Type.Optional(
+    Type.Integer({ minimum: 0, maximum: MAX_COST, default: DEFAULT_PARAMS.maxCandidates }),
+  ),
+  unassigned_penalty_s: Type.Optional(
+    Type.Number({ minimum: 0, default: DEFAULT_PARAMS.unassignedPenaltyS }),
+  ),
+  detour_factor: Type.Optional(
+    Type.Number({ exclusiveMinimum: 0, default: DEFAULT_PARAMS.detourFactor }),
+  ),
+  wait_weight: Type.Optional(Type.Number({ minimum: 0, default: DEFAULT_PARAMS.waitWeight })),
+  handover_s: Type.Optional(Type.Number({ minimum: 0, default: DEFAULT_PARAMS.handoverS })),
+});
+
+export const PositionedCourierSchema = Type.Object({
+  id: Id,
+  lat: Latitude,
+  lng: Longitude,
+  speed_mps: Type.Number({ exclusiveMinimum: 0 }),
+  free_in_s: NonNegative,
+});
+
+export const PositionedOrderSchema = Type.Object({
+  id: Id,
+  pickup_lat: Latitude,
+  pickup_lng: Longitude,
+  dropoff_lat: Latitude,
+  dropoff_lng: Longitude,
+  ready_in_s: Type.Number(),
+});
+
+/** A courier or order of a snapshot with caller-given costs: only its id matters. */
+export const ListedItemSchema = Type.Object({ id: Id });
+
+/** `[order_index, courier_index, cost]`; index ranges depend on the lists, checked by hand. */
+export const EdgeSchema = Type.Tuple([
+  Type.Integer(),
+  Type.Integer(),
+  Type.Integer({ minimum: 0, maximum: MAX_COST }),
+]);
+
+export const PositionsSnapshotSchema = Type.Object({
+  city: Id,
+  params: Type.Optional(ParamsSchema),
+  couriers: Type.Array(PositionedCourierSchema),
+  orders: Type.Array(PositionedOrderSchema),
+});
+
+export const EdgesSnapshotSchema = Type.Object({
+  city: Id,
+  params: Type.Optional(ParamsSchema),
+  couriers: Type.Array(ListedItemSchema),
+  orders: Type.Array(ListedItemSchema),
+  edges: Type.Array(EdgeSchema),
+});
+
+export type ParamsJson = Static<typeof ParamsSchema>;
+export type PositionsSnapshotJson = Static<typeof PositionsSnapshotSchema>;
+export type EdgesSnapshotJson = Static<typeof EdgesSnapshotSchema>;
+export type SnapshotJson = PositionsSnapshotJson | EdgesSnapshotJson;
+
+/**
+ * Either kind, told apart by the presence of `edges` (if/then/else rather than anyOf,
+ * so a validator reports the error of the kind the caller meant, not of both).
+ */
+export const SnapshotSchema = Type.Unsafe<SnapshotJson>({
+  if: { type: 'object', required: ['edges'] },
+  then: EdgesSnapshotSchema,
+  else: PositionsSnapshotSchema,
+});
+
+/** The same test as the schema's `if`, for code holding a validated snapshot. */
+export function hasEdges(snapshot: SnapshotJson): snapshot is EdgesSnapshotJson {
+  return (snapshot as Partial<EdgesSnapshotJson>).edges !== undefined;
+}
+
+/**
+ * An Ajv error (from a validator compiled with `verbose: true`, which gives the failing
+ * schema) as an InputError: `/orders/17/pickup_lat` becomes `orders[17].pickup_lat`,
+ * and the reason states the whole constraint rather than the one keyword that failed.
+ */
+export function inputErrorFromSchemaError(error: ErrorObject): InputError {
+  const field = fieldPath(error.instancePath);
+  if (error.keyword === 'required') {
+    const missing = (error.params as { missingProperty: string }).missingProperty;
+    return new InputError(field === '' ? missing : `${field}.${missing}`, 'is required');
+  }
+  const wanted = describe(error.parentSchema);
+  return new InputError(
+    field === '' ? 'snapshot' : field,
+    wanted === undefined ? (error.message ?? 'is invalid') : `must be ${wanted}`,
+  );
+}
+
+function fieldPath(instancePath: string): string {
+  let path = '';
+  for (const token of instancePath.split('/').slice(1)) {
+    path += /^\d+$/.test(token) ? `[${token}]` : path === '' ? token : `.${token}`;
+  }
+  return path;
+}
+
+/** What a value must be to satisfy `schema`, as a noun phrase: "a number in [-90, 90]". */
+function describe(schema: AnySchemaObject | undefined): string | undefined {
+  switch (schema?.type) {
+    case 'number':
+    case 'integer':
+      return `${schema.type === 'integer' ? 'an integer' : 'a number'}${describeRange(schema)}`;
+    case 'string':
+      return schema.minLength ? 'a non-empty string' : 'a string';
+    case 'array':
+      return Array.isArray(schema.items) ? `an array of ${schema.items.length} items` : 'an array';
+    case 'object':
+      return 'an object';
+    default:
+      return undefined;
+  }
+}
+
+function describeRange(schema: AnySchemaObject): string {
+  const low = schema.minimum ?? schema.exclusiveMinimum;
+  const high = schema.maximum ?? schema.exclusiveMaximum;
+  const open = schema.minimum !== undefined ? '[' : '(';
+  const close = schema.maximum !== undefined ? ']' : ')';
+  if (low !== undefined && high !== undefined) return ` in ${open}${low}, ${high}${close}`;
+  if (low !== undefined) return ` ${open === '[' ? '>=' : '>'} ${low}`;
+  if (high !== undefined) return ` ${close === ']' ? '<=' : '<'} ${high}`;
+  return '';
+}

@@ -1,0 +1,165 @@
+/**
+ * Snapshot JSON → validated Snapshot with a columnar Problem.
+ *
+ * Ajv checks the shape (stopping at the first error: one error is all a caller is
+ * told), then one hand-written pass checks what JSON Schema cannot say and fills
+ * the columns.
+ */
+import { Ajv, type ValidateFunction } from 'ajv';
+import { InputError } from './errors.js';
+import {
+  DEFAULT_PARAMS,
+  MAX_COST,
+  type DispatchParams,
+  type EdgesProblem,
+  type PositionsProblem,
+  type Snapshot,
+} from './problem.js';
+import {
+  SnapshotSchema,
+  hasEdges,
+  inputErrorFromSchemaError,
+  type EdgesSnapshotJson,
+  type ParamsJson,
+  type PositionsSnapshotJson,
+  type SnapshotJson,
+} from './snapshot-schema.js';
+
+/** Parses snapshot JSON text; invalid JSON is reported on the field `snapshot`. */
+export function parseSnapshot(text: string): Snapshot {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw new InputError('snapshot', (error as Error).message);
+  }
+  return snapshotFromObject(value);
+}
+
+/** Validates an already-parsed snapshot (e.g. a request body) and encodes it. */
+export function snapshotFromObject(value: unknown): Snapshot {
+  const validate = snapshotValidator();
+  if (!validate(value)) throw inputErrorFromSchemaError(validate.errors![0]);
+
+  const courierIds = uniqueIds(value.couriers, 'couriers');
+  const orderIds = uniqueIds(value.orders, 'orders');
+  const params = dispatchParams(value.params);
+  const problem = hasEdges(value) ? edgesProblem(value, params) : positionsProblem(value, params);
+  return { city: value.city, courierIds, orderIds, problem };
+}
+
+let compiledValidator: ValidateFunction<SnapshotJson> | undefined;
+
+function snapshotValidator(): ValidateFunction<SnapshotJson> {
+  // verbose: errors carry the failing schema, from which the message is worded.
+  // validateSchema off: checking our constant schema against the meta-schema would cost
+  // every process ~30 ms; test/snapshot.test.ts checks it once instead.
+  compiledValidator ??= new Ajv({
+    allErrors: false,
+    verbose: true,
+    validateSchema: false,
+  }).compile<SnapshotJson>(SnapshotSchema);
+  return compiledValidator;
+}
+
+/** The ids in list order; a repeated id is reported at its second occurrence. */
+function uniqueIds(items: readonly { id: string }[], list: string): string[] {
+  const firstIndex = new Map<string, number>();
+  const ids = new Array<string>(items.length);
+  for (let i = 0; i < items.length; i++) {
+    const id = items[i].id;
+    const first = firstIndex.get(id);
+    if (first !== undefined) {
+      throw new InputError(
+        `${list}[${i}].id`,
+        `duplicate id ${JSON.stringify(id)} (first at ${list}[${first}])`,
+      );
+    }
+    firstIndex.set(id, i);
+    ids[i] = id;
+  }
+  return ids;
+}
+
+function dispatchParams(json: ParamsJson | undefined): DispatchParams {
+  const params: DispatchParams = {
+    maxPickupS: json?.max_pickup_s ?? DEFAULT_PARAMS.maxPickupS,
+    maxCandidates: json?.max_candidates ?? DEFAULT_PARAMS.maxCandidates,
+    unassignedPenaltyS: json?.unassigned_penalty_s ?? DEFAULT_PARAMS.unassignedPenaltyS,
+    detourFactor: json?.detour_factor ?? DEFAULT_PARAMS.detourFactor,
+    waitWeight: json?.wait_weight ?? DEFAULT_PARAMS.waitWeight,
+    handoverS: json?.handover_s ?? DEFAULT_PARAMS.handoverS,
+  };
+  // The penalty in deciseconds, rounded as the spec rounds it, must be a valid cost.
+  if (Math.floor(params.unassignedPenaltyS * 10 + 0.5) > MAX_COST) {
+    throw new InputError(
+      'params.unassigned_penalty_s',
+      `rounded to deciseconds, must be at most ${MAX_COST}`,
+    );
+  }
+  return params;
+}
+
+function positionsProblem(json: PositionsSnapshotJson, params: DispatchParams): PositionsProblem {
+  const { couriers, orders } = json;
+  const problem: PositionsProblem = {
+    kind: 'positions',
+    params,
+    courierCount: couriers.length,
+    orderCount: orders.length,
+    courierLat: new Float64Array(couriers.length),
+    courierLng: new Float64Array(couriers.length),
+    courierSpeedMps: new Float64Array(couriers.length),
+    courierFreeInS: new Float64Array(couriers.length),
+    orderPickupLat: new Float64Array(orders.length),
+    orderPickupLng: new Float64Array(orders.length),
+    orderDropoffLat: new Float64Array(orders.length),
+    orderDropoffLng: new Float64Array(orders.length),
+    orderReadyInS: new Float64Array(orders.length),
+  };
+  for (let c = 0; c < couriers.length; c++) {
+    const courier = couriers[c];
+    problem.courierLat[c] = courier.lat;
+    problem.courierLng[c] = courier.lng;
+    problem.courierSpeedMps[c] = courier.speed_mps;
+    problem.courierFreeInS[c] = courier.free_in_s;
+  }
+  for (let o = 0; o < orders.length; o++) {
+    const order = orders[o];
+    problem.orderPickupLat[o] = order.pickup_lat;
+    problem.orderPickupLng[o] = order.pickup_lng;
+    problem.orderDropoffLat[o] = order.dropoff_lat;
+    problem.orderDropoffLng[o] = order.dropoff_lng;
+    problem.orderReadyInS[o] = order.ready_in_s;
+  }
+  return problem;
+}
+
+/** Edges are kept as given, duplicates included: the solver keeps a pair's lower cost. */
+function edgesProblem(json: EdgesSnapshotJson, params: DispatchParams): EdgesProblem {
+  const { couriers, orders, edges } = json;
+  const problem: EdgesProblem = {
+    kind: 'edges',
+    params,
+    courierCount: couriers.length,
+    orderCount: orders.length,
+    edgeOrder: new Int32Array(edges.length),
+    edgeCourier: new Int32Array(edges.length),
+    edgeCost: new Int32Array(edges.length),
+  };
+  for (let e = 0; e < edges.length; e++) {
+    const [order, courier, cost] = edges[e];
+    checkIndex(order, orders.length, `edges[${e}][0]`, 'order');
+    checkIndex(courier, couriers.length, `edges[${e}][1]`, 'courier');
+    problem.edgeOrder[e] = order;
+    problem.edgeCourier[e] = courier;
+    problem.edgeCost[e] = cost;
+  }
+  return problem;
+}
+
+function checkIndex(index: number, count: number, field: string, list: string): void {
+  if (index < 0 || index >= count) {
+    throw new InputError(field, `${list} index ${index} out of range [0, ${count})`);
+  }
+}
