@@ -1,7 +1,8 @@
 /** Writes samples/city.json: the S city, seed 1, one courier or order per line. */
 import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { packageRoot } from '../src/package-root.js';
 import { generateCity, type SnapshotJson } from './city.js';
-import { repoPath } from './paths.js';
 
 export function formatSnapshotJson(json: SnapshotJson): string {
   const rows = (items: object[]) => items.map((item) => `    ${JSON.stringify(item)}`).join(',\n');
@@ -20,7 +21,7 @@ export function formatSnapshotJson(json: SnapshotJson): string {
   ].join('\n');
 }
 
-const path = repoPath('samples', 'city.json');
+const path = join(packageRoot(), 'samples', 'city.json');
 const { json } = generateCity({ preset: 'S', seed: 1 });
 writeFileSync(path, formatSnapshotJson(json));
 console.log(`wrote ${path}: ${json.couriers.length} couriers, ${json.orders.length} orders`);
