@@ -64,7 +64,8 @@ function randomPositions(rng: Rng, options: RandomInstanceOptions, params: Dispa
 function randomEdges(rng: Rng, options: RandomInstanceOptions, params: DispatchParams): EdgesProblem {
   const density = options.density ?? 0.6;
   const maxCost = options.maxCost ?? 20_000;
-  const cost = () => (options.ties ? rng.pick([0, 1, 2].map((i) => Math.floor((maxCost * i) / 2))) : rng.int(0, maxCost));
+  const tiedCosts = [0, Math.floor(maxCost / 2), maxCost];
+  const cost = () => (options.ties ? rng.pick(tiedCosts) : rng.int(0, maxCost));
   const edges: Array<[number, number, number]> = [];
   for (let o = 0; o < options.orders; o++) {
     for (let c = 0; c < options.couriers; c++) {

@@ -10,11 +10,10 @@ import { packageRoot } from '../src/package-root.js';
 import { loadSolver } from '../src/solver/index.js';
 import { generateCity, type PresetName } from '../bench/city.js';
 import { bruteForceOptimum, candidateEdges, checkSolution, lpOptimum } from './support/reference.js';
-import { edgesProblem, positionsProblem, type CourierSpec, type OrderSpec } from './support/problems.js';
+import { MAX_PENALTY_S, edgesProblem, positionsProblem, type CourierSpec, type OrderSpec } from './support/problems.js';
 
 const solver = loadSolver();
 const PENALTY = 36_000; // the default 3600 s in deciseconds
-const MAX_PENALTY_S = Math.floor(MAX_COST / 10);
 const HERE: [number, number] = [41.39, 2.17];
 const FAR: [number, number] = [41.85, 2.17]; // 51 km north: out of anyone's reach
 

@@ -5,14 +5,11 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { MAX_COST, type DispatchParams } from '../src/domain/problem.js';
+import { MAX_COST, type DispatchParams, type Problem } from '../src/domain/problem.js';
 import { loadSolver } from '../src/solver/index.js';
 import { randomInstance, type RandomInstanceOptions } from '../bench/random-instance.js';
-import { bruteForceOptimum, candidateEdges, checkSolution, lpOptimum, type Assignment } from './support/reference.js';
-import type { Problem } from '../src/domain/problem.js';
-
-/** The largest penalty whose deciseconds stay within MAX_COST. */
-const MAX_PENALTY_S = Math.floor(MAX_COST / 10);
+import { MAX_PENALTY_S } from './support/problems.js';
+import { bruteForceOptimum, candidateEdges, checkSolution, lpOptimum, type Assignment, type CandidateEdge } from './support/reference.js';
 
 // Uniform draws mostly, with the special values mixed in on purpose: fast-check's bias towards
 // 0 and extremes, and fc.double's spread over the float encodings (most draws are tiny), would
@@ -51,7 +48,7 @@ function instances(kind: RandomInstanceOptions['kind'], maxCouriers: number, max
 
 const solver = loadSolver();
 
-function expectOptimal(problem: Problem, optimum: (problem: Problem, edges: ReturnType<typeof candidateEdges>) => Assignment): void {
+function expectOptimal(problem: Problem, optimum: (problem: Problem, edges: CandidateEdge[]) => Assignment): void {
   const edges = candidateEdges(problem);
   const solution = solver.solve(problem, { duals: true });
   checkSolution(problem, solution, edges);

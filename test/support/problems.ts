@@ -1,5 +1,8 @@
 /** Hand-written problems for tests, from short literal descriptions. */
-import { DEFAULT_PARAMS, type DispatchParams, type EdgesProblem, type PositionsProblem } from '../../src/domain/problem.js';
+import { DEFAULT_PARAMS, MAX_COST, type DispatchParams, type EdgesProblem, type PositionsProblem } from '../../src/domain/problem.js';
+
+/** The largest unassigned_penalty_s whose deciseconds stay within MAX_COST. */
+export const MAX_PENALTY_S = Math.floor(MAX_COST / 10);
 
 export interface CourierSpec {
   at: [lat: number, lng: number];

@@ -1,0 +1,92 @@
+/** The shape of bench/results.json, shared by the runner, its child jobs and the report. */
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { packageRoot } from '../src/package-root.js';
+import { WASM_PATH } from '../src/solver/wasm-module.js';
+import type { PresetName } from './city.js';
+
+export interface MachineInfo {
+  cpu: string;
+  cores: number;
+  memoryBytes: number;
+  node: string;
+  platform: string;
+}
+
+/** Which solver was measured: numbers from a work-in-progress build must be recognisable as such. */
+export interface SolverBuild {
+  wasmSha256: string;
+  gitCommit: string;
+  /** Uncommitted changes under assembly/ or src/solver/ when the bench ran. */
+  dirty: boolean;
+}
+
+/** The wasm solver on one city, timed over several solves (medians). */
+export interface WasmMeasurement {
+  iterations: number;
+  edges: number;
+  edgesKept: number;
+  rounds: number;
+  objective: number;
+  assigned: number;
+  edgeBuildMs: number;
+  matchingMs: number;
+  totalMs: number;
+  /** Peak resident set of the child process that generated the city and solved it. */
+  peakRssBytes: number;
+  /** Linear memory of the solver's wasm instance after the solves. */
+  wasmMemoryBytes: number;
+}
+
+/** javascript-lp-solver on the same city: candidate edges priced by the test oracle, then its MIP. */
+export interface LpMeasurement {
+  edgeBuildMs: number;
+  solveMs: number;
+  objective: number;
+  peakRssBytes: number;
+}
+
+export type Outcome<T> =
+  | ({ status: 'done' } & T)
+  | { status: 'timeout'; limitMs: number }
+  | { status: 'skipped'; reason: string }
+  | { status: 'failed'; reason: string };
+
+export interface BenchRow {
+  preset: PresetName;
+  couriers: number;
+  orders: number;
+  maxCandidates: number;
+  wasm: Outcome<WasmMeasurement>;
+  lp: Outcome<LpMeasurement>;
+}
+
+export interface BenchResults {
+  machine: MachineInfo;
+  solver: SolverBuild;
+  date: string;
+  seed: number;
+  rows: BenchRow[];
+}
+
+export function machineInfo(): MachineInfo {
+  const cpu = cpus();
+  return {
+    cpu: cpu[0]?.model.trim() ?? 'unknown',
+    cores: cpu.length,
+    memoryBytes: totalmem(),
+    node: process.version,
+    platform: `${process.platform}-${process.arch}`,
+  };
+}
+
+export function solverBuild(): SolverBuild {
+  const git = (...args: string[]) => execFileSync('git', args, { cwd: packageRoot(), encoding: 'utf8' }).trim();
+  return {
+    wasmSha256: createHash('sha256').update(readFileSync(WASM_PATH)).digest('hex'),
+    gitCommit: git('rev-parse', '--short', 'HEAD'),
+    dirty: git('status', '--porcelain', '--', 'assembly', 'src/solver') !== '',
+  };
+}

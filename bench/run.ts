@@ -1,0 +1,104 @@
+/**
+ * npm run bench [-- --sizes S,M]: the wasm solver (and javascript-lp-solver, where it can
+ * finish) on generated cities S, M, L, XL × max_candidates {0, 64}. Prints a table and
+ * writes bench/results.json and bench/RESULTS.md.
+ */
+import { fork } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { totalmem } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { packageRoot } from '../src/package-root.js';
+import { PRESETS, type PresetName } from './city.js';
+import type { Job, JobReply } from './job.js';
+import { formatTable, renderResultsMarkdown } from './report.js';
+import { machineInfo, solverBuild, type BenchResults, type BenchRow, type LpMeasurement, type Outcome, type WasmMeasurement } from './results.js';
+
+const SEED = 1;
+const CANDIDATE_LIMITS = [0, 64];
+const ITERATIONS: Record<PresetName, number> = { S: 20, M: 10, L: 5, XL: 3 };
+const WASM_LIMIT_MS = 30 * 60_000;
+const LP_LIMIT_MS = 60_000;
+/** Largest dense tableau javascript-lp-solver may allocate: the machine is shared. */
+const LP_MEMORY_BUDGET = Math.min(6 * 2 ** 30, totalmem() / 4);
+
+async function main(): Promise<void> {
+  const sizes = parseSizes(process.argv.slice(2));
+  // Taken first: the children load the wasm file that is there now.
+  const solver = solverBuild();
+  const rows: BenchRow[] = [];
+  for (const preset of sizes) {
+    for (const maxCandidates of CANDIDATE_LIMITS) {
+      const job: Job = { kind: 'wasm', preset, maxCandidates, seed: SEED, iterations: ITERATIONS[preset] };
+      console.error(`${preset} K=${maxCandidates}: wasm…`);
+      const wasm = await runInChild<WasmMeasurement>(job, WASM_LIMIT_MS);
+      console.error(`${preset} K=${maxCandidates}: javascript-lp-solver…`);
+      const lp = await runLp(job, wasm);
+      rows.push({ preset, couriers: PRESETS[preset].couriers, orders: PRESETS[preset].orders, maxCandidates, wasm, lp });
+    }
+  }
+  const results: BenchResults = { machine: machineInfo(), solver, date: new Date().toISOString(), seed: SEED, rows };
+  console.log(formatTable(results));
+  const dir = join(packageRoot(), 'bench');
+  writeFileSync(join(dir, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
+  writeFileSync(join(dir, 'RESULTS.md'), renderResultsMarkdown(results));
+  console.error(`wrote ${join(dir, 'results.json')} and RESULTS.md`);
+}
+
+function parseSizes(args: string[]): PresetName[] {
+  const at = args.indexOf('--sizes');
+  if (at === -1) return Object.keys(PRESETS) as PresetName[];
+  const sizes = (args[at + 1] ?? '').split(',').filter(Boolean);
+  const unknown = sizes.filter((s) => !(s in PRESETS));
+  if (sizes.length === 0 || unknown.length > 0) {
+    throw new Error(`--sizes takes a comma-separated subset of ${Object.keys(PRESETS).join(',')}; got ${args[at + 1]}`);
+  }
+  return sizes as PresetName[];
+}
+
+async function runLp(job: Job, wasm: Outcome<WasmMeasurement>): Promise<Outcome<LpMeasurement>> {
+  if (wasm.status !== 'done') return { status: 'skipped', reason: 'edge count unknown (wasm run failed)' };
+  const bytes = lpTableauBytes(PRESETS[job.preset].orders, PRESETS[job.preset].couriers, wasm.edges);
+  if (bytes > LP_MEMORY_BUDGET) {
+    return { status: 'skipped', reason: `dense tableau ≈ ${(bytes / 2 ** 30).toFixed(0)} GiB` };
+  }
+  return runInChild<LpMeasurement>({ ...job, kind: 'lp' }, LP_LIMIT_MS);
+}
+
+/**
+ * javascript-lp-solver's tableau is a dense Float64Array of (constraints + 1) × (variables + 1):
+ * an equality counts as two constraints, each binary adds a bound row x ≤ 1. With one binary
+ * per edge, one unassigned variable and one equality per order and a capacity row per courier
+ * (at most), that is quadratic in the edges. (Measured on S: 1.3 GB estimated, 1.5 GB peak RSS.)
+ */
+function lpTableauBytes(orders: number, couriers: number, edges: number): number {
+  const rows = 2 * orders + couriers + edges + 1;
+  const columns = edges + orders + 1;
+  return rows * columns * 8;
+}
+
+function runInChild<T>(job: Job, limitMs: number): Promise<Outcome<T>> {
+  return new Promise((resolve) => {
+    const child = fork(fileURLToPath(new URL('./job.js', import.meta.url)), {
+      serialization: 'advanced',
+      stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+    });
+    let settled = false;
+    const settle = (outcome: Outcome<T>) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      resolve(outcome);
+    };
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      settle({ status: 'timeout', limitMs });
+    }, limitMs);
+    child.on('message', (reply: JobReply<T>) => settle(reply.ok ? { status: 'done', ...reply.value } : { status: 'failed', reason: reply.reason }));
+    child.on('exit', (code, signal) => settle({ status: 'failed', reason: `child exited (${signal ?? `code ${code}`}) without an answer` }));
+    child.on('error', (error) => settle({ status: 'failed', reason: error.message }));
+    child.send(job);
+  });
+}
+
+await main();
