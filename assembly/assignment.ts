@@ -22,6 +22,8 @@ import { selectSmallest } from './select';
 
 /** Working-set edges per order in the first round. */
 const FIRST_ROUND_EDGES: i32 = 8;
+/** Edges a row may add to its working set per pricing round. */
+const ADDED_PER_ROW: i32 = 8;
 const FREE: i32 = -1;
 const UNASSIGNED: i32 = -2;
 
@@ -42,6 +44,9 @@ let heapIndex: usize = 0; // i32 per courier: its position in the heap
 let heapSize: i32 = 0;
 let doneCols: usize = 0; // i32: couriers whose distance became final in this search
 let stamp: i32 = 0;
+// Pricing scratch: one row's most negative edges.
+let bestReduced: usize = 0; // i64
+let bestEdge: usize = 0; // i32
 
 export let rounds: i32 = 0;
 export let pricedEdges: f64 = 0;
@@ -185,27 +190,59 @@ function matchWorkingSet(): void {
   for (let o = 0; o < no; o++) augment(o);
 }
 
-/** Moves every edge with negative reduced cost into its row's working set; returns how many. */
+/**
+ * Moves into each row's working set its most negative edges (at most ADDED_PER_ROW per
+ * round: contended rows would otherwise pull in nearly all of their edges); returns how
+ * many moved. Zero means the dual certificate holds on the whole candidate graph.
+ */
 function priceCandidates(): i32 {
   let added: i32 = 0;
   for (let o = 0; o < orderCount; o++) {
     const u = i64At(rowDual, o);
-    let workEnd = loadI32(rowWorkEnd, o);
+    const workEnd = loadI32(rowWorkEnd, o);
     const end = loadI32(rowEnd, o);
+    // Most negative edges so far, sorted by reduced cost (insertion into a short list).
+    let found: i32 = 0;
     for (let e = workEnd; e < end; e++) {
-      const at = edgeKeys + (<usize>e << 3);
-      const key = load<u64>(at);
-      if (keyCost(key) - u - i64At(colDual, keyCourier(key)) < 0) {
-        const workAt = edgeKeys + (<usize>workEnd << 3);
-        store<u64>(at, load<u64>(workAt));
-        store<u64>(workAt, key);
-        workEnd++;
-        added++;
+      const key = load<u64>(edgeKeys + (<usize>e << 3));
+      const reduced = keyCost(key) - u - i64At(colDual, keyCourier(key));
+      if (reduced >= 0) continue;
+      if (found == ADDED_PER_ROW && reduced >= i64At(bestReduced, found - 1)) continue;
+      let at = found < ADDED_PER_ROW ? found++ : found - 1;
+      while (at > 0 && i64At(bestReduced, at - 1) > reduced) {
+        setI64(bestReduced, at, i64At(bestReduced, at - 1));
+        storeI32(bestEdge, at, loadI32(bestEdge, at - 1));
+        at--;
       }
+      setI64(bestReduced, at, reduced);
+      storeI32(bestEdge, at, e);
     }
-    storeI32(rowWorkEnd, o, workEnd);
+    // Swap them to the end of the working prefix, lowest edge index first so that a
+    // later swap never moves an edge already chosen.
+    sortEdgeIndices(found);
+    for (let k = 0; k < found; k++) {
+      const from = edgeKeys + (<usize>loadI32(bestEdge, k) << 3);
+      const to = edgeKeys + (<usize>(workEnd + k) << 3);
+      const key = load<u64>(from);
+      store<u64>(from, load<u64>(to));
+      store<u64>(to, key);
+    }
+    storeI32(rowWorkEnd, o, workEnd + found);
+    added += found;
   }
   return added;
+}
+
+function sortEdgeIndices(count: i32): void {
+  for (let i = 1; i < count; i++) {
+    const e = loadI32(bestEdge, i);
+    let j = i - 1;
+    while (j >= 0 && loadI32(bestEdge, j) > e) {
+      storeI32(bestEdge, j + 1, loadI32(bestEdge, j));
+      j--;
+    }
+    storeI32(bestEdge, j + 1, e);
+  }
 }
 
 export function solveAssignment(): void {
@@ -223,6 +260,8 @@ export function solveAssignment(): void {
   heapCols = arenaAlloc(<usize>nc << 2);
   heapIndex = arenaAlloc(<usize>nc << 2);
   doneCols = arenaAlloc(<usize>nc << 2);
+  bestReduced = arenaAlloc(<usize>ADDED_PER_ROW << 3);
+  bestEdge = arenaAlloc(<usize>ADDED_PER_ROW << 2);
   memory.fill(seenStamp, 0, <usize>nc << 2);
   memory.fill(doneStamp, 0, <usize>nc << 2);
   stamp = 0;
