@@ -1,5 +1,5 @@
 /** bench/results.json → the console table and bench/RESULTS.md. */
-import type { BenchResults, BenchRow, LpMeasurement, Outcome } from './results.js';
+import type { BenchResults, BenchRow, LpMeasurement, Outcome, SolverBuild } from './results.js';
 
 const COLUMNS = [
   'city',
@@ -52,7 +52,7 @@ export function renderResultsMarkdown(results: BenchResults): string {
     '',
     `**Machine:** ${machine.cpu}, ${machine.cores} cores, ${(machine.memoryBytes / 2 ** 30).toFixed(1)} GiB RAM; Node ${machine.node} (${machine.platform}).`,
     '',
-    `**Solver:** build/solver.wasm sha256 ${results.solver.wasmSha256.slice(0, 12)}…, commit ${results.solver.gitCommit}${results.solver.dirty ? ' with uncommitted changes to the solver (a work-in-progress build)' : ''}.`,
+    solverLine(results.solver),
     '',
     `| ${COLUMNS.join(' | ')} |`,
     `|${COLUMNS.map((_, i) => (i < 1 ? ' --- ' : ' ---: ')).join('|')}|`,
@@ -67,6 +67,14 @@ export function renderResultsMarkdown(results: BenchResults): string {
     '- "same optimum" compares the two objectives, which must be identical to the unit.',
     '',
   ].join('\n');
+}
+
+function solverLine(build: SolverBuild): string {
+  const parts = [`**Solver:** build/solver.wasm sha256 ${build.wasmSha256.slice(0, 12)}…, commit ${build.gitCommit}`];
+  if (build.dirty) parts.push(' with uncommitted changes to the solver (a work-in-progress build)');
+  parts.push('.');
+  if (build.rebuiltDuringRun) parts.push(' **The wasm file changed during the run: rows may come from different builds.**');
+  return parts.join('');
 }
 
 function lpText(lp: Outcome<LpMeasurement>): string {

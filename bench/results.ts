@@ -21,6 +21,8 @@ export interface SolverBuild {
   gitCommit: string;
   /** Uncommitted changes under assembly/ or src/solver/ when the bench ran. */
   dirty: boolean;
+  /** build/solver.wasm changed while the bench ran: rows may come from different builds. */
+  rebuiltDuringRun: boolean;
 }
 
 /** The wasm solver on one city, timed over several solves (medians). */
@@ -88,5 +90,6 @@ export function solverBuild(): SolverBuild {
     wasmSha256: createHash('sha256').update(readFileSync(WASM_PATH)).digest('hex'),
     gitCommit: git('rev-parse', '--short', 'HEAD'),
     dirty: git('status', '--porcelain', '--', 'assembly', 'src/solver') !== '',
+    rebuiltDuringRun: false,
   };
 }

@@ -37,6 +37,8 @@ async function main(): Promise<void> {
       rows.push({ preset, couriers: PRESETS[preset].couriers, orders: PRESETS[preset].orders, maxCandidates, wasm, lp });
     }
   }
+  solver.rebuiltDuringRun = solverBuild().wasmSha256 !== solver.wasmSha256;
+  if (solver.rebuiltDuringRun) console.error('warning: build/solver.wasm changed during the run; rows may mix builds');
   const results: BenchResults = { machine: machineInfo(), solver, date: new Date().toISOString(), seed: SEED, rows };
   console.log(formatTable(results));
   const dir = join(packageRoot(), 'bench');
