@@ -266,13 +266,15 @@ export function solveAssignment(): void {
   memory.fill(doneStamp, 0, <usize>nc << 2);
   stamp = 0;
 
-  // First working set: each order's cheapest few edges.
+  // First working set: each order's cheapest few edges. With max_candidates = K the
+  // rows are short already, and one round on all of them beats rounds of pricing.
+  const firstEdges = Params.maxCandidates > 0 ? max(FIRST_ROUND_EDGES, Params.maxCandidates) : FIRST_ROUND_EDGES;
   pricedEdges = 0;
   for (let o = 0; o < no; o++) {
     const begin = loadI32(rowStart, o);
     const end = loadI32(rowEnd, o);
-    selectSmallest(edgeKeys, begin, end, FIRST_ROUND_EDGES);
-    storeI32(rowWorkEnd, o, min(end, begin + FIRST_ROUND_EDGES));
+    selectSmallest(edgeKeys, begin, end, firstEdges);
+    storeI32(rowWorkEnd, o, min(end, begin + firstEdges));
   }
   rounds = 0;
   while (true) {

@@ -17,7 +17,7 @@ import {
 import { selectSmallest } from './select';
 
 /** Cells per largest reach: smaller cells visit fewer far couriers but more empty cells. */
-const CELLS_PER_REACH: i32 = 2;
+const CELLS_PER_REACH: i32 = 3;
 /** Smallest cell (chord units, ≈ 12 m): keeps cell coordinates within 21 bits. */
 const MIN_CELL: f64 = 1.0 / <f64>(1 << 19);
 
