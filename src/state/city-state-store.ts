@@ -1,0 +1,113 @@
+import type { DispatchParams, PositionsProblem, Snapshot } from '../domain/problem.js';
+import { assertToken, type CommittedDecision, type Decision } from './decision.js';
+
+/** Decisions kept in each city's stream (approximately, in Redis); the durable copy is in MySQL. */
+export const DEFAULT_STREAM_MAX_LEN = 1000;
+
+/** `free`: may be dispatched (possibly only after `freeAt`); `busy` and `offline`: may not. */
+export type CourierStatus = 'free' | 'busy' | 'offline';
+
+/** Delivered and cancelled orders leave the hot set; only `pending` orders are dispatched. */
+export type OrderStatus = 'pending' | 'assigned' | 'picked_up' | 'delivered' | 'cancelled';
+
+export interface CourierState {
+  id: string;
+  /** Where the courier becomes free (degrees, WGS84). */
+  lat: number;
+  lng: number;
+  speedMps: number;
+  /** When the courier becomes free at lat/lng, epoch ms; the past means free now. */
+  freeAt: number;
+  status: CourierStatus;
+}
+
+export interface OrderState {
+  id: string;
+  pickupLat: number;
+  pickupLng: number;
+  dropoffLat: number;
+  dropoffLng: number;
+  /** When the kitchen has the order ready, epoch ms. */
+  readyAt: number;
+  status: OrderStatus;
+}
+
+/** An outstanding offer of an order to a courier, made by the decision with this version. */
+export interface Offer {
+  order: string;
+  courier: string;
+  version: number;
+  /** Epoch ms on the state store's clock; after it the offer lapses and both sides are free again. */
+  expiresAt: number;
+}
+
+export interface CourierView extends CourierState {
+  /** The courier's outstanding (unexpired) offer, if any. */
+  offer: Offer | null;
+}
+
+export interface OrderView extends OrderState {
+  /** The order's outstanding (unexpired) offer, if any; a pending order with one is "offered". */
+  offer: Offer | null;
+}
+
+/** Per city: the highest fencing token a commit has used (or was seeded with) and the decision version. */
+export interface Fence {
+  token: number;
+  version: number;
+}
+
+/** Free couriers and pending orders, in the solver's columnar form. */
+export function assertFenceFloor(floor: Fence): void {
+  assertToken(floor.token);
+  if (!Number.isSafeInteger(floor.version) || floor.version < 0) {
+    throw new RangeError(`fence version must be a non-negative integer, got ${floor.version}`);
+  }
+}
+
+export interface CitySnapshot extends Snapshot {
+  problem: PositionsProblem;
+  /** Decision version the snapshot reflects. */
+  version: number;
+  /** Read time on the state store's clock, epoch ms: free-in and ready-in are relative to it. */
+  takenAt: number;
+}
+
+export interface ConflictingItem {
+  kind: 'order' | 'courier';
+  id: string;
+  /** `missing`, the item's status, or `offered` when it has an outstanding offer. */
+  state: string;
+}
+
+export type CommitResult =
+  | { ok: true; decision: CommittedDecision }
+  /** The token is below the city's fence: a newer holder exists. */
+  | { ok: false; reason: 'stale_token'; fence: number }
+  /** The fence was lost (state store restarted or failed over): re-seed it from the lease store. */
+  | { ok: false; reason: 'fence_missing' }
+  /** An order is no longer pending or a courier no longer free: the first such item in the decision. */
+  | { ok: false; reason: 'conflict'; item: ConflictingItem };
+
+/** Hot per-city dispatch state with the fenced commit; Redis in production, memory when embedded. */
+export interface CityStateStore {
+  /** Creates or replaces couriers (position updates included); their outstanding offers are kept. */
+  putCouriers(city: string, couriers: readonly CourierState[]): Promise<void>;
+  /** Creates or replaces orders; delivered and cancelled ones are removed with their offers. */
+  putOrders(city: string, orders: readonly OrderState[]): Promise<void>;
+  readCourier(city: string, id: string): Promise<CourierView | undefined>;
+  readOrder(city: string, id: string): Promise<OrderView | undefined>;
+  /** Free couriers without an outstanding offer and pending orders without one, read atomically. */
+  readSnapshot(city: string, params: DispatchParams): Promise<CitySnapshot>;
+  /**
+   * Commits a decision atomically if its token is at least the fence and every order is still
+   * pending and every courier still free, neither with an outstanding offer; otherwise changes nothing.
+   */
+  commit(decision: Decision): Promise<CommitResult>;
+  /** Raises the fence token and version to at least the given values; returns the fence after. */
+  raiseFence(city: string, floor: Fence): Promise<Fence>;
+  /** The fence, or null when it is missing (never seeded, or lost). */
+  readFence(city: string): Promise<Fence | null>;
+  /** The decisions still held in the city's stream, oldest first. */
+  readDecisionStream(city: string): Promise<CommittedDecision[]>;
+}

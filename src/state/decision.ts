@@ -1,0 +1,77 @@
+import { assertCityId } from './city-id.js';
+
+/** One order offered to one courier. */
+export interface Assignment {
+  order: string;
+  courier: string;
+}
+
+/** The assignments a holder computed for a city under fencing token `token`. */
+export interface Decision {
+  city: string;
+  token: number;
+  /** Who computed it (host id / boot id), recorded with the decision. */
+  holder: string;
+  assignments: readonly Assignment[];
+  /** How long each courier's offer stays outstanding; defaults to DEFAULT_OFFER_TTL_MS. */
+  offerTtlMs?: number;
+}
+
+/** A decision as recorded in the per-city stream and the durable decisions table. */
+export interface CommittedDecision {
+  city: string;
+  /** The city's decision version after this commit: 1, 2, 3, ... */
+  version: number;
+  token: number;
+  holder: string;
+  /** Commit time on the state store's clock, epoch milliseconds. */
+  committedAt: number;
+  assignments: Assignment[];
+}
+
+export const DEFAULT_OFFER_TTL_MS = 30_000;
+
+/** Rejects malformed decisions before they reach a store: both stores see only valid input. */
+export function assertValidDecision(decision: Decision): void {
+  assertCityId(decision.city);
+  assertToken(decision.token);
+  assertHolderName(decision.holder);
+  const ttl = decision.offerTtlMs ?? DEFAULT_OFFER_TTL_MS;
+  if (!Number.isSafeInteger(ttl) || ttl <= 0) {
+    throw new RangeError(`offerTtlMs must be a positive integer, got ${ttl}`);
+  }
+  if (!Array.isArray(decision.assignments) || decision.assignments.length === 0) {
+    throw new TypeError('decision assignments must be a non-empty array');
+  }
+  const orders = new Set<string>();
+  const couriers = new Set<string>();
+  for (const { order, courier } of decision.assignments) {
+    assertItemId(order, 'order');
+    assertItemId(courier, 'courier');
+    if (orders.has(order)) throw new RangeError(`order ${order} is assigned twice in one decision`);
+    if (couriers.has(courier)) throw new RangeError(`courier ${courier} is assigned twice in one decision`);
+    orders.add(order);
+    couriers.add(courier);
+  }
+}
+
+/** The holder recorded with a decision (host id / boot id); the decisions table keeps up to 200 characters. */
+export function assertHolderName(holder: unknown): asserts holder is string {
+  if (typeof holder !== 'string' || holder.length === 0 || holder.length > 200) {
+    throw new TypeError(`decision holder must be a string of 1-200 characters, got ${JSON.stringify(holder)}`);
+  }
+}
+
+/** Fencing tokens are positive integers that stay exact in a double (and in Lua). */
+export function assertToken(token: unknown): asserts token is number {
+  if (typeof token !== 'number' || !Number.isSafeInteger(token) || token < 1) {
+    throw new RangeError(`fencing token must be a positive safe integer, got ${String(token)}`);
+  }
+}
+
+/** `|` separates fields in the Redis records (redis-records.ts), so ids cannot contain it. */
+export function assertItemId(id: unknown, kind: 'order' | 'courier'): asserts id is string {
+  if (typeof id !== 'string' || id.length === 0 || id.length > 128 || id.includes('|')) {
+    throw new TypeError(`${kind} id must be a string of 1-128 characters without '|', got ${JSON.stringify(id)}`);
+  }
+}

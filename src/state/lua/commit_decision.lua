@@ -1,0 +1,117 @@
+--[[
+commit_decision: the fenced, all-or-nothing commit of one dispatch decision for one city.
+Records are fields joined by "|" with the status last (see redis-records.ts). An offer is
+outstanding while its expiry score is in the future.
+
+KEYS[1] fence hash: token (highest fencing token seen), version (decisions committed)
+KEYS[2] couriers hash: courier id -> "id|lat|lng|speed|freeAt|status"; status must be "free"
+KEYS[3] orders hash: order id -> "id|pickup lat|lng|dropoff lat|lng|readyAt|status"; status must be "pending"
+KEYS[4] courier offers hash: courier id -> offer "order|courier|version|expiresAt"
+KEYS[5] order offers hash: order id -> offer (the same value)
+KEYS[6] courier offer expiry sorted set: courier id scored by expiresAt
+KEYS[7] order offer expiry sorted set: order id scored by expiresAt
+KEYS[8] decisions stream
+
+ARGV[1] fencing token of the decision (integer)
+ARGV[2] holder that computed it (host id / boot id)
+ARGV[3] offer TTL in milliseconds
+ARGV[4] stream max length (approximate trimming)
+ARGV[5] assignments as JSON: [[order id, courier id], ...]
+
+Returns one of
+  {"ok", version, committed-at ms}   the decision is committed
+  {"fence_missing"}                  the fence is gone: nothing is committed until it is re-seeded
+  {"stale_token", fence token}       a newer holder has committed or been fenced in
+  {"conflict", "order" | "courier", id, state}   the first item not dispatchable; state is
+                                     "missing", its status, or "offered" (outstanding offer)
+Nothing changes unless the result is "ok". Times are Redis server time.
+]]
+
+local fence = redis.call('HMGET', KEYS[1], 'token', 'version')
+if not fence[1] then
+  return {'fence_missing'}
+end
+local token = tonumber(ARGV[1])
+if token < tonumber(fence[1]) then
+  return {'stale_token', fence[1]}
+end
+
+local time = redis.call('TIME')
+local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
+
+-- Commands take many arguments at once (far fewer calls for a 4,000-assignment decision), in
+-- chunks that stay below Lua's unpack limit; replies of the chunks are concatenated.
+local CHUNK = 1000
+local function call_chunked(command, key, args)
+  local replies = {}
+  for i = 1, #args, CHUNK do
+    local reply = redis.call(command, key, unpack(args, i, math.min(i + CHUNK - 1, #args)))
+    if type(reply) == 'table' then
+      for _, value in ipairs(reply) do
+        replies[#replies + 1] = value
+      end
+    end
+  end
+  return replies
+end
+
+local assignments = cjson.decode(ARGV[5])
+local order_ids, courier_ids = {}, {}
+for i, pair in ipairs(assignments) do
+  order_ids[i] = pair[1]
+  courier_ids[i] = pair[2]
+end
+
+-- The status is the last field: a suffix comparison is enough unless it does not match.
+local function conflict(kind, id, record, expires_at, wanted_suffix)
+  if not record then
+    return {'conflict', kind, id, 'missing'}
+  end
+  if string.sub(record, -#wanted_suffix) ~= wanted_suffix then
+    return {'conflict', kind, id, string.match(record, '[^|]*$')}
+  end
+  if expires_at and tonumber(expires_at) > now then
+    return {'conflict', kind, id, 'offered'}
+  end
+  return nil
+end
+
+local order_records = call_chunked('HMGET', KEYS[3], order_ids)
+local courier_records = call_chunked('HMGET', KEYS[2], courier_ids)
+local order_expiry = call_chunked('ZMSCORE', KEYS[7], order_ids)
+local courier_expiry = call_chunked('ZMSCORE', KEYS[6], courier_ids)
+for i = 1, #assignments do
+  local found = conflict('order', order_ids[i], order_records[i], order_expiry[i], '|pending')
+    or conflict('courier', courier_ids[i], courier_records[i], courier_expiry[i], '|free')
+  if found then
+    return found
+  end
+end
+
+-- Lapsed offers are dropped here, so the expiry sets hold little more than the live offers.
+local function purge_lapsed(offers_key, expiry_key)
+  call_chunked('HDEL', offers_key, redis.call('ZRANGEBYSCORE', expiry_key, '-inf', now))
+  redis.call('ZREMRANGEBYSCORE', expiry_key, '-inf', now)
+end
+purge_lapsed(KEYS[4], KEYS[6])
+purge_lapsed(KEYS[5], KEYS[7])
+
+redis.call('HSET', KEYS[1], 'token', ARGV[1])
+local version = redis.call('HINCRBY', KEYS[1], 'version', 1)
+local expires_at = string.format('%d', now + tonumber(ARGV[3]))
+local order_offers, courier_offers, order_scores, courier_scores = {}, {}, {}, {}
+for i = 1, #assignments do
+  local offer = order_ids[i] .. '|' .. courier_ids[i] .. '|' .. version .. '|' .. expires_at
+  order_offers[2 * i - 1], order_offers[2 * i] = order_ids[i], offer
+  courier_offers[2 * i - 1], courier_offers[2 * i] = courier_ids[i], offer
+  order_scores[2 * i - 1], order_scores[2 * i] = expires_at, order_ids[i]
+  courier_scores[2 * i - 1], courier_scores[2 * i] = expires_at, courier_ids[i]
+end
+call_chunked('HSET', KEYS[5], order_offers)
+call_chunked('HSET', KEYS[4], courier_offers)
+call_chunked('ZADD', KEYS[7], order_scores)
+call_chunked('ZADD', KEYS[6], courier_scores)
+redis.call('XADD', KEYS[8], 'MAXLEN', '~', ARGV[4], '*',
+  'version', version, 'token', ARGV[1], 'holder', ARGV[2],
+  'at', string.format('%d', now), 'assignments', ARGV[5])
+return {'ok', version, string.format('%d', now)}

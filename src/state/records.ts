@@ -1,0 +1,59 @@
+import { assertItemId } from './decision.js';
+import type { CourierState, CourierStatus, OrderState, OrderStatus } from './city-state-store.js';
+
+const COURIER_STATUSES: readonly CourierStatus[] = ['free', 'busy', 'offline'];
+const ORDER_STATUSES: readonly OrderStatus[] = ['pending', 'assigned', 'picked_up', 'delivered', 'cancelled'];
+
+/** Statuses that leave the hot set. */
+export const FINISHED_ORDER_STATUSES: ReadonlySet<OrderStatus> = new Set(['delivered', 'cancelled']);
+
+export function assertCourierState(c: CourierState): void {
+  assertItemId(c.id, 'courier');
+  assertPosition(c.lat, c.lng, `courier ${c.id}`);
+  if (!Number.isFinite(c.speedMps) || c.speedMps <= 0) {
+    throw new RangeError(`courier ${c.id}: speedMps must be a positive number, got ${c.speedMps}`);
+  }
+  assertEpochMs(c.freeAt, `courier ${c.id}: freeAt`);
+  if (!COURIER_STATUSES.includes(c.status)) {
+    throw new RangeError(`courier ${c.id}: status must be one of ${COURIER_STATUSES.join(', ')}, got ${c.status}`);
+  }
+}
+
+export function assertOrderState(o: OrderState): void {
+  assertItemId(o.id, 'order');
+  assertPosition(o.pickupLat, o.pickupLng, `order ${o.id} pickup`);
+  assertPosition(o.dropoffLat, o.dropoffLng, `order ${o.id} dropoff`);
+  assertEpochMs(o.readyAt, `order ${o.id}: readyAt`);
+  if (!ORDER_STATUSES.includes(o.status)) {
+    throw new RangeError(`order ${o.id}: status must be one of ${ORDER_STATUSES.join(', ')}, got ${o.status}`);
+  }
+}
+
+/** Only the fields of the state types: callers may pass richer objects, the stores keep these. */
+export function courierRecord(c: CourierState): CourierState {
+  return { id: c.id, lat: c.lat, lng: c.lng, speedMps: c.speedMps, freeAt: c.freeAt, status: c.status };
+}
+
+export function orderRecord(o: OrderState): OrderState {
+  return {
+    id: o.id,
+    pickupLat: o.pickupLat,
+    pickupLng: o.pickupLng,
+    dropoffLat: o.dropoffLat,
+    dropoffLng: o.dropoffLng,
+    readyAt: o.readyAt,
+    status: o.status,
+  };
+}
+
+function assertPosition(lat: number, lng: number, what: string): void {
+  if (!Number.isFinite(lat) || lat < -90 || lat > 90 || !Number.isFinite(lng) || lng < -180 || lng > 180) {
+    throw new RangeError(`${what}: position (${lat}, ${lng}) is not a valid latitude/longitude`);
+  }
+}
+
+function assertEpochMs(value: number, what: string): void {
+  if (!Number.isSafeInteger(value) || value < 0) {
+    throw new RangeError(`${what} must be a non-negative integer of epoch milliseconds, got ${value}`);
+  }
+}

@@ -1,0 +1,243 @@
+import type { ChainableCommander, Redis } from 'ioredis';
+import type { DispatchParams } from '../domain/problem.js';
+import {
+  assertFenceFloor,
+  DEFAULT_STREAM_MAX_LEN,
+  type CitySnapshot,
+  type CityStateStore,
+  type CommitResult,
+  type CourierState,
+  type CourierView,
+  type Fence,
+  type Offer,
+  type OrderState,
+  type OrderView,
+} from './city-state-store.js';
+import { assertItemId, assertValidDecision, DEFAULT_OFFER_TTL_MS, type CommittedDecision, type Decision } from './decision.js';
+import { registerLuaScripts, type CityScripts } from './lua-scripts.js';
+import { assertCourierState, assertOrderState, FINISHED_ORDER_STATUSES } from './records.js';
+import { assertKeyPrefix, cityKeys, type CityKeys } from './redis-keys.js';
+import {
+  addCourierRecord,
+  addOrderRecord,
+  decodeCourier,
+  decodeOffer,
+  decodeOrder,
+  encodeCourier,
+  encodeOrder,
+} from './redis-records.js';
+import { SnapshotBuilder } from './snapshot.js';
+
+export interface RedisCityStateStoreOptions {
+  /** Prepended to every key (before the `{city}` hash tag); default `dispatchd:`. */
+  keyPrefix?: string;
+  /** Decisions kept in each city's stream (approximate trimming). */
+  streamMaxLen?: number;
+}
+
+/**
+ * Hot city state in Redis. Records are compact values in per-city hashes (redis-records.ts), so
+ * the snapshot is one MULTI of HVALS (no per-item round trips) and the commit is one Lua script
+ * over the city's keys.
+ */
+export class RedisCityStateStore implements CityStateStore {
+  private readonly prefix: string;
+  private readonly streamMaxLen: number;
+  private readonly scripts: CityScripts;
+
+  constructor(
+    private readonly redis: Redis,
+    options: RedisCityStateStoreOptions = {},
+  ) {
+    this.prefix = options.keyPrefix ?? 'dispatchd:';
+    assertKeyPrefix(this.prefix);
+    this.streamMaxLen = options.streamMaxLen ?? DEFAULT_STREAM_MAX_LEN;
+    this.scripts = registerLuaScripts(redis);
+  }
+
+  async putCouriers(city: string, couriers: readonly CourierState[]): Promise<void> {
+    couriers.forEach(assertCourierState);
+    const keys = this.keys(city);
+    if (couriers.length === 0) return;
+    await this.redis.hset(keys.couriers, ...couriers.flatMap((c) => [c.id, encodeCourier(c)]));
+  }
+
+  async putOrders(city: string, orders: readonly OrderState[]): Promise<void> {
+    orders.forEach(assertOrderState);
+    const keys = this.keys(city);
+    const live = orders.filter((o) => !FINISHED_ORDER_STATUSES.has(o.status));
+    const finished = orders.filter((o) => FINISHED_ORDER_STATUSES.has(o.status)).map((o) => o.id);
+    const tx = this.redis.multi();
+    if (live.length > 0) tx.hset(keys.orders, ...live.flatMap((o) => [o.id, encodeOrder(o)]));
+    if (finished.length > 0) {
+      tx.hdel(keys.orders, ...finished).hdel(keys.orderOffers, ...finished).zrem(keys.orderOfferExpiry, ...finished);
+    }
+    await execute(tx);
+  }
+
+  async readCourier(city: string, id: string): Promise<CourierView | undefined> {
+    assertItemId(id, 'courier');
+    const keys = this.keys(city);
+    const [record, offer, time] = await execute(
+      this.redis.multi().hget(keys.couriers, id).hget(keys.courierOffers, id).time(),
+    );
+    return record ? { ...decodeCourier(record as string), offer: liveOffer(offer, time) } : undefined;
+  }
+
+  async readOrder(city: string, id: string): Promise<OrderView | undefined> {
+    assertItemId(id, 'order');
+    const keys = this.keys(city);
+    const [record, offer, time] = await execute(this.redis.multi().hget(keys.orders, id).hget(keys.orderOffers, id).time());
+    return record ? { ...decodeOrder(record as string), offer: liveOffer(offer, time) } : undefined;
+  }
+
+  async readSnapshot(city: string, params: DispatchParams): Promise<CitySnapshot> {
+    const keys = this.keys(city);
+    const [couriers, orders, courierOffers, orderOffers, version, time] = await execute(
+      this.redis
+        .multi()
+        .hvals(keys.couriers)
+        .hvals(keys.orders)
+        .zrange(keys.courierOfferExpiry, 0, '-1', 'WITHSCORES')
+        .zrange(keys.orderOfferExpiry, 0, '-1', 'WITHSCORES')
+        .hget(keys.fence, 'version')
+        .time(),
+    );
+    const now = serverTimeMs(time);
+    const courierRecords = couriers as string[];
+    const orderRecords = orders as string[];
+    const snapshot = new SnapshotBuilder({
+      city,
+      params,
+      now,
+      version: Number(version ?? 0),
+      offeredCouriers: unexpired(courierOffers, now),
+      offeredOrders: unexpired(orderOffers, now),
+      maxCouriers: courierRecords.length,
+      maxOrders: orderRecords.length,
+    });
+    for (const value of courierRecords) addCourierRecord(snapshot, value);
+    for (const value of orderRecords) addOrderRecord(snapshot, value);
+    return snapshot.build();
+  }
+
+  async commit(decision: Decision): Promise<CommitResult> {
+    assertValidDecision(decision);
+    const keys = this.keys(decision.city);
+    const assignments = JSON.stringify(decision.assignments.map((a) => [a.order, a.courier]));
+    const reply = (await this.scripts.commit_decision(
+      keys.fence,
+      keys.couriers,
+      keys.orders,
+      keys.courierOffers,
+      keys.orderOffers,
+      keys.courierOfferExpiry,
+      keys.orderOfferExpiry,
+      keys.decisions,
+      String(decision.token),
+      decision.holder,
+      decision.offerTtlMs ?? DEFAULT_OFFER_TTL_MS,
+      this.streamMaxLen,
+      assignments,
+    )) as (string | number)[];
+    switch (reply[0]) {
+      case 'ok':
+        return {
+          ok: true,
+          decision: {
+            city: decision.city,
+            version: Number(reply[1]),
+            token: decision.token,
+            holder: decision.holder,
+            committedAt: Number(reply[2]),
+            assignments: decision.assignments.map(({ order, courier }) => ({ order, courier })),
+          },
+        };
+      case 'fence_missing':
+        return { ok: false, reason: 'fence_missing' };
+      case 'stale_token':
+        return { ok: false, reason: 'stale_token', fence: Number(reply[1]) };
+      case 'conflict':
+        return {
+          ok: false,
+          reason: 'conflict',
+          item: { kind: reply[1] as 'order' | 'courier', id: String(reply[2]), state: String(reply[3]) },
+        };
+      default:
+        throw new Error(`commit_decision returned an unexpected reply: ${JSON.stringify(reply)}`);
+    }
+  }
+
+  async raiseFence(city: string, floor: Fence): Promise<Fence> {
+    assertFenceFloor(floor);
+    const keys = this.keys(city);
+    const [token, version] = (await this.scripts.raise_fence(keys.fence, floor.token, floor.version)) as string[];
+    return { token: Number(token), version: Number(version) };
+  }
+
+  async readFence(city: string): Promise<Fence | null> {
+    const [token, version] = await this.redis.hmget(this.keys(city).fence, 'token', 'version');
+    return token === null ? null : { token: Number(token), version: Number(version ?? 0) };
+  }
+
+  async readDecisionStream(city: string): Promise<CommittedDecision[]> {
+    const key = this.keys(city).decisions;
+    const decisions: CommittedDecision[] = [];
+    let start = '-';
+    for (;;) {
+      const page = await this.redis.xrange(key, start, '+', 'COUNT', STREAM_PAGE);
+      for (const [, fields] of page) decisions.push(decisionFromStream(city, fields));
+      if (page.length < STREAM_PAGE) return decisions;
+      start = `(${page[page.length - 1][0]}`;
+    }
+  }
+
+  private keys(city: string): CityKeys {
+    return cityKeys(this.prefix, city);
+  }
+}
+
+const STREAM_PAGE = 200;
+
+/** Runs a MULTI and returns its replies, throwing the first command error. */
+async function execute(tx: ChainableCommander): Promise<unknown[]> {
+  const replies = await tx.exec();
+  if (!replies) throw new Error('Redis transaction was aborted');
+  return replies.map(([error, reply]) => {
+    if (error) throw error;
+    return reply;
+  });
+}
+
+function serverTimeMs(time: unknown): number {
+  const [seconds, micros] = time as [string, string];
+  return Number(seconds) * 1000 + Math.floor(Number(micros) / 1000);
+}
+
+function liveOffer(raw: unknown, time: unknown): Offer | null {
+  if (raw === null) return null;
+  const offer = decodeOffer(raw as string);
+  return offer.expiresAt > serverTimeMs(time) ? offer : null;
+}
+
+/** Members of a ZRANGE ... WITHSCORES reply whose expiry score is after `now`. */
+function unexpired(membersAndScores: unknown, now: number): Set<string> {
+  const reply = membersAndScores as string[];
+  const ids = new Set<string>();
+  for (let i = 0; i < reply.length; i += 2) if (Number(reply[i + 1]) > now) ids.add(reply[i]);
+  return ids;
+}
+
+function decisionFromStream(city: string, fields: string[]): CommittedDecision {
+  const entry = new Map<string, string>();
+  for (let i = 0; i < fields.length; i += 2) entry.set(fields[i], fields[i + 1]);
+  const pairs = JSON.parse(entry.get('assignments') ?? '[]') as [string, string][];
+  return {
+    city,
+    version: Number(entry.get('version')),
+    token: Number(entry.get('token')),
+    holder: entry.get('holder') ?? '',
+    committedAt: Number(entry.get('at')),
+    assignments: pairs.map(([order, courier]) => ({ order, courier })),
+  };
+}

@@ -1,0 +1,40 @@
+import { assertCityId } from './city-id.js';
+
+/** The Redis keys of one city: all share the `{city}` hash tag, so scripts work on Redis Cluster. */
+export interface CityKeys {
+  /** Hash: token (highest fencing token seen), version (decisions committed). */
+  fence: string;
+  /** Hash: courier id -> courier record (see redis-records.ts). */
+  couriers: string;
+  /** Hash: order id -> order record. */
+  orders: string;
+  /** Hash: courier id -> its latest offer (see redis-records.ts). */
+  courierOffers: string;
+  /** Hash: order id -> its latest offer. */
+  orderOffers: string;
+  /** Sorted set: courier id scored by offer expiry; only offers not yet purged, so a snapshot reads few. */
+  courierOfferExpiry: string;
+  /** Sorted set: order id scored by offer expiry. */
+  orderOfferExpiry: string;
+  /** Stream of committed decisions. */
+  decisions: string;
+}
+
+export function assertKeyPrefix(prefix: string): void {
+  if (/[{}]/.test(prefix)) throw new TypeError(`Redis key prefix ${JSON.stringify(prefix)} must not contain braces`);
+}
+
+export function cityKeys(prefix: string, city: string): CityKeys {
+  assertCityId(city);
+  const base = `${prefix}{${city}}:`;
+  return {
+    fence: `${base}fence`,
+    couriers: `${base}couriers`,
+    orders: `${base}orders`,
+    courierOffers: `${base}courier-offers`,
+    orderOffers: `${base}order-offers`,
+    courierOfferExpiry: `${base}courier-offer-expiry`,
+    orderOfferExpiry: `${base}order-offer-expiry`,
+    decisions: `${base}decisions`,
+  };
+}

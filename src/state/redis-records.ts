@@ -1,0 +1,76 @@
+import type { CourierState, Offer, OrderState } from './city-state-store.js';
+import type { SnapshotBuilder } from './snapshot.js';
+
+/**
+ * How records are stored in Redis hash values: fields joined by `|`, id first, status last.
+ * Several times faster to read back than JSON for 40,000 couriers (fewer bytes, no key names),
+ * still readable in redis-cli, and the Lua scripts find a status or an expiry with one match.
+ * Ids cannot contain `|` (see assertItemId).
+ */
+export const SEPARATOR = '|';
+
+export function encodeCourier(c: CourierState): string {
+  return [c.id, c.lat, c.lng, c.speedMps, c.freeAt, c.status].join(SEPARATOR);
+}
+
+export function decodeCourier(value: string): CourierState {
+  const [id, lat, lng, speedMps, freeAt, status] = value.split(SEPARATOR);
+  return { id, lat: +lat, lng: +lng, speedMps: +speedMps, freeAt: +freeAt, status: status as CourierState['status'] };
+}
+
+export function encodeOrder(o: OrderState): string {
+  return [o.id, o.pickupLat, o.pickupLng, o.dropoffLat, o.dropoffLng, o.readyAt, o.status].join(SEPARATOR);
+}
+
+export function decodeOrder(value: string): OrderState {
+  const [id, pickupLat, pickupLng, dropoffLat, dropoffLng, readyAt, status] = value.split(SEPARATOR);
+  return {
+    id,
+    pickupLat: +pickupLat,
+    pickupLng: +pickupLng,
+    dropoffLat: +dropoffLat,
+    dropoffLng: +dropoffLng,
+    readyAt: +readyAt,
+    status: status as OrderState['status'],
+  };
+}
+
+/** Offers are written by commit_decision.lua in this layout. */
+export function decodeOffer(value: string): Offer {
+  const [order, courier, version, expiresAt] = value.split(SEPARATOR);
+  return { order, courier, version: +version, expiresAt: +expiresAt };
+}
+
+/** Scratch for the numeric fields of one record: the snapshot path decodes without allocating arrays. */
+const numbers = new Float64Array(5);
+
+/** Parses `count` numeric fields that follow the separator at `separatorAt` into `numbers`. */
+function readNumbers(value: string, separatorAt: number, count: number): void {
+  let start = separatorAt + 1;
+  for (let k = 0; k < count; k += 1) {
+    const end = value.indexOf(SEPARATOR, start);
+    numbers[k] = Number(value.slice(start, end));
+    start = end + 1;
+  }
+}
+
+function idAndStatus(value: string): [id: string, idEnd: number, status: string] {
+  const idEnd = value.indexOf(SEPARATOR);
+  return [value.slice(0, idEnd), idEnd, value.slice(value.lastIndexOf(SEPARATOR) + 1)];
+}
+
+/** Adds an encoded courier to a snapshot, decoding its numbers only if the snapshot keeps it. */
+export function addCourierRecord(snapshot: SnapshotBuilder, value: string): void {
+  const [id, idEnd, status] = idAndStatus(value);
+  if (!snapshot.wantsCourier(id, status as CourierState['status'])) return;
+  readNumbers(value, idEnd, 4);
+  snapshot.addCourier(id, numbers[0], numbers[1], numbers[2], numbers[3]);
+}
+
+/** Adds an encoded order to a snapshot, decoding its numbers only if the snapshot keeps it. */
+export function addOrderRecord(snapshot: SnapshotBuilder, value: string): void {
+  const [id, idEnd, status] = idAndStatus(value);
+  if (!snapshot.wantsOrder(id, status as OrderState['status'])) return;
+  readNumbers(value, idEnd, 5);
+  snapshot.addOrder(id, numbers[0], numbers[1], numbers[2], numbers[3], numbers[4]);
+}

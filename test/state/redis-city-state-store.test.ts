@@ -1,0 +1,44 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { RedisCityStateStore } from '../../src/state/redis-city-state-store.js';
+import { cityKeys } from '../../src/state/redis-keys.js';
+import { createTestRedis, type TestRedis } from './support/redis.js';
+import { courier, order, sleep } from './support/state-stores.js';
+
+describe('RedisCityStateStore layout', () => {
+  let redis: TestRedis;
+  let store: RedisCityStateStore;
+  beforeEach(async () => {
+    redis = await createTestRedis();
+    store = new RedisCityStateStore(redis.redis, { keyPrefix: redis.prefix });
+  });
+  afterEach(() => redis.cleanup());
+
+  it('keeps every key of a city under its hash tag and the prefix', async () => {
+    await store.putCouriers('bcn', [courier('c-1')]);
+    await store.putOrders('bcn', [order('o-1')]);
+    await store.raiseFence('bcn', { token: 1, version: 0 });
+    await store.commit({ city: 'bcn', token: 1, holder: 'h/b', assignments: [{ order: 'o-1', courier: 'c-1' }] });
+    const keys = await redis.redis.keys(`${redis.prefix}*`);
+    expect(keys.sort()).toEqual(Object.values(cityKeys(redis.prefix, 'bcn')).sort());
+  });
+
+  it('purges lapsed offers at the next commit, so snapshots read only live ones', async () => {
+    const keys = cityKeys(redis.prefix, 'bcn');
+    await store.putCouriers('bcn', [courier('c-1'), courier('c-2')]);
+    await store.putOrders('bcn', [order('o-1'), order('o-2')]);
+    await store.raiseFence('bcn', { token: 1, version: 0 });
+    await store.commit({ city: 'bcn', token: 1, holder: 'h/b', assignments: [{ order: 'o-1', courier: 'c-1' }], offerTtlMs: 100 });
+    await sleep(200);
+    await store.commit({ city: 'bcn', token: 1, holder: 'h/b', assignments: [{ order: 'o-2', courier: 'c-2' }] });
+
+    expect(await redis.redis.zrange(keys.courierOfferExpiry, 0, '-1')).toEqual(['c-2']);
+    expect(await redis.redis.zrange(keys.orderOfferExpiry, 0, '-1')).toEqual(['o-2']);
+    expect(await redis.redis.hkeys(keys.courierOffers)).toEqual(['c-2']);
+    expect(await redis.redis.hkeys(keys.orderOffers)).toEqual(['o-2']);
+  });
+
+  it('stores records readable with redis-cli', async () => {
+    await store.putCouriers('bcn', [courier('c-1', { lat: 41.5, lng: 2.25, speedMps: 4, freeAt: 1_790_000_000_000 })]);
+    expect(await redis.redis.hget(cityKeys(redis.prefix, 'bcn').couriers, 'c-1')).toBe('c-1|41.5|2.25|4|1790000000000|free');
+  });
+});

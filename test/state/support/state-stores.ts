@@ -1,0 +1,57 @@
+import type { CityStateStore, CourierState, OrderState } from '../../../src/state/city-state-store.js';
+import { MemoryCityStateStore } from '../../../src/state/memory-city-state-store.js';
+import { RedisCityStateStore } from '../../../src/state/redis-city-state-store.js';
+import { cityKeys } from '../../../src/state/redis-keys.js';
+import { createTestRedis } from './redis.js';
+
+export interface StateFixture {
+  store: CityStateStore;
+  /** Another client of the same data (its own connection for Redis), for concurrent commits. */
+  peer(): CityStateStore;
+  /** What a Redis restart without persistence, or a failover, does to a city's fence. */
+  loseFence(city: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+export const STATE_STORES: { name: string; create(): Promise<StateFixture> }[] = [
+  {
+    name: 'memory',
+    async create() {
+      const store = new MemoryCityStateStore();
+      return { store, peer: () => store, loseFence: async (city) => store.loseFence(city), close: async () => {} };
+    },
+  },
+  {
+    name: 'redis',
+    async create() {
+      const redis = await createTestRedis();
+      return {
+        store: new RedisCityStateStore(redis.redis, { keyPrefix: redis.prefix }),
+        peer: () => new RedisCityStateStore(redis.connect(), { keyPrefix: redis.prefix }),
+        loseFence: async (city) => {
+          await redis.redis.del(cityKeys(redis.prefix, city).fence);
+        },
+        close: () => redis.cleanup(),
+      };
+    },
+  },
+];
+
+export function courier(id: string, fields: Partial<CourierState> = {}): CourierState {
+  return { id, lat: 41.3902, lng: 2.154, speedMps: 4.2, freeAt: 0, status: 'free', ...fields };
+}
+
+export function order(id: string, fields: Partial<OrderState> = {}): OrderState {
+  return {
+    id,
+    pickupLat: 41.387,
+    pickupLng: 2.17,
+    dropoffLat: 41.4012,
+    dropoffLng: 2.1605,
+    readyAt: Date.now() + 300_000,
+    status: 'pending',
+    ...fields,
+  };
+}
+
+export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
