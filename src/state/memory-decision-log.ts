@@ -1,0 +1,45 @@
+import { assertCityId } from './city-id.js';
+import type { CommittedDecision } from './decision.js';
+import { assertCommittedDecision, assertReadWindow, assertVersionRange, type DecisionLog } from './decision-log.js';
+
+/** The embedded decision log: kept for the life of the process. */
+export class MemoryDecisionLog implements DecisionLog {
+  private readonly byCity = new Map<string, Map<number, CommittedDecision>>();
+
+  async append(decisions: readonly CommittedDecision[]): Promise<void> {
+    decisions.forEach(assertCommittedDecision);
+    for (const d of decisions) {
+      const city = this.city(d.city);
+      if (!city.has(d.version)) city.set(d.version, structuredClone(d));
+    }
+  }
+
+  async recordedVersions(city: string, from: number, to: number): Promise<number[]> {
+    assertVersionRange(from, to);
+    return this.sortedVersions(city).filter((v) => v >= from && v <= to);
+  }
+
+  async lastVersion(city: string): Promise<number> {
+    return this.sortedVersions(city).at(-1) ?? 0;
+  }
+
+  async read(city: string, afterVersion: number, limit: number): Promise<CommittedDecision[]> {
+    assertReadWindow(afterVersion, limit);
+    const decisions = this.city(city);
+    return this.sortedVersions(city)
+      .filter((v) => v > afterVersion)
+      .slice(0, limit)
+      .map((v) => structuredClone(decisions.get(v)!));
+  }
+
+  private sortedVersions(city: string): number[] {
+    return [...this.city(city).keys()].sort((a, b) => a - b);
+  }
+
+  private city(city: string): Map<number, CommittedDecision> {
+    assertCityId(city);
+    let decisions = this.byCity.get(city);
+    if (!decisions) this.byCity.set(city, (decisions = new Map()));
+    return decisions;
+  }
+}

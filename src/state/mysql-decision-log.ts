@@ -1,0 +1,83 @@
+import type { Pool, RowDataPacket } from 'mysql2/promise';
+import { assertCityId } from './city-id.js';
+import type { CommittedDecision } from './decision.js';
+import { assertCommittedDecision, assertReadWindow, assertVersionRange, type DecisionLog } from './decision-log.js';
+
+/** Rows per INSERT are bounded by size: a 4,000-assignment decision is ~100 KB of JSON. */
+const MAX_BATCH_BYTES = 1 << 20;
+
+/** The decisions table (created by the coordination migrations). */
+export class MysqlDecisionLog implements DecisionLog {
+  constructor(private readonly pool: Pool) {}
+
+  async append(decisions: readonly CommittedDecision[]): Promise<void> {
+    decisions.forEach(assertCommittedDecision);
+    for (const batch of batchesBySize(decisions.map(decisionRow))) {
+      // The no-op update makes a repeated (city, version) a success without masking other errors as INSERT IGNORE would.
+      await this.pool.query(
+        'INSERT INTO decisions (city_id, version, token, holder, committed_at_ms, assignments) VALUES ? ' +
+          'ON DUPLICATE KEY UPDATE version = version',
+        [batch],
+      );
+    }
+  }
+
+  async recordedVersions(city: string, from: number, to: number): Promise<number[]> {
+    assertCityId(city);
+    assertVersionRange(from, to);
+    const [rows] = await this.pool.execute<RowDataPacket[]>(
+      'SELECT version FROM decisions WHERE city_id = ? AND version BETWEEN ? AND ? ORDER BY version',
+      [city, from, to],
+    );
+    return rows.map((r) => Number(r.version));
+  }
+
+  async lastVersion(city: string): Promise<number> {
+    assertCityId(city);
+    const [rows] = await this.pool.execute<RowDataPacket[]>(
+      'SELECT COALESCE(MAX(version), 0) AS version FROM decisions WHERE city_id = ?',
+      [city],
+    );
+    return Number(rows[0].version);
+  }
+
+  async read(city: string, afterVersion: number, limit: number): Promise<CommittedDecision[]> {
+    assertCityId(city);
+    assertReadWindow(afterVersion, limit);
+    const [rows] = await this.pool.query<RowDataPacket[]>(
+      'SELECT version, token, holder, committed_at_ms, assignments FROM decisions ' +
+        'WHERE city_id = ? AND version > ? ORDER BY version LIMIT ?',
+      [city, afterVersion, limit],
+    );
+    return rows.map((r) => ({
+      city,
+      version: Number(r.version),
+      token: Number(r.token),
+      holder: String(r.holder),
+      committedAt: Number(r.committed_at_ms),
+      assignments: (JSON.parse(String(r.assignments)) as [string, string][]).map(([order, courier]) => ({ order, courier })),
+    }));
+  }
+}
+
+type DecisionRow = [string, number, number, string, number, string];
+
+function decisionRow(d: CommittedDecision): DecisionRow {
+  const assignments = JSON.stringify(d.assignments.map((a) => [a.order, a.courier]));
+  return [d.city, d.version, d.token, d.holder, d.committedAt, assignments];
+}
+
+function* batchesBySize(rows: DecisionRow[]): Generator<DecisionRow[]> {
+  let batch: DecisionRow[] = [];
+  let bytes = 0;
+  for (const row of rows) {
+    if (batch.length > 0 && bytes + row[5].length > MAX_BATCH_BYTES) {
+      yield batch;
+      batch = [];
+      bytes = 0;
+    }
+    batch.push(row);
+    bytes += row[5].length;
+  }
+  if (batch.length > 0) yield batch;
+}

@@ -1,0 +1,172 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { DEFAULT_TICK_MS } from '../../src/coordination/city-config.js';
+import type { Holder } from '../../src/coordination/holder.js';
+import { UnknownCityError, type LeaseStore } from '../../src/coordination/lease-store.js';
+import { DEFAULT_PARAMS } from '../../src/domain/problem.js';
+import { sleep } from '../state/support/state-stores.js';
+import { LEASE_STORES, type LeaseFixture } from './support/lease-stores.js';
+
+const A: Holder = { hostId: 'host-a', bootId: 'boot-1' };
+const B: Holder = { hostId: 'host-b', bootId: 'boot-1' };
+/** Long enough never to expire during a test. */
+const HELD = 60_000;
+
+describe.each(LEASE_STORES)('LeaseStore contract: $name', ({ create }) => {
+  let fixture: LeaseFixture;
+  let store: LeaseStore;
+  beforeEach(async () => {
+    fixture = await create();
+    store = fixture.store;
+  });
+  afterEach(() => fixture.close());
+
+  describe('cities', () => {
+    it('keeps per-city parameters, the spec defaults standing in for unset ones', async () => {
+      const stored = await store.putCity({ id: 'bcn', params: { maxPickupS: 900, maxCandidates: 8 }, tickMs: 500 });
+      expect(stored).toEqual({ id: 'bcn', enabled: true, params: { ...DEFAULT_PARAMS, maxPickupS: 900, maxCandidates: 8 }, tickMs: 500 });
+      expect(await store.getCity('bcn')).toEqual(stored);
+
+      await store.putCity({ id: 'bcn', enabled: false });
+      expect(await store.getCity('bcn')).toEqual({ id: 'bcn', enabled: false, params: DEFAULT_PARAMS, tickMs: DEFAULT_TICK_MS });
+      await store.putCity({ id: 'ams' });
+      expect((await store.listCities()).map((c) => c.id)).toEqual(['ams', 'bcn']);
+      expect(await store.getCity('nowhere')).toBeUndefined();
+    });
+
+    it('rejects bad configuration', async () => {
+      await expect(store.putCity({ id: 'b{cn}' })).rejects.toThrow(/city id/);
+      await expect(store.putCity({ id: 'bcn', params: { maxCandidates: 1.5 } })).rejects.toThrow(/maxCandidates must be an integer/);
+      await expect(store.putCity({ id: 'bcn', params: { detourFactor: 0 } })).rejects.toThrow(/detourFactor/);
+      await expect(store.putCity({ id: 'bcn', params: { waitWeight: Number.NaN } })).rejects.toThrow(/waitWeight/);
+      await expect(store.putCity({ id: 'bcn', params: { speed: 3 } as never })).rejects.toThrow(/unknown dispatch parameter speed/);
+      await expect(store.putCity({ id: 'bcn', tickMs: 0 })).rejects.toThrow(/tickMs/);
+      expect(await store.listCities()).toEqual([]);
+    });
+  });
+
+  describe('leases', () => {
+    beforeEach(async () => {
+      await store.putCity({ id: 'bcn' });
+    });
+
+    it('have one holder at a time, and every acquisition and release bumps the token', async () => {
+      expect(await store.acquire('bcn', A, HELD)).toBe(1);
+      expect(await store.acquire('bcn', B, HELD)).toBeNull();
+      expect(await store.acquire('bcn', A, HELD)).toBeNull();
+      expect(await store.renew('bcn', A, 1, HELD)).toBe(true);
+      expect(await store.release('bcn', B, 1)).toBeNull();
+      expect(await store.currentToken('bcn')).toBe(1);
+
+      expect(await store.release('bcn', A, 1)).toBe(2);
+      expect(await store.renew('bcn', A, 1, HELD)).toBe(false);
+      expect(await store.release('bcn', A, 1)).toBeNull();
+      expect(await store.acquire('bcn', B, HELD)).toBe(3);
+      expect(await store.currentToken('bcn')).toBe(3);
+    });
+
+    it('are never shared by two processes with the same host id', async () => {
+      const restarted: Holder = { hostId: A.hostId, bootId: 'boot-2' };
+      expect(await store.acquire('bcn', A, HELD)).toBe(1);
+      expect(await store.acquire('bcn', restarted, HELD)).toBeNull();
+      expect(await store.renew('bcn', restarted, 1, HELD)).toBe(false);
+      expect(await store.release('bcn', restarted, 1)).toBeNull();
+    });
+
+    it('need the current token to renew', async () => {
+      const token = (await store.acquire('bcn', A, HELD))!;
+      expect(await store.renew('bcn', A, token + 1, HELD)).toBe(false);
+      expect(await store.renew('bcn', A, token, HELD)).toBe(true);
+    });
+
+    it('expire on the store clock: the next holder gets a higher token, the old one can neither renew nor release', async () => {
+      expect(await store.acquire('bcn', A, 200)).toBe(1);
+      await sleep(350);
+      expect(await store.renew('bcn', A, 1, HELD)).toBe(false);
+      expect(await store.acquire('bcn', B, HELD)).toBe(2);
+      expect(await store.renew('bcn', A, 1, HELD)).toBe(false);
+      expect(await store.release('bcn', A, 1)).toBeNull();
+      expect(await store.currentToken('bcn')).toBe(2);
+    });
+
+    it('can be re-acquired by the holder whose lease expired, with a new token', async () => {
+      expect(await store.acquire('bcn', A, 200)).toBe(1);
+      await sleep(350);
+      expect(await store.acquire('bcn', A, HELD)).toBe(2);
+    });
+
+    it('of disabled cities cannot be acquired', async () => {
+      await store.putCity({ id: 'off', enabled: false });
+      expect(await store.acquire('off', A, HELD)).toBeNull();
+      expect(await store.currentToken('off')).toBe(0);
+    });
+
+    it('keep their token when the city is reconfigured', async () => {
+      await store.acquire('bcn', A, HELD);
+      await store.putCity({ id: 'bcn', params: { handoverS: 60 } });
+      expect(await store.currentToken('bcn')).toBe(1);
+      expect(await store.renew('bcn', A, 1, HELD)).toBe(true);
+    });
+
+    it('of unknown cities raise, and bad arguments are refused', async () => {
+      await expect(store.acquire('nowhere', A, HELD)).rejects.toThrow(UnknownCityError);
+      await expect(store.renew('nowhere', A, 1, HELD)).rejects.toThrow(UnknownCityError);
+      await expect(store.release('nowhere', A, 1)).rejects.toThrow(UnknownCityError);
+      await expect(store.currentToken('nowhere')).rejects.toThrow(UnknownCityError);
+      await expect(store.acquire('bcn', A, 0)).rejects.toThrow(/TTL/);
+      await expect(store.acquire('bcn', { hostId: 'a/b', bootId: 'x' }, HELD)).rejects.toThrow(/hostId/);
+      await expect(store.renew('bcn', A, 0, HELD)).rejects.toThrow(/token/);
+    });
+
+    it('go to exactly one of many concurrent acquirers, once per token, tokens strictly increasing', async () => {
+      const holders = Array.from({ length: 16 }, (_, i) => ({ hostId: `host-${i}`, bootId: 'boot' }));
+      const tokens: number[] = [];
+      for (let round = 0; round < 8; round += 1) {
+        const results = await Promise.all(holders.map((h) => store.acquire('bcn', h, HELD)));
+        const winners = results.flatMap((token, i) => (token === null ? [] : [{ token, holder: holders[i] }]));
+        expect(winners).toHaveLength(1);
+        tokens.push(winners[0].token);
+        if (round % 2 === 0) {
+          tokens.push((await store.release('bcn', winners[0].holder, winners[0].token))!);
+        } else {
+          // Let it expire instead: acquirers then race over an expired lease.
+          expect(await store.renew('bcn', winners[0].holder, winners[0].token, 100)).toBe(true);
+          await sleep(200);
+        }
+      }
+      expect(tokens).toEqual([...tokens].sort((a, b) => a - b));
+      expect(new Set(tokens).size).toBe(tokens.length);
+    });
+  });
+
+  describe('census', () => {
+    it('lists live hosts and who holds what, on the store clock', async () => {
+      await Promise.all(['free', 'held', 'released', 'off'].map((id) => store.putCity({ id, enabled: id !== 'off' })));
+      await store.heartbeat(A);
+      await store.heartbeat(B);
+      await store.acquire('held', A, HELD);
+      const token = (await store.acquire('released', B, HELD))!;
+      await store.release('released', B, token);
+
+      const census = await store.census(HELD);
+      expect(census.liveHosts).toEqual(expect.arrayContaining([A, B]));
+      expect(census.liveHosts).toHaveLength(2);
+      const byCity = Object.fromEntries(census.leases.map((l) => [l.city, l]));
+      expect(byCity.free).toEqual({ city: 'free', enabled: true, token: 0, holder: null, unheldForMs: Infinity });
+      expect(byCity.held).toEqual({ city: 'held', enabled: true, token: 1, holder: A, unheldForMs: 0 });
+      expect(byCity.released).toMatchObject({ enabled: true, token: 2, holder: null });
+      expect(byCity.released.unheldForMs).toBeGreaterThanOrEqual(0);
+      expect(byCity.released.unheldForMs).toBeLessThan(10_000);
+      expect(byCity.off).toMatchObject({ enabled: false, holder: null });
+
+      await store.forgetHost(A);
+      expect((await store.census(HELD)).liveHosts).toEqual([B]);
+    });
+
+    it('counts a host as live only within the window since its last heartbeat', async () => {
+      await store.heartbeat(A);
+      await sleep(300);
+      await store.heartbeat(B);
+      expect((await store.census(200)).liveHosts).toEqual([B]);
+    });
+  });
+});

@@ -1,0 +1,60 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CommittedDecision } from '../../src/state/decision.js';
+import type { DecisionLog } from '../../src/state/decision-log.js';
+import { DECISION_LOGS } from './support/decision-logs.js';
+
+const decision = (city: string, version: number, fields: Partial<CommittedDecision> = {}): CommittedDecision => ({
+  city,
+  version,
+  token: 3,
+  holder: 'host-a/boot-1',
+  committedAt: 1_790_000_000_000 + version,
+  assignments: [{ order: `o-${version}`, courier: `c-${version}` }],
+  ...fields,
+});
+
+describe.each(DECISION_LOGS)('DecisionLog contract: $name', ({ create }) => {
+  let log: DecisionLog;
+  let close: () => Promise<void>;
+  // Each test uses its own city, so one database serves the file.
+  beforeAll(async () => ({ log, close } = await create()));
+  afterAll(() => close());
+
+  it('records decisions and reads them back in version order', async () => {
+    await log.append([decision('a', 2), decision('a', 1), decision('b', 1)]);
+    expect(await log.read('a', 0, 10)).toEqual([decision('a', 1), decision('a', 2)]);
+    expect(await log.read('a', 1, 10)).toEqual([decision('a', 2)]);
+    expect(await log.read('a', 0, 1)).toEqual([decision('a', 1)]);
+    expect(await log.lastVersion('a')).toBe(2);
+    expect(await log.lastVersion('never')).toBe(0);
+  });
+
+  it('is idempotent per (city, version): a repeat keeps the first record', async () => {
+    await log.append([decision('idem', 1)]);
+    await log.append([decision('idem', 1), decision('idem', 1, { token: 9 }), decision('idem', 2)]);
+    expect(await log.read('idem', 0, 10)).toEqual([decision('idem', 1), decision('idem', 2)]);
+  });
+
+  it('lists the recorded versions of a range, so gaps can be filled', async () => {
+    await log.append([1, 2, 4, 7].map((v) => decision('gaps', v)));
+    expect(await log.recordedVersions('gaps', 2, 6)).toEqual([2, 4]);
+    expect(await log.recordedVersions('gaps', 8, 9)).toEqual([]);
+  });
+
+  it('keeps large decisions and large batches intact', async () => {
+    const assignments = Array.from({ length: 4_000 }, (_, i) => ({ order: `order-${i}`, courier: `courier-${i}` }));
+    const batch = Array.from({ length: 30 }, (_, i) => decision('big', i + 1, { assignments }));
+    await log.append(batch);
+    expect(await log.recordedVersions('big', 1, 30)).toHaveLength(30);
+    expect((await log.read('big', 29, 1))[0]).toEqual(batch[29]);
+  });
+
+  it('rejects malformed input', async () => {
+    await expect(log.append([decision('bad', 0)])).rejects.toThrow(/version/);
+    await expect(log.append([decision('bad', 1, { token: 0 })])).rejects.toThrow(/token/);
+    await expect(log.append([decision('b{a}d', 1)])).rejects.toThrow(/city id/);
+    await expect(log.recordedVersions('bad', 5, 2)).rejects.toThrow(/range/);
+    await expect(log.read('bad', 0, 0)).rejects.toThrow(/limit/);
+    expect(await log.lastVersion('bad')).toBe(0);
+  });
+});
