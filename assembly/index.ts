@@ -6,7 +6,8 @@ import { arenaAlloc, arenaReset } from './arena';
 import { buildFromGivenEdges } from './given-edges';
 import { buildFromPositions } from './positions';
 import {
-  Params, allocateInput, candidateEdges, keptEdges, courierCount, orderCount,
+  Params, allocateInput, candidateEdges, keptEdges, courierCount, orderCount, rowStart, rowEnd, edgeKeys,
+  keyCourier, keyCost,
   courierLat, courierLng, courierSpeed, courierFreeIn, orderPickupLat, orderPickupLng,
   orderDropoffLat, orderDropoffLng, orderReady, inputEdgeOrder, inputEdgeCourier, inputEdgeCost,
 } from './problem';
@@ -83,6 +84,27 @@ export function resultColumn(column: i32): usize {
     default: unreachable();
   }
   return 0;
+}
+
+/**
+ * Writes the kept candidate graph (edges costing at most the penalty) as three i32
+ * columns: order, courier, cost; returns their address. For inspection and tests.
+ */
+export function writeCandidates(): usize {
+  const count = <i32>keptEdges;
+  const out = arenaAlloc(<usize>count * 12);
+  let at: i32 = 0;
+  for (let o = 0; o < orderCount; o++) {
+    const end = load<i32>(rowEnd + (<usize>o << 2));
+    for (let e = load<i32>(rowStart + (<usize>o << 2)); e < end; e++) {
+      const key = load<u64>(edgeKeys + (<usize>e << 3));
+      store<i32>(out + (<usize>at << 2), o);
+      store<i32>(out + (<usize>(count + at) << 2), keyCourier(key));
+      store<i32>(out + (<usize>(2 * count + at) << 2), <i32>keyCost(key));
+      at++;
+    }
+  }
+  return out;
 }
 
 export function objective(): f64 { return assignment.objective; }

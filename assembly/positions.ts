@@ -8,7 +8,9 @@
 // couriers before the exact haversine.
 
 import { arenaAlloc, arenaMark, ensureMemory } from './arena';
-import { haversineM, reachChordSquared, toRadians, unitX, unitY, unitZ } from './geo';
+import {
+  SERIES_CHORD_SQUARED_LIMIT, chordDistanceM, cosLatitude, distanceSlackM, haversineM, reachChordSquared, toRadians, unitX, unitY, unitZ,
+} from './geo';
 import {
   Params, courierCount, orderCount, courierLat, courierLng, courierSpeed, courierFreeIn,
   orderPickupLat, orderPickupLng, orderDropoffLat, orderDropoffLng, orderReady,
@@ -18,6 +20,12 @@ import { selectSmallest } from './select';
 
 /** Cells per largest reach: smaller cells visit fewer far couriers but more empty cells. */
 const CELLS_PER_REACH: i32 = 3;
+/** Relative slack for the rounding of the few operations between a distance and a cost. */
+const ROUNDING_SLACK: f64 = 1e-14;
+/** pricePair's answers besides a price. */
+const INELIGIBLE: f64 = -1;
+const UNSURE: f64 = -2;
+
 /** Smallest cell (chord units, ≈ 12 m): keeps cell coordinates within 21 bits. */
 const MIN_CELL: f64 = 1.0 / <f64>(1 << 19);
 
@@ -108,6 +116,33 @@ function buildCourierHash(phi: usize, lambda: usize, reachSq: usize): void {
   }
 }
 
+/**
+ * The spec's price of a pair, term by term, as cost·10 + 0.5 (its floor is the integer
+ * cost), from the courier-to-pickup distance. With a non-zero distance slack it answers
+ * UNSURE whenever the slack could change the eligibility or the integer cost, so the
+ * caller can price again from the exact distance; with slack 0 it is the spec exactly.
+ */
+@inline function pricePair(
+  distance: f64, slackM: f64, freeIn: f64, speed: f64, ready: f64, deliveryDistance: f64,
+  maxPickup: f64, detour: f64, handover: f64, waitWeight: f64,
+): f64 {
+  const arrive = freeIn + distance * detour / speed;
+  const arriveSlack = slackM == 0 ? 0 : slackM * detour / speed + arrive * ROUNDING_SLACK;
+  if (arrive > maxPickup + arriveSlack) return INELIGIBLE;
+  if (arrive > maxPickup - arriveSlack) return UNSURE;
+  const pickupAt = max(arrive, ready);
+  const deliver = pickupAt + deliveryDistance / speed + handover;
+  const idle = max(0.0, ready - arrive);
+  const costS = deliver + waitWeight * idle;
+  const scaled = costS * 10 + 0.5;
+  if (slackM != 0) {
+    // The price moves at most max(1, wait_weight) seconds per second of arrival.
+    const scaledSlack = 10 * max(1.0, waitWeight) * arriveSlack + scaled * ROUNDING_SLACK;
+    if (Math.floor(scaled - scaledSlack) != Math.floor(scaled + scaledSlack)) return UNSURE;
+  }
+  return scaled;
+}
+
 export function buildFromPositions(): void {
   const nc = courierCount;
   const no = orderCount;
@@ -127,7 +162,7 @@ export function buildFromPositions(): void {
     const phi = toRadians(loadF64(courierLat, c));
     storeF64(cPhi, c, phi);
     storeF64(cLambda, c, toRadians(loadF64(courierLng, c)));
-    storeF64(cCosPhi, c, Math.cos(phi));
+    storeF64(cCosPhi, c, cosLatitude(phi));
     const slackS = maxPickup - loadF64(courierFreeIn, c);
     storeF64(cReachSq, c, slackS < 0 ? -1 : reachChordSquared(slackS * loadF64(courierSpeed, c) / detour));
   }
@@ -146,9 +181,9 @@ export function buildFromPositions(): void {
     storeI32(starts, o, edgeCount);
     const pPhi = toRadians(loadF64(orderPickupLat, o));
     const pLambda = toRadians(loadF64(orderPickupLng, o));
-    const pCosPhi = Math.cos(pPhi);
+    const pCosPhi = cosLatitude(pPhi);
     const dPhi = toRadians(loadF64(orderDropoffLat, o));
-    const deliveryDistance = haversineM(pPhi, pLambda, pCosPhi, dPhi, toRadians(loadF64(orderDropoffLng, o)), Math.cos(dPhi)) * detour;
+    const deliveryDistance = haversineM(pPhi, pLambda, pCosPhi, dPhi, toRadians(loadF64(orderDropoffLng, o)), cosLatitude(dPhi)) * detour;
     const ready = loadF64(orderReady, o);
     const px = unitX(pPhi, pLambda);
     const py = unitY(pPhi, pLambda);
@@ -169,20 +204,26 @@ export function buildFromPositions(): void {
             const ex = load<f64>(cellX + (<usize>at << 3)) - px;
             const ey = load<f64>(cellY + (<usize>at << 3)) - py;
             const ez = load<f64>(cellZ + (<usize>at << 3)) - pz;
-            if (ex * ex + ey * ey + ez * ez > load<f64>(cellReachSq + (<usize>at << 3))) continue;
+            const chordSquared = ex * ex + ey * ey + ez * ez;
+            if (chordSquared > load<f64>(cellReachSq + (<usize>at << 3))) continue;
 
-            // Exact pricing, term by term as the spec writes it.
+            // Price from the cheap chord distance; the exact haversine only where its
+            // rounding could matter (or for chords too long for the series).
             const c = load<i32>(cellCourier + (<usize>at << 2));
             const speed = loadF64(courierSpeed, c);
-            const pickupDistance = haversineM(loadF64(cPhi, c), loadF64(cLambda, c), loadF64(cCosPhi, c), pPhi, pLambda, pCosPhi);
-            const arrive = loadF64(courierFreeIn, c) + pickupDistance * detour / speed;
-            if (arrive > maxPickup) continue;
+            const freeIn = loadF64(courierFreeIn, c);
+            let scaled = UNSURE;
+            if (chordSquared < SERIES_CHORD_SQUARED_LIMIT) {
+              const distance = chordDistanceM(chordSquared);
+              scaled = pricePair(distance, distanceSlackM(distance), freeIn, speed, ready, deliveryDistance, maxPickup, detour, handover, waitWeight);
+            }
+            if (scaled == UNSURE) {
+              const distance = haversineM(loadF64(cPhi, c), loadF64(cLambda, c), loadF64(cCosPhi, c), pPhi, pLambda, pCosPhi);
+              scaled = pricePair(distance, 0, freeIn, speed, ready, deliveryDistance, maxPickup, detour, handover, waitWeight);
+            }
+            if (scaled == INELIGIBLE) continue;
             eligible++;
-            const pickupAt = max(arrive, ready);
-            const deliver = pickupAt + deliveryDistance / speed + handover;
-            const idle = max(0.0, ready - arrive);
-            const costS = deliver + waitWeight * idle;
-            const cost = Math.floor(costS * 10 + 0.5);
+            const cost = Math.floor(scaled);
             if (cost > <f64>penalty) continue; // never in an optimum: leaving the order is cheaper
             store<u64>(keys + (<usize>edgeCount << 3), edgeKey(<i64>cost, c));
             edgeCount++;

@@ -11,6 +11,7 @@ export interface SolverExports {
   buildCandidates(fromGivenEdges: boolean): void;
   solveAssignment(): void;
   writeResults(withDuals: boolean): void;
+  writeCandidates(): number;
   resultColumn(column: number): number;
   objective(): number;
   rounds(): number;
@@ -37,8 +38,11 @@ export function solverModule(): WebAssembly.Module {
   return compiled;
 }
 
+/** The host functions the solver imports: the spec's formula uses JavaScript's libm (see assembly/geo.ts). */
+const HOST_IMPORTS = { env: { sin: Math.sin, cos: Math.cos, asin: Math.asin } };
+
 export function instantiateSolver(): SolverExports {
-  const instance = new WebAssembly.Instance(solverModule(), {});
+  const instance = new WebAssembly.Instance(solverModule(), HOST_IMPORTS);
   const exports = instance.exports as unknown as SolverExports & { _initialize(): void };
   exports._initialize();
   return exports;

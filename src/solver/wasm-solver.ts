@@ -39,30 +39,8 @@ export class WasmSolver {
   solve(problem: Problem, options: SolveOptions = {}): Solution {
     const wasm = this.#wasm;
     const started = performance.now();
-    const { courierCount, orderCount, params } = problem;
-    const givenEdges = problem.kind === 'edges' ? problem.edgeOrder.length : 0;
-
-    wasm.beginProblem(courierCount, orderCount, givenEdges);
-    // Views are made after beginProblem: growing memory detaches earlier ones.
-    const f64 = (column: Input, length: number) => new Float64Array(wasm.memory.buffer, wasm.inputColumn(column), length);
-    const i32 = (column: Input, length: number) => new Int32Array(wasm.memory.buffer, wasm.inputColumn(column), length);
-    if (problem.kind === 'positions') {
-      f64(Input.CourierLat, courierCount).set(problem.courierLat);
-      f64(Input.CourierLng, courierCount).set(problem.courierLng);
-      f64(Input.CourierSpeed, courierCount).set(problem.courierSpeedMps);
-      f64(Input.CourierFreeIn, courierCount).set(problem.courierFreeInS);
-      f64(Input.OrderPickupLat, orderCount).set(problem.orderPickupLat);
-      f64(Input.OrderPickupLng, orderCount).set(problem.orderPickupLng);
-      f64(Input.OrderDropoffLat, orderCount).set(problem.orderDropoffLat);
-      f64(Input.OrderDropoffLng, orderCount).set(problem.orderDropoffLng);
-      f64(Input.OrderReady, orderCount).set(problem.orderReadyInS);
-    } else {
-      i32(Input.EdgeOrder, givenEdges).set(problem.edgeOrder);
-      i32(Input.EdgeCourier, givenEdges).set(problem.edgeCourier);
-      i32(Input.EdgeCost, givenEdges).set(problem.edgeCost);
-    }
-    wasm.setParams(params.maxPickupS, params.maxCandidates, toDeciseconds(params.unassignedPenaltyS),
-      params.detourFactor, params.waitWeight, params.handoverS);
+    const { courierCount, orderCount } = problem;
+    this.#load(problem);
 
     const buildStarted = performance.now();
     wasm.buildCandidates(problem.kind === 'edges');
@@ -101,5 +79,44 @@ export class WasmSolver {
     }
     solution.stats.solveMs = performance.now() - started;
     return solution;
+  }
+
+  /** The kept candidate graph (edges costing at most the penalty), one row per edge. */
+  candidates(problem: Problem): { order: Int32Array; courier: Int32Array; cost: Int32Array } {
+    const wasm = this.#wasm;
+    this.#load(problem);
+    wasm.buildCandidates(problem.kind === 'edges');
+    const at = wasm.writeCandidates();
+    const count = wasm.keptEdgeCount();
+    const column = (i: number) => new Int32Array(wasm.memory.buffer, at + i * count * 4, count).slice();
+    return { order: column(0), courier: column(1), cost: column(2) };
+  }
+
+  /** Writes the problem's columns and parameters into a fresh arena. */
+  #load(problem: Problem): void {
+    const wasm = this.#wasm;
+    const { courierCount, orderCount, params } = problem;
+    const givenEdges = problem.kind === 'edges' ? problem.edgeOrder.length : 0;
+    wasm.beginProblem(courierCount, orderCount, givenEdges);
+    // Views are made after beginProblem: growing memory detaches earlier ones.
+    const f64 = (column: Input, length: number) => new Float64Array(wasm.memory.buffer, wasm.inputColumn(column), length);
+    const i32 = (column: Input, length: number) => new Int32Array(wasm.memory.buffer, wasm.inputColumn(column), length);
+    if (problem.kind === 'positions') {
+      f64(Input.CourierLat, courierCount).set(problem.courierLat);
+      f64(Input.CourierLng, courierCount).set(problem.courierLng);
+      f64(Input.CourierSpeed, courierCount).set(problem.courierSpeedMps);
+      f64(Input.CourierFreeIn, courierCount).set(problem.courierFreeInS);
+      f64(Input.OrderPickupLat, orderCount).set(problem.orderPickupLat);
+      f64(Input.OrderPickupLng, orderCount).set(problem.orderPickupLng);
+      f64(Input.OrderDropoffLat, orderCount).set(problem.orderDropoffLat);
+      f64(Input.OrderDropoffLng, orderCount).set(problem.orderDropoffLng);
+      f64(Input.OrderReady, orderCount).set(problem.orderReadyInS);
+    } else {
+      i32(Input.EdgeOrder, givenEdges).set(problem.edgeOrder);
+      i32(Input.EdgeCourier, givenEdges).set(problem.edgeCourier);
+      i32(Input.EdgeCost, givenEdges).set(problem.edgeCost);
+    }
+    wasm.setParams(params.maxPickupS, params.maxCandidates, toDeciseconds(params.unassignedPenaltyS),
+      params.detourFactor, params.waitWeight, params.handoverS);
   }
 }

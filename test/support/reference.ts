@@ -39,21 +39,29 @@ export function distanceM(latA: number, lngA: number, latB: number, lngB: number
   return 2 * EARTH_RADIUS_M * Math.asin(Math.sqrt(h));
 }
 
-/** Cost of giving order o to courier c in integer deciseconds, or undefined if c is not eligible. */
-export function pairCost(problem: PositionsProblem, o: number, c: number): number | undefined {
-  const p = problem.params;
-  const speed = problem.courierSpeedMps[c];
-  const travel = (meters: number) => (meters * p.detourFactor) / speed;
-  const pickupLat = problem.orderPickupLat[o];
-  const pickupLng = problem.orderPickupLng[o];
+/** When courier c would be at order o's pickup, seconds from now. */
+export function pairArrivalS(problem: PositionsProblem, o: number, c: number): number {
+  const distance = distanceM(problem.courierLat[c], problem.courierLng[c], problem.orderPickupLat[o], problem.orderPickupLng[o]);
+  return problem.courierFreeInS[c] + (distance * problem.params.detourFactor) / problem.courierSpeedMps[c];
+}
 
-  const arrive = problem.courierFreeInS[c] + travel(distanceM(problem.courierLat[c], problem.courierLng[c], pickupLat, pickupLng));
+/** The pair's cost in seconds before rounding, or undefined if c is not eligible for o. */
+export function pairCostSeconds(problem: PositionsProblem, o: number, c: number): number | undefined {
+  const p = problem.params;
+  const arrive = pairArrivalS(problem, o, c);
   if (!(arrive <= p.maxPickupS)) return undefined;
   const ready = problem.orderReadyInS[o];
   const pickupAt = Math.max(arrive, ready);
-  const deliver = pickupAt + travel(distanceM(pickupLat, pickupLng, problem.orderDropoffLat[o], problem.orderDropoffLng[o])) + p.handoverS;
+  const delivery = distanceM(problem.orderPickupLat[o], problem.orderPickupLng[o], problem.orderDropoffLat[o], problem.orderDropoffLng[o]);
+  const deliver = pickupAt + (delivery * p.detourFactor) / problem.courierSpeedMps[c] + p.handoverS;
   const idle = Math.max(0, ready - arrive);
-  return Math.floor((deliver + p.waitWeight * idle) * 10 + 0.5);
+  return deliver + p.waitWeight * idle;
+}
+
+/** Cost of giving order o to courier c in integer deciseconds, or undefined if c is not eligible. */
+export function pairCost(problem: PositionsProblem, o: number, c: number): number | undefined {
+  const seconds = pairCostSeconds(problem, o, c);
+  return seconds === undefined ? undefined : Math.floor(seconds * 10 + 0.5);
 }
 
 export function penaltyOf(params: DispatchParams): number {

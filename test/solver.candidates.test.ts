@@ -1,0 +1,86 @@
+import { describe, expect, it } from 'vitest';
+import { generateCity } from '../bench/city.js';
+import { randomInstance } from '../bench/random-instance.js';
+import type { PositionsProblem, Problem } from '../src/domain/problem.js';
+import { WasmSolver } from '../src/solver/index.js';
+import { candidateEdges, pairArrivalS, pairCost, pairCostSeconds, penaltyOf } from './support/reference.js';
+import { positionsProblem } from './support/problems.js';
+
+// The solver prices most pairs from a cheap chord distance and falls back to the exact
+// haversine only where rounding could matter; these tests compare every candidate edge
+// it keeps with the oracle's, so a wrong fallback cannot hide behind an optimal objective.
+
+const solver = new WasmSolver();
+
+function expectSameCandidates(problem: Problem): number {
+  const got = solver.candidates(problem);
+  const penalty = penaltyOf(problem.params);
+  const want = candidateEdges(problem).filter((e) => e.cost <= penalty);
+  const key = (o: number, c: number) => o * 1_000_003 + c;
+  const wanted = new Map(want.map((e) => [key(e.order, e.courier), e.cost]));
+  expect(got.order.length).toBe(want.length);
+  for (let i = 0; i < got.order.length; i++) {
+    const expected = wanted.get(key(got.order[i], got.courier[i]));
+    if (expected !== got.cost[i]) {
+      throw new Error(`edge order ${got.order[i]} courier ${got.courier[i]}: cost ${got.cost[i]}, oracle ${expected}`);
+    }
+  }
+  return want.length;
+}
+
+describe('candidate edges match the oracle edge by edge', () => {
+  it.each([0, 64])('generated M city, max_candidates %i', (k) => {
+    const { problem } = generateCity({ preset: 'M', seed: 3, maxCandidates: k });
+    expect(expectSameCandidates(problem)).toBeGreaterThan(50_000);
+  });
+
+  it('hundreds of random instances, both kinds, ties included', () => {
+    for (let seed = 1; seed <= 300; seed++) {
+      for (const kind of ['positions', 'edges'] as const) {
+        expectSameCandidates(randomInstance({
+          seed, kind, couriers: 1 + (seed % 23), orders: 1 + (seed % 17), ties: seed % 3 === 0,
+          params: { maxCandidates: seed % 5, unassignedPenaltyS: seed % 7 === 0 ? 900 : 3600 },
+        }));
+      }
+    }
+  });
+
+  it('points all over the globe: poles, the antimeridian, long distances', () => {
+    const spots = [[89.99, 10], [-89.99, -170], [0, 179.999], [0, -179.999], [41.39, 2.17], [41.4, 2.18], [-33.9, 151.2], [60, -0.001], [60, 0.001]];
+    const at = (i: number) => spots[i % spots.length] as [number, number];
+    const couriers = spots.map((_, i) => ({ at: at(i), speed: 3 + i, free: i * 10 }));
+    const orders = spots.map((_, i) => ({ pickup: at(i), dropoff: at(i + 1), ready: 100 * i - 300 }));
+    const problem = positionsProblem(couriers, orders, { maxPickupS: 5e6, unassignedPenaltyS: 2e8 });
+    expect(expectSameCandidates(problem)).toBeGreaterThan(40);
+  });
+
+  it('arrivals exactly at max_pickup_s and costs exactly on a rounding boundary', () => {
+    // The cheap distance agrees with the haversine to the last bit or two, so only many
+    // boundary cases make sure the fallback decides the ones where it does not.
+    const { problem: city } = generateCity({ preset: 'S', seed: 5, params: { maxPickupS: 1200 } });
+    const pairs = candidateEdges(city).filter((_, i) => i % 37 === 0).slice(0, 150);
+    expect(pairs.length).toBe(150);
+    const withParams = (params: Partial<PositionsProblem['params']>) => ({ ...city, params: { ...city.params, ...params } });
+    for (const { order, courier } of pairs) {
+      // max_pickup_s on the pair's exact arrival, and one ulp below it.
+      const arrival = pairArrivalS(city, order, courier);
+      const onLimit = withParams({ maxPickupS: arrival });
+      const justBelow = withParams({ maxPickupS: nextDown(arrival) });
+      expect(pairCost(onLimit, order, courier)).toBeDefined();
+      expect(pairCost(justBelow, order, courier)).toBeUndefined();
+      expectSameCandidates(onLimit);
+      expectSameCandidates(justBelow);
+      // handover_s shifted so that the pair's cost·10 + 0.5 lands on an integer, up to the last bit.
+      const seconds = pairCostSeconds(city, order, courier)!;
+      const boundary = (Math.floor(seconds * 10 + 0.5) + 0.5) / 10;
+      expectSameCandidates(withParams({ handoverS: city.params.handoverS + (boundary - seconds) }));
+    }
+  });
+});
+
+/** The largest double below x (x > 0). */
+function nextDown(x: number): number {
+  const bits = new BigInt64Array(new Float64Array([x]).buffer);
+  bits[0] -= 1n;
+  return new Float64Array(bits.buffer)[0];
+}
