@@ -119,6 +119,34 @@ function fieldPath(instancePath: string): string {
   return path;
 }
 
+/** A number schema as a test on plain numbers, with the reason a failing value is given. */
+export interface NumberRule {
+  accepts(value: number): boolean;
+  /** As the JSON reader words it: "must be a number in [-90, 90]". */
+  reason: string;
+}
+
+/**
+ * The rule of a `number` or `integer` schema, for values that never were JSON (columns of
+ * a Problem): the same constraints, and the same wording as inputErrorFromSchemaError.
+ */
+export function numberRule(schema: AnySchemaObject): NumberRule {
+  const integer = schema.type === 'integer';
+  const low: number = schema.minimum ?? schema.exclusiveMinimum ?? -Infinity;
+  const high: number = schema.maximum ?? schema.exclusiveMaximum ?? Infinity;
+  const lowOpen = schema.exclusiveMinimum !== undefined;
+  const highOpen = schema.exclusiveMaximum !== undefined;
+  return {
+    // JSON numbers are finite: NaN and ±Infinity fail every number schema.
+    accepts: (value) =>
+      Number.isFinite(value) &&
+      (!integer || Number.isInteger(value)) &&
+      (lowOpen ? value > low : value >= low) &&
+      (highOpen ? value < high : value <= high),
+    reason: `must be ${describe(schema)}`,
+  };
+}
+
 /** What a value must be to satisfy `schema`, as a noun phrase: "a number in [-90, 90]". */
 function describe(schema: AnySchemaObject | undefined): string | undefined {
   switch (schema?.type) {

@@ -7,9 +7,9 @@
  */
 import { Ajv, type ValidateFunction } from 'ajv';
 import { InputError } from './errors.js';
+import { checkIndex, checkPenaltyRounding } from './problem-checks.js';
 import {
   DEFAULT_PARAMS,
-  MAX_COST,
   type DispatchParams,
   type EdgesProblem,
   type PositionsProblem,
@@ -90,13 +90,7 @@ function dispatchParams(json: ParamsJson | undefined): DispatchParams {
     waitWeight: json?.wait_weight ?? DEFAULT_PARAMS.waitWeight,
     handoverS: json?.handover_s ?? DEFAULT_PARAMS.handoverS,
   };
-  // The penalty in deciseconds, rounded as the spec rounds it, must be a valid cost.
-  if (Math.floor(params.unassignedPenaltyS * 10 + 0.5) > MAX_COST) {
-    throw new InputError(
-      'params.unassigned_penalty_s',
-      `rounded to deciseconds, must be at most ${MAX_COST}`,
-    );
-  }
+  checkPenaltyRounding(params.unassignedPenaltyS);
   return params;
 }
 
@@ -156,10 +150,4 @@ function edgesProblem(json: EdgesSnapshotJson, params: DispatchParams): EdgesPro
     problem.edgeCost[e] = cost;
   }
   return problem;
-}
-
-function checkIndex(index: number, count: number, field: string, list: string): void {
-  if (index < 0 || index >= count) {
-    throw new InputError(field, `${list} index ${index} out of range [0, ${count})`);
-  }
 }
