@@ -1,0 +1,28 @@
+/**
+ * The Piscina worker: solves one packed problem per task. Piscina loads this module when
+ * it starts the worker, so the wasm instance below exists before the first task; it is
+ * reused by every task after (its memory grows to the largest city seen, then stays).
+ */
+import { move, transferableSymbol, valueSymbol } from 'piscina';
+import { unpackProblem } from '../domain/packed-problem.js';
+import type { Solution } from '../domain/problem.js';
+import { packSolution, type SolveTask } from './solve-task.js';
+import { WasmSolver } from './wasm-solver.js';
+
+let solver = new WasmSolver();
+
+export default function solveTask(task: SolveTask) {
+  const problem = unpackProblem(task.problem);
+  let solution: Solution;
+  try {
+    solution = solver.solve(problem, { duals: task.duals });
+  } catch (error) {
+    // A trap stops the solver mid-solve, its state undefined: later tasks get a fresh
+    // instance (of the module already compiled). The message keeps the trap's kind, which
+    // the structured clone of the error back to the pool would drop.
+    solver = new WasmSolver();
+    throw new Error(`the wasm solver failed: ${String(error)}`);
+  }
+  const packed = packSolution(solution);
+  return move({ [transferableSymbol]: [packed.buffer], [valueSymbol]: packed });
+}

@@ -1,0 +1,150 @@
+/**
+ * The solver off the main thread: a fixed set of Piscina workers, each with its own warm
+ * wasm instance, solving many cities at once while the main thread stays responsive.
+ */
+import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import { Piscina } from 'piscina';
+import { packProblem, type PackedProblem } from '../domain/packed-problem.js';
+import type { Problem, Solution } from '../domain/problem.js';
+import { packageRoot } from '../package-root.js';
+import { SolveError } from './solve-error.js';
+import { unpackSolution, type PackedSolution, type SolveTask } from './solve-task.js';
+
+/** The built worker: workers load plain JavaScript, also when the pool runs from src/ under vitest. */
+export const SOLVE_WORKER_PATH = join(packageRoot(), 'dist', 'src', 'solver', 'solve-worker.js');
+
+export interface SolverPoolOptions {
+  /** Worker threads, all started at once and kept; default: the machine's available parallelism. */
+  threads?: number;
+  /** The worker module; default SOLVE_WORKER_PATH (tests substitute one that can be made to die). */
+  workerFile?: string;
+}
+
+export interface PoolSolveOptions {
+  /** Return the dual certificate. */
+  duals?: boolean;
+  /** Cancels the solve: a queued one is dropped, a running one has its worker stopped (and replaced). */
+  signal?: AbortSignal;
+  /** Limit on the time from the call to the solution, queueing included; past it the solve is cancelled. */
+  timeoutMs?: number;
+}
+
+export interface SolverPoolStats {
+  threads: number;
+  /** Solves waiting for a free worker. */
+  queued: number;
+  /** Solves submitted and not settled yet, the queued ones included. */
+  pending: number;
+  solved: number;
+  /** Solves that ended in a SolveError (timeouts and cancellations included). */
+  failed: number;
+  /** Workers that failed while idle (and were replaced). */
+  workerErrors: number;
+}
+
+const EMPTY_PROBLEM: Problem = {
+  kind: 'edges',
+  params: { maxPickupS: 0, maxCandidates: 0, unassignedPenaltyS: 0, detourFactor: 1, waitWeight: 0, handoverS: 0 },
+  courierCount: 0,
+  orderCount: 0,
+  edgeOrder: new Int32Array(0),
+  edgeCourier: new Int32Array(0),
+  edgeCost: new Int32Array(0),
+};
+
+export class SolverPool {
+  readonly threads: number;
+  readonly #piscina: Piscina<SolveTask, PackedSolution>;
+  #pending = 0;
+  #solved = 0;
+  #failed = 0;
+  #workerErrors = 0;
+
+  private constructor(piscina: Piscina<SolveTask, PackedSolution>, threads: number) {
+    this.#piscina = piscina;
+    this.threads = threads;
+    // Piscina replaces such a worker; without a listener its 'error' event would throw.
+    piscina.on('error', () => this.#workerErrors++);
+  }
+
+  /** Starts the workers and resolves once each has loaded its solver. */
+  static async start(options: SolverPoolOptions = {}): Promise<SolverPool> {
+    const threads = options.threads ?? availableParallelism();
+    if (!Number.isInteger(threads) || threads < 1) {
+      throw new RangeError(`threads must be a positive integer, got ${threads}`);
+    }
+    const filename = options.workerFile ?? SOLVE_WORKER_PATH;
+    if (!existsSync(filename)) throw new Error(`solver worker not built: ${filename} is missing (run npm run build)`);
+    const piscina = new Piscina<SolveTask, PackedSolution>({
+      filename,
+      minThreads: threads,
+      maxThreads: threads,
+      idleTimeout: Infinity,
+    });
+    const pool = new SolverPool(piscina, threads);
+    // One empty solve per worker (each takes one task at a time, so each gets one): a
+    // worker that cannot load its solver fails start(), not the first real solve.
+    try {
+      await Promise.all(Array.from({ length: threads }, () => piscina.run({ problem: packProblem(EMPTY_PROBLEM), duals: false })));
+    } catch (error) {
+      await piscina.destroy(); // no replacement workers left behind
+      throw new Error(`solver workers failed to start: ${messageOf(error)}`, { cause: error });
+    }
+    return pool;
+  }
+
+  /**
+   * Solves `problem` in a worker. A Problem is checked and packed first (an InputError
+   * rejects it before any worker sees it) and stays the caller's. A PackedProblem (from
+   * packProblem, so already checked) is handed over as it is: its buffer is transferred
+   * without a copy and is unusable here afterwards.
+   */
+  async solve(problem: Problem | PackedProblem, options: PoolSolveOptions = {}): Promise<Solution> {
+    const packed = 'header' in problem ? problem : packProblem(problem);
+    const timeout = options.timeoutMs === undefined ? undefined : AbortSignal.timeout(options.timeoutMs);
+    const signals = [options.signal, timeout].filter((s): s is AbortSignal => s !== undefined);
+    const task: SolveTask = { problem: packed, duals: options.duals === true };
+    this.#pending++;
+    try {
+      const reply = await this.#piscina.run(task, {
+        signal: signals.length > 1 ? AbortSignal.any(signals) : signals[0],
+        transferList: [packed.buffer],
+      });
+      this.#solved++;
+      return unpackSolution(reply);
+    } catch (error) {
+      this.#failed++;
+      if (timeout?.aborted) {
+        throw new SolveError('timeout', `solve timed out after ${options.timeoutMs} ms`, { cause: error });
+      }
+      if (options.signal?.aborted) {
+        throw new SolveError('aborted', `solve aborted: ${messageOf(options.signal.reason)}`, { cause: error });
+      }
+      throw new SolveError('failed', `solve failed: ${messageOf(error)}`, { cause: error });
+    } finally {
+      this.#pending--;
+    }
+  }
+
+  stats(): SolverPoolStats {
+    return {
+      threads: this.threads,
+      queued: this.#piscina.queueSize,
+      pending: this.#pending,
+      solved: this.#solved,
+      failed: this.#failed,
+      workerErrors: this.#workerErrors,
+    };
+  }
+
+  /** Waits for the submitted solves, then stops the workers. */
+  async close(): Promise<void> {
+    await this.#piscina.close();
+  }
+}
+
+function messageOf(reason: unknown): string {
+  return reason instanceof Error ? reason.message : String(reason);
+}
