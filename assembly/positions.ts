@@ -143,6 +143,14 @@ function buildCourierHash(phi: usize, lambda: usize, reachSq: usize): void {
   return scaled;
 }
 
+/** Moves the k cheapest keys of [begin, end) to its front; returns the largest of them. */
+function keepCheapest(keys: usize, begin: i32, end: i32, k: i32): u64 {
+  selectSmallest(keys, begin, end, k);
+  let largest: u64 = 0;
+  for (let e = begin; e < begin + k; e++) largest = max(largest, load<u64>(keys + (<usize>e << 3)));
+  return largest;
+}
+
 export function buildFromPositions(): void {
   const nc = courierCount;
   const no = orderCount;
@@ -178,7 +186,8 @@ export function buildFromPositions(): void {
 
   for (let o = 0; o < no; o++) {
     ensureMemory(keys + ((<usize>edgeCount + <usize>cellCount) << 3));
-    storeI32(starts, o, edgeCount);
+    const begin = edgeCount;
+    storeI32(starts, o, begin);
     const pPhi = toRadians(loadF64(orderPickupLat, o));
     const pLambda = toRadians(loadF64(orderPickupLng, o));
     const pCosPhi = cosLatitude(pPhi);
@@ -192,6 +201,9 @@ export function buildFromPositions(): void {
     const oy = cellCoord(py);
     const oz = cellCoord(pz);
     let eligible: i32 = 0;
+    // With K > 0: once 2K edges are held, the K cheapest are kept and anything above
+    // the K-th cheapest key is skipped from then on.
+    let keyLimit: u64 = u64.MAX_VALUE;
 
     for (let ix = ox - s; ix <= ox + s; ix++) {
       for (let iy = oy - s; iy <= oy + s; iy++) {
@@ -225,17 +237,22 @@ export function buildFromPositions(): void {
             eligible++;
             const cost = Math.floor(scaled);
             if (cost > <f64>penalty) continue; // never in an optimum: leaving the order is cheaper
-            store<u64>(keys + (<usize>edgeCount << 3), edgeKey(<i64>cost, c));
+            const key = edgeKey(<i64>cost, c);
+            if (key > keyLimit) continue;
+            store<u64>(keys + (<usize>edgeCount << 3), key);
             edgeCount++;
+            if (k > 0 && edgeCount - begin == 2 * k) {
+              keyLimit = keepCheapest(keys, begin, edgeCount, k);
+              edgeCount = begin + k;
+            }
           }
         }
       }
     }
-    const begin = loadI32(starts, o);
     if (k > 0) {
       candidates += <f64>min(eligible, k);
       if (edgeCount - begin > k) {
-        selectSmallest(keys, begin, edgeCount, k);
+        keepCheapest(keys, begin, edgeCount, k);
         edgeCount = begin + k;
       }
     } else {
