@@ -1,5 +1,5 @@
 import type { DispatchParams, PositionsProblem, Snapshot } from '../domain/problem.js';
-import { assertToken, type CommittedDecision, type Decision } from './decision.js';
+import { assertToken, type Assignment, type CommittedDecision, type Decision } from './decision.js';
 
 /** Decisions kept in each city's stream (approximately, in Redis); the durable copy is in MySQL. */
 export const DEFAULT_STREAM_MAX_LEN = 1000;
@@ -89,6 +89,29 @@ export type CommitResult =
   /** An order is no longer pending or a courier no longer free: the first such item in the decision. */
   | { ok: false; reason: 'conflict'; item: ConflictingItem };
 
+/**
+ * What happens to an order after a decision offered it: the courier accepts (the order becomes
+ * `assigned`, the courier `busy`) or declines (both are free again at once and the pair is not
+ * offered again until its cooldown ends); then the order is picked up and delivered (the courier
+ * is free again at the dropoff), or cancelled at any point (a carrying courier is freed).
+ * An offer nobody answers lapses at its expiry, which frees both sides without an event.
+ */
+export type OrderEvent =
+  /** `courier`: the answer must come from this courier (the offer's); omitted = whoever holds it. */
+  | { kind: 'accept'; courier?: string }
+  | { kind: 'decline'; courier?: string; cooldownMs: number }
+  | { kind: 'picked_up' }
+  | { kind: 'delivered' }
+  | { kind: 'cancel' };
+
+export type OrderEventResult =
+  /** `courier`: the courier the order was offered to or carried by, if any. */
+  | { ok: true; courier: string | null }
+  | { ok: false; reason: 'unknown_order' }
+  /** Accept or decline without an outstanding offer to that courier (never offered, lapsed, or another courier's). */
+  | { ok: false; reason: 'no_offer' }
+  | { ok: false; reason: 'wrong_state'; state: OrderStatus };
+
 /** Hot per-city dispatch state with the fenced commit; Redis in production, memory when embedded. */
 export interface CityStateStore {
   /** Creates or replaces couriers (position updates included); their outstanding offers are kept. */
@@ -110,4 +133,16 @@ export interface CityStateStore {
   readFence(city: string): Promise<Fence | null>;
   /** The decisions still held in the city's stream, oldest first. */
   readDecisionStream(city: string): Promise<CommittedDecision[]>;
+
+  /**
+   * Like putCouriers (position and shift updates), except that a courier marked `busy` by an
+   * accepted offer stays busy until its order is delivered or cancelled.
+   */
+  updateCouriers(city: string, couriers: readonly CourierState[]): Promise<void>;
+  /** Removes a courier; its outstanding offer is withdrawn and an accepted, not picked-up order is pending again. False if unknown. */
+  removeCourier(city: string, id: string): Promise<boolean>;
+  /** Applies one step of an order's life atomically (see OrderEvent). */
+  applyOrderEvent(city: string, order: string, event: OrderEvent): Promise<OrderEventResult>;
+  /** Declined (order, courier) pairs whose cooldown has not ended yet. */
+  readCooldowns(city: string): Promise<Assignment[]>;
 }

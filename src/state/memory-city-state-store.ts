@@ -11,10 +11,19 @@ import {
   type CourierView,
   type Fence,
   type Offer,
+  type OrderEvent,
+  type OrderEventResult,
   type OrderState,
   type OrderView,
 } from './city-state-store.js';
-import { assertItemId, assertValidDecision, DEFAULT_OFFER_TTL_MS, type CommittedDecision, type Decision } from './decision.js';
+import {
+  assertItemId,
+  assertValidDecision,
+  DEFAULT_OFFER_TTL_MS,
+  type Assignment,
+  type CommittedDecision,
+  type Decision,
+} from './decision.js';
 import { assertCourierState, assertOrderState, courierRecord, FINISHED_ORDER_STATUSES, orderRecord } from './records.js';
 import { SnapshotBuilder } from './snapshot.js';
 
@@ -25,6 +34,8 @@ interface CityData {
   orderOffers: Map<string, Offer>;
   fence: Fence | null;
   stream: CommittedDecision[];
+  /** "order|courier" -> end of the pair's decline cooldown, epoch ms. */
+  cooldowns: Map<string, number>;
 }
 
 export interface MemoryCityStateStoreOptions {
@@ -156,6 +167,98 @@ export class MemoryCityStateStore implements CityStateStore {
     return structuredClone(this.city(city).stream);
   }
 
+  async updateCouriers(city: string, couriers: readonly CourierState[]): Promise<void> {
+    couriers.forEach(assertCourierState);
+    const data = this.city(city);
+    for (const c of couriers) {
+      const busy = data.couriers.get(c.id)?.status === 'busy';
+      data.couriers.set(c.id, { ...courierRecord(c), status: busy ? 'busy' : c.status });
+    }
+  }
+
+  async removeCourier(city: string, id: string): Promise<boolean> {
+    assertItemId(id, 'courier');
+    const data = this.city(city);
+    const existed = data.couriers.delete(id);
+    const offer = data.courierOffers.get(id);
+    if (offer) {
+      if (sameOffer(data.orderOffers.get(offer.order), offer)) {
+        data.orderOffers.delete(offer.order);
+        const order = data.orders.get(offer.order);
+        if (order?.status === 'assigned') data.orders.set(order.id, { ...order, status: 'pending' });
+      }
+      data.courierOffers.delete(id);
+    }
+    return existed;
+  }
+
+  async applyOrderEvent(city: string, orderId: string, event: OrderEvent): Promise<OrderEventResult> {
+    assertItemId(orderId, 'order');
+    const data = this.city(city);
+    const now = this.now();
+    const order = data.orders.get(orderId);
+    if (!order) return { ok: false, reason: 'unknown_order' };
+    const offer = data.orderOffers.get(orderId);
+    const courierId = offer?.courier ?? null;
+    const dropOffer = () => {
+      data.orderOffers.delete(orderId);
+      if (offer && sameOffer(data.courierOffers.get(offer.courier), offer)) data.courierOffers.delete(offer.courier);
+    };
+    const freeCourier = (lat?: number, lng?: number) => {
+      const courier = courierId === null ? undefined : data.couriers.get(courierId);
+      if (courier?.status !== 'busy') return;
+      data.couriers.set(courier.id, { ...courier, lat: lat ?? courier.lat, lng: lng ?? courier.lng, freeAt: now, status: 'free' });
+    };
+    switch (event.kind) {
+      case 'accept':
+      case 'decline': {
+        if (order.status !== 'pending') return { ok: false, reason: 'wrong_state', state: order.status };
+        if (!offer || offer.expiresAt <= now || (event.courier !== undefined && event.courier !== offer.courier)) {
+          return { ok: false, reason: 'no_offer' };
+        }
+        if (event.kind === 'accept') {
+          data.orders.set(orderId, { ...order, status: 'assigned' });
+          const courier = data.couriers.get(offer.courier);
+          if (courier) data.couriers.set(courier.id, { ...courier, status: 'busy' });
+        } else {
+          dropOffer();
+          for (const [pair, until] of data.cooldowns) if (until <= now) data.cooldowns.delete(pair);
+          data.cooldowns.set(`${orderId}|${offer.courier}`, now + event.cooldownMs);
+        }
+        return { ok: true, courier: courierId };
+      }
+      case 'picked_up':
+        if (order.status !== 'assigned') return { ok: false, reason: 'wrong_state', state: order.status };
+        data.orders.set(orderId, { ...order, status: 'picked_up' });
+        return { ok: true, courier: courierId };
+      case 'delivered':
+        if (order.status !== 'assigned' && order.status !== 'picked_up') {
+          return { ok: false, reason: 'wrong_state', state: order.status };
+        }
+        freeCourier(order.dropoffLat, order.dropoffLng);
+        dropOffer();
+        data.orders.delete(orderId);
+        return { ok: true, courier: courierId };
+      case 'cancel':
+        if (order.status === 'assigned' || order.status === 'picked_up') freeCourier();
+        dropOffer();
+        data.orders.delete(orderId);
+        return { ok: true, courier: courierId };
+    }
+  }
+
+  async readCooldowns(city: string): Promise<Assignment[]> {
+    const data = this.city(city);
+    const now = this.now();
+    const pairs: Assignment[] = [];
+    for (const [pair, until] of data.cooldowns) {
+      if (until <= now) continue;
+      const [order, courier] = pair.split('|');
+      pairs.push({ order, courier });
+    }
+    return pairs;
+  }
+
   /** Failure injection: what a Redis restart without persistence does to the fence. */
   loseFence(city: string): void {
     this.city(city).fence = null;
@@ -172,6 +275,7 @@ export class MemoryCityStateStore implements CityStateStore {
         orderOffers: new Map(),
         fence: null,
         stream: [],
+        cooldowns: new Map(),
       };
       this.cities.set(city, data);
     }
@@ -182,6 +286,10 @@ export class MemoryCityStateStore implements CityStateStore {
 function liveOffer(offers: Map<string, Offer>, id: string, now: number): Offer | null {
   const offer = offers.get(id);
   return offer && offer.expiresAt > now ? { ...offer } : null;
+}
+
+function sameOffer(a: Offer | undefined, b: Offer): boolean {
+  return a !== undefined && a.order === b.order && a.courier === b.courier && a.version === b.version;
 }
 
 function liveOfferIds(offers: Map<string, Offer>, now: number): Set<string> {

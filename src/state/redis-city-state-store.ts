@@ -10,10 +10,20 @@ import {
   type CourierView,
   type Fence,
   type Offer,
+  type OrderEvent,
+  type OrderEventResult,
   type OrderState,
+  type OrderStatus,
   type OrderView,
 } from './city-state-store.js';
-import { assertItemId, assertValidDecision, DEFAULT_OFFER_TTL_MS, type CommittedDecision, type Decision } from './decision.js';
+import {
+  assertItemId,
+  assertValidDecision,
+  DEFAULT_OFFER_TTL_MS,
+  type Assignment,
+  type CommittedDecision,
+  type Decision,
+} from './decision.js';
 import { registerLuaScripts, type CityScripts } from './lua-scripts.js';
 import { assertCourierState, assertOrderState, FINISHED_ORDER_STATUSES } from './records.js';
 import { assertKeyPrefix, cityKeys, type CityKeys } from './redis-keys.js';
@@ -190,6 +200,56 @@ export class RedisCityStateStore implements CityStateStore {
       if (page.length < STREAM_PAGE) return decisions;
       start = `(${page[page.length - 1][0]}`;
     }
+  }
+
+  async updateCouriers(city: string, couriers: readonly CourierState[]): Promise<void> {
+    couriers.forEach(assertCourierState);
+    const keys = this.keys(city);
+    if (couriers.length === 0) return;
+    await this.scripts.update_couriers(keys.couriers, ...couriers.flatMap((c) => [c.id, encodeCourier(c)]));
+  }
+
+  async removeCourier(city: string, id: string): Promise<boolean> {
+    assertItemId(id, 'courier');
+    const k = this.keys(city);
+    const existed = await this.scripts.remove_courier(
+      k.couriers, k.orders, k.courierOffers, k.orderOffers, k.courierOfferExpiry, k.orderOfferExpiry, id,
+    );
+    return Number(existed) === 1;
+  }
+
+  async applyOrderEvent(city: string, order: string, event: OrderEvent): Promise<OrderEventResult> {
+    assertItemId(order, 'order');
+    const k = this.keys(city);
+    const courier = event.kind === 'accept' || event.kind === 'decline' ? (event.courier ?? '') : '';
+    if (courier !== '') assertItemId(courier, 'courier');
+    const cooldownMs = event.kind === 'decline' ? event.cooldownMs : 0;
+    if (!Number.isSafeInteger(cooldownMs) || cooldownMs < 0) throw new RangeError(`cooldownMs must be a non-negative integer, got ${cooldownMs}`);
+    const reply = (await this.scripts.order_event(
+      k.couriers, k.orders, k.courierOffers, k.orderOffers, k.courierOfferExpiry, k.orderOfferExpiry, k.cooldowns,
+      event.kind, order, courier, cooldownMs,
+    )) as string[];
+    switch (reply[0]) {
+      case 'ok':
+        return { ok: true, courier: reply[1] === '' ? null : reply[1] };
+      case 'unknown_order':
+        return { ok: false, reason: 'unknown_order' };
+      case 'no_offer':
+        return { ok: false, reason: 'no_offer' };
+      case 'wrong_state':
+        return { ok: false, reason: 'wrong_state', state: reply[1] as OrderStatus };
+      default:
+        throw new Error(`order_event returned an unexpected reply: ${JSON.stringify(reply)}`);
+    }
+  }
+
+  async readCooldowns(city: string): Promise<Assignment[]> {
+    const key = this.keys(city).cooldowns;
+    const [pairs, time] = await execute(this.redis.multi().zrange(key, 0, '-1', 'WITHSCORES').time());
+    return [...unexpired(pairs, serverTimeMs(time))].map((pair) => {
+      const [order, courier] = pair.split('|');
+      return { order, courier };
+    });
   }
 
   private keys(city: string): CityKeys {

@@ -18,6 +18,8 @@ export interface CityKeys {
   orderOfferExpiry: string;
   /** Stream of committed decisions. */
   decisions: string;
+  /** Sorted set: "order|courier" of declined offers scored by the end of their cooldown. */
+  cooldowns: string;
 }
 
 export function assertKeyPrefix(prefix: string): void {
@@ -36,5 +38,6 @@ export function cityKeys(prefix: string, city: string): CityKeys {
     courierOfferExpiry: `${base}courier-offer-expiry`,
     orderOfferExpiry: `${base}order-offer-expiry`,
     decisions: `${base}decisions`,
+    cooldowns: `${base}cooldowns`,
   };
 }

@@ -21,6 +21,9 @@ describe('Lua scripts', () => {
     expect(scripts.map((s) => [s.name, s.numberOfKeys])).toEqual([
       ['commit_decision', 8],
       ['raise_fence', 1],
+      ['order_event', 7],
+      ['update_couriers', 1],
+      ['remove_courier', 6],
     ]);
     for (const s of scripts) {
       expect(s.source).toMatch(/^--\[\[/);

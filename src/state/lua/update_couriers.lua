@@ -1,0 +1,35 @@
+--[[
+update_couriers: position and shift updates for many couriers at once. Like HSET of the
+records, except that a courier the store has marked busy (it accepted an order that is not
+delivered yet) stays busy whatever status the update carries.
+
+KEYS[1] couriers hash: courier id -> "id|lat|lng|speed|freeAt|status"
+
+ARGV[1] courier id, ARGV[2] its record, ARGV[3] the next courier id, ... (pairs)
+
+Returns the number of couriers kept busy.
+]]
+
+local CHUNK = 1000
+local kept = 0
+for start = 1, #ARGV, 2 * CHUNK do
+  local stop = math.min(start + 2 * CHUNK - 1, #ARGV)
+  local ids = {}
+  for i = start, stop, 2 do
+    ids[#ids + 1] = ARGV[i]
+  end
+  local existing = redis.call('HMGET', KEYS[1], unpack(ids))
+  local pairs_out = {}
+  for k, id in ipairs(ids) do
+    local record = ARGV[start + 2 * (k - 1) + 1]
+    local old = existing[k]
+    if old and string.sub(old, -5) == '|busy' and string.sub(record, -5) ~= '|busy' then
+      record = string.gsub(record, '[^|]*$', 'busy', 1)
+      kept = kept + 1
+    end
+    pairs_out[#pairs_out + 1] = id
+    pairs_out[#pairs_out + 1] = record
+  end
+  redis.call('HSET', KEYS[1], unpack(pairs_out))
+end
+return kept
