@@ -7,7 +7,7 @@ import {
   Params, courierCount, orderCount, inputEdgeCount, inputEdgeOrder, inputEdgeCourier, inputEdgeCost,
   edgeKey, keyCost, keyCourier, loadI32, storeI32, setCandidateGraph,
 } from './problem';
-import { selectSmallest } from './select';
+import { candidatesOf, keepCheapest } from './select';
 
 export function buildFromGivenEdges(): void {
   const no = orderCount;
@@ -67,16 +67,8 @@ export function buildFromGivenEdges(): void {
         keptEnd++;
       }
     }
-    const distinct = distinctEnd - begin;
-    if (k > 0) {
-      candidates += <f64>min(distinct, k);
-      if (keptEnd - begin > k) {
-        selectSmallest(keys, begin, keptEnd, k);
-        keptEnd = begin + k;
-      }
-    } else {
-      candidates += <f64>distinct;
-    }
+    candidates += candidatesOf(distinctEnd - begin, k);
+    keptEnd = keepCheapest(keys, begin, keptEnd, k);
     kept += <f64>(keptEnd - begin);
     storeI32(ends, o, keptEnd);
   }

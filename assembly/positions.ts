@@ -16,7 +16,7 @@ import {
   orderPickupLat, orderPickupLng, orderDropoffLat, orderDropoffLng, orderReady,
   edgeKey, loadF64, loadI32, storeF64, storeI32, setCandidateGraph,
 } from './problem';
-import { selectSmallest } from './select';
+import { candidatesOf, keepCheapest } from './select';
 
 /** Cells per largest reach: smaller cells visit fewer far couriers but more empty cells. */
 const CELLS_PER_REACH: i32 = 3;
@@ -143,11 +143,10 @@ function buildCourierHash(phi: usize, lambda: usize, reachSq: usize): void {
   return scaled;
 }
 
-/** Moves the k cheapest keys of [begin, end) to its front; returns the largest of them. */
-function keepCheapest(keys: usize, begin: i32, end: i32, k: i32): u64 {
-  selectSmallest(keys, begin, end, k);
+/** The largest key of [begin, end). */
+function largestKey(keys: usize, begin: i32, end: i32): u64 {
   let largest: u64 = 0;
-  for (let e = begin; e < begin + k; e++) largest = max(largest, load<u64>(keys + (<usize>e << 3)));
+  for (let e = begin; e < end; e++) largest = max(largest, load<u64>(keys + (<usize>e << 3)));
   return largest;
 }
 
@@ -242,22 +241,15 @@ export function buildFromPositions(): void {
             store<u64>(keys + (<usize>edgeCount << 3), key);
             edgeCount++;
             if (k > 0 && edgeCount - begin == 2 * k) {
-              keyLimit = keepCheapest(keys, begin, edgeCount, k);
-              edgeCount = begin + k;
+              edgeCount = keepCheapest(keys, begin, edgeCount, k);
+              keyLimit = largestKey(keys, begin, edgeCount);
             }
           }
         }
       }
     }
-    if (k > 0) {
-      candidates += <f64>min(eligible, k);
-      if (edgeCount - begin > k) {
-        keepCheapest(keys, begin, edgeCount, k);
-        edgeCount = begin + k;
-      }
-    } else {
-      candidates += <f64>eligible;
-    }
+    candidates += candidatesOf(eligible, k);
+    edgeCount = keepCheapest(keys, begin, edgeCount, k);
     storeI32(ends, o, edgeCount);
   }
   arenaAlloc(<usize>edgeCount << 3); // closes the edge buffer

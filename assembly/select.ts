@@ -53,3 +53,18 @@ export function selectSmallest(base: usize, lo: i32, hi: i32, k: i32): void {
   }
   insertionSort(base, lo, hi);
 }
+
+/**
+ * The spec's max_candidates rule on one order's edges [begin, end): with k > 0 only its
+ * k cheapest remain (at the front). Returns the new end.
+ */
+export function keepCheapest(keys: usize, begin: i32, end: i32, k: i32): i32 {
+  if (k <= 0 || end - begin <= k) return end;
+  selectSmallest(keys, begin, end, k);
+  return begin + k;
+}
+
+/** How many of an order's eligible pairs are candidates under max_candidates = k. */
+@inline export function candidatesOf(eligible: i32, k: i32): f64 {
+  return <f64>(k > 0 ? min(eligible, k) : eligible);
+}
