@@ -1,0 +1,233 @@
+/**
+ * One dispatch cycle for one city: read the snapshot of free couriers and pending orders, solve
+ * it in the worker pool, drop pairs still in their decline cooldown, commit through the fence,
+ * and hand the outcome to whoever publishes it. The lease is checked again by commitFenced right
+ * before committing, so a cycle that outlives its lease commits nothing.
+ */
+import { performance } from 'node:perf_hooks';
+import type { CityConfig } from '../coordination/city-config.js';
+import { commitFenced } from '../coordination/fenced-commit.js';
+import type { Holder } from '../coordination/holder.js';
+import type { Lease } from '../coordination/lease.js';
+import type { LeaseStore } from '../coordination/lease-store.js';
+import type { PositionsProblem, Solution } from '../domain/problem.js';
+import type { CitySnapshot, CityStateStore } from '../state/city-state-store.js';
+import type { Assignment } from '../state/decision.js';
+import type { DecisionLog } from '../state/decision-log.js';
+import type { DispatchMetrics } from './metrics.js';
+import type { DispatchSolver } from './solver.js';
+
+export interface DispatchStores {
+  leases: LeaseStore;
+  state: CityStateStore;
+  decisions: DecisionLog;
+}
+
+export interface DispatchContext {
+  stores: DispatchStores;
+  solver: DispatchSolver;
+  holder: Holder;
+  /** How long an offer waits for the courier's answer. */
+  offerTtlMs: number;
+  metrics?: DispatchMetrics;
+}
+
+export interface DispatchCycleOptions {
+  /** Abandons the solve (shutdown). */
+  signal?: AbortSignal;
+  /** Fresh snapshots tried after a commit refused for a conflict (an order or courier changed meanwhile). */
+  conflictRetries?: number;
+}
+
+export type RejectionReason = 'stale_token' | 'conflict' | 'lease_lapsed' | 'fence_missing';
+
+export interface OfferedPair {
+  order: string;
+  courier: string;
+  /** Deciseconds. */
+  cost: number;
+  /** Where the courier was and where the order is picked up, for the map. */
+  courierLat: number;
+  courierLng: number;
+  pickupLat: number;
+  pickupLng: number;
+}
+
+export interface DispatchOutcome {
+  city: string;
+  /** A decision was committed (version is its version). */
+  committed: boolean;
+  /** Why nothing was committed: nothing to assign, or the commit was refused. */
+  reason?: 'nothing_to_assign' | RejectionReason;
+  /** The committed version, or the version the snapshot reflected. */
+  version: number;
+  token: number;
+  assignments: OfferedPair[];
+  unassigned: string[];
+  /** Exact, in deciseconds, of the solve the assignments came from. */
+  objective: number;
+  couriers: number;
+  orders: number;
+  /** Pairs left out because the courier declined that order recently. */
+  cooledDown: number;
+  timings: { snapshot_ms: number; solve_ms: number; commit_ms: number; total_ms: number };
+  /** Epoch ms when the cycle ended (this host's clock). */
+  at: number;
+  /** The durable log write failed (the decision is in the stream and will be copied later). */
+  logError?: string;
+}
+
+/** Runs one cycle under `lease`. */
+export async function dispatchCity(
+  context: DispatchContext,
+  lease: Lease,
+  config: CityConfig,
+  options: DispatchCycleOptions = {},
+): Promise<DispatchOutcome> {
+  const { stores, metrics } = context;
+  const city = lease.city;
+  const started = performance.now();
+  let retries = options.conflictRetries ?? 2;
+  for (;;) {
+    const snapshotStarted = performance.now();
+    const [snapshot, cooldowns] = await Promise.all([
+      stores.state.readSnapshot(city, config.params),
+      stores.state.readCooldowns(city),
+    ]);
+    const snapshotMs = performance.now() - snapshotStarted;
+    metrics?.snapshotDuration.observe({ city }, snapshotMs / 1000);
+
+    const solveStarted = performance.now();
+    const solved = await solveWithCooldowns(context.solver, snapshot, cooldowns, options.signal);
+    const solveMs = performance.now() - solveStarted;
+    metrics?.solveDuration.observe({ city }, solveMs / 1000);
+
+    const outcome: DispatchOutcome = {
+      city,
+      committed: false,
+      version: snapshot.version,
+      token: lease.token,
+      assignments: solved.pairs,
+      unassigned: solved.unassigned,
+      objective: solved.objective,
+      couriers: snapshot.courierIds.length,
+      orders: snapshot.orderIds.length,
+      cooledDown: solved.cooledDown,
+      timings: { snapshot_ms: round(snapshotMs), solve_ms: round(solveMs), commit_ms: 0, total_ms: 0 },
+      at: 0,
+    };
+    const finish = (o: DispatchOutcome) => {
+      o.timings.total_ms = round(performance.now() - started);
+      o.at = Date.now();
+      metrics?.tickDuration.observe({ city }, o.timings.total_ms / 1000);
+      return o;
+    };
+    if (solved.pairs.length === 0) return finish({ ...outcome, reason: 'nothing_to_assign' });
+
+    const commitStarted = performance.now();
+    const assignments: Assignment[] = solved.pairs.map(({ order, courier }) => ({ order, courier }));
+    const result = await commitFenced(stores, lease, context.holder, assignments, context.offerTtlMs);
+    const commitMs = performance.now() - commitStarted;
+    metrics?.commitDuration.observe({ city }, commitMs / 1000);
+    outcome.timings.commit_ms = round(commitMs);
+    if (result.ok) {
+      metrics?.commits.inc({ city });
+      metrics?.assignments.inc({ city }, assignments.length);
+      return finish({
+        ...outcome,
+        committed: true,
+        version: result.decision.version,
+        ...(result.logError === undefined ? {} : { logError: String(result.logError) }),
+      });
+    }
+    metrics?.rejections.inc({ city, reason: result.reason });
+    if (result.reason === 'conflict' && retries-- > 0 && lease.isValid()) continue;
+    return finish({ ...outcome, reason: result.reason });
+  }
+}
+
+interface Solved {
+  pairs: OfferedPair[];
+  unassigned: string[];
+  objective: number;
+  cooledDown: number;
+}
+
+/**
+ * Solves the snapshot; if the optimum uses a pair in its decline cooldown, solves once more
+ * without the couriers of those pairs (they get no offer this tick), and leaves out any cooled
+ * pair that remains. The positions problem cannot exclude single pairs, so this is a heuristic:
+ * exact whenever no cooled pair is in the optimum, which is the common case.
+ */
+async function solveWithCooldowns(
+  solver: DispatchSolver,
+  snapshot: CitySnapshot,
+  cooldowns: readonly Assignment[],
+  signal: AbortSignal | undefined,
+): Promise<Solved> {
+  if (snapshot.orderIds.length === 0 || snapshot.courierIds.length === 0) {
+    return { pairs: [], unassigned: [...snapshot.orderIds], objective: 0, cooledDown: 0 };
+  }
+  const cooled = new Set(cooldowns.map((p) => `${p.order}|${p.courier}`));
+  const isCooled = (o: number, c: number) => cooled.size > 0 && cooled.has(`${snapshot.orderIds[o]}|${snapshot.courierIds[c]}`);
+
+  let courierIndex = Array.from(snapshot.courierIds.keys());
+  let problem = snapshot.problem;
+  let solution = await solver.solve(problem, { signal });
+  const hits = cooledCouriers(solution, courierIndex, isCooled);
+  if (hits.size > 0) {
+    courierIndex = courierIndex.filter((c) => !hits.has(c));
+    problem = withCouriers(snapshot.problem, courierIndex);
+    solution = await solver.solve(problem, { signal });
+  }
+
+  const pairs: OfferedPair[] = [];
+  const unassigned: string[] = [];
+  let cooledDown = hits.size;
+  const p = snapshot.problem;
+  for (let o = 0; o < snapshot.orderIds.length; o++) {
+    const local = solution.orderCourier[o];
+    const c = local < 0 ? -1 : courierIndex[local];
+    if (c < 0 || isCooled(o, c)) {
+      if (c >= 0) cooledDown++;
+      unassigned.push(snapshot.orderIds[o]);
+      continue;
+    }
+    pairs.push({
+      order: snapshot.orderIds[o],
+      courier: snapshot.courierIds[c],
+      cost: solution.orderCost[o],
+      courierLat: p.courierLat[c],
+      courierLng: p.courierLng[c],
+      pickupLat: p.orderPickupLat[o],
+      pickupLng: p.orderPickupLng[o],
+    });
+  }
+  return { pairs, unassigned, objective: solution.objective, cooledDown };
+}
+
+function cooledCouriers(solution: Solution, courierIndex: number[], isCooled: (o: number, c: number) => boolean): Set<number> {
+  const hits = new Set<number>();
+  for (let o = 0; o < solution.orderCourier.length; o++) {
+    const local = solution.orderCourier[o];
+    if (local >= 0 && isCooled(o, courierIndex[local])) hits.add(courierIndex[local]);
+  }
+  return hits;
+}
+
+/** The problem restricted to the couriers at `keep` (indices into the original). */
+export function withCouriers(problem: PositionsProblem, keep: readonly number[]): PositionsProblem {
+  const pick = (column: Float64Array) => Float64Array.from(keep, (c) => column[c]);
+  return {
+    ...problem,
+    courierCount: keep.length,
+    courierLat: pick(problem.courierLat),
+    courierLng: pick(problem.courierLng),
+    courierSpeedMps: pick(problem.courierSpeedMps),
+    courierFreeInS: pick(problem.courierFreeInS),
+  };
+}
+
+function round(ms: number): number {
+  return Math.round(ms * 1000) / 1000;
+}

@@ -1,0 +1,175 @@
+/**
+ * The dispatch loop: for every city this host leases, one cycle (dispatchCity) every tick of the
+ * city's interval. A tick that finds the previous cycle still running is skipped, never queued,
+ * so a slow solve delays nothing but its own city. Lease renewal and HTTP never wait behind a
+ * cycle: the solve runs in the worker pool and the rest is I/O.
+ *
+ * The LeaseKeeper drives it: cityAcquired() from onAcquired, cityLost() from onLost / onReleased.
+ * Every tick also asks the keeper for the lease, so a city whose lease has lapsed on the local
+ * clock stops at its next tick even before the keeper notices.
+ */
+import type { CityConfig } from '../coordination/city-config.js';
+import type { Lease } from '../coordination/lease.js';
+import { dispatchCity, type DispatchContext, type DispatchOutcome } from './dispatch-city.js';
+
+export interface LeaseSource {
+  lease(city: string): Lease | undefined;
+  leases(): Lease[];
+}
+
+export interface DispatchLoopOptions extends DispatchContext {
+  keeper: LeaseSource;
+  /** Called with every cycle's outcome (the publish step: the map page, logs). */
+  onOutcome?: (outcome: DispatchOutcome) => void;
+  onError?: (city: string, error: unknown) => void;
+}
+
+/** The city's lease is not held by this host. */
+export class NotLeasedError extends Error {
+  constructor(readonly city: string) {
+    super(`this host does not hold the lease of city ${city}`);
+    this.name = 'NotLeasedError';
+  }
+}
+
+interface CityRun {
+  timer: NodeJS.Timeout | undefined;
+  tickMs: number;
+  inFlight: Promise<DispatchOutcome> | undefined;
+}
+
+export class DispatchLoop {
+  private readonly runs = new Map<string, CityRun>();
+  private readonly latestOutcomes = new Map<string, DispatchOutcome>();
+  private readonly latestCommits = new Map<string, DispatchOutcome>();
+  private readonly abort = new AbortController();
+  private closed = false;
+
+  constructor(private readonly options: DispatchLoopOptions) {}
+
+  /** Starts ticking the city (idempotent); the first tick comes one interval from now. */
+  async cityAcquired(city: string): Promise<void> {
+    if (this.closed || this.runs.has(city)) return;
+    const config = await this.options.stores.leases.getCity(city);
+    if (!config || this.closed || this.runs.has(city)) return;
+    const run: CityRun = { timer: undefined, tickMs: config.tickMs, inFlight: undefined };
+    this.runs.set(city, run);
+    this.schedule(city, run);
+  }
+
+  /** Stops ticking the city; a cycle in flight finishes, and its commit is refused if the lease is gone. */
+  cityLost(city: string): void {
+    const run = this.runs.get(city);
+    if (!run) return;
+    clearInterval(run.timer);
+    this.runs.delete(city);
+  }
+
+  /** Cities being ticked. */
+  cities(): string[] {
+    return [...this.runs.keys()];
+  }
+
+  /** The outcome of the city's latest cycle on this host. */
+  latest(city: string): DispatchOutcome | undefined {
+    return this.latestOutcomes.get(city);
+  }
+
+  /** The outcome of the city's latest committed cycle on this host. */
+  latestCommitted(city: string): DispatchOutcome | undefined {
+    return this.latestCommits.get(city);
+  }
+
+  /**
+   * One cycle now (POST /dispatch): waits for a cycle in flight, then runs its own; the ticks
+   * skip while it runs. Throws NotLeasedError when this host does not hold the city.
+   */
+  async dispatchNow(city: string): Promise<DispatchOutcome> {
+    const run = this.runs.get(city);
+    for (;;) {
+      const inFlight = run?.inFlight;
+      if (!inFlight) break;
+      await inFlight.catch(() => undefined);
+    }
+    return this.cycle(city, run);
+  }
+
+  /**
+   * Stops every timer and waits for cycles in flight; those still running after `graceMs` are
+   * abandoned (their solves aborted). Nothing is committed after close() resolves.
+   */
+  async close({ graceMs = 5_000 }: { graceMs?: number } = {}): Promise<void> {
+    this.closed = true;
+    const inFlight: Promise<unknown>[] = [];
+    for (const [city, run] of this.runs) {
+      clearInterval(run.timer);
+      if (run.inFlight) inFlight.push(run.inFlight.catch(() => undefined));
+      this.runs.delete(city);
+    }
+    let timer: NodeJS.Timeout | undefined;
+    const grace = new Promise<void>((resolve) => {
+      timer = setTimeout(() => {
+        this.abort.abort(new Error('host shutting down'));
+        resolve();
+      }, graceMs);
+    });
+    await Promise.race([Promise.all(inFlight), grace]);
+    clearTimeout(timer);
+    await Promise.all(inFlight);
+  }
+
+  private schedule(city: string, run: CityRun): void {
+    clearInterval(run.timer);
+    run.timer = setInterval(() => this.tick(city, run), run.tickMs);
+    run.timer.unref?.();
+  }
+
+  private tick(city: string, run: CityRun): void {
+    if (this.runs.get(city) !== run) return;
+    if (run.inFlight) {
+      this.options.metrics?.ticksSkipped.inc({ city });
+      return;
+    }
+    if (!this.options.keeper.lease(city)) {
+      this.cityLost(city);
+      return;
+    }
+    this.cycle(city, run).catch(() => undefined);
+  }
+
+  private cycle(city: string, run: CityRun | undefined): Promise<DispatchOutcome> {
+    const promise = this.runCycle(city, run);
+    if (run) {
+      run.inFlight = promise;
+      const clear = () => {
+        if (run.inFlight === promise) run.inFlight = undefined;
+      };
+      promise.then(clear, clear);
+    }
+    return promise;
+  }
+
+  private async runCycle(city: string, run: CityRun | undefined): Promise<DispatchOutcome> {
+    const metrics = this.options.metrics;
+    const lease = this.options.keeper.lease(city);
+    if (!lease) throw new NotLeasedError(city);
+    try {
+      const config = await this.options.stores.leases.getCity(city);
+      if (!config) throw new NotLeasedError(city);
+      if (run && config.tickMs !== run.tickMs) {
+        run.tickMs = config.tickMs;
+        this.schedule(city, run);
+      }
+      const outcome = await dispatchCity(this.options, lease, config satisfies CityConfig, { signal: this.abort.signal });
+      metrics?.ticks.inc({ city, outcome: outcome.committed ? 'committed' : outcome.reason === 'nothing_to_assign' ? 'idle' : 'rejected' });
+      this.latestOutcomes.set(city, outcome);
+      if (outcome.committed) this.latestCommits.set(city, outcome);
+      this.options.onOutcome?.(outcome);
+      return outcome;
+    } catch (error) {
+      metrics?.ticks.inc({ city, outcome: 'failed' });
+      this.options.onError?.(city, error);
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,84 @@
+/**
+ * Prometheus metrics of one host (prom-client), in a registry of its own so that several
+ * hosts (tests) in one process never share counters.
+ */
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { SolverPoolStats } from '../solver/solver-pool.js';
+
+const DURATION_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+
+export type TickOutcome = 'committed' | 'idle' | 'rejected' | 'failed';
+
+export class DispatchMetrics {
+  readonly registry = new Registry();
+  readonly ticks: Counter<'city' | 'outcome'>;
+  readonly ticksSkipped: Counter<'city'>;
+  readonly tickDuration: Histogram<'city'>;
+  readonly snapshotDuration: Histogram<'city'>;
+  readonly solveDuration: Histogram<'city'>;
+  readonly commitDuration: Histogram<'city'>;
+  readonly commits: Counter<'city'>;
+  readonly assignments: Counter<'city'>;
+  readonly rejections: Counter<'city' | 'reason'>;
+  readonly ingested: Counter<'city' | 'kind'>;
+  readonly orderEvents: Counter<'city' | 'event' | 'result'>;
+
+  constructor(sources: { leasesHeld?: () => number; poolStats?: () => SolverPoolStats } = {}, options: { defaultMetrics?: boolean } = {}) {
+    const registers = [this.registry];
+    if (options.defaultMetrics) collectDefaultMetrics({ register: this.registry });
+    this.ticks = new Counter({ name: 'dispatchd_ticks_total', help: 'Dispatch cycles run, by outcome', labelNames: ['city', 'outcome'], registers });
+    this.ticksSkipped = new Counter({
+      name: 'dispatchd_ticks_skipped_total',
+      help: 'Ticks skipped because the previous one was still running',
+      labelNames: ['city'],
+      registers,
+    });
+    const histogram = (name: string, help: string) =>
+      new Histogram({ name, help, labelNames: ['city'], buckets: DURATION_BUCKETS, registers });
+    this.tickDuration = histogram('dispatchd_tick_duration_seconds', 'One dispatch cycle: snapshot, solve, commit');
+    this.snapshotDuration = histogram('dispatchd_snapshot_duration_seconds', 'Reading the city snapshot from the state store');
+    this.solveDuration = histogram('dispatchd_solve_duration_seconds', 'Solving in the worker pool, queueing included');
+    this.commitDuration = histogram('dispatchd_commit_duration_seconds', 'The fenced commit, durable log write included');
+    this.commits = new Counter({ name: 'dispatchd_commits_total', help: 'Decisions committed', labelNames: ['city'], registers });
+    this.assignments = new Counter({ name: 'dispatchd_assignments_total', help: 'Offers made by committed decisions', labelNames: ['city'], registers });
+    this.rejections = new Counter({
+      name: 'dispatchd_commit_rejections_total',
+      help: 'Commits refused, by reason (stale_token, conflict, lease_lapsed, fence_missing)',
+      labelNames: ['city', 'reason'],
+      registers,
+    });
+    this.ingested = new Counter({
+      name: 'dispatchd_ingested_total',
+      help: 'Couriers and orders received through the API',
+      labelNames: ['city', 'kind'],
+      registers,
+    });
+    this.orderEvents = new Counter({
+      name: 'dispatchd_order_events_total',
+      help: 'Accept, decline, picked-up, delivered and cancel events, by result',
+      labelNames: ['city', 'event', 'result'],
+      registers,
+    });
+    new Gauge({
+      name: 'dispatchd_leases_held',
+      help: 'City leases this host holds',
+      registers,
+      collect() {
+        this.set(sources.leasesHeld?.() ?? 0);
+      },
+    });
+    const poolGauge = (name: string, help: string, pick: (s: SolverPoolStats) => number) =>
+      new Gauge({
+        name,
+        help,
+        registers,
+        collect() {
+          const stats = sources.poolStats?.();
+          this.set(stats ? pick(stats) : 0);
+        },
+      });
+    poolGauge('dispatchd_pool_queue', 'Solves waiting for a free worker', (s) => s.queued);
+    poolGauge('dispatchd_pool_pending', 'Solves submitted and not settled', (s) => s.pending);
+    poolGauge('dispatchd_pool_threads', 'Solver worker threads', (s) => s.threads);
+  }
+}

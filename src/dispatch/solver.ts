@@ -1,0 +1,37 @@
+/**
+ * What the dispatch loop needs from a solver: an asynchronous solve that does not block the
+ * event loop. The SolverPool (worker threads) is the production one; InThreadSolver runs the
+ * wasm solver on the calling thread, for tools and tests that want no workers.
+ */
+import type { Problem, Solution } from '../domain/problem.js';
+import { WasmSolver } from '../solver/wasm-solver.js';
+import type { PoolSolveOptions, SolverPoolStats } from '../solver/solver-pool.js';
+
+export interface DispatchSolver {
+  solve(problem: Problem, options?: PoolSolveOptions): Promise<Solution>;
+  stats(): SolverPoolStats;
+  close(): Promise<void>;
+}
+
+export class InThreadSolver implements DispatchSolver {
+  readonly #solver = new WasmSolver();
+  #solved = 0;
+  #failed = 0;
+
+  async solve(problem: Problem, options: PoolSolveOptions = {}): Promise<Solution> {
+    try {
+      const solution = this.#solver.solve(problem, { duals: options.duals });
+      this.#solved++;
+      return solution;
+    } catch (error) {
+      this.#failed++;
+      throw error;
+    }
+  }
+
+  stats(): SolverPoolStats {
+    return { threads: 0, queued: 0, pending: 0, solved: this.#solved, failed: this.#failed, workerErrors: 0 };
+  }
+
+  async close(): Promise<void> {}
+}

@@ -1,0 +1,144 @@
+/**
+ * A running dispatchd host: stores (server or embedded), the solver pool, the lease keeper, the
+ * dispatch loop driven by it, and the HTTP app. close() is the graceful shutdown.
+ */
+import type { FastifyInstance } from 'fastify';
+import { fencingHooks } from '../coordination/city-takeover.js';
+import { newHolder, type Holder } from '../coordination/holder.js';
+import { LeaseKeeper } from '../coordination/lease-keeper.js';
+import { openEmbeddedStores, openServerStores, type CoordinationStores } from '../coordination/stores.js';
+import { DispatchLoop } from '../dispatch/dispatch-loop.js';
+import { DispatchMetrics } from '../dispatch/metrics.js';
+import type { DispatchSolver } from '../dispatch/solver.js';
+import { buildApp } from '../http/app.js';
+import { SolverPool } from '../solver/solver-pool.js';
+import type { HostConfig } from './config.js';
+
+export interface Host {
+  config: HostConfig;
+  app: FastifyInstance;
+  stores: CoordinationStores;
+  solver: DispatchSolver;
+  keeper: LeaseKeeper;
+  loop: DispatchLoop;
+  metrics: DispatchMetrics;
+  holder: Holder;
+  /** The listening address (http://host:port) once listen() resolved. */
+  url?: string;
+  /**
+   * Graceful shutdown: stop taking leases and serving, let cycles in flight finish (abandoning
+   * them after the grace period), release the leases (bumping their tokens), close the pool and
+   * the store connections. Safe to call twice.
+   */
+  close(): Promise<void>;
+}
+
+export interface HostParts {
+  /** Stores to use instead of opening them from the config (tests). */
+  stores?: CoordinationStores;
+  solver?: DispatchSolver;
+  /** Listen on config.port (default true); false for fastify.inject tests. */
+  listen?: boolean;
+}
+
+export async function startHost(config: HostConfig, parts: HostParts = {}): Promise<Host> {
+  const stores =
+    parts.stores ??
+    (config.mysqlUrl && config.redisUrl
+      ? await openServerStores({ mysqlUrl: config.mysqlUrl, redisUrl: config.redisUrl, keyPrefix: config.keyPrefix })
+      : openEmbeddedStores());
+  let solver: DispatchSolver | undefined;
+  try {
+    solver = parts.solver ?? (await SolverPool.start({ threads: config.threads }));
+  } catch (error) {
+    await stores.close();
+    throw error;
+  }
+  const pool = solver;
+  const holder = newHolder(config.hostId);
+  const fencing = fencingHooks(stores);
+  // The app's logger exists only once the app is built; until then errors go to stderr.
+  let log: (message: string, error: unknown) => void = (message, error) => console.error(message, error);
+
+  let keeper: LeaseKeeper | undefined;
+  const metrics = new DispatchMetrics(
+    { leasesHeld: () => keeper?.leases().length ?? 0, poolStats: () => pool.stats() },
+    { defaultMetrics: true },
+  );
+  const leaseSource = { lease: (city: string) => keeper?.lease(city), leases: () => keeper?.leases() ?? [] };
+  const loop = new DispatchLoop({
+    stores,
+    solver: pool,
+    holder,
+    offerTtlMs: config.offerTtlMs,
+    metrics,
+    keeper: leaseSource,
+    onError: (city, error) => log(`dispatch of ${city} failed`, error),
+  });
+  keeper = new LeaseKeeper({
+    store: stores.leases,
+    holder,
+    ttlMs: config.leaseTtlMs,
+    renewIntervalMs: config.renewIntervalMs,
+    acquireIntervalMs: config.acquireIntervalMs,
+    onAcquired: async (lease) => {
+      await fencing.onAcquired!(lease);
+      loop.cityAcquired(lease.city).catch((error: unknown) => log(`starting ${lease.city} failed`, error));
+    },
+    onReleased: async (city, token) => {
+      loop.cityLost(city);
+      await fencing.onReleased!(city, token);
+    },
+    onLost: (city) => loop.cityLost(city),
+    onError: (error) => log('lease keeper', error),
+  });
+
+  const app = await buildApp({
+    stores,
+    pool,
+    loop,
+    keeper: leaseSource,
+    holder,
+    metrics,
+    config: {
+      token: config.token,
+      declineCooldownMs: config.declineCooldownMs,
+      leaseTtlMs: config.leaseTtlMs,
+      bodyLimitBytes: config.bodyLimitBytes,
+      logger: config.logger,
+    },
+  });
+  log = (message, error) => app.log.error({ err: error }, message);
+
+  let closing: Promise<void> | undefined;
+  const host: Host = {
+    config,
+    app,
+    stores,
+    solver: pool,
+    keeper,
+    loop,
+    metrics,
+    holder,
+    close() {
+      closing ??= (async () => {
+        await Promise.all([loop.close({ graceMs: config.shutdownGraceMs }), app.close()]);
+        await keeper!.stop();
+        await pool.close();
+        await stores.close();
+      })();
+      return closing;
+    },
+  };
+
+  try {
+    await keeper.start();
+    if (parts.listen !== false) {
+      host.url = await app.listen({ port: config.port, host: config.listen });
+    }
+  } catch (error) {
+    await host.close().catch(() => undefined);
+    throw error;
+  }
+  return host;
+}

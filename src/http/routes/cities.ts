@@ -1,0 +1,80 @@
+import type { FastifyPluginAsync } from 'fastify';
+import type { CityConfig } from '../../coordination/city-config.js';
+import { checkPenaltyRounding } from '../../domain/problem-checks.js';
+import { DEFAULT_PARAMS, type DispatchParams } from '../../domain/problem.js';
+import type { HostContext } from '../context.js';
+import { notFound } from '../errors.js';
+import { City, CityBody, CityList, CityParams, errors } from '../schemas.js';
+
+export const citiesRoutes: FastifyPluginAsync<{ host: HostContext }> = async (app, { host }) => {
+  app.put<{ Params: { city: string }; Body: CityBody }>(
+    '/v1/cities/:city',
+    {
+      schema: {
+        summary: 'Create a city or change it: enable or disable it, set its dispatch parameters and tick',
+        tags: ['cities'],
+        params: CityParams,
+        body: CityBody,
+        response: { 200: City, ...errors(400, 401) },
+      },
+    },
+    async (request) => {
+      const { city } = request.params;
+      const body = request.body;
+      const existing = await host.stores.leases.getCity(city);
+      // Given parameters replace the city's (unset ones take the defaults); without, they are kept.
+      const params: Partial<DispatchParams> = body.params ? paramsFromJson(body.params) : { ...existing?.params };
+      checkPenaltyRounding(params.unassignedPenaltyS ?? DEFAULT_PARAMS.unassignedPenaltyS);
+      const config = await host.stores.leases.putCity({
+        id: city,
+        enabled: body.enabled ?? existing?.enabled ?? true,
+        params,
+        tickMs: body.tick_ms ?? existing?.tickMs,
+      });
+      return cityJson(config);
+    },
+  );
+
+  app.get('/v1/cities', { schema: { summary: 'Every city', tags: ['cities'], response: { 200: CityList } } }, async () => ({
+    cities: (await host.stores.leases.listCities()).map(cityJson),
+  }));
+
+  app.get<{ Params: { city: string } }>(
+    '/v1/cities/:city',
+    { schema: { summary: 'One city', tags: ['cities'], params: CityParams, response: { 200: City, ...errors(400, 404) } } },
+    async (request) => {
+      const config = await host.stores.leases.getCity(request.params.city);
+      if (!config) throw notFound(`unknown city ${request.params.city}`);
+      return cityJson(config);
+    },
+  );
+};
+
+function paramsFromJson(json: CityBody['params']): Partial<DispatchParams> {
+  const params: Partial<DispatchParams> = {};
+  if (!json) return params;
+  if ('max_pickup_s' in json) params.maxPickupS = json.max_pickup_s;
+  if ('max_candidates' in json) params.maxCandidates = json.max_candidates;
+  if ('unassigned_penalty_s' in json) params.unassignedPenaltyS = json.unassigned_penalty_s;
+  if ('detour_factor' in json) params.detourFactor = json.detour_factor;
+  if ('wait_weight' in json) params.waitWeight = json.wait_weight;
+  if ('handover_s' in json) params.handoverS = json.handover_s;
+  return params;
+}
+
+export function cityJson(config: CityConfig): City {
+  const p = config.params;
+  return {
+    id: config.id,
+    enabled: config.enabled,
+    tick_ms: config.tickMs,
+    params: {
+      max_pickup_s: p.maxPickupS,
+      max_candidates: p.maxCandidates,
+      unassigned_penalty_s: p.unassignedPenaltyS,
+      detour_factor: p.detourFactor,
+      wait_weight: p.waitWeight,
+      handover_s: p.handoverS,
+    },
+  };
+}

@@ -1,0 +1,45 @@
+import type { FastifyPluginAsync } from 'fastify';
+import type { HostContext } from '../context.js';
+import { Health } from '../schemas.js';
+
+const PROBE_TIMEOUT_MS = 2_000;
+
+export const healthRoutes: FastifyPluginAsync<{ host: HostContext }> = async (app, { host }) => {
+  app.get('/healthz', { schema: { summary: 'The process is up', tags: ['health'], response: { 200: Health } } }, async () => ({ status: 'ok' }));
+
+  app.get(
+    '/readyz',
+    { schema: { summary: 'Stores reachable and solver pool up', tags: ['health'], response: { 200: Health, 503: Health } } },
+    async (_request, reply) => {
+      const checks: Record<string, string> = {};
+      await Promise.all([
+        probe(checks, 'leases', () => host.stores.leases.listCities()),
+        probe(checks, 'state', () => host.stores.state.readFence('readyz')),
+        probe(checks, 'decisions', () => host.stores.decisions.lastVersion('readyz')),
+        probe(checks, 'pool', async () => {
+          const stats = host.pool.stats();
+          if (stats.workerErrors > 0 && stats.threads === 0) throw new Error('no workers');
+        }),
+      ]);
+      const ready = Object.values(checks).every((c) => c === 'ok');
+      return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not ready', checks });
+    },
+  );
+};
+
+async function probe(checks: Record<string, string>, name: string, check: () => Promise<unknown>): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([
+      check(),
+      new Promise((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`timed out after ${PROBE_TIMEOUT_MS} ms`)), PROBE_TIMEOUT_MS);
+      }),
+    ]);
+    checks[name] = 'ok';
+  } catch (error) {
+    checks[name] = error instanceof Error ? error.message : String(error);
+  } finally {
+    clearTimeout(timer);
+  }
+}

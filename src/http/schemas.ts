@@ -1,0 +1,166 @@
+/**
+ * The JSON of the HTTP API as TypeBox schemas: request validation, response serialisation and
+ * the OpenAPI document at /docs all come from these. Positions reuse the snapshot schema's rules.
+ */
+import { Type, type Static, type TSchema } from '@sinclair/typebox';
+import { ParamsSchema, PositionedCourierSchema } from '../domain/snapshot-schema.js';
+
+/** Bulk upserts are sized for this many couriers; a larger batch is refused with 413. */
+export const MAX_BULK_COURIERS = 50_000;
+export const MAX_BULK_ORDERS = 50_000;
+
+export const CityId = Type.String({ pattern: '^[A-Za-z0-9_.-]{1,64}$', description: 'city id: 1-64 of A-Z a-z 0-9 _ . -' });
+export const ItemId = Type.String({ pattern: '^[^|]{1,128}$', description: '1-128 characters, no |' });
+const Latitude = PositionedCourierSchema.properties.lat;
+const Longitude = PositionedCourierSchema.properties.lng;
+const Position = Type.Object({ lat: Latitude, lng: Longitude });
+
+export const CityParams = Type.Object({ city: CityId });
+export const CourierParams = Type.Object({ city: CityId, id: ItemId });
+export const OrderParams = Type.Object({ city: CityId, id: ItemId });
+export const OfferParams = Type.Object({ city: CityId, order: ItemId });
+
+export const ErrorBody = Type.Object({
+  error: Type.String(),
+  field: Type.Optional(Type.String()),
+  holder: Type.Optional(Type.Union([Type.String(), Type.Null()])),
+});
+
+export const CityBody = Type.Object({
+  enabled: Type.Optional(Type.Boolean()),
+  tick_ms: Type.Optional(Type.Integer({ minimum: 50, maximum: 3_600_000 })),
+  params: Type.Optional(ParamsSchema),
+});
+export type CityBody = Static<typeof CityBody>;
+
+export const City = Type.Object({
+  id: Type.String(),
+  enabled: Type.Boolean(),
+  tick_ms: Type.Integer(),
+  params: Type.Object({
+    max_pickup_s: Type.Number(),
+    max_candidates: Type.Integer(),
+    unassigned_penalty_s: Type.Number(),
+    detour_factor: Type.Number(),
+    wait_weight: Type.Number(),
+    handover_s: Type.Number(),
+  }),
+});
+export type City = Static<typeof City>;
+export const CityList = Type.Object({ cities: Type.Array(City) });
+
+export const CourierInput = Type.Object({
+  id: ItemId,
+  lat: Latitude,
+  lng: Longitude,
+  speed_mps: PositionedCourierSchema.properties.speed_mps,
+  status: Type.Union([Type.Literal('on_shift'), Type.Literal('off_shift')], { description: 'on_shift: may be dispatched' }),
+});
+export const CouriersBody = Type.Object({
+  couriers: Type.Array(CourierInput, { maxItems: MAX_BULK_COURIERS }),
+});
+export type CouriersBody = Static<typeof CouriersBody>;
+export const Upserted = Type.Object({ upserted: Type.Integer() });
+
+export const OrderInput = Type.Object({
+  id: ItemId,
+  pickup: Position,
+  dropoff: Position,
+  ready_at: Type.Optional(
+    Type.Integer({ minimum: 0, description: 'when the kitchen has it ready, epoch milliseconds; default now' }),
+  ),
+});
+export const OrdersBody = Type.Object({ orders: Type.Array(OrderInput, { maxItems: MAX_BULK_ORDERS }) });
+export type OrdersBody = Static<typeof OrdersBody>;
+export const Created = Type.Object({ created: Type.Integer() });
+
+export const OfferAnswerBody = Type.Union([
+  Type.Object({ courier: Type.Optional(ItemId) }),
+  Type.Null(),
+]);
+export const OrderEventReply = Type.Object({
+  order: Type.String(),
+  status: Type.String(),
+  courier: Type.Union([Type.String(), Type.Null()]),
+});
+
+const Pair = Type.Object({
+  order: Type.String(),
+  courier: Type.String(),
+  cost: Type.Integer({ description: 'deciseconds' }),
+});
+export const DispatchReply = Type.Object({
+  city: Type.String(),
+  committed: Type.Boolean(),
+  reason: Type.Optional(Type.String()),
+  version: Type.Integer(),
+  token: Type.Integer(),
+  assignments: Type.Array(Pair),
+  unassigned: Type.Array(Type.String()),
+  objective: Type.Number({ description: 'deciseconds' }),
+  couriers: Type.Integer(),
+  orders: Type.Integer(),
+  cooled_down: Type.Integer(),
+  timings: Type.Object({
+    snapshot_ms: Type.Number(),
+    solve_ms: Type.Number(),
+    commit_ms: Type.Number(),
+    total_ms: Type.Number(),
+  }),
+});
+
+export const DecisionsQuery = Type.Object({
+  after: Type.Optional(Type.Integer({ minimum: 0, default: 0 })),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 100 })),
+});
+export const Decisions = Type.Object({
+  decisions: Type.Array(
+    Type.Object({
+      version: Type.Integer(),
+      token: Type.Integer(),
+      holder: Type.String(),
+      committed_at: Type.Integer({ description: 'epoch ms, state store clock' }),
+      assignments: Type.Array(Type.Object({ order: Type.String(), courier: Type.String() })),
+    }),
+  ),
+});
+
+export const Leases = Type.Object({
+  host: Type.String({ description: 'this host (host id / boot id)' }),
+  live_hosts: Type.Array(Type.String()),
+  leases: Type.Array(
+    Type.Object({
+      city: Type.String(),
+      enabled: Type.Boolean(),
+      token: Type.Integer(),
+      holder: Type.Union([Type.String(), Type.Null()]),
+      expires_in_ms: Type.Union([Type.Number(), Type.Null()], { description: "this host's leases only, on its own clock" }),
+      unheld_for_ms: Type.Union([Type.Number(), Type.Null()]),
+    }),
+  ),
+});
+
+export const Health = Type.Object({ status: Type.String(), checks: Type.Optional(Type.Record(Type.String(), Type.String())) });
+
+const MapPoint = Type.Tuple([Type.String(), Type.Number(), Type.Number()]);
+export const CityMap = Type.Object({
+  city: Type.String(),
+  couriers: Type.Array(MapPoint, { description: '[id, lat, lng] of free couriers without an offer' }),
+  orders: Type.Array(MapPoint, { description: '[id, lat, lng] of pending pickups without an offer' }),
+  lines: Type.Array(Type.Tuple([Type.Number(), Type.Number(), Type.Number(), Type.Number()]), {
+    description: 'latest assignments: courier lat, lng → pickup lat, lng',
+  }),
+  kpis: Type.Object({
+    pending_orders: Type.Integer(),
+    free_couriers: Type.Integer(),
+    mean_wait_s: Type.Number(),
+    last_solve_ms: Type.Union([Type.Number(), Type.Null()]),
+    version: Type.Integer(),
+    last_assigned: Type.Integer(),
+  }),
+});
+
+/** Standard error responses every route may give. */
+export function errors(...codes: number[]): Record<number, TSchema> {
+  return Object.fromEntries(codes.map((c) => [c, ErrorBody]));
+}
