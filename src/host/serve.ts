@@ -1,0 +1,51 @@
+/**
+ * `dispatchd serve`: start a host (and the demo feed with --demo), print where it listens, and
+ * shut down gracefully on SIGTERM or SIGINT.
+ */
+import { DemoFeed } from '../demo/demo-feed.js';
+import type { HostConfig } from './config.js';
+import { startHost, type Host } from './host.js';
+
+export interface ServeHandle {
+  host: Host;
+  demo?: DemoFeed;
+  /** Resolves once the host has shut down (after a signal or stop()). */
+  done: Promise<void>;
+  stop(): Promise<void>;
+}
+
+export async function serve(config: HostConfig, options: { signals?: boolean; out?: (line: string) => void } = {}): Promise<ServeHandle> {
+  const out = options.out ?? ((line: string) => process.stdout.write(`${line}\n`));
+  const host = await startHost(config);
+  let demo: DemoFeed | undefined;
+  if (config.demo) {
+    demo = new DemoFeed(host.app, { token: config.token, onError: (error) => host.app.log.warn({ err: error }, 'demo step failed') });
+    await demo.start();
+  }
+  const stores = config.mysqlUrl ? 'MySQL + Redis' : 'embedded (in memory)';
+  out(`dispatchd ${host.holder.hostId} listening on ${host.url} — stores: ${stores}, solver threads: ${config.threads}${demo ? `, demo city "${demo.city}"` : ''}`);
+  out(`  map ${host.url?.replace('0.0.0.0', 'localhost')}/   API docs ${host.url?.replace('0.0.0.0', 'localhost')}/docs`);
+
+  let stopping: Promise<void> | undefined;
+  let resolveDone!: () => void;
+  const done = new Promise<void>((resolve) => (resolveDone = resolve));
+  const stop = () => {
+    stopping ??= (async () => {
+      await demo?.stop();
+      await host.close();
+      resolveDone();
+    })();
+    return stopping;
+  };
+  if (options.signals !== false) {
+    const onSignal = (signal: NodeJS.Signals) => {
+      out(`dispatchd: ${signal}, shutting down`);
+      process.off('SIGTERM', onSignal);
+      process.off('SIGINT', onSignal);
+      void stop();
+    };
+    process.on('SIGTERM', onSignal);
+    process.on('SIGINT', onSignal);
+  }
+  return { host, demo, done, stop };
+}
