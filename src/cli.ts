@@ -5,6 +5,7 @@
  * 2 for bad input or usage, 1 for anything else.
  */
 import { Command, CommanderError } from 'commander';
+import { registerBenchCommand } from './cli/bench-command.js';
 import { registerDemoCommand } from './cli/demo-command.js';
 import { registerSolveCommand } from './cli/solve-command.js';
 import { InputError } from './domain/errors.js';
@@ -21,6 +22,7 @@ const program = new Command('dispatchd')
 
 registerSolveCommand(program);
 registerDemoCommand(program);
+registerBenchCommand(program);
 
 try {
   await program.parseAsync();
