@@ -1,29 +1,36 @@
 // Exact min-cost assignment of orders (rows) to couriers (columns) on the candidate
 // graph, each order also having a private "stay unassigned" column at the penalty.
 //
-// Shortest augmenting paths (Jonker–Volgenant style, as scipy's rectangular_lsap, made
-// sparse): for each order a Dijkstra over reduced costs c − u[row] − v[col] ≥ 0, with a
-// binary heap, up to the first free column; duals are then updated so the matching stays
-// optimal for the orders placed so far. Invariants (the dual certificate):
+// The dual certificate is kept as invariants throughout:
 //   v[col] ≤ 0, v = 0 on free columns; u[row] ≤ penalty, u = penalty on unassigned rows;
-//   reduced cost ≥ 0 on every edge of the working set, 0 on matched edges.
+//   reduced cost c − u[row] − v[col] ≥ 0 on every working edge, 0 on matched edges.
 //
-// Pricing: the matching runs on a working set, first each order's few cheapest edges.
-// Every candidate edge is then priced against the duals; edges with negative reduced
-// cost join the working set and the matching runs again. When no edge is negative the
-// certificate holds on the whole candidate graph, so the matching is optimal on it.
+// Each pricing round:
+// 1. an ε-scaling auction (auction.ts) finds an optimal assignment of the working set
+//    and prices close to optimal duals, fast even for crowds of near-identical orders;
+// 2. a repair turns the prices into exact duals: a row whose best value beats its
+//    matched edge lowers its column's price (raises v towards 0) by the slack; a row is
+//    freed only if its column's price reaches 0 first (rare: the assignment is optimal);
+// 3. freed rows are placed by shortest augmenting paths (Jonker–Volgenant style, as
+//    scipy's rectangular_lsap, made sparse: a Dijkstra over reduced costs with a binary
+//    heap up to the first free column, then the duals move by each node's slack);
+// 4. pricing: every candidate edge is priced against the duals; rows with negative
+//    edges take their most negative ones into the working set, and the round repeats.
+// When pricing finds no negative edge, the certificate holds on the whole candidate
+// graph, so the assignment is optimal there.
 
 import { arenaAlloc } from './arena';
 import {
   Params, courierCount, orderCount, rowStart, rowEnd, edgeKeys, keyCost, keyCourier,
   loadI32, storeI32,
 } from './problem';
+import { allocateAuction, auctionAssign } from './auction';
 import { selectSmallest } from './select';
 
 /** Working-set edges per order in the first round. */
-const FIRST_ROUND_EDGES: i32 = 8;
+const FIRST_ROUND_EDGES: i32 = 32;
 /** Edges a row may add to its working set per pricing round. */
-const ADDED_PER_ROW: i32 = 8;
+const ADDED_PER_ROW: i32 = 64;
 const FREE: i32 = -1;
 const UNASSIGNED: i32 = -2;
 
@@ -180,14 +187,121 @@ function augment(source: i32): void {
 
 // --- pricing rounds -------------------------------------------------------------------
 
-function matchWorkingSet(): void {
-  const no = orderCount;
+// Rows to re-check in the repair (a FIFO ring) and rows the repair freed.
+let repairQueue: usize = 0; // i32 ring of rows
+let repairQueued: usize = 0; // i32 per row: 1 while queued
+let queueHead: i32 = 0;
+let queueLength: i32 = 0;
+let freeRows: usize = 0; // i32
+let freeCount: i32 = 0;
+// Transpose of the working set (rows of each courier), rebuilt each round.
+let colStart: usize = 0; // i32 per courier + 1
+let colRows: usize = 0; // i32 per working edge
+let colRowsCapacity: i32 = 0;
+
+function enqueueRow(row: i32): void {
+  if (loadI32(repairQueued, row) != 0) return;
+  storeI32(repairQueued, row, 1);
+  storeI32(repairQueue, (queueHead + queueLength) % orderCount, row);
+  queueLength++;
+}
+
+function freeRow(row: i32): void {
+  storeI32(rowCol, row, FREE);
+  storeI32(freeRows, freeCount++, row);
+}
+
+/** Rebuilds colStart/colRows from the working set (counting sort by courier). */
+function indexColumns(): void {
   const nc = courierCount;
-  memory.fill(rowDual, 0, <usize>no << 3);
-  memory.fill(colDual, 0, <usize>nc << 3);
-  memory.fill(rowCol, 0xff, <usize>no << 2); // FREE
-  memory.fill(colRow, 0xff, <usize>nc << 2); // FREE
-  for (let o = 0; o < no; o++) augment(o);
+  let total: i32 = 0;
+  for (let o = 0; o < orderCount; o++) total += loadI32(rowWorkEnd, o) - loadI32(rowStart, o);
+  if (total > colRowsCapacity) {
+    colRowsCapacity = max(total, colRowsCapacity * 2);
+    colRows = arenaAlloc(<usize>colRowsCapacity << 2);
+  }
+  memory.fill(colStart, 0, <usize>(nc + 1) << 2);
+  for (let o = 0; o < orderCount; o++) {
+    const end = loadI32(rowWorkEnd, o);
+    for (let e = loadI32(rowStart, o); e < end; e++) {
+      const c = keyCourier(load<u64>(edgeKeys + (<usize>e << 3)));
+      storeI32(colStart, c + 1, loadI32(colStart, c + 1) + 1);
+    }
+  }
+  for (let c = 0; c < nc; c++) storeI32(colStart, c + 1, loadI32(colStart, c + 1) + loadI32(colStart, c));
+  // Fill from each column's end backwards, leaving colStart[c] as its start again.
+  for (let o = orderCount - 1; o >= 0; o--) {
+    const end = loadI32(rowWorkEnd, o);
+    for (let e = loadI32(rowStart, o); e < end; e++) {
+      const c = keyCourier(load<u64>(edgeKeys + (<usize>e << 3)));
+      const at = loadI32(colStart, c + 1) - 1;
+      storeI32(colStart, c + 1, at);
+      storeI32(colRows, at, o);
+    }
+  }
+  // colStart[c + 1] now holds column c's start: shift down by one.
+  for (let c = 0; c < nc; c++) storeI32(colStart, c, loadI32(colStart, c + 1));
+  storeI32(colStart, nc, total);
+}
+
+/**
+ * Restores the invariants for a queued row: its dual becomes its best value again; if
+ * its matched edge is then slack, the matched column's price drops (v rises) by the
+ * slack, or to 0 and the row is freed. Neighbours of a column whose price dropped are
+ * queued, since their own best value may have dropped with it.
+ */
+function repairRow(row: i32): void {
+  const matched = loadI32(rowCol, row);
+  const penalty = Params.penalty;
+  let best: i64 = penalty;
+  let matchedValue: i64 = matched == UNASSIGNED ? penalty : i64.MAX_VALUE;
+  const end = loadI32(rowWorkEnd, row);
+  for (let e = loadI32(rowStart, row); e < end; e++) {
+    const key = load<u64>(edgeKeys + (<usize>e << 3));
+    const col = keyCourier(key);
+    const value = keyCost(key) - i64At(colDual, col);
+    if (value < best) best = value;
+    if (col == matched) matchedValue = value;
+  }
+  setI64(rowDual, row, best);
+  if (matched == FREE) return;
+  const slack = matchedValue - best;
+  if (slack == 0) return;
+  if (matched == UNASSIGNED) {
+    freeRow(row);
+    return;
+  }
+  const v = i64At(colDual, matched);
+  const raise = min(slack, -v);
+  if (raise > 0) {
+    setI64(colDual, matched, v + raise);
+    const colEnd = loadI32(colStart, matched + 1);
+    for (let k = loadI32(colStart, matched); k < colEnd; k++) {
+      const neighbour = loadI32(colRows, k);
+      if (neighbour != row) enqueueRow(neighbour);
+    }
+  }
+  if (raise < slack) {
+    storeI32(colRow, matched, FREE);
+    freeRow(row);
+  }
+}
+
+function repair(): void {
+  while (queueLength > 0) {
+    const row = loadI32(repairQueue, queueHead);
+    queueHead = (queueHead + 1) % orderCount;
+    queueLength--;
+    storeI32(repairQueued, row, 0);
+    repairRow(row);
+  }
+}
+
+
+/** Places every row the repair freed by a shortest augmenting path. */
+function placeFreeRows(): void {
+  for (let k = 0; k < freeCount; k++) augment(loadI32(freeRows, k));
+  freeCount = 0;
 }
 
 /**
@@ -262,6 +376,16 @@ export function solveAssignment(): void {
   doneCols = arenaAlloc(<usize>nc << 2);
   bestReduced = arenaAlloc(<usize>ADDED_PER_ROW << 3);
   bestEdge = arenaAlloc(<usize>ADDED_PER_ROW << 2);
+  repairQueue = arenaAlloc(<usize>no << 2);
+  repairQueued = arenaAlloc(<usize>no << 2);
+  freeRows = arenaAlloc(<usize>no << 2);
+  colStart = arenaAlloc(<usize>(nc + 1) << 2);
+  colRowsCapacity = 0;
+  memory.fill(repairQueued, 0, <usize>no << 2);
+  allocateAuction();
+  queueHead = 0;
+  queueLength = 0;
+  freeCount = 0;
   memory.fill(seenStamp, 0, <usize>nc << 2);
   memory.fill(doneStamp, 0, <usize>nc << 2);
   stamp = 0;
@@ -269,7 +393,6 @@ export function solveAssignment(): void {
   // First working set: each order's cheapest few edges. With max_candidates = K the
   // rows are short already, and one round on all of them beats rounds of pricing.
   const firstEdges = Params.maxCandidates > 0 ? max(FIRST_ROUND_EDGES, Params.maxCandidates) : FIRST_ROUND_EDGES;
-  pricedEdges = 0;
   for (let o = 0; o < no; o++) {
     const begin = loadI32(rowStart, o);
     const end = loadI32(rowEnd, o);
@@ -279,10 +402,16 @@ export function solveAssignment(): void {
   rounds = 0;
   while (true) {
     rounds++;
-    matchWorkingSet();
+    auctionAssign(rowWorkEnd, rowCol, colRow, colDual, UNASSIGNED, FREE, rounds > 1);
+    // The auction's assignment is optimal; the repair turns its prices into exact duals.
+    indexColumns();
+    for (let o = 0; o < no; o++) enqueueRow(o);
+    repair();
+    placeFreeRows();
     if (priceCandidates() == 0) break;
   }
 
+  pricedEdges = 0;
   let total: i64 = 0;
   for (let o = 0; o < no; o++) {
     pricedEdges += <f64>(loadI32(rowWorkEnd, o) - loadI32(rowStart, o));
