@@ -205,8 +205,14 @@ export class RedisCityStateStore implements CityStateStore {
   async updateCouriers(city: string, couriers: readonly CourierState[]): Promise<void> {
     couriers.forEach(assertCourierState);
     const keys = this.keys(city);
-    if (couriers.length === 0) return;
-    await this.scripts.update_couriers(keys.couriers, ...couriers.flatMap((c) => [c.id, encodeCourier(c)]));
+    // One script call per chunk (each atomic per courier, as HSET is): a call with 100,000
+    // arguments would overflow the stack when the arguments are spread.
+    const calls: Promise<unknown>[] = [];
+    for (let i = 0; i < couriers.length; i += UPDATE_CHUNK) {
+      const chunk = couriers.slice(i, i + UPDATE_CHUNK);
+      calls.push(this.scripts.update_couriers(keys.couriers, ...chunk.flatMap((c) => [c.id, encodeCourier(c)])));
+    }
+    await Promise.all(calls);
   }
 
   async removeCourier(city: string, id: string): Promise<boolean> {
@@ -258,6 +264,7 @@ export class RedisCityStateStore implements CityStateStore {
 }
 
 const STREAM_PAGE = 200;
+const UPDATE_CHUNK = 5_000;
 
 /** Runs a MULTI and returns its replies, throwing the first command error. */
 async function execute(tx: ChainableCommander): Promise<unknown[]> {

@@ -85,6 +85,8 @@ describe('HTTP API over sockets on MariaDB + Redis', () => {
 
     const huge = await call('PUT', '/v1/cities/mad/couriers', `{"couriers":[],"pad":"${'x'.repeat(17 * 1024 * 1024)}"}`);
     expect(huge.status).toBe(413);
+    expect((await call('PUT', '/v1/cities/mad/couriers', { couriers: couriers(50_001, 'x') })).status).toBe(413);
+    expect((await call('PUT', '/v1/cities/mad/couriers', { couriers: couriers(50_000, 'bulk') })).body).toEqual({ upserted: 50_000 });
   });
 
   it('graceful shutdown releases the leases, bumping their tokens', async () => {
