@@ -37,6 +37,8 @@ export interface HostConfig {
   /** How long shutdown waits for cycles in flight before abandoning them. */
   shutdownGraceMs: number;
   logger: boolean;
+  /** pino level (DISPATCHD_LOG_LEVEL): warn by default, info logs every request. */
+  logLevel: string;
 }
 
 /** Flags as commander gives them (strings), all optional. */
@@ -66,6 +68,7 @@ export const ENV = {
   token: 'DISPATCHD_TOKEN',
   keyPrefix: 'DISPATCHD_REDIS_PREFIX',
   log: 'DISPATCHD_LOG',
+  logLevel: 'DISPATCHD_LOG_LEVEL',
 } as const;
 
 export function resolveHostConfig(flags: HostFlags, env: NodeJS.ProcessEnv = process.env): HostConfig {
@@ -106,7 +109,14 @@ export function resolveHostConfig(flags: HostFlags, env: NodeJS.ProcessEnv = pro
     acquireIntervalMs: DEFAULT_LEASE_TIMING.acquireIntervalMs,
     shutdownGraceMs: 5_000,
     logger: env[ENV.log] !== '0',
+    logLevel: logLevel(env[ENV.logLevel] ?? 'warn'),
   };
+}
+
+function logLevel(level: string): string {
+  const levels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+  if (!levels.includes(level)) throw new ConfigError(`${ENV.logLevel} must be one of ${levels.join(', ')}, got ${JSON.stringify(level)}`);
+  return level;
 }
 
 function integer(name: string, text: string, min: number, max: number): number {

@@ -106,6 +106,7 @@ export async function startHost(config: HostConfig, parts: HostParts = {}): Prom
       leaseTtlMs: config.leaseTtlMs,
       bodyLimitBytes: config.bodyLimitBytes,
       logger: config.logger,
+      logLevel: config.logLevel,
     },
   });
   log = (message, error) => app.log.error({ err: error }, message);

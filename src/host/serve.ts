@@ -1,6 +1,6 @@
 /**
  * `dispatchd serve`: start a host (and the demo feed with --demo), print where it listens, and
- * shut down gracefully on SIGTERM or SIGINT.
+ * shut down gracefully on SIGTERM or SIGINT — also when the signal arrives during start-up.
  */
 import { DemoFeed } from '../demo/demo-feed.js';
 import type { HostConfig } from './config.js';
@@ -16,20 +16,26 @@ export interface ServeHandle {
 
 export async function serve(config: HostConfig, options: { signals?: boolean; out?: (line: string) => void } = {}): Promise<ServeHandle> {
   const out = options.out ?? ((line: string) => process.stdout.write(`${line}\n`));
+  let signalled = false;
+  let stop: (() => Promise<void>) | undefined;
+  const onSignal = (signal: NodeJS.Signals) => {
+    out(`dispatchd: ${signal}, shutting down`);
+    process.off('SIGTERM', onSignal);
+    process.off('SIGINT', onSignal);
+    signalled = true;
+    void stop?.();
+  };
+  if (options.signals !== false) {
+    process.on('SIGTERM', onSignal);
+    process.on('SIGINT', onSignal);
+  }
+
   const host = await startHost(config);
   let demo: DemoFeed | undefined;
-  if (config.demo) {
-    demo = new DemoFeed(host.app, { token: config.token, onError: (error) => host.app.log.warn({ err: error }, 'demo step failed') });
-    await demo.start();
-  }
-  const stores = config.mysqlUrl ? 'MySQL + Redis' : 'embedded (in memory)';
-  out(`dispatchd ${host.holder.hostId} listening on ${host.url} — stores: ${stores}, solver threads: ${config.threads}${demo ? `, demo city "${demo.city}"` : ''}`);
-  out(`  map ${host.url?.replace('0.0.0.0', 'localhost')}/   API docs ${host.url?.replace('0.0.0.0', 'localhost')}/docs`);
-
   let stopping: Promise<void> | undefined;
   let resolveDone!: () => void;
   const done = new Promise<void>((resolve) => (resolveDone = resolve));
-  const stop = () => {
+  stop = () => {
     stopping ??= (async () => {
       await demo?.stop();
       await host.close();
@@ -37,15 +43,17 @@ export async function serve(config: HostConfig, options: { signals?: boolean; ou
     })();
     return stopping;
   };
-  if (options.signals !== false) {
-    const onSignal = (signal: NodeJS.Signals) => {
-      out(`dispatchd: ${signal}, shutting down`);
-      process.off('SIGTERM', onSignal);
-      process.off('SIGINT', onSignal);
-      void stop();
-    };
-    process.on('SIGTERM', onSignal);
-    process.on('SIGINT', onSignal);
+  if (signalled) {
+    await stop();
+    return { host, done, stop };
   }
+  if (config.demo) {
+    demo = new DemoFeed(host.app, { token: config.token, onError: (error) => host.app.log.warn({ err: error }, 'demo step failed') });
+    await demo.start();
+  }
+  const stores = config.mysqlUrl ? 'MySQL + Redis' : 'embedded (in memory)';
+  const base = host.url?.replace('://0.0.0.0', '://localhost') ?? '';
+  out(`dispatchd ${host.holder.hostId} listening on ${base} — stores: ${stores}, solver threads: ${config.threads}${demo ? `, demo city "${demo.city}"` : ''}`);
+  out(`  map ${base}/   API docs ${base}/docs`);
   return { host, demo, done, stop };
 }

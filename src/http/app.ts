@@ -24,7 +24,7 @@ const MUTATING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 export async function buildApp(host: HostContext): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: host.config.logger ?? false,
+    logger: host.config.logger ? { level: host.config.logLevel ?? 'warn' } : false,
     bodyLimit: host.config.bodyLimitBytes,
     // Shutdown closes idle keep-alive connections instead of waiting for them.
     forceCloseConnections: 'idle',

@@ -28,6 +28,8 @@ export interface AppConfig {
   bodyLimitBytes: number;
   /** Fastify logger (false in tests). */
   logger?: boolean;
+  /** pino level when logging; default warn (info logs every request). */
+  logLevel?: string;
 }
 
 export const DEFAULT_BODY_LIMIT_BYTES = 16 * 1024 * 1024;
