@@ -52,7 +52,9 @@ export async function serve(config: HostConfig, options: { signals?: boolean; ou
     await demo.start();
   }
   const stores = config.mysqlUrl ? 'MySQL + Redis' : 'embedded (in memory)';
-  const base = host.url?.replace('://0.0.0.0', '://localhost') ?? '';
+  const address = host.app.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  const base = config.listen === '0.0.0.0' || config.listen === '::' ? `http://localhost:${port}` : (host.url ?? '');
   out(`dispatchd ${host.holder.hostId} listening on ${base} — stores: ${stores}, solver threads: ${config.threads}${demo ? `, demo city "${demo.city}"` : ''}`);
   out(`  map ${base}/   API docs ${base}/docs`);
   return { host, demo, done, stop };
