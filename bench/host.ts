@@ -1,0 +1,334 @@
+/**
+ * Host benchmarks against the local MariaDB and Redis:
+ *
+ *  1. ingest throughput — courier upserts per second through the bulk PUT over HTTP (real
+ *     sockets, keep-alive, a few concurrent requests; Redis behind it), and the latency of one
+ *     50,000-courier upsert;
+ *  2. end-to-end tick latency for an L city (12,000 couriers / 4,000 orders): one dispatch cycle
+ *     as the loop runs it — snapshot from Redis, solve in the worker pool, fenced commit to Redis
+ *     and the durable write to MySQL — next to the pure solve of the same snapshot (the wasm
+ *     solver on this thread, warm). Offers live 1 ms, so every cycle sees the same city again.
+ *
+ *   npm run build && node dist/bench/host.js [--ticks 12] [--k 0,64] [--note TEXT] [--report-only]
+ *
+ * Writes bench/host-results.json and the "Host" section of bench/RESULTS.md (between markers;
+ * `--report-only` re-renders that section from the JSON, e.g. after `npm run bench` rewrote the file).
+ * Uses its own database and key prefix (DISPATCHD_BENCH_MYSQL_URL, DISPATCHD_BENCH_REDIS_URL) and removes them.
+ */
+import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { Redis } from 'ioredis';
+import { createConnection } from 'mysql2/promise';
+import { Lease } from '../src/coordination/lease.js';
+import { newHolder } from '../src/coordination/holder.js';
+import { takeOverCity } from '../src/coordination/city-takeover.js';
+import { openServerStores } from '../src/coordination/stores.js';
+import { dispatchCity } from '../src/dispatch/dispatch-city.js';
+import { resolveHostConfig } from '../src/host/config.js';
+import { startHost } from '../src/host/host.js';
+import { packageRoot } from '../src/package-root.js';
+import { SolverPool } from '../src/solver/solver-pool.js';
+import { WasmSolver } from '../src/solver/wasm-solver.js';
+import { generateCity } from './city.js';
+import { machineInfo, solverBuild } from './results.js';
+
+const MYSQL_SERVER = process.env.DISPATCHD_BENCH_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306/';
+const REDIS_URL = process.env.DISPATCHD_BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
+const BENCH_DIR = join(packageRoot(), 'bench');
+const JSON_PATH = join(BENCH_DIR, 'host-results.json');
+const RESULTS_MD = join(BENCH_DIR, 'RESULTS.md');
+const BEGIN = '<!-- host-bench:begin (bench/host.ts writes this section) -->';
+const END = '<!-- host-bench:end -->';
+
+interface Percentiles {
+  p50: number;
+  p99: number;
+  min: number;
+  max: number;
+  runs: number;
+}
+
+interface TickRow {
+  k: number;
+  couriers: number;
+  orders: number;
+  assigned: number;
+  tick: Percentiles;
+  snapshot: Percentiles;
+  poolSolve: Percentiles;
+  commit: Percentiles;
+  pureSolve: Percentiles;
+  ratioP50: number;
+  ratioP99: number;
+}
+
+interface HostResults {
+  at: string;
+  machine: ReturnType<typeof machineInfo>;
+  solver: ReturnType<typeof solverBuild>;
+  ingest: { batch: number; concurrency: number; couriers: number; seconds: number; perSecond: number }[];
+  bulk50k: Percentiles;
+  ticks: TickRow[];
+  /** Free text shown under the tables (`--note`). */
+  note?: string;
+}
+
+function percentiles(samples: number[]): Percentiles {
+  const s = [...samples].sort((a, b) => a - b);
+  const at = (q: number) => s[Math.min(s.length - 1, Math.ceil(q * s.length) - 1)];
+  return { p50: at(0.5), p99: at(0.99), min: s[0], max: s[s.length - 1], runs: s.length };
+}
+
+function parseArgs(argv: string[]) {
+  const get = (name: string) => {
+    const i = argv.indexOf(name);
+    return i >= 0 ? argv[i + 1] : undefined;
+  };
+  return {
+    ticks: Number(get('--ticks') ?? 12),
+    ks: (get('--k') ?? '0,64').split(',').map(Number),
+    reportOnly: argv.includes('--report-only'),
+    note: get('--note'),
+  };
+}
+
+async function onServer(sql: string): Promise<void> {
+  const connection = await createConnection({ uri: MYSQL_SERVER });
+  try {
+    await connection.query(sql);
+  } finally {
+    await connection.end();
+  }
+}
+
+async function main(): Promise<void> {
+  const args = parseArgs(process.argv.slice(2));
+  if (args.reportOnly) {
+    const saved = JSON.parse(readFileSync(JSON_PATH, 'utf8')) as HostResults;
+    if (args.note !== undefined) {
+      saved.note = args.note;
+      writeFileSync(JSON_PATH, `${JSON.stringify(saved, null, 2)}\n`);
+    }
+    writeSection(saved);
+    return;
+  }
+  const database = `dispatchd_bench_${randomBytes(6).toString('hex')}`;
+  const prefix = `${database}:`;
+  const mysqlUrl = new URL(database, MYSQL_SERVER).href;
+  await onServer(`CREATE DATABASE ${database}`);
+  console.error(`database ${database}, Redis key prefix ${prefix}`);
+  const cleanUp = async () => {
+    await onServer(`DROP DATABASE IF EXISTS ${database}`);
+    const redis = new Redis(REDIS_URL);
+    for await (const keys of redis.scanStream({ match: `${prefix}*`, count: 500 }) as AsyncIterable<string[]>) {
+      if (keys.length > 0) await redis.del(...keys);
+    }
+    await redis.quit();
+  };
+  // Interrupted: still remove what this run made.
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => void cleanUp().finally(() => process.exit(130)));
+  }
+  try {
+    const ingest = await ingestBench(mysqlUrl, prefix);
+    const ticks: TickRow[] = [];
+    for (const k of args.ks) ticks.push(await tickBench(mysqlUrl, prefix, k, args.ticks));
+    const results: HostResults = {
+      at: new Date().toISOString(),
+      machine: machineInfo(),
+      solver: solverBuild(),
+      ingest: ingest.rows,
+      bulk50k: ingest.bulk50k,
+      ticks,
+      ...(args.note === undefined ? {} : { note: args.note }),
+    };
+    writeFileSync(JSON_PATH, `${JSON.stringify(results, null, 2)}\n`);
+    writeSection(results);
+    console.error(`wrote ${JSON_PATH} and the host section of ${RESULTS_MD}`);
+  } finally {
+    await cleanUp();
+  }
+}
+
+/** Courier upserts per second through PUT /v1/cities/:city/couriers over real sockets. */
+async function ingestBench(mysqlUrl: string, prefix: string) {
+  const config = {
+    ...resolveHostConfig({ port: '0', listen: '127.0.0.1', threads: '1', mysql: mysqlUrl, redis: REDIS_URL }, { DISPATCHD_LOG: '0' }),
+    keyPrefix: prefix,
+  };
+  const host = await startHost(config);
+  try {
+    const city = 'ingest';
+    const put = (path: string, body: string) =>
+      fetch(`${host.url}${path}`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body }).then(async (r) => {
+        const text = await r.text();
+        if (r.status !== 200) throw new Error(`PUT ${path}: ${r.status} ${text}`);
+      });
+    await put(`/v1/cities/${city}`, JSON.stringify({ tick_ms: 3_600_000 }));
+    const generated = generateCity({ preset: { couriers: 50_000, orders: 1, radiusM: 14_000, hotspots: 60 }, seed: 3 });
+    const fleet = generated.json.couriers.map((c) => ({ id: c.id, lat: c.lat, lng: c.lng, speed_mps: c.speed_mps, status: 'on_shift' }));
+    const bodies = (batch: number) => {
+      const out: string[] = [];
+      for (let i = 0; i < fleet.length; i += batch) out.push(JSON.stringify({ couriers: fleet.slice(i, i + batch) }));
+      return out;
+    };
+    await put(`/v1/cities/${city}/couriers`, bodies(50_000)[0]); // warm-up: the hash exists, JIT warm
+
+    const rows: HostResults['ingest'] = [];
+    for (const [batch, concurrency] of [
+      [1_000, 4],
+      [5_000, 2],
+      [5_000, 4],
+    ] as const) {
+      const queue = [...bodies(batch), ...bodies(batch), ...bodies(batch), ...bodies(batch)]; // 200,000 upserts
+      const total = queue.length * batch;
+      const started = performance.now();
+      await Promise.all(
+        Array.from({ length: concurrency }, async () => {
+          for (let body = queue.pop(); body !== undefined; body = queue.pop()) await put(`/v1/cities/${city}/couriers`, body);
+        }),
+      );
+      const seconds = (performance.now() - started) / 1000;
+      rows.push({ batch, concurrency, couriers: total, seconds, perSecond: total / seconds });
+      console.error(`ingest batch ${batch} x${concurrency}: ${Math.round(total / seconds).toLocaleString('en')} couriers/s`);
+    }
+    const one = bodies(50_000)[0];
+    const samples: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      const started = performance.now();
+      await put(`/v1/cities/${city}/couriers`, one);
+      samples.push(performance.now() - started);
+    }
+    const bulk50k = percentiles(samples);
+    console.error(`one 50,000-courier PUT: p50 ${bulk50k.p50.toFixed(0)} ms`);
+    return { rows, bulk50k };
+  } finally {
+    await host.close();
+  }
+}
+
+/** One cycle as the loop runs it, for an L city, next to the pure solve of the same snapshot. */
+async function tickBench(mysqlUrl: string, prefix: string, k: number, runs: number): Promise<TickRow> {
+  const city = `l-k${k}`;
+  const stores = await openServerStores({ mysqlUrl, redisUrl: REDIS_URL, keyPrefix: prefix });
+  const pool = await SolverPool.start({ threads: 1 });
+  const wasm = new WasmSolver();
+  try {
+    const generated = generateCity({ preset: 'L', seed: 1, maxCandidates: k, city });
+    const config = await stores.leases.putCity({ id: city, params: { maxCandidates: k }, tickMs: 3_600_000 });
+    const now = Date.now();
+    await stores.state.putCouriers(
+      city,
+      generated.json.couriers.map((c) => ({ id: c.id, lat: c.lat, lng: c.lng, speedMps: c.speed_mps, freeAt: now + c.free_in_s * 1000, status: 'free' as const })),
+    );
+    await stores.state.putOrders(
+      city,
+      generated.json.orders.map((o) => ({
+        id: o.id,
+        pickupLat: o.pickup_lat,
+        pickupLng: o.pickup_lng,
+        dropoffLat: o.dropoff_lat,
+        dropoffLng: o.dropoff_lng,
+        readyAt: Math.max(0, now + o.ready_in_s * 1000),
+        status: 'pending' as const,
+      })),
+    );
+    const holder = newHolder('bench');
+    const ttlMs = 3_600_000;
+    const requestedAt = performance.now();
+    const token = (await stores.leases.acquire(city, holder, ttlMs))!;
+    const lease = new Lease(city, token, ttlMs, requestedAt);
+    await takeOverCity(stores, city, token);
+    const context = { stores, solver: pool, holder, offerTtlMs: 1 };
+
+    const tick: number[] = [];
+    const snapshot: number[] = [];
+    const poolSolve: number[] = [];
+    const commit: number[] = [];
+    const pure: number[] = [];
+    let assigned = 0;
+    // One warm-up of each, then alternate so both see the same machine load.
+    await dispatchCity(context, lease, config);
+    wasm.solve((await stores.state.readSnapshot(city, config.params)).problem);
+    for (let i = 0; i < runs; i++) {
+      await new Promise((r) => setTimeout(r, 5)); // the 1 ms offers of the previous cycle lapse
+      const outcome = await dispatchCity(context, lease, config, { conflictRetries: 0 });
+      if (!outcome.committed) throw new Error(`tick ${i} did not commit: ${outcome.reason}`);
+      tick.push(outcome.timings.total_ms);
+      snapshot.push(outcome.timings.snapshot_ms);
+      poolSolve.push(outcome.timings.solve_ms);
+      commit.push(outcome.timings.commit_ms);
+      assigned = outcome.assignments.length;
+      await new Promise((r) => setTimeout(r, 5));
+      const snap = await stores.state.readSnapshot(city, config.params);
+      const started = performance.now();
+      wasm.solve(snap.problem);
+      pure.push(performance.now() - started);
+      console.error(`L K=${k} run ${i + 1}/${runs}: tick ${outcome.timings.total_ms.toFixed(0)} ms, pure solve ${pure[i].toFixed(0)} ms`);
+    }
+    const row: TickRow = {
+      k,
+      couriers: generated.json.couriers.length,
+      orders: generated.json.orders.length,
+      assigned,
+      tick: percentiles(tick),
+      snapshot: percentiles(snapshot),
+      poolSolve: percentiles(poolSolve),
+      commit: percentiles(commit),
+      pureSolve: percentiles(pure),
+      ratioP50: 0,
+      ratioP99: 0,
+    };
+    row.ratioP50 = row.tick.p50 / row.pureSolve.p50;
+    row.ratioP99 = row.tick.p99 / row.pureSolve.p99;
+    return row;
+  } finally {
+    await pool.close();
+    await stores.close();
+  }
+}
+
+function writeSection(results: HostResults): void {
+  const f = (ms: number) => (ms >= 100 ? Math.round(ms).toLocaleString('en') : ms.toFixed(1));
+  const pct = (p: Percentiles) => `${f(p.p50)} / ${f(p.p99)}`;
+  const lines = [
+    BEGIN,
+    '## Host: ingest and end-to-end tick (bench/host.ts)',
+    '',
+    `Generated by \`node dist/bench/host.js\` from bench/host-results.json, ${results.at}. MariaDB and Redis on the same machine (${results.machine.cores} cores, ${results.machine.cpu}; Node ${results.machine.node}); solver build ${results.solver.wasmSha256.slice(0, 12)}…, commit ${results.solver.gitCommit}${results.solver.dirty ? ' with uncommitted solver changes' : ''}.`,
+    '',
+    '**Ingest** — courier upserts through `PUT /v1/cities/:city/couriers` over HTTP (keep-alive, JSON bodies prepared beforehand), Redis behind it; 200,000 upserts per row:',
+    '',
+    '| couriers per request | concurrent requests | upserts/s |',
+    '| ---: | ---: | ---: |',
+    ...results.ingest.map((r) => `| ${r.batch.toLocaleString('en')} | ${r.concurrency} | ${Math.round(r.perSecond).toLocaleString('en')} |`),
+    '',
+    `One 50,000-courier request: p50 ${f(results.bulk50k.p50)} ms (min ${f(results.bulk50k.min)}, max ${f(results.bulk50k.max)}, ${results.bulk50k.runs} runs).`,
+    '',
+    '**Tick** — one dispatch cycle of an L city as the loop runs it (snapshot from Redis, solve in the worker pool, fenced commit to Redis, durable write to MySQL) next to the pure solve of the same snapshot (warm wasm solver on the calling thread). Times in ms, p50 / p99:',
+    '',
+    '| city | K | couriers | orders | assigned | tick | snapshot | pool solve | commit | pure solve | tick ÷ pure (p50, p99) |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    ...results.ticks.map(
+      (r) =>
+        `| L | ${r.k} | ${r.couriers.toLocaleString('en')} | ${r.orders.toLocaleString('en')} | ${r.assigned.toLocaleString('en')} | ${pct(r.tick)} | ${pct(r.snapshot)} | ${pct(r.poolSolve)} | ${pct(r.commit)} | ${pct(r.pureSolve)} | ${r.ratioP50.toFixed(2)}×, ${r.ratioP99.toFixed(2)}× |`,
+    ),
+    '',
+    `Target: a tick costs at most 1.5× the pure solve. ${results.ticks[0]?.tick.runs ?? 0} ticks per row after one warm-up (so p99 is the slowest run); offers live 1 ms so each cycle dispatches the same city again. The machine is shared: expect spread.`,
+    ...(results.note ? ['', results.note] : []),
+    END,
+  ];
+  const section = lines.join('\n');
+  const current = existsSync(RESULTS_MD) ? readFileSync(RESULTS_MD, 'utf8') : '# Benchmark results\n';
+  const start = current.indexOf(BEGIN);
+  const end = current.indexOf(END);
+  const next =
+    start >= 0 && end > start
+      ? `${current.slice(0, start)}${section}${current.slice(end + END.length)}`
+      : `${current.replace(/\s*$/, '')}\n\n${section}\n`;
+  writeFileSync(RESULTS_MD, next);
+}
+
+await main();
