@@ -1,8 +1,19 @@
 import type { FastifyPluginAsync } from 'fastify';
+import { DEFAULT_PARAMS, type Problem } from '../../domain/problem.js';
 import type { HostContext } from '../context.js';
 import { Health } from '../schemas.js';
 
 const PROBE_TIMEOUT_MS = 2_000;
+
+const EMPTY_PROBLEM: Problem = {
+  kind: 'edges',
+  params: { ...DEFAULT_PARAMS },
+  courierCount: 0,
+  orderCount: 0,
+  edgeOrder: new Int32Array(0),
+  edgeCourier: new Int32Array(0),
+  edgeCost: new Int32Array(0),
+};
 
 export const healthRoutes: FastifyPluginAsync<{ host: HostContext }> = async (app, { host }) => {
   app.get('/healthz', { schema: { summary: 'The process is up', tags: ['health'], response: { 200: Health } } }, async () => ({ status: 'ok' }));
@@ -16,10 +27,8 @@ export const healthRoutes: FastifyPluginAsync<{ host: HostContext }> = async (ap
         probe(checks, 'leases', () => host.stores.leases.listCities()),
         probe(checks, 'state', () => host.stores.state.readFence('readyz')),
         probe(checks, 'decisions', () => host.stores.decisions.lastVersion('readyz')),
-        probe(checks, 'pool', async () => {
-          const stats = host.pool.stats();
-          if (stats.workerErrors > 0 && stats.threads === 0) throw new Error('no workers');
-        }),
+        // An empty solve goes through the queue and a worker: the pool is up and answering.
+        probe(checks, 'pool', () => host.pool.solve(EMPTY_PROBLEM, { timeoutMs: PROBE_TIMEOUT_MS })),
       ]);
       const ready = Object.values(checks).every((c) => c === 'ok');
       return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not ready', checks });
