@@ -7,6 +7,7 @@
 import { Command, CommanderError } from 'commander';
 import { registerBenchCommand } from './cli/bench-command.js';
 import { registerDemoCommand } from './cli/demo-command.js';
+import { registerMigrateCommand } from './cli/migrate-command.js';
 import { registerServeCommand } from './cli/serve-command.js';
 import { registerSolveCommand } from './cli/solve-command.js';
 import { InputError } from './domain/errors.js';
@@ -24,6 +25,7 @@ const program = new Command('dispatchd')
 registerSolveCommand(program);
 registerDemoCommand(program);
 registerServeCommand(program);
+registerMigrateCommand(program);
 registerBenchCommand(program);
 
 try {

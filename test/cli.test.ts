@@ -2,27 +2,18 @@
  * The built `dispatchd` bin (dist/src/cli.js, built by `npm test`'s pretest), run as a
  * user runs it: exit codes, the one stderr line, output files, and the happy paths.
  */
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { DispatchResult } from '../src/domain/result.js';
+import { runCli, type CliRun } from './support/cli.js';
 
-const CLI = fileURLToPath(new URL('../dist/src/cli.js', import.meta.url));
 const work = mkdtempSync(join(tmpdir(), 'dispatchd-cli-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-interface Run {
-  status: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function dispatchd(args: string[], cwd = work): Run {
-  const { status, stdout, stderr } = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8' });
-  return { status, stdout, stderr };
+function dispatchd(args: string[], cwd = work): CliRun {
+  return runCli(args, { cwd });
 }
 
 /** A fresh directory holding `files`, so each test sees only its own files. */
@@ -32,7 +23,7 @@ function directoryWith(files: Record<string, string>): string {
   return dir;
 }
 
-function expectBadInput(run: Run, line: string | RegExp): void {
+function expectBadInput(run: CliRun, line: string | RegExp): void {
   expect(run.status).toBe(2);
   expect(run.stdout).toBe('');
   expect(run.stderr.split('\n')).toHaveLength(2); // one line and its newline

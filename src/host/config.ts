@@ -78,8 +78,8 @@ export function resolveHostConfig(flags: HostFlags, env: NodeJS.ProcessEnv = pro
   };
   const port = integer('--port', pick('port') ?? '3000', 0, 65_535);
   const threads = integer('--threads', pick('threads') ?? String(Math.max(1, availableParallelism() - 1)), 1, 256);
-  const mysqlUrl = url('--mysql', pick('mysql'), ['mysql:']);
-  const redisUrl = url('--redis', pick('redis'), ['redis:', 'rediss:']);
+  const mysqlUrl = serviceUrl('--mysql', pick('mysql'), ['mysql:']);
+  const redisUrl = serviceUrl('--redis', pick('redis'), ['redis:', 'rediss:']);
   if ((mysqlUrl === undefined) !== (redisUrl === undefined)) {
     throw new ConfigError(
       `--mysql and --redis go together (${ENV.mysql} / ${ENV.redis}): got only ${mysqlUrl ? '--mysql' : '--redis'}; give both for the server stores or neither for the embedded ones`,
@@ -127,7 +127,8 @@ function integer(name: string, text: string, min: number, max: number): number {
   return value;
 }
 
-function url(name: string, text: string | undefined, protocols: string[]): string | undefined {
+/** A --mysql or --redis URL, checked for its protocol (and for MySQL, a database). */
+export function serviceUrl(name: string, text: string | undefined, protocols: string[]): string | undefined {
   if (text === undefined) return undefined;
   let parsed: URL;
   try {
