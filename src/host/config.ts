@@ -69,6 +69,9 @@ export const ENV = {
   keyPrefix: 'DISPATCHD_REDIS_PREFIX',
   log: 'DISPATCHD_LOG',
   logLevel: 'DISPATCHD_LOG_LEVEL',
+  leaseTtlMs: 'DISPATCHD_LEASE_TTL_MS',
+  renewIntervalMs: 'DISPATCHD_LEASE_RENEW_MS',
+  acquireIntervalMs: 'DISPATCHD_LEASE_ACQUIRE_MS',
 } as const;
 
 export function resolveHostConfig(flags: HostFlags, env: NodeJS.ProcessEnv = process.env): HostConfig {
@@ -90,6 +93,12 @@ export function resolveHostConfig(flags: HostFlags, env: NodeJS.ProcessEnv = pro
   const token = env[ENV.token] || undefined;
   const demoEnv = env[ENV.demo];
   const keyPrefix = env[ENV.keyPrefix] ?? 'dispatchd:';
+  const leaseTtlMs = integer(ENV.leaseTtlMs, env[ENV.leaseTtlMs] || String(DEFAULT_LEASE_TIMING.ttlMs), 100, 3_600_000);
+  const renewIntervalMs = integer(ENV.renewIntervalMs, env[ENV.renewIntervalMs] || String(DEFAULT_LEASE_TIMING.renewIntervalMs), 10, 3_600_000);
+  const acquireIntervalMs = integer(ENV.acquireIntervalMs, env[ENV.acquireIntervalMs] || String(DEFAULT_LEASE_TIMING.acquireIntervalMs), 10, 3_600_000);
+  if (renewIntervalMs * 2 > leaseTtlMs) {
+    throw new ConfigError(`${ENV.renewIntervalMs} (${renewIntervalMs}) must be at most half of ${ENV.leaseTtlMs} (${leaseTtlMs})`);
+  }
   if (/[{}]/.test(keyPrefix)) throw new ConfigError(`${ENV.keyPrefix} must not contain braces`);
   return {
     port,
@@ -104,9 +113,9 @@ export function resolveHostConfig(flags: HostFlags, env: NodeJS.ProcessEnv = pro
     offerTtlMs: integer('--offer-ttl-ms', pick('offerTtlMs') ?? String(DEFAULT_OFFER_TTL_MS), 1, 86_400_000),
     declineCooldownMs: integer('--decline-cooldown-ms', pick('declineCooldownMs') ?? String(DEFAULT_DECLINE_COOLDOWN_MS), 0, 86_400_000),
     bodyLimitBytes: DEFAULT_BODY_LIMIT_BYTES,
-    leaseTtlMs: DEFAULT_LEASE_TIMING.ttlMs,
-    renewIntervalMs: DEFAULT_LEASE_TIMING.renewIntervalMs,
-    acquireIntervalMs: DEFAULT_LEASE_TIMING.acquireIntervalMs,
+    leaseTtlMs,
+    renewIntervalMs,
+    acquireIntervalMs,
     shutdownGraceMs: 5_000,
     logger: env[ENV.log] !== '0',
     logLevel: logLevel(env[ENV.logLevel] ?? 'warn'),
