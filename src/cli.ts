@@ -6,6 +6,7 @@
  */
 import { Command, CommanderError } from 'commander';
 import { registerBenchCommand } from './cli/bench-command.js';
+import { registerClusterCommand } from './cli/cluster-command.js';
 import { registerDemoCommand } from './cli/demo-command.js';
 import { registerMigrateCommand } from './cli/migrate-command.js';
 import { registerServeCommand } from './cli/serve-command.js';
@@ -27,6 +28,7 @@ registerDemoCommand(program);
 registerServeCommand(program);
 registerMigrateCommand(program);
 registerBenchCommand(program);
+registerClusterCommand(program);
 
 try {
   await program.parseAsync();
