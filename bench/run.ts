@@ -1,7 +1,7 @@
 /**
  * npm run bench [-- --sizes S,M]: the wasm solver (and javascript-lp-solver, where it can
  * finish) on generated cities S, M, L, XL × max_candidates {0, 64}. Prints a table and
- * writes bench/results.json and bench/RESULTS.md.
+ * writes bench/results.json and the solver section of bench/RESULTS.md.
  */
 import { fork } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
@@ -12,6 +12,7 @@ import { packageRoot } from '../src/package-root.js';
 import { PRESETS, type PresetName } from './city.js';
 import type { Job, JobReply } from './job.js';
 import { formatTable, renderResultsMarkdown } from './report.js';
+import { writeResultsSection } from './results-sections.js';
 import { machineInfo, solverBuild, type BenchResults, type BenchRow, type LpMeasurement, type Outcome, type WasmMeasurement } from './results.js';
 
 const SEED = 1;
@@ -43,8 +44,8 @@ async function main(): Promise<void> {
   console.log(formatTable(results));
   const dir = join(packageRoot(), 'bench');
   writeFileSync(join(dir, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
-  writeFileSync(join(dir, 'RESULTS.md'), renderResultsMarkdown(results));
-  console.error(`wrote ${join(dir, 'results.json')} and RESULTS.md`);
+  writeResultsSection('solver-bench', renderResultsMarkdown(results));
+  console.error(`wrote ${join(dir, 'results.json')} and its section of RESULTS.md`);
 }
 
 function parseSizes(args: string[]): PresetName[] {
