@@ -5,6 +5,7 @@
  *
  *   npm run build:ts && node dist/bench/coordination.js
  *
+ * Prints each figure and writes them as the coordination section of bench/RESULTS.md.
  * Uses its own database and key prefix on the local servers (DISPATCHD_BENCH_MYSQL_URL, default
  * mysql://root@127.0.0.1:3306/; DISPATCHD_BENCH_REDIS_URL, default redis://127.0.0.1:6379) and removes them.
  */
@@ -25,6 +26,8 @@ import { MemoryCityStateStore } from '../src/state/memory-city-state-store.js';
 import { MysqlDecisionLog } from '../src/state/mysql-decision-log.js';
 import { RedisCityStateStore } from '../src/state/redis-city-state-store.js';
 import { cityKeys } from '../src/state/redis-keys.js';
+import { machineInfo } from './results.js';
+import { writeResultsSection } from './results-sections.js';
 
 const MYSQL_URL = process.env.DISPATCHD_BENCH_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306/';
 const REDIS_URL = process.env.DISPATCHD_BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -51,6 +54,14 @@ async function time(runs: number, fn: () => Promise<unknown>, setup: () => Promi
   samples.sort((a, b) => a - b);
   const at = (q: number) => samples[Math.min(samples.length - 1, Math.floor(q * samples.length))];
   return { p50: at(0.5), p95: at(0.95), max: samples[samples.length - 1] };
+}
+
+/** The figures measured so far, in the order printed. */
+const figures: string[] = [];
+
+function report(line: string): void {
+  console.log(line);
+  figures.push(line);
 }
 
 const ms = (t: Timing) => `p50 ${t.p50.toFixed(1)} ms, p95 ${t.p95.toFixed(1)} ms, max ${t.max.toFixed(1)} ms`;
@@ -121,7 +132,7 @@ async function leaseOps(name: string, store: LeaseStore, workers: number): Promi
   await cycles(durationMs);
   const perSecond = (n: number) => Math.round((n * 1000) / durationMs);
   const total = counts.acquire + counts.renew + counts.release;
-  console.log(
+  report(
     `lease ops, ${name}, ${workers} concurrent holder(s): ${perSecond(total)} ops/s ` +
       `(acquire ${perSecond(counts.acquire)}/s, renew ${perSecond(counts.renew)}/s, release ${perSecond(counts.release)}/s)`,
   );
@@ -133,11 +144,11 @@ async function stateBench(name: string, store: CityStateStore, clearOffers: () =
     await store.putCouriers(CITY, couriers);
     await store.putOrders(CITY, orders);
   });
-  console.log(`state load, ${name}: ${COURIERS} couriers + ${ORDERS} orders in ${load.p50.toFixed(0)} ms`);
+  report(`state load, ${name}: ${COURIERS} couriers + ${ORDERS} orders in ${load.p50.toFixed(0)} ms`);
 
   const snapshot = await store.readSnapshot(CITY, DEFAULT_PARAMS);
   const read = await time(20, () => store.readSnapshot(CITY, DEFAULT_PARAMS));
-  console.log(
+  report(
     `snapshot read, ${name} (${snapshot.courierIds.length} free couriers, ${snapshot.orderIds.length} pending orders of ${COURIERS} + ${ORDERS}): ${ms(read)}`,
   );
 
@@ -150,10 +161,10 @@ async function stateBench(name: string, store: CityStateStore, clearOffers: () =
     },
     clearOffers,
   );
-  console.log(`commit, ${name}, ${ASSIGNMENTS} assignments: ${ms(commit)}`);
+  report(`commit, ${name}, ${ASSIGNMENTS} assignments: ${ms(commit)}`);
 
   const offered = await time(20, () => store.readSnapshot(CITY, DEFAULT_PARAMS));
-  console.log(`snapshot read, ${name}, with ${ASSIGNMENTS} outstanding offers: ${ms(offered)}`);
+  report(`snapshot read, ${name}, with ${ASSIGNMENTS} outstanding offers: ${ms(offered)}`);
 }
 
 async function main(): Promise<void> {
@@ -166,7 +177,7 @@ async function main(): Promise<void> {
   try {
     await migrate(pool);
     const [[server]] = (await admin.query('SELECT VERSION() AS version')) as unknown as [[{ version: string }]];
-    console.log(`node ${process.version}, MySQL server ${server.version}, Redis ${await redisVersion(redis)}`);
+    report(`node ${process.version}, MySQL server ${server.version}, Redis ${await redisVersion(redis)}`);
     await leaseOps('MySQL', new MysqlLeaseStore(pool), 1);
     await leaseOps('MySQL', new MysqlLeaseStore(pool), 8);
     await leaseOps('memory', new MemoryLeaseStore(), 1);
@@ -187,7 +198,8 @@ async function main(): Promise<void> {
     const append = await time(20, () =>
       log.append([{ city: CITY, version: ++version, token: 1, holder: 'bench/boot', committedAt: Date.now(), assignments: decisionPairs }]),
     );
-    console.log(`durable log append, MySQL, ${ASSIGNMENTS} assignments: ${ms(append)}`);
+    report(`durable log append, MySQL, ${ASSIGNMENTS} assignments: ${ms(append)}`);
+    writeSection();
   } finally {
     for await (const batch of redis.scanStream({ match: `${prefix}*`, count: 500 }) as AsyncIterable<string[]>) {
       if (batch.length > 0) await redis.del(...batch);
@@ -197,6 +209,20 @@ async function main(): Promise<void> {
     await admin.query(`DROP DATABASE IF EXISTS ${database}`);
     await admin.end();
   }
+}
+
+function writeSection(): void {
+  const machine = machineInfo();
+  writeResultsSection(
+    'coordination-bench',
+    [
+      '## Coordination: leases, fenced commit, snapshot read (bench/coordination.ts)',
+      '',
+      `Generated by \`node dist/bench/coordination.js\`, ${new Date().toISOString()}, on ${machine.cpu}, ${machine.cores} cores; MariaDB and Redis on the same machine. Lease operations run for 3 s after a warm-up; commit and snapshot timings are over 20 runs.`,
+      '',
+      ...figures.map((line) => `- ${line}`),
+    ].join('\n'),
+  );
 }
 
 async function redisVersion(redis: Redis): Promise<string> {
