@@ -9,6 +9,8 @@
  * built from the very same (rounded) numbers, so either can be fed to a solver.
  */
 import { DEFAULT_PARAMS, type DispatchParams, type PositionsProblem } from '../src/domain/problem.js';
+import type { ParamsJson } from '../src/domain/snapshot-schema.js';
+import { paramsToJson } from '../src/domain/snapshot.js';
 import { Rng } from './rng.js';
 
 export type PresetName = 'S' | 'M' | 'L' | 'XL';
@@ -37,14 +39,6 @@ export interface LatLng {
 export const BARCELONA: Readonly<LatLng> = Object.freeze({ lat: 41.39, lng: 2.17 });
 
 /** Snapshot JSON as in the spec (positions kind). */
-export interface SnapshotParamsJson {
-  max_pickup_s?: number;
-  max_candidates?: number;
-  unassigned_penalty_s?: number;
-  detour_factor?: number;
-  wait_weight?: number;
-  handover_s?: number;
-}
 
 export interface CourierJson {
   id: string;
@@ -65,7 +59,7 @@ export interface OrderJson {
 
 export interface SnapshotJson {
   city: string;
-  params: SnapshotParamsJson;
+  params: ParamsJson;
   couriers: CourierJson[];
   orders: OrderJson[];
 }
@@ -191,16 +185,6 @@ export function generateCity(options: CityOptions): GeneratedCity {
   };
 }
 
-export function paramsToJson(p: DispatchParams): SnapshotParamsJson {
-  return {
-    max_pickup_s: p.maxPickupS,
-    max_candidates: p.maxCandidates,
-    unassigned_penalty_s: p.unassignedPenaltyS,
-    detour_factor: p.detourFactor,
-    wait_weight: p.waitWeight,
-    handover_s: p.handoverS,
-  };
-}
 
 /** Columnar form of the generator's own JSON (all fields present); not a general snapshot reader. */
 function positionsProblemFromJson(json: SnapshotJson, params: DispatchParams): PositionsProblem {

@@ -81,6 +81,18 @@ function uniqueIds(items: readonly { id: string }[], list: string): string[] {
   return ids;
 }
 
+/** Dispatch parameters in the snapshot's JSON form (every field present). */
+export function paramsToJson(p: DispatchParams): Required<ParamsJson> {
+  return {
+    max_pickup_s: p.maxPickupS,
+    max_candidates: p.maxCandidates,
+    unassigned_penalty_s: p.unassignedPenaltyS,
+    detour_factor: p.detourFactor,
+    wait_weight: p.waitWeight,
+    handover_s: p.handoverS,
+  };
+}
+
 function dispatchParams(json: ParamsJson | undefined): DispatchParams {
   const params: DispatchParams = {
     maxPickupS: json?.max_pickup_s ?? DEFAULT_PARAMS.maxPickupS,

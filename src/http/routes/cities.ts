@@ -2,6 +2,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { CityConfig } from '../../coordination/city-config.js';
 import { checkPenaltyRounding } from '../../domain/problem-checks.js';
 import { DEFAULT_PARAMS, type DispatchParams } from '../../domain/problem.js';
+import { paramsToJson } from '../../domain/snapshot.js';
 import type { HostContext } from '../context.js';
 import { notFound } from '../errors.js';
 import { City, CityBody, CityList, CityParams, errors } from '../schemas.js';
@@ -63,18 +64,10 @@ function paramsFromJson(json: CityBody['params']): Partial<DispatchParams> {
 }
 
 export function cityJson(config: CityConfig): City {
-  const p = config.params;
   return {
     id: config.id,
     enabled: config.enabled,
     tick_ms: config.tickMs,
-    params: {
-      max_pickup_s: p.maxPickupS,
-      max_candidates: p.maxCandidates,
-      unassigned_penalty_s: p.unassignedPenaltyS,
-      detour_factor: p.detourFactor,
-      wait_weight: p.waitWeight,
-      handover_s: p.handoverS,
-    },
+    params: paramsToJson(config.params),
   };
 }
