@@ -1,5 +1,5 @@
 /**
- * One measurement, run in a child process forked by bench/run.ts: a fresh process per city
+ * One measurement, run in a child process forked by bench/solver-suite.ts: a fresh process per city
  * makes the peak RSS that city's own, and lets the parent kill a run past its time limit
  * (javascript-lp-solver cannot be interrupted from inside).
  */

@@ -1,7 +1,7 @@
 /**
- * npm run bench [-- --sizes S,M]: the wasm solver (and javascript-lp-solver, where it can
- * finish) on generated cities S, M, L, XL × max_candidates {0, 64}. Prints a table and
- * writes bench/results.json and the solver section of bench/RESULTS.md.
+ * The solver suite of `dispatchd bench`: the wasm solver (and javascript-lp-solver, where
+ * it can finish) on generated cities S, M, L, XL × max_candidates {0, 64}, each in a child
+ * process. Writes bench/results.json and the solver section of bench/RESULTS.md.
  */
 import { fork } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { packageRoot } from '../src/package-root.js';
 import { PRESETS, type PresetName } from './city.js';
 import type { Job, JobReply } from './job.js';
-import { formatTable, renderResultsMarkdown } from './report.js';
+import { renderResultsMarkdown } from './report.js';
 import { writeResultsSection } from './results-sections.js';
 import { machineInfo, solverBuild, type BenchResults, type BenchRow, type LpMeasurement, type Outcome, type WasmMeasurement } from './results.js';
 
@@ -23,40 +23,28 @@ const LP_LIMIT_MS = 60_000;
 /** Largest dense tableau javascript-lp-solver may allocate: the machine is shared. */
 const LP_MEMORY_BUDGET = Math.min(6 * 2 ** 30, totalmem() / 4);
 
-async function main(): Promise<void> {
-  const sizes = parseSizes(process.argv.slice(2));
+export const SOLVER_RESULTS_PATH = join(packageRoot(), 'bench', 'results.json');
+
+export async function runSolverSuite(sizes: PresetName[], progress: (line: string) => void): Promise<BenchResults> {
   // Taken first: the children load the wasm file that is there now.
   const solver = solverBuild();
   const rows: BenchRow[] = [];
   for (const preset of sizes) {
     for (const maxCandidates of CANDIDATE_LIMITS) {
       const job: Job = { kind: 'wasm', preset, maxCandidates, seed: SEED, iterations: ITERATIONS[preset] };
-      console.error(`${preset} K=${maxCandidates}: wasm…`);
+      progress(`${preset} K=${maxCandidates}: wasm…`);
       const wasm = await runInChild<WasmMeasurement>(job, WASM_LIMIT_MS);
-      console.error(`${preset} K=${maxCandidates}: javascript-lp-solver…`);
+      progress(`${preset} K=${maxCandidates}: javascript-lp-solver…`);
       const lp = await runLp(job, wasm);
       rows.push({ preset, couriers: PRESETS[preset].couriers, orders: PRESETS[preset].orders, maxCandidates, wasm, lp });
     }
   }
   solver.rebuiltDuringRun = solverBuild().wasmSha256 !== solver.wasmSha256;
-  if (solver.rebuiltDuringRun) console.error('warning: build/solver.wasm changed during the run; rows may mix builds');
+  if (solver.rebuiltDuringRun) progress('warning: build/solver.wasm changed during the run; rows may mix builds');
   const results: BenchResults = { machine: machineInfo(), solver, date: new Date().toISOString(), seed: SEED, rows };
-  console.log(formatTable(results));
-  const dir = join(packageRoot(), 'bench');
-  writeFileSync(join(dir, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
+  writeFileSync(SOLVER_RESULTS_PATH, `${JSON.stringify(results, null, 2)}\n`);
   writeResultsSection('solver-bench', renderResultsMarkdown(results));
-  console.error(`wrote ${join(dir, 'results.json')} and its section of RESULTS.md`);
-}
-
-function parseSizes(args: string[]): PresetName[] {
-  const at = args.indexOf('--sizes');
-  if (at === -1) return Object.keys(PRESETS) as PresetName[];
-  const sizes = (args[at + 1] ?? '').split(',').filter(Boolean);
-  const unknown = sizes.filter((s) => !(s in PRESETS));
-  if (sizes.length === 0 || unknown.length > 0) {
-    throw new Error(`--sizes takes a comma-separated subset of ${Object.keys(PRESETS).join(',')}; got ${args[at + 1]}`);
-  }
-  return sizes as PresetName[];
+  return results;
 }
 
 async function runLp(job: Job, wasm: Outcome<WasmMeasurement>): Promise<Outcome<LpMeasurement>> {
@@ -104,4 +92,3 @@ function runInChild<T>(job: Job, limitMs: number): Promise<Outcome<T>> {
   });
 }
 
-await main();
