@@ -8,6 +8,7 @@ import { InputError } from '../src/domain/errors.js';
 import { DEFAULT_PARAMS } from '../src/domain/problem.js';
 import { SnapshotSchema } from '../src/domain/snapshot-schema.js';
 import { parseSnapshot, snapshotFromObject } from '../src/domain/snapshot.js';
+import { inputErrorOf } from './support/input-error.js';
 
 // Loose on purpose: the cases below break it in every way.
 type Json = any;
@@ -40,17 +41,6 @@ function edgesSnapshot(): Json {
       [1, 2, 0],
     ],
   };
-}
-
-/** The InputError `action` throws. */
-function inputErrorOf(action: () => unknown): InputError {
-  try {
-    action();
-  } catch (error) {
-    expect(error).toBeInstanceOf(InputError);
-    return error as InputError;
-  }
-  throw new Error('expected an InputError, nothing was thrown');
 }
 
 type BadCase = [name: string, base: () => Json, breakIt: (snapshot: Json) => void, message: string];

@@ -2,19 +2,12 @@
  * `dispatchd serve` as a user runs it (the built bin): configuration errors are one line before
  * anything listens; a running host answers, and SIGTERM shuts it down with exit code 0.
  */
-import { spawn, spawnSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import { spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-
-const CLI = fileURLToPath(new URL('../../dist/src/cli.js', import.meta.url));
+import { CLI_PATH as CLI, runCli } from '../support/cli.js';
 
 function serveSync(args: string[], env: Record<string, string> = {}) {
-  const { status, stdout, stderr } = spawnSync(process.execPath, [CLI, 'serve', ...args], {
-    encoding: 'utf8',
-    env: { ...process.env, ...env },
-    timeout: 20_000,
-  });
-  return { status, stdout, stderr };
+  return runCli(['serve', ...args], { env: { ...process.env, ...env } });
 }
 
 describe('dispatchd serve', () => {

@@ -3,21 +3,19 @@
  * built by `npm test`'s pretest): one result file per snapshot, each what the one-file
  * `solve` prints, and bad input refused before anything is solved or written.
  */
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { generateCity } from '../../bench/city.js';
 import type { DispatchResult } from '../../src/domain/result.js';
+import { runCli } from '../support/cli.js';
 
-const CLI = fileURLToPath(new URL('../../dist/src/cli.js', import.meta.url));
 const work = mkdtempSync(join(tmpdir(), 'dispatchd-solve-files-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 function dispatchd(args: string[]) {
-  return spawnSync(process.execPath, [CLI, ...args], { cwd: work, encoding: 'utf8' });
+  return runCli(args, { cwd: work });
 }
 
 /** Snapshot files in a fresh directory: S cities of the given seeds, named city-SEED.json. */

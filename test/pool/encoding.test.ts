@@ -11,6 +11,7 @@ import { snapshotFromObject } from '../../src/domain/snapshot.js';
 import { loadSolver } from '../../src/solver/index.js';
 import { packSolution, unpackSolution } from '../../src/solver/solve-task.js';
 import { SolverPool } from '../../src/solver/solver-pool.js';
+import { inputErrorOf } from '../support/input-error.js';
 
 // Loose on purpose: the cases below break it.
 type Json = any;
@@ -110,16 +111,6 @@ const edgesFaults: Fault<EdgesProblem>[] = [
   ['cost negative', edgesJson, (s) => (s.edges[1][2] = -1), (p) => (p.edgeCost[1] = -1)],
 ];
 
-function errorOf(action: () => unknown): InputError {
-  try {
-    action();
-  } catch (error) {
-    expect(error).toBeInstanceOf(InputError);
-    return error as InputError;
-  }
-  throw new Error('expected an InputError, nothing was thrown');
-}
-
 describe('bad problem content', () => {
   let pool: SolverPool;
   beforeAll(async () => {
@@ -132,12 +123,12 @@ describe('bad problem content', () => {
     async (_name, json, breakJson, breakProblem) => {
       const broken = json();
       breakJson(broken);
-      const fromJson = errorOf(() => snapshotFromObject(broken));
+      const fromJson = inputErrorOf(() => snapshotFromObject(broken));
 
       const problem = problemOf(json());
       breakProblem(problem);
-      expect(errorOf(() => packProblem(problem))).toEqual(fromJson);
-      expect(errorOf(() => packProblem(problem)).message).toBe(fromJson.message);
+      expect(inputErrorOf(() => packProblem(problem))).toEqual(fromJson);
+      expect(inputErrorOf(() => packProblem(problem)).message).toBe(fromJson.message);
 
       const before = pool.stats();
       await expect(pool.solve(problem)).rejects.toThrow(new InputError(fromJson.field, fromJson.reason));
