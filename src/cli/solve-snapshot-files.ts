@@ -10,10 +10,9 @@ import { mkdir } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { basename, extname, join } from 'node:path';
 import { InputError } from '../domain/errors.js';
-import type { Snapshot } from '../domain/problem.js';
 import { formatResult } from '../domain/result.js';
-import { parseSnapshot } from '../domain/snapshot.js';
-import { readInputFile, writeFileAtomic } from './files.js';
+import { writeFileAtomic } from './files.js';
+import { readSnapshotFile, type ReadSnapshot } from './solve-snapshot-file.js';
 
 export interface SolveFilesOptions {
   /** Worker threads; default the number of cores, never more than there are files. */
@@ -21,15 +20,10 @@ export interface SolveFilesOptions {
   duals?: boolean;
 }
 
-interface ReadSnapshot {
-  snapshot: Snapshot;
-  parseMs: number;
-}
-
 export async function solveSnapshotFiles(paths: string[], outDir: string, options: SolveFilesOptions = {}): Promise<void> {
   const outputs = resultPaths(paths, outDir);
   const inputs: ReadSnapshot[] = [];
-  for (const path of paths) inputs.push(await readSnapshotFile(path));
+  for (const path of paths) inputs.push(await readNamedSnapshotFile(path));
   await mkdir(outDir, { recursive: true });
 
   // Loaded only once every input is valid, as in solveSnapshotFile.
@@ -70,12 +64,9 @@ function resultPaths(paths: string[], outDir: string): string[] {
 }
 
 /** A snapshot file read and checked; its InputError names the file before the field. */
-async function readSnapshotFile(path: string): Promise<ReadSnapshot> {
-  const text = await readInputFile(path);
-  const started = performance.now();
+async function readNamedSnapshotFile(path: string): Promise<ReadSnapshot> {
   try {
-    const snapshot = parseSnapshot(text);
-    return { snapshot, parseMs: performance.now() - started };
+    return await readSnapshotFile(path);
   } catch (error) {
     if (error instanceof InputError) throw new InputError(`${path}: ${error.field}`, error.reason);
     throw error;
