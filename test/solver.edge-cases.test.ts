@@ -230,3 +230,13 @@ describe('generated cities', () => {
     expect(again.orderDual).toEqual(first.orderDual);
   });
 });
+
+describe('problems beyond the 32-bit wasm memory', () => {
+  it('are refused with a clear error before anything is written', () => {
+    const solver = loadSolver();
+    const huge = { ...edgesProblem(1, 1, [[0, 0, 10]]), courierCount: 2 ** 26 };
+    expect(() => solver.solve(huge)).toThrow(/problem too large for the solver's 32-bit memory: 67108864 couriers/);
+    // The instance is untouched and keeps solving.
+    expect(solver.solve(edgesProblem(1, 1, [[0, 0, 10]])).objective).toBe(10);
+  });
+});

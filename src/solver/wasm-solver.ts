@@ -15,6 +15,12 @@ export interface SolveOptions {
   duals?: boolean;
 }
 
+/**
+ * Linear memory is 32-bit: input columns and per-courier/per-order buffers must stay well
+ * inside it, or byte sizes computed in wasm would wrap instead of failing.
+ */
+const MAX_INPUT_BYTES = 2 ** 30;
+
 /** Integer deciseconds of the spec: floor(seconds * 10 + 0.5). */
 export function toDeciseconds(seconds: number): number {
   return Math.floor(seconds * 10 + 0.5);
@@ -97,6 +103,13 @@ export class WasmSolver {
     const wasm = this.#wasm;
     const { courierCount, orderCount, params } = problem;
     const givenEdges = problem.kind === 'edges' ? problem.edgeOrder.length : 0;
+    // Bytes per courier, order and given edge over all the solver's buffers, with margin.
+    const inputBytes = courierCount * 96 + orderCount * 96 + givenEdges * 24;
+    if (inputBytes > MAX_INPUT_BYTES) {
+      throw new RangeError(
+        `problem too large for the solver's 32-bit memory: ${courierCount} couriers, ${orderCount} orders, ${givenEdges} edges`,
+      );
+    }
     wasm.beginProblem(courierCount, orderCount, givenEdges);
     // Views are made after beginProblem: growing memory detaches earlier ones.
     const f64 = (column: Input, length: number) => new Float64Array(wasm.memory.buffer, wasm.inputColumn(column), length);
