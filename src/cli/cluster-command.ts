@@ -40,7 +40,7 @@ export function registerClusterCommand(program: Command): void {
     .command('cluster')
     .description('run N serve processes against MySQL and Redis with a load feeder, and print a live table')
     .option('--hosts <n>', 'serve processes to start', '3')
-    .option('--base-port <port>', 'the first host listens here, the next on +1, ...', '4100')
+    .option('--base-port <port>', 'the first host listens here, the next on +1, ... (0: free ports)', '4100')
     .option('--mysql <url>', 'MySQL server; without a database part a fresh dispatchd_cluster_<hex> database is made and dropped at exit', 'mysql://root@127.0.0.1:3306/')
     .option('--redis <url>', 'Redis server (keys under a fresh dispatchd_cluster_<hex>: prefix, deleted at exit)', 'redis://127.0.0.1:6379')
     .option('--cities <n>', 'cities fed', '8')
@@ -68,7 +68,7 @@ function int(name: string, text: string, min: number, max: number): number {
 
 async function runCluster(flags: ClusterFlags): Promise<number> {
   const n = int('hosts', flags.hosts, 1, 32);
-  const basePort = int('base-port', flags.basePort, 1, 65_535 - n);
+  const basePort = int('base-port', flags.basePort, 0, 65_535 - n);
   const timing = {
     tickMs: int('tick-ms', flags.tickMs, 50, 3_600_000),
     leaseTtlMs: int('lease-ttl-ms', flags.leaseTtlMs, 100, 3_600_000),
@@ -114,7 +114,7 @@ async function runCluster(flags: ClusterFlags): Promise<number> {
       hosts.push(
         await HostProcess.start({
           hostId: `host-${i + 1}`,
-          port: basePort + i,
+          port: basePort === 0 ? 0 : basePort + i,
           mysqlUrl: databaseUrl,
           redisUrl: flags.redis,
           keyPrefix,
