@@ -5,7 +5,7 @@
 import { arenaAlloc } from './arena';
 import {
   Params, courierCount, orderCount, inputEdgeCount, inputEdgeOrder, inputEdgeCourier, inputEdgeCost,
-  edgeKey, keyCost, keyCourier, loadI32, storeI32, setCandidateGraph,
+  edgeKey, keyCost, keyCourier, loadI32, storeI32, setCandidateGraph, markExcluded, isExcluded,
 } from './problem';
 import { candidatesOf, keepCheapest } from './select';
 
@@ -46,9 +46,11 @@ export function buildFromGivenEdges(): void {
     const begin = loadI32(starts, o);
     const end = loadI32(ends, o);
     let distinctEnd = begin;
+    markExcluded(o);
     for (let e = begin; e < end; e++) {
       const key = load<u64>(keys + (<usize>e << 3));
       const c = keyCourier(key);
+      if (isExcluded(o, c)) continue;
       if (loadI32(seenInRow, c) == o + 1) {
         const slot = keys + (<usize>loadI32(slotOf, c) << 3);
         if (key < load<u64>(slot)) store<u64>(slot, key);

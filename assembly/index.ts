@@ -10,12 +10,13 @@ import {
   keyCourier, keyCost,
   courierLat, courierLng, courierSpeed, courierFreeIn, orderPickupLat, orderPickupLng,
   orderDropoffLat, orderDropoffLng, orderReady, inputEdgeOrder, inputEdgeCourier, inputEdgeCost,
+  inputExcludedOrder, inputExcludedCourier, indexExcludedPairs,
 } from './problem';
 import * as assignment from './assignment';
 
-export function beginProblem(couriers: i32, orders: i32, givenEdges: i32): void {
+export function beginProblem(couriers: i32, orders: i32, givenEdges: i32, excludedPairs: i32): void {
   arenaReset();
-  allocateInput(couriers, orders, givenEdges);
+  allocateInput(couriers, orders, givenEdges, excludedPairs);
 }
 
 /** Address of input column `column`, numbered as in src/solver/wasm-solver.ts. */
@@ -33,6 +34,8 @@ export function inputColumn(column: i32): usize {
     case 9: return inputEdgeOrder;
     case 10: return inputEdgeCourier;
     case 11: return inputEdgeCost;
+    case 12: return inputExcludedOrder;
+    case 13: return inputExcludedCourier;
     default: unreachable();
   }
   return 0;
@@ -49,6 +52,7 @@ export function setParams(maxPickupS: f64, maxCandidates: i32, penaltyDecisecond
 
 /** Builds the candidate graph; `fromGivenEdges` selects the caller-given costs. */
 export function buildCandidates(fromGivenEdges: bool): void {
+  indexExcludedPairs();
   if (fromGivenEdges) buildFromGivenEdges();
   else buildFromPositions();
 }

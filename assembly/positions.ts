@@ -14,7 +14,7 @@ import {
 import {
   Params, courierCount, orderCount, courierLat, courierLng, courierSpeed, courierFreeIn,
   orderPickupLat, orderPickupLng, orderDropoffLat, orderDropoffLng, orderReady,
-  edgeKey, loadF64, loadI32, storeF64, storeI32, setCandidateGraph,
+  edgeKey, loadF64, loadI32, storeF64, storeI32, setCandidateGraph, markExcluded, isExcluded,
 } from './problem';
 import { candidatesOf, keepCheapest } from './select';
 
@@ -187,6 +187,7 @@ export function buildFromPositions(): void {
     ensureMemory(keys + ((<usize>edgeCount + <usize>cellCount) << 3));
     const begin = edgeCount;
     storeI32(starts, o, begin);
+    markExcluded(o);
     const pPhi = toRadians(loadF64(orderPickupLat, o));
     const pLambda = toRadians(loadF64(orderPickupLng, o));
     const pCosPhi = cosLatitude(pPhi);
@@ -221,6 +222,7 @@ export function buildFromPositions(): void {
             // Price from the cheap chord distance; the exact haversine only where its
             // rounding could matter (or for chords too long for the series).
             const c = load<i32>(cellCourier + (<usize>at << 2));
+            if (isExcluded(o, c)) continue;
             const speed = loadF64(courierSpeed, c);
             const freeIn = loadF64(courierFreeIn, c);
             let scaled = UNSURE;

@@ -31,6 +31,9 @@ export let orderReady: usize = 0;
 export let inputEdgeOrder: usize = 0; // i32
 export let inputEdgeCourier: usize = 0; // i32
 export let inputEdgeCost: usize = 0; // i32
+export let excludedCount: i32 = 0;
+export let inputExcludedOrder: usize = 0; // i32
+export let inputExcludedCourier: usize = 0; // i32
 
 /** Candidate graph: row o's edges are keys[rowStart[o] .. rowEnd[o]), key = (cost << 32) | courier. */
 export let rowStart: usize = 0; // i32 per order
@@ -41,10 +44,11 @@ export let candidateEdges: f64 = 0;
 /** Candidate edges with cost ≤ penalty: the only ones that can be in an optimum. */
 export let keptEdges: f64 = 0;
 
-export function allocateInput(couriers: i32, orders: i32, edges: i32): void {
+export function allocateInput(couriers: i32, orders: i32, edges: i32, excluded: i32): void {
   courierCount = couriers;
   orderCount = orders;
   inputEdgeCount = edges;
+  excludedCount = excluded;
   const c = <usize>couriers << 3;
   const o = <usize>orders << 3;
   const e = <usize>edges << 2;
@@ -60,6 +64,49 @@ export function allocateInput(couriers: i32, orders: i32, edges: i32): void {
   inputEdgeOrder = arenaAlloc(e);
   inputEdgeCourier = arenaAlloc(e);
   inputEdgeCost = arenaAlloc(e);
+  inputExcludedOrder = arenaAlloc(<usize>excluded << 2);
+  inputExcludedCourier = arenaAlloc(<usize>excluded << 2);
+}
+
+// Excluded pairs grouped by order: order o's couriers are excludedCouriers[excludedStart[o] ..
+// excludedStart[o + 1]); excludedMark[c] = o + 1 while order o's are marked.
+let excludedStart: usize = 0;
+let excludedCouriers: usize = 0;
+let excludedMark: usize = 0;
+
+/** Groups the excluded pairs by order (counting sort); once per solve, before building. */
+export function indexExcludedPairs(): void {
+  const no = orderCount;
+  excludedStart = arenaAlloc(<usize>(no + 1) << 2);
+  excludedCouriers = arenaAlloc(<usize>excludedCount << 2);
+  excludedMark = arenaAlloc(<usize>courierCount << 2);
+  memory.fill(excludedStart, 0, <usize>(no + 1) << 2);
+  memory.fill(excludedMark, 0, <usize>courierCount << 2);
+  for (let k = 0; k < excludedCount; k++) {
+    const o = loadI32(inputExcludedOrder, k);
+    storeI32(excludedStart, o + 1, loadI32(excludedStart, o + 1) + 1);
+  }
+  for (let o = 0; o < no; o++) storeI32(excludedStart, o + 1, loadI32(excludedStart, o + 1) + loadI32(excludedStart, o));
+  // Fill each order's range from its end, leaving excludedStart[o + 1] at order o's start...
+  for (let k = 0; k < excludedCount; k++) {
+    const o = loadI32(inputExcludedOrder, k);
+    const at = loadI32(excludedStart, o + 1) - 1;
+    storeI32(excludedStart, o + 1, at);
+    storeI32(excludedCouriers, at, loadI32(inputExcludedCourier, k));
+  }
+  // ...then shift down by one so that excludedStart[o] is order o's start again.
+  for (let o = 0; o < no; o++) storeI32(excludedStart, o, loadI32(excludedStart, o + 1));
+  storeI32(excludedStart, no, excludedCount);
+}
+
+/** Marks order o's excluded couriers, for isExcluded(o, ·). */
+export function markExcluded(o: i32): void {
+  const end = loadI32(excludedStart, o + 1);
+  for (let k = loadI32(excludedStart, o); k < end; k++) storeI32(excludedMark, loadI32(excludedCouriers, k), o + 1);
+}
+
+@inline export function isExcluded(o: i32, courier: i32): bool {
+  return loadI32(excludedMark, courier) == o + 1;
 }
 
 export function setCandidateGraph(starts: usize, ends: usize, keys: usize, candidates: f64, kept: f64): void {

@@ -1,6 +1,6 @@
 /**
  * One dispatch cycle for one city: read the snapshot of free couriers and pending orders, solve
- * it in the worker pool, drop pairs still in their decline cooldown, commit through the fence,
+ * it in the worker pool with the pairs in their decline cooldown excluded, commit through the fence,
  * and hand the outcome to whoever publishes it. The lease is checked again by commitFenced right
  * before committing, so a cycle that outlives its lease commits nothing.
  */
@@ -10,7 +10,7 @@ import { commitFenced } from '../coordination/fenced-commit.js';
 import type { Holder } from '../coordination/holder.js';
 import type { Lease } from '../coordination/lease.js';
 import type { LeaseStore } from '../coordination/lease-store.js';
-import type { PositionsProblem, Solution } from '../domain/problem.js';
+import type { ExcludedPairs, PositionsProblem } from '../domain/problem.js';
 import type { CitySnapshot, CityStateStore } from '../state/city-state-store.js';
 import type { Assignment } from '../state/decision.js';
 import type { DecisionLog } from '../state/decision-log.js';
@@ -68,7 +68,7 @@ export interface DispatchOutcome {
   objective: number;
   couriers: number;
   orders: number;
-  /** Pairs left out because the courier declined that order recently. */
+  /** Pairs of this snapshot excluded from the solve because the courier declined that order recently. */
   cooledDown: number;
   timings: { snapshot_ms: number; solve_ms: number; commit_ms: number; total_ms: number };
   /** Epoch ms when the cycle ended (this host's clock). */
@@ -154,10 +154,8 @@ interface Solved {
 }
 
 /**
- * Solves the snapshot; if the optimum uses a pair in its decline cooldown, solves once more
- * without the couriers of those pairs (they get no offer this tick), and leaves out any cooled
- * pair that remains. The positions problem cannot exclude single pairs, so this is a heuristic:
- * exact whenever no cooled pair is in the optimum, which is the common case.
+ * Solves the snapshot with the pairs in their decline cooldown excluded: they are not
+ * eligible, so the result is the optimum over every other pair.
  */
 async function solveWithCooldowns(
   solver: DispatchSolver,
@@ -168,28 +166,15 @@ async function solveWithCooldowns(
   if (snapshot.orderIds.length === 0 || snapshot.courierIds.length === 0) {
     return { pairs: [], unassigned: [...snapshot.orderIds], objective: 0, cooledDown: 0 };
   }
-  const cooled = new Set(cooldowns.map((p) => `${p.order}|${p.courier}`));
-  const isCooled = (o: number, c: number) => cooled.size > 0 && cooled.has(`${snapshot.orderIds[o]}|${snapshot.courierIds[c]}`);
-
-  let courierIndex = Array.from(snapshot.courierIds.keys());
-  let problem = snapshot.problem;
-  let solution = await solver.solve(problem, { signal });
-  const hits = cooledCouriers(solution, courierIndex, isCooled);
-  if (hits.size > 0) {
-    courierIndex = courierIndex.filter((c) => !hits.has(c));
-    problem = withCouriers(snapshot.problem, courierIndex);
-    solution = await solver.solve(problem, { signal });
-  }
+  const excluded = excludedPairs(snapshot, cooldowns);
+  const problem: PositionsProblem = { ...snapshot.problem, excluded };
+  const solution = await solver.solve(problem, { signal });
 
   const pairs: OfferedPair[] = [];
   const unassigned: string[] = [];
-  let cooledDown = hits.size;
-  const p = snapshot.problem;
   for (let o = 0; o < snapshot.orderIds.length; o++) {
-    const local = solution.orderCourier[o];
-    const c = local < 0 ? -1 : courierIndex[local];
-    if (c < 0 || isCooled(o, c)) {
-      if (c >= 0) cooledDown++;
+    const c = solution.orderCourier[o];
+    if (c < 0) {
       unassigned.push(snapshot.orderIds[o]);
       continue;
     }
@@ -197,35 +182,29 @@ async function solveWithCooldowns(
       order: snapshot.orderIds[o],
       courier: snapshot.courierIds[c],
       cost: solution.orderCost[o],
-      courierLat: p.courierLat[c],
-      courierLng: p.courierLng[c],
-      pickupLat: p.orderPickupLat[o],
-      pickupLng: p.orderPickupLng[o],
+      courierLat: problem.courierLat[c],
+      courierLng: problem.courierLng[c],
+      pickupLat: problem.orderPickupLat[o],
+      pickupLng: problem.orderPickupLng[o],
     });
   }
-  return { pairs, unassigned, objective: solution.objective, cooledDown };
+  return { pairs, unassigned, objective: solution.objective, cooledDown: excluded.order.length };
 }
 
-function cooledCouriers(solution: Solution, courierIndex: number[], isCooled: (o: number, c: number) => boolean): Set<number> {
-  const hits = new Set<number>();
-  for (let o = 0; o < solution.orderCourier.length; o++) {
-    const local = solution.orderCourier[o];
-    if (local >= 0 && isCooled(o, courierIndex[local])) hits.add(courierIndex[local]);
+/** The cooldown pairs whose order and courier are both in the snapshot, as indices. */
+function excludedPairs(snapshot: CitySnapshot, cooldowns: readonly Assignment[]): ExcludedPairs {
+  const orderIndex = new Map(snapshot.orderIds.map((id, i) => [id, i]));
+  const courierIndex = new Map(snapshot.courierIds.map((id, i) => [id, i]));
+  const order: number[] = [];
+  const courier: number[] = [];
+  for (const pair of cooldowns) {
+    const o = orderIndex.get(pair.order);
+    const c = courierIndex.get(pair.courier);
+    if (o === undefined || c === undefined) continue;
+    order.push(o);
+    courier.push(c);
   }
-  return hits;
-}
-
-/** The problem restricted to the couriers at `keep` (indices into the original). */
-export function withCouriers(problem: PositionsProblem, keep: readonly number[]): PositionsProblem {
-  const pick = (column: Float64Array) => Float64Array.from(keep, (c) => column[c]);
-  return {
-    ...problem,
-    courierCount: keep.length,
-    courierLat: pick(problem.courierLat),
-    courierLng: pick(problem.courierLng),
-    courierSpeedMps: pick(problem.courierSpeedMps),
-    courierFreeInS: pick(problem.courierFreeInS),
-  };
+  return { order: Int32Array.from(order), courier: Int32Array.from(courier) };
 }
 
 function round(ms: number): number {

@@ -5,7 +5,7 @@
  */
 import { packColumns, viewColumns } from './columns.js';
 import { checkProblem } from './problem-checks.js';
-import type { DispatchParams, Problem } from './problem.js';
+import type { DispatchParams, ExcludedPairs, Problem } from './problem.js';
 
 export interface PackedProblemHeader {
   kind: Problem['kind'];
@@ -14,6 +14,8 @@ export interface PackedProblemHeader {
   orderCount: number;
   /** Caller-given edges (kind 'edges'); 0 for 'positions'. */
   edgeCount: number;
+  /** Excluded pairs (ExcludedPairs), in either kind. */
+  excludedCount: number;
 }
 
 export interface PackedProblem {
@@ -37,6 +39,11 @@ const positionsColumns = ({ courierCount: c, orderCount: o }: PackedProblemHeade
 const edgesColumns = ({ edgeCount: e }: PackedProblemHeader) =>
   ({ edgeOrder: ['i32', e], edgeCourier: ['i32', e], edgeCost: ['i32', e] }) as const;
 
+const excludedColumns = ({ excludedCount: x }: PackedProblemHeader) =>
+  ({ excludedOrder: ['i32', x], excludedCourier: ['i32', x] }) as const;
+
+const NO_PAIRS = new Int32Array(0);
+
 /**
  * Checks `problem` as the JSON reader checks a snapshot (InputError naming the field) and
  * copies its columns into one fresh buffer; `problem` itself is left as it was, so it can
@@ -46,18 +53,29 @@ export function packProblem(problem: Problem): PackedProblem {
   checkProblem(problem);
   const { kind, params, courierCount, orderCount } = problem;
   const edgeCount = problem.kind === 'edges' ? problem.edgeOrder.length : 0;
-  const header: PackedProblemHeader = { kind, params, courierCount, orderCount, edgeCount };
+  const excludedOrder = problem.excluded?.order ?? NO_PAIRS;
+  const excludedCourier = problem.excluded?.courier ?? NO_PAIRS;
+  const header: PackedProblemHeader = { kind, params, courierCount, orderCount, edgeCount, excludedCount: excludedOrder.length };
+  const excluded = { excludedOrder, excludedCourier };
   const buffer =
     problem.kind === 'positions'
-      ? packColumns(positionsColumns(header), problem)
-      : packColumns(edgesColumns(header), problem);
+      ? packColumns({ ...positionsColumns(header), ...excludedColumns(header) }, { ...problem, ...excluded })
+      : packColumns({ ...edgesColumns(header), ...excludedColumns(header) }, { ...problem, ...excluded });
   return { header, buffer };
 }
 
 /** The problem whose columns are views on `packed.buffer`: nothing is copied or checked again. */
 export function unpackProblem({ header, buffer }: PackedProblem): Problem {
   const { params, courierCount, orderCount } = header;
-  return header.kind === 'positions'
-    ? { kind: 'positions', params, courierCount, orderCount, ...viewColumns(buffer, positionsColumns(header)) }
-    : { kind: 'edges', params, courierCount, orderCount, ...viewColumns(buffer, edgesColumns(header)) };
+  const common = { params, courierCount, orderCount };
+  if (header.kind === 'positions') {
+    const { excludedOrder, excludedCourier, ...columns } = viewColumns(buffer, { ...positionsColumns(header), ...excludedColumns(header) });
+    return { kind: 'positions', ...common, ...columns, ...excludedOf(excludedOrder, excludedCourier) };
+  }
+  const { excludedOrder, excludedCourier, ...columns } = viewColumns(buffer, { ...edgesColumns(header), ...excludedColumns(header) });
+  return { kind: 'edges', ...common, ...columns, ...excludedOf(excludedOrder, excludedCourier) };
+}
+
+function excludedOf(order: Int32Array, courier: Int32Array): { excluded?: ExcludedPairs } {
+  return order.length > 0 ? { excluded: { order, courier } } : {};
 }

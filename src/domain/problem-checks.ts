@@ -7,7 +7,7 @@
  * validates with, and the hand-written rules are shared with it.
  */
 import { InputError } from './errors.js';
-import { MAX_COST, type DispatchParams, type EdgesProblem, type PositionsProblem, type Problem } from './problem.js';
+import { MAX_COST, type DispatchParams, type EdgesProblem, type ExcludedPairs, type PositionsProblem, type Problem } from './problem.js';
 import {
   EdgeSchema,
   ParamsSchema,
@@ -31,7 +31,7 @@ const PARAM_RULES: FieldRule<keyof DispatchParams>[] = (
   ] as const
 ).map(([key, field]) => [key, field, numberRule(ParamsSchema.properties[field])]);
 
-type PositionsColumn = Exclude<keyof PositionsProblem, 'kind' | 'params' | 'courierCount' | 'orderCount'>;
+type PositionsColumn = Exclude<keyof PositionsProblem, 'kind' | 'params' | 'courierCount' | 'orderCount' | 'excluded'>;
 
 const COURIER_RULES: FieldRule<PositionsColumn>[] = (
   [
@@ -63,6 +63,17 @@ export function checkProblem(problem: Problem): void {
   checkParams(problem.params);
   if (problem.kind === 'positions') checkPositions(problem);
   else checkEdges(problem);
+  if (problem.excluded) checkExcluded(problem.excluded, problem.orderCount, problem.courierCount);
+}
+
+function checkExcluded({ order, courier }: ExcludedPairs, orderCount: number, courierCount: number): void {
+  if (order.length !== courier.length) {
+    throw new InputError('excluded', `columns differ in length (order ${order.length}, courier ${courier.length})`);
+  }
+  for (let i = 0; i < order.length; i++) {
+    checkIndex(order[i], orderCount, `excluded[${i}][0]`, 'order');
+    checkIndex(courier[i], courierCount, `excluded[${i}][1]`, 'courier');
+  }
 }
 
 /** The penalty in deciseconds, rounded as the spec rounds it, must be a valid cost. */

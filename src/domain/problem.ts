@@ -30,9 +30,19 @@ export const DEFAULT_PARAMS: Readonly<DispatchParams> = Object.freeze({
   handoverS: 120,
 });
 
+/**
+ * Pairs that are not eligible whatever they would cost, e.g. a declined offer in its
+ * cooldown (the host's, not part of the snapshot file format).
+ */
+export interface ExcludedPairs {
+  order: Int32Array;
+  courier: Int32Array;
+}
+
 /** Couriers and orders with positions; the solver prices every pair itself. */
 export interface PositionsProblem {
   kind: 'positions';
+  excluded?: ExcludedPairs;
   params: DispatchParams;
   courierCount: number;
   orderCount: number;
@@ -50,6 +60,7 @@ export interface PositionsProblem {
 /** Costs given by the caller: only the listed (order, courier) pairs are eligible. */
 export interface EdgesProblem {
   kind: 'edges';
+  excluded?: ExcludedPairs;
   params: DispatchParams;
   courierCount: number;
   orderCount: number;

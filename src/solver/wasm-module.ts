@@ -5,7 +5,7 @@ import { packageRoot } from '../package-root.js';
 /** Exports of assembly/index.ts. */
 export interface SolverExports {
   memory: WebAssembly.Memory;
-  beginProblem(couriers: number, orders: number, givenEdges: number): void;
+  beginProblem(couriers: number, orders: number, givenEdges: number, excludedPairs: number): void;
   inputColumn(column: number): number;
   setParams(maxPickupS: number, maxCandidates: number, penaltyDeciseconds: number, detourFactor: number, waitWeight: number, handoverS: number): void;
   buildCandidates(fromGivenEdges: boolean): void;

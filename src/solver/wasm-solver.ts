@@ -7,6 +7,7 @@ const enum Input {
   CourierLat, CourierLng, CourierSpeed, CourierFreeIn,
   OrderPickupLat, OrderPickupLng, OrderDropoffLat, OrderDropoffLng, OrderReady,
   EdgeOrder, EdgeCourier, EdgeCost,
+  ExcludedOrder, ExcludedCourier,
 }
 const enum Output { Courier, Cost, OrderDual, CourierDual }
 
@@ -103,14 +104,15 @@ export class WasmSolver {
     const wasm = this.#wasm;
     const { courierCount, orderCount, params } = problem;
     const givenEdges = problem.kind === 'edges' ? problem.edgeOrder.length : 0;
-    // Bytes per courier, order and given edge over all the solver's buffers, with margin.
-    const inputBytes = courierCount * 96 + orderCount * 96 + givenEdges * 24;
+    const excludedPairs = problem.excluded?.order.length ?? 0;
+    // Bytes per courier, order, given edge and excluded pair over all the solver's buffers, with margin.
+    const inputBytes = courierCount * 96 + orderCount * 96 + (givenEdges + excludedPairs) * 24;
     if (inputBytes > MAX_INPUT_BYTES) {
       throw new RangeError(
         `problem too large for the solver's 32-bit memory: ${courierCount} couriers, ${orderCount} orders, ${givenEdges} edges`,
       );
     }
-    wasm.beginProblem(courierCount, orderCount, givenEdges);
+    wasm.beginProblem(courierCount, orderCount, givenEdges, excludedPairs);
     // Views are made after beginProblem: growing memory detaches earlier ones.
     const f64 = (column: Input, length: number) => new Float64Array(wasm.memory.buffer, wasm.inputColumn(column), length);
     const i32 = (column: Input, length: number) => new Int32Array(wasm.memory.buffer, wasm.inputColumn(column), length);
@@ -128,6 +130,10 @@ export class WasmSolver {
       i32(Input.EdgeOrder, givenEdges).set(problem.edgeOrder);
       i32(Input.EdgeCourier, givenEdges).set(problem.edgeCourier);
       i32(Input.EdgeCost, givenEdges).set(problem.edgeCost);
+    }
+    if (problem.excluded) {
+      i32(Input.ExcludedOrder, excludedPairs).set(problem.excluded.order);
+      i32(Input.ExcludedCourier, excludedPairs).set(problem.excluded.courier);
     }
     wasm.setParams(params.maxPickupS, params.maxCandidates, toDeciseconds(params.unassignedPenaltyS),
       params.detourFactor, params.waitWeight, params.handoverS);

@@ -87,6 +87,13 @@ export function candidateEdges(problem: Problem): CandidateEdge[] {
 }
 
 function eligiblePairs(problem: Problem): Array<Array<{ courier: number; cost: number }>> {
+  const excluded = new Set<string>();
+  for (let i = 0; i < (problem.excluded?.order.length ?? 0); i++) excluded.add(`${problem.excluded!.order[i]},${problem.excluded!.courier[i]}`);
+  return listedOrPricedPairs(problem).map((pairs, o) => pairs.filter(({ courier }) => !excluded.has(`${o},${courier}`)));
+}
+
+/** Every eligible pair (positions) or listed pair at its lowest cost (edges), by order. */
+function listedOrPricedPairs(problem: Problem): Array<Array<{ courier: number; cost: number }>> {
   const byOrder = Array.from({ length: problem.orderCount }, () => [] as Array<{ courier: number; cost: number }>);
   if (problem.kind === 'positions') {
     for (let o = 0; o < problem.orderCount; o++) {
