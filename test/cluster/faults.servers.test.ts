@@ -11,9 +11,8 @@
  * violation: contiguous versions, tokens never decreasing, no order or courier with two live
  * offers, every acknowledged decision logged, every city dispatched within the liveness bound.
  * Short timings (TTL 3 s, renew 1 s, acquire 250 ms, tick 500 ms) keep it to about a minute and a half.
- * Opt-in (DISPATCHD_FAULTS=1): green three runs in a row, but the load of four hosts made a
- * timing-sensitive test elsewhere in `npm test` (lease-keeper.test.ts) fail once, so it stays out
- * of the default run for now (docs/scaling.md). DISPATCHD_FAULTS_REPORT=file writes the measurements.
+ * Part of `npm test`; DISPATCHD_FAULTS=0 skips it for a quick local run.
+ * DISPATCHD_FAULTS_REPORT=file writes the measurements.
  */
 import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
@@ -52,7 +51,7 @@ interface ScenarioResult {
   notes: Record<string, unknown>;
 }
 
-describe.runIf(process.env.DISPATCHD_FAULTS === '1')('a cluster of real hosts under faults', () => {
+describe.skipIf(process.env.DISPATCHD_FAULTS === '0')('a cluster of real hosts under faults', () => {
   let db: TestDatabase;
   let redis: PrivateRedis;
   let redisClient: Redis;
