@@ -12,12 +12,11 @@
 import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { Redis } from 'ioredis';
-import { createConnection } from 'mysql2/promise';
 import { Feeder } from '../src/cluster/feeder.js';
 import { HostProcess } from '../src/cluster/host-process.js';
 import { checkDecisionLog, formatViolations } from '../src/cluster/log-checker.js';
 import { readDecisionLog } from '../src/cluster/log-reader.js';
-import { createMysqlPool } from '../src/coordination/mysql.js';
+import { createMysqlPool, runOnServer } from '../src/coordination/mysql.js';
 
 const MYSQL_SERVER = process.env.DISPATCHD_BENCH_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306/';
 const REDIS_URL = process.env.DISPATCHD_BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -35,14 +34,6 @@ function arg(name: string, fallback: string): string {
   return i >= 0 && process.argv[i + 1] ? process.argv[i + 1] : fallback;
 }
 
-async function onServer(sql: string): Promise<void> {
-  const connection = await createConnection({ uri: MYSQL_SERVER });
-  try {
-    await connection.query(sql);
-  } finally {
-    await connection.end();
-  }
-}
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -50,7 +41,7 @@ async function measure(timing: Timing) {
   const tag = randomBytes(4).toString('hex');
   const database = `dispatchd_bench_${tag}`;
   const keyPrefix = `dispatchd_bench_${tag}:`;
-  await onServer(`CREATE DATABASE ${database}`);
+  await runOnServer(MYSQL_SERVER, `CREATE DATABASE ${database}`);
   const url = new URL(database, MYSQL_SERVER).href;
   const pool = createMysqlPool(url);
   const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: 1 });
@@ -124,7 +115,7 @@ async function measure(timing: Timing) {
       if (keys.length > 0) await redis.del(...keys);
     }
     redis.disconnect();
-    await onServer(`DROP DATABASE IF EXISTS ${database}`);
+    await runOnServer(MYSQL_SERVER, `DROP DATABASE IF EXISTS ${database}`);
   }
 }
 

@@ -20,7 +20,6 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Redis } from 'ioredis';
-import { createConnection } from 'mysql2/promise';
 import { Lease } from '../src/coordination/lease.js';
 import { newHolder } from '../src/coordination/holder.js';
 import { takeOverCity } from '../src/coordination/city-takeover.js';
@@ -34,6 +33,7 @@ import { WasmSolver } from '../src/solver/wasm-solver.js';
 import { generateCity } from './city.js';
 import { machineInfo, solverBuild } from './results.js';
 import { RESULTS_MD, writeResultsSection } from './results-sections.js';
+import { runOnServer } from '../src/coordination/mysql.js';
 
 const MYSQL_SERVER = process.env.DISPATCHD_BENCH_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306/';
 const REDIS_URL = process.env.DISPATCHD_BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -92,14 +92,6 @@ function parseArgs(argv: string[]) {
   };
 }
 
-async function onServer(sql: string): Promise<void> {
-  const connection = await createConnection({ uri: MYSQL_SERVER });
-  try {
-    await connection.query(sql);
-  } finally {
-    await connection.end();
-  }
-}
 
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
@@ -115,10 +107,10 @@ async function main(): Promise<void> {
   const database = `dispatchd_bench_${randomBytes(6).toString('hex')}`;
   const prefix = `${database}:`;
   const mysqlUrl = new URL(database, MYSQL_SERVER).href;
-  await onServer(`CREATE DATABASE ${database}`);
+  await runOnServer(MYSQL_SERVER, `CREATE DATABASE ${database}`);
   console.error(`database ${database}, Redis key prefix ${prefix}`);
   const cleanUp = async () => {
-    await onServer(`DROP DATABASE IF EXISTS ${database}`);
+    await runOnServer(MYSQL_SERVER, `DROP DATABASE IF EXISTS ${database}`);
     const redis = new Redis(REDIS_URL);
     for await (const keys of redis.scanStream({ match: `${prefix}*`, count: 500 }) as AsyncIterable<string[]>) {
       if (keys.length > 0) await redis.del(...keys);

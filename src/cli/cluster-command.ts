@@ -8,12 +8,11 @@
 import { randomBytes } from 'node:crypto';
 import type { Command } from 'commander';
 import { Redis } from 'ioredis';
-import { createConnection } from 'mysql2/promise';
 import { Feeder } from '../cluster/feeder.js';
 import { HostProcess, scrapeMetrics, type HostFigures } from '../cluster/host-process.js';
 import { checkDecisionLog, formatViolations } from '../cluster/log-checker.js';
 import { readDecisionLog } from '../cluster/log-reader.js';
-import { createMysqlPool } from '../coordination/mysql.js';
+import { createMysqlPool, runOnServer } from '../coordination/mysql.js';
 import { InputError } from '../domain/errors.js';
 
 interface ClusterFlags {
@@ -94,7 +93,7 @@ async function runCluster(flags: ClusterFlags): Promise<number> {
   const keyPrefix = `dispatchd_cluster_${tag}:`;
   const out = (line: string) => process.stdout.write(`${line}\n`);
 
-  if (ownDatabase) await onServer(serverUrl, `CREATE DATABASE ${database}`);
+  if (ownDatabase) await runOnServer(serverUrl, `CREATE DATABASE ${database}`);
   out(`dispatchd cluster: ${n} hosts, ${cities.length} cities, database ${database}, Redis prefix ${keyPrefix}`);
   out(`  lease TTL ${timing.leaseTtlMs} ms, renew ${timing.renewIntervalMs} ms, acquire ${timing.acquireIntervalMs} ms, tick ${timing.tickMs} ms`);
 
@@ -212,7 +211,7 @@ async function runCluster(flags: ClusterFlags): Promise<number> {
     out('stopping the hosts');
     await Promise.all(hosts.map((h) => h.terminate()));
     if (!flags.keep) {
-      if (ownDatabase) await onServer(serverUrl, `DROP DATABASE IF EXISTS ${database}`);
+      if (ownDatabase) await runOnServer(serverUrl, `DROP DATABASE IF EXISTS ${database}`);
       const redis = new Redis(flags.redis, { maxRetriesPerRequest: 1 });
       try {
         for await (const keys of redis.scanStream({ match: `${keyPrefix}*`, count: 500 }) as AsyncIterable<string[]>) {
@@ -225,11 +224,3 @@ async function runCluster(flags: ClusterFlags): Promise<number> {
   }
 }
 
-async function onServer(url: string, sql: string): Promise<void> {
-  const connection = await createConnection({ uri: url });
-  try {
-    await connection.query(sql);
-  } finally {
-    await connection.end();
-  }
-}

@@ -1,4 +1,4 @@
-import { createPool, type Pool } from 'mysql2/promise';
+import { createConnection, createPool, type Pool } from 'mysql2/promise';
 
 /**
  * A pool for a `mysql://user:password@host:port/database` URL. Times never cross the wire as
@@ -21,4 +21,14 @@ function redactPassword(url: URL): string {
   const copy = new URL(url.href);
   if (copy.password) copy.password = '***';
   return copy.href;
+}
+
+/** Runs one statement on a server URL that need not name a database (creating or dropping one). */
+export async function runOnServer(serverUrl: string, sql: string): Promise<void> {
+  const connection = await createConnection({ uri: serverUrl });
+  try {
+    await connection.query(sql);
+  } finally {
+    await connection.end();
+  }
 }

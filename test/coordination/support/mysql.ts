@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { createConnection, type Pool } from 'mysql2/promise';
+import type { Pool } from 'mysql2/promise';
 import { migrate } from '../../../src/coordination/migrations.js';
-import { createMysqlPool } from '../../../src/coordination/mysql.js';
+import { createMysqlPool, runOnServer } from '../../../src/coordination/mysql.js';
 
 /** The local server (root, empty password); override with DISPATCHD_TEST_MYSQL_URL (no database part). */
 const SERVER_URL = process.env.DISPATCHD_TEST_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306/';
@@ -17,7 +17,7 @@ export interface TestDatabase {
 /** A database of its own for one test (or file), so test files can run in parallel. */
 export async function createTestDatabase({ migrated = true } = {}): Promise<TestDatabase> {
   const name = `dispatchd_test_${randomBytes(6).toString('hex')}`;
-  await onServer(`CREATE DATABASE ${name}`);
+  await runOnServer(SERVER_URL, `CREATE DATABASE ${name}`);
   const url = new URL(name, SERVER_URL).href;
   const pool = createMysqlPool(url);
   if (migrated) await migrate(pool);
@@ -27,16 +27,8 @@ export async function createTestDatabase({ migrated = true } = {}): Promise<Test
     pool,
     async drop() {
       await pool.end();
-      await onServer(`DROP DATABASE IF EXISTS ${name}`);
+      await runOnServer(SERVER_URL, `DROP DATABASE IF EXISTS ${name}`);
     },
   };
 }
 
-async function onServer(sql: string): Promise<void> {
-  const connection = await createConnection({ uri: SERVER_URL });
-  try {
-    await connection.query(sql);
-  } finally {
-    await connection.end();
-  }
-}
