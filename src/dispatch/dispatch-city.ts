@@ -193,6 +193,8 @@ async function solveWithCooldowns(
 
 /** The cooldown pairs whose order and courier are both in the snapshot, as indices. */
 function excludedPairs(snapshot: CitySnapshot, cooldowns: readonly Assignment[]): ExcludedPairs {
+  // Most ticks have no cooldowns: skip indexing every id of the city.
+  if (cooldowns.length === 0) return { order: new Int32Array(0), courier: new Int32Array(0) };
   const orderIndex = new Map(snapshot.orderIds.map((id, i) => [id, i]));
   const courierIndex = new Map(snapshot.courierIds.map((id, i) => [id, i]));
   const order: number[] = [];
