@@ -5,37 +5,33 @@
 //   v[col] ≤ 0, v = 0 on free columns; u[row] ≤ penalty, u = penalty on unassigned rows;
 //   reduced cost c − u[row] − v[col] ≥ 0 on every working edge, 0 on matched edges.
 //
-// Each pricing round:
-// 1. an ε-scaling auction (auction.ts) finds an optimal assignment of the working set
-//    and prices close to optimal duals, fast even for crowds of near-identical orders;
+// Each order works on a prefix of its edges, cheapest first (working-set.ts), which
+// grows only where needed; every edge outside costs at least the row's limit.
+// 1. an ε-scaling auction (auction.ts) finds an optimal assignment, growing the working
+//    sets as its bids need, fast even for crowds of near-identical orders;
 // 2. a repair turns the prices into exact duals: a row whose best value beats its
 //    matched edge lowers its column's price (raises v towards 0) by the slack; a row is
 //    freed only if its column's price reaches 0 first (rare: the assignment is optimal);
 // 3. freed rows are placed by shortest augmenting paths (Jonker–Volgenant style, as
 //    scipy's rectangular_lsap, made sparse: a Dijkstra over reduced costs with a binary
 //    heap up to the first free column, then the duals move by each node's slack);
-// 4. pricing: every candidate edge is priced against the duals; rows with negative
-//    edges take their most negative ones into the working set, and the round repeats.
-// When pricing finds no negative edge, the certificate holds on the whole candidate
-// graph, so the assignment is optimal there.
+// 4. every row whose dual exceeds its limit takes in its edges up to the dual, and if
+//    any did, the whole round repeats (it has not so far: the auction's bids already
+//    look as deep as its prices require).
+// When no row's dual exceeds its limit, every outside edge has a reduced cost ≥ 0, so
+// the certificate holds on the whole candidate graph and the assignment is optimal there.
 
 import { arenaAlloc } from './arena';
 import {
-  Params, courierCount, orderCount, rowStart, rowEnd, edgeKeys, keyCost, keyCourier,
+  Params, courierCount, orderCount, rowStart, edgeKeys, keyCost, keyCourier,
   loadI32, storeI32,
 } from './problem';
 import { allocateAuction, auctionAssign } from './auction';
-import { selectSmallest } from './select';
+import { rowWorkEnd, startWorkingSets, coverCost, indexWorkingColumns, colStart, colRows } from './working-set';
 
-/** Working-set edges per order in the first round. */
-const FIRST_ROUND_EDGES: i32 = 32;
-/** Edges a row may add to its working set per pricing round. */
-const ADDED_PER_ROW: i32 = 64;
 const FREE: i32 = -1;
 const UNASSIGNED: i32 = -2;
 
-// Working set: row o uses keys[rowStart[o] .. rowWorkEnd[o]).
-let rowWorkEnd: usize = 0;
 // Duals and matching.
 let rowDual: usize = 0; // i64 per order
 let colDual: usize = 0; // i64 per courier
@@ -51,9 +47,6 @@ let heapIndex: usize = 0; // i32 per courier: its position in the heap
 let heapSize: i32 = 0;
 let doneCols: usize = 0; // i32: couriers whose distance became final in this search
 let stamp: i32 = 0;
-// Pricing scratch: one row's most negative edges.
-let bestReduced: usize = 0; // i64
-let bestEdge: usize = 0; // i32
 
 export let rounds: i32 = 0;
 export let pricedEdges: f64 = 0;
@@ -194,10 +187,6 @@ let queueHead: i32 = 0;
 let queueLength: i32 = 0;
 let freeRows: usize = 0; // i32
 let freeCount: i32 = 0;
-// Transpose of the working set (rows of each courier), rebuilt each round.
-let colStart: usize = 0; // i32 per courier + 1
-let colRows: usize = 0; // i32 per working edge
-let colRowsCapacity: i32 = 0;
 
 function enqueueRow(row: i32): void {
   if (loadI32(repairQueued, row) != 0) return;
@@ -209,39 +198,6 @@ function enqueueRow(row: i32): void {
 function freeRow(row: i32): void {
   storeI32(rowCol, row, FREE);
   storeI32(freeRows, freeCount++, row);
-}
-
-/** Rebuilds colStart/colRows from the working set (counting sort by courier). */
-function indexColumns(): void {
-  const nc = courierCount;
-  let total: i32 = 0;
-  for (let o = 0; o < orderCount; o++) total += loadI32(rowWorkEnd, o) - loadI32(rowStart, o);
-  if (total > colRowsCapacity) {
-    colRowsCapacity = max(total, colRowsCapacity * 2);
-    colRows = arenaAlloc(<usize>colRowsCapacity << 2);
-  }
-  memory.fill(colStart, 0, <usize>(nc + 1) << 2);
-  for (let o = 0; o < orderCount; o++) {
-    const end = loadI32(rowWorkEnd, o);
-    for (let e = loadI32(rowStart, o); e < end; e++) {
-      const c = keyCourier(load<u64>(edgeKeys + (<usize>e << 3)));
-      storeI32(colStart, c + 1, loadI32(colStart, c + 1) + 1);
-    }
-  }
-  for (let c = 0; c < nc; c++) storeI32(colStart, c + 1, loadI32(colStart, c + 1) + loadI32(colStart, c));
-  // Fill from each column's end backwards, leaving colStart[c] as its start again.
-  for (let o = orderCount - 1; o >= 0; o--) {
-    const end = loadI32(rowWorkEnd, o);
-    for (let e = loadI32(rowStart, o); e < end; e++) {
-      const c = keyCourier(load<u64>(edgeKeys + (<usize>e << 3)));
-      const at = loadI32(colStart, c + 1) - 1;
-      storeI32(colStart, c + 1, at);
-      storeI32(colRows, at, o);
-    }
-  }
-  // colStart[c + 1] now holds column c's start: shift down by one.
-  for (let c = 0; c < nc; c++) storeI32(colStart, c, loadI32(colStart, c + 1));
-  storeI32(colStart, nc, total);
 }
 
 /**
@@ -305,64 +261,21 @@ function placeFreeRows(): void {
 }
 
 /**
- * Moves into each row's working set its most negative edges (at most ADDED_PER_ROW per
- * round: contended rows would otherwise pull in nearly all of their edges); returns how
- * many moved. Zero means the dual certificate holds on the whole candidate graph.
+ * Extends the working set of every row whose dual exceeds its limit until the limit
+ * covers the dual; returns how many rows grew. Zero means every edge outside the working
+ * sets has a reduced cost ≥ limit − u ≥ 0: the certificate holds on the whole graph.
  */
-function priceCandidates(): i32 {
-  let added: i32 = 0;
+function coverDuals(): i32 {
+  let grown: i32 = 0;
   for (let o = 0; o < orderCount; o++) {
-    const u = i64At(rowDual, o);
-    const workEnd = loadI32(rowWorkEnd, o);
-    const end = loadI32(rowEnd, o);
-    // Most negative edges so far, sorted by reduced cost (insertion into a short list).
-    let found: i32 = 0;
-    for (let e = workEnd; e < end; e++) {
-      const key = load<u64>(edgeKeys + (<usize>e << 3));
-      const reduced = keyCost(key) - u - i64At(colDual, keyCourier(key));
-      if (reduced >= 0) continue;
-      if (found == ADDED_PER_ROW && reduced >= i64At(bestReduced, found - 1)) continue;
-      let at = found < ADDED_PER_ROW ? found++ : found - 1;
-      while (at > 0 && i64At(bestReduced, at - 1) > reduced) {
-        setI64(bestReduced, at, i64At(bestReduced, at - 1));
-        storeI32(bestEdge, at, loadI32(bestEdge, at - 1));
-        at--;
-      }
-      setI64(bestReduced, at, reduced);
-      storeI32(bestEdge, at, e);
-    }
-    // Swap them to the end of the working prefix, lowest edge index first so that a
-    // later swap never moves an edge already chosen.
-    sortEdgeIndices(found);
-    for (let k = 0; k < found; k++) {
-      const from = edgeKeys + (<usize>loadI32(bestEdge, k) << 3);
-      const to = edgeKeys + (<usize>(workEnd + k) << 3);
-      const key = load<u64>(from);
-      store<u64>(from, load<u64>(to));
-      store<u64>(to, key);
-    }
-    storeI32(rowWorkEnd, o, workEnd + found);
-    added += found;
+    if (coverCost(o, i64At(rowDual, o))) grown++;
   }
-  return added;
-}
-
-function sortEdgeIndices(count: i32): void {
-  for (let i = 1; i < count; i++) {
-    const e = loadI32(bestEdge, i);
-    let j = i - 1;
-    while (j >= 0 && loadI32(bestEdge, j) > e) {
-      storeI32(bestEdge, j + 1, loadI32(bestEdge, j));
-      j--;
-    }
-    storeI32(bestEdge, j + 1, e);
-  }
+  return grown;
 }
 
 export function solveAssignment(): void {
   const no = orderCount;
   const nc = courierCount;
-  rowWorkEnd = arenaAlloc(<usize>no << 2);
   rowDual = arenaAlloc(<usize>no << 3);
   colDual = arenaAlloc(<usize>nc << 3);
   rowCol = arenaAlloc(<usize>no << 2);
@@ -374,13 +287,9 @@ export function solveAssignment(): void {
   heapCols = arenaAlloc(<usize>nc << 2);
   heapIndex = arenaAlloc(<usize>nc << 2);
   doneCols = arenaAlloc(<usize>nc << 2);
-  bestReduced = arenaAlloc(<usize>ADDED_PER_ROW << 3);
-  bestEdge = arenaAlloc(<usize>ADDED_PER_ROW << 2);
   repairQueue = arenaAlloc(<usize>no << 2);
   repairQueued = arenaAlloc(<usize>no << 2);
   freeRows = arenaAlloc(<usize>no << 2);
-  colStart = arenaAlloc(<usize>(nc + 1) << 2);
-  colRowsCapacity = 0;
   memory.fill(repairQueued, 0, <usize>no << 2);
   allocateAuction();
   queueHead = 0;
@@ -390,25 +299,17 @@ export function solveAssignment(): void {
   memory.fill(doneStamp, 0, <usize>nc << 2);
   stamp = 0;
 
-  // First working set: each order's cheapest few edges. With max_candidates = K the
-  // rows are short already, and one round on all of them beats rounds of pricing.
-  const firstEdges = Params.maxCandidates > 0 ? max(FIRST_ROUND_EDGES, Params.maxCandidates) : FIRST_ROUND_EDGES;
-  for (let o = 0; o < no; o++) {
-    const begin = loadI32(rowStart, o);
-    const end = loadI32(rowEnd, o);
-    selectSmallest(edgeKeys, begin, end, firstEdges);
-    storeI32(rowWorkEnd, o, min(end, begin + firstEdges));
-  }
+  startWorkingSets();
   rounds = 0;
   while (true) {
     rounds++;
-    auctionAssign(rowWorkEnd, rowCol, colRow, colDual, UNASSIGNED, FREE, rounds > 1);
+    auctionAssign(rowCol, colRow, colDual, UNASSIGNED, FREE);
+    indexWorkingColumns();
     // The auction's assignment is optimal; the repair turns its prices into exact duals.
-    indexColumns();
     for (let o = 0; o < no; o++) enqueueRow(o);
     repair();
     placeFreeRows();
-    if (priceCandidates() == 0) break;
+    if (coverDuals() == 0) break;
   }
 
   pricedEdges = 0;

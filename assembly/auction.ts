@@ -1,185 +1,230 @@
-// ε-scaling auction (Bertsekas) on the working set, to settle crowds of near-identical
-// orders: a shortest-path search scans the whole crowd for every order placed, bids
-// only touch the bidder's own edges.
+// ε-scaling auction (Bertsekas) for the asymmetric problem: orders bid for couriers on
+// their working sets, each order also having its private "unassigned" column at the
+// penalty. Bids only touch the bidder's own edges, which is what settles crowds of
+// near-identical orders cheaply (a shortest-path search scans the whole crowd for every
+// order placed).
 //
-// The auction runs on a square problem equivalent to the dispatch: rows are the orders
-// and one "idle" row per courier; columns are the couriers and one "unassigned" column
-// per order. An order may take its working edges or its own unassigned column (at the
-// penalty); an idle row may take its own courier or any order's unassigned column, both
-// at cost 0. A perfect matching of the square problem is a dispatch of the same cost
-// (busy couriers' idle rows sit on assigned orders' unassigned columns), and every
-// column ends matched, so prices carry over between scaling phases soundly. Costs are
-// scaled by rows + 1, so the final phase at ε = 1 leaves an optimal assignment.
+// Couriers outnumber orders, so some stay free. The result is optimal when every order
+// holds a column within ε of its best value (ε-CS) and no free courier is priced above
+// zero, the price of every never-contested courier. Forward bids keep the first; a
+// courier freed with a price (by the release of orders between scaling phases) makes a
+// reverse bid, lowering its price to attract the order that gains most from it, or to
+// zero when none would.
 
 import { arenaAlloc } from './arena';
-import { Params, courierCount, orderCount, edgeKeys, rowStart, keyCost, keyCourier, loadI32, storeI32 } from './problem';
+import { Params, courierCount, orderCount, edgeKeys, rowStart, rowEnd, keyCost, keyCourier, loadI32, storeI32 } from './problem';
+import { workEnd, workLimit, nextKey, setWorkEnd, indexWorkingColumns, colStart, colRows, colCosts } from './working-set';
 
 const NONE: i32 = -1;
 /** ε shrinks by this factor per phase. */
 const EPSILON_FACTOR: i64 = 6;
+/**
+ * The first ε is the penalty over this, in cost units: large enough that a crowd pushed
+ * towards the penalty settles in few bids, small enough that the first prices do not
+ * send every order deep into its edges.
+ */
+const FIRST_EPSILON_DIVISOR: i64 = 128;
 
-// Columns: couriers 0..m-1, then unassigned columns m..m+n-1. Rows: orders 0..n-1, then idle rows n..n+m-1.
-let price: usize = 0; // i64 per column
-let holder: usize = 0; // i32 per column: row or NONE
-let holds: usize = 0; // i32 per row: column or NONE
-let queue: usize = 0; // i32 ring of rows without a column
+let price: usize = 0; // i64 per courier, in cost units × scale
+let holder: usize = 0; // i32 per courier: order or NONE
+let holds: usize = 0; // i32 per order: courier, courierCount for its unassigned column, or NONE
+let value: usize = 0; // i64 per order: what its column costs it, within ε of its best
+let queue: usize = 0; // i32 ring of orders without a column, then of priced free couriers
 let queueHead: i32 = 0;
 let queueLength: i32 = 0;
-// Min-heap of the unassigned columns by price: idle rows bid for the cheapest ones.
-let heap: usize = 0; // i32: order index of the column
-let heapAt: usize = 0; // i32 per order: position in the heap
 
 @inline function i64At(base: usize, i: i32): i64 { return load<i64>(base + (<usize>i << 3)); }
-@inline function setI64(base: usize, i: i32, value: i64): void { store<i64>(base + (<usize>i << 3), value); }
+@inline function setI64(base: usize, i: i32, v: i64): void { store<i64>(base + (<usize>i << 3), v); }
 
-function push(row: i32, rows: i32): void {
-  storeI32(queue, (queueHead + queueLength) % rows, row);
+function push(item: i32, size: i32): void {
+  storeI32(queue, (queueHead + queueLength) % size, item);
   queueLength++;
 }
 
-// --- heap of unassigned-column prices (prices only rise, so only sift down) ----------
-
-@inline function unassignedPrice(o: i32): i64 {
-  return i64At(price, courierCount + o);
+function pop(size: i32): i32 {
+  const item = loadI32(queue, queueHead);
+  queueHead = (queueHead + 1) % size;
+  queueLength--;
+  return item;
 }
 
-function siftDown(o: i32): void {
-  const n = orderCount;
-  const p = unassignedPrice(o);
-  let at = loadI32(heapAt, o);
-  while (true) {
-    let child = 2 * at + 1;
-    if (child >= n) break;
-    if (child + 1 < n && unassignedPrice(loadI32(heap, child + 1)) < unassignedPrice(loadI32(heap, child))) child++;
-    const childOrder = loadI32(heap, child);
-    if (unassignedPrice(childOrder) >= p) break;
-    storeI32(heap, at, childOrder);
-    storeI32(heapAt, childOrder, at);
-    at = child;
-  }
-  storeI32(heap, at, o);
-  storeI32(heapAt, o, at);
-}
+// --- forward bids -------------------------------------------------------------------
 
-// --- bidding --------------------------------------------------------------------------
-
-/** The bidding row's best and second-best column values, and the best column. */
+/** The bidding order's best and second-best values, and its best column. */
 let best: i64 = 0;
 let second: i64 = 0;
 let bestCol: i32 = 0;
 
-@inline function offer(value: i64, col: i32): void {
-  if (value < best) {
+@inline function offer(v: i64, col: i32): void {
+  if (v < best) {
     second = best;
-    best = value;
+    best = v;
     bestCol = col;
-  } else if (value < second) {
-    second = value;
+  } else if (v < second) {
+    second = v;
   }
 }
 
-function bid(row: i32, epsilon: i64, scale: i64, spread: i64): void {
-  const n = orderCount;
-  const m = courierCount;
+@inline function offerEdges(from: i32, to: i32, scale: i64): void {
+  for (let e = from; e < to; e++) {
+    const key = load<u64>(edgeKeys + (<usize>e << 3));
+    const col = keyCourier(key);
+    offer(keyCost(key) * scale + i64At(price, col), col);
+  }
+}
+
+/** Scans the order's options, admitting into its working set every edge that could beat its second best. */
+function evaluate(row: i32, scale: i64): void {
   best = i64.MAX_VALUE;
   second = i64.MAX_VALUE;
   bestCol = NONE;
-  if (row < n) {
-    const end = loadI32(rowWorkEnd, row);
-    for (let e = loadI32(rowStart, row); e < end; e++) {
-      const key = load<u64>(edgeKeys + (<usize>e << 3));
-      const col = keyCourier(key);
-      offer(keyCost(key) * scale + i64At(price, col), col);
-    }
-    offer(Params.penalty * scale + i64At(price, m + row), m + row);
-  } else {
-    const courier = row - n;
-    offer(i64At(price, courier), courier);
-    if (n > 0) {
-      const cheapest = loadI32(heap, 0);
-      offer(unassignedPrice(cheapest), m + cheapest);
-      if (n > 1) {
-        const nextAt = n > 2 && unassignedPrice(loadI32(heap, 2)) < unassignedPrice(loadI32(heap, 1)) ? 2 : 1;
-        const next = loadI32(heap, nextAt);
-        offer(unassignedPrice(next), m + next);
-      }
-    }
+  let end = workEnd(row);
+  offerEdges(loadI32(rowStart, row), end, scale);
+  offer(Params.penalty * scale, courierCount);
+  // Prices are ≥ 0, so an edge outside is worth at least its cost: the staged keys
+  // come in ascending order, and the first one costing `second` or more ends the scan.
+  const rowLast = loadI32(rowEnd, row);
+  if (end == rowLast || workLimit(row) * scale >= second) return;
+  while (end < rowLast) {
+    const key = nextKey(row, end);
+    if (keyCost(key) * scale >= second) break;
+    const col = keyCourier(key);
+    offer(keyCost(key) * scale + i64At(price, col), col);
+    end++;
   }
-  // A row with one option raises its price by at most the cost spread: enough to end any contest.
-  if (second == i64.MAX_VALUE) second = best + spread;
-  setI64(price, bestCol, i64At(price, bestCol) + (second - best) + epsilon);
-  if (bestCol >= m) siftDown(bestCol - m);
+  setWorkEnd(row, end);
+}
+
+function bid(row: i32, epsilon: i64, scale: i64): void {
+  evaluate(row, scale);
+  storeI32(holds, row, bestCol);
+  if (bestCol == courierCount) {
+    // Its own unassigned column: nobody else bids for it, its price stays 0.
+    setI64(value, row, best);
+    return;
+  }
+  // Every order has its unassigned column, so `second` is finite.
+  const raised = i64At(price, bestCol) + (second - best) + epsilon;
+  setI64(price, bestCol, raised);
+  setI64(value, row, second + epsilon);
   const displaced = loadI32(holder, bestCol);
   storeI32(holder, bestCol, row);
-  storeI32(holds, row, bestCol);
   if (displaced != NONE) {
     storeI32(holds, displaced, NONE);
-    push(displaced, n + m);
+    push(displaced, orderCount);
   }
 }
 
-let rowWorkEnd: usize = 0;
+/** At a new ε: an order whose column is no longer within ε of its best value bids again. */
+function releaseIfBeyond(row: i32, epsilon: i64, scale: i64): void {
+  const col = loadI32(holds, row);
+  let held: i64 = Params.penalty * scale;
+  let least: i64 = held;
+  const end = workEnd(row);
+  for (let e = loadI32(rowStart, row); e < end; e++) {
+    const key = load<u64>(edgeKeys + (<usize>e << 3));
+    const c = keyCourier(key);
+    const v = keyCost(key) * scale + i64At(price, c);
+    if (v < least) least = v;
+    if (c == col) held = v;
+  }
+  least = min(least, workLimit(row) * scale);
+  if (held <= least + epsilon) {
+    setI64(value, row, held);
+    return;
+  }
+  if (col < courierCount) storeI32(holder, col, NONE);
+  storeI32(holds, row, NONE);
+  push(row, orderCount);
+}
+
+// --- reverse bids -------------------------------------------------------------------
+
+/**
+ * A free courier with a price offers itself to the order that gains most by taking it,
+ * at the price that leaves that order ε better off than with the runner-up's gain; if
+ * no order gains more than ε, its price drops to zero. The order's old courier is freed.
+ */
+function reverseBid(col: i32, epsilon: i64, scale: i64): void {
+  let gain: i64 = i64.MIN_VALUE;
+  let runnerUp: i64 = i64.MIN_VALUE;
+  let taker: i32 = NONE;
+  let takerCost: i64 = 0;
+  const end = loadI32(colStart, col + 1);
+  for (let k = loadI32(colStart, col); k < end; k++) {
+    const row = loadI32(colRows, k);
+    const cost = <i64>loadI32(colCosts, k) * scale;
+    const g = i64At(value, row) - cost;
+    if (g > gain) {
+      runnerUp = gain;
+      gain = g;
+      taker = row;
+      takerCost = cost;
+    } else if (g > runnerUp) {
+      runnerUp = g;
+    }
+  }
+  if (taker == NONE || gain - epsilon <= 0) {
+    setI64(price, col, 0);
+    return;
+  }
+  const p = runnerUp > epsilon ? runnerUp - epsilon : 0;
+  setI64(price, col, p);
+  setI64(value, taker, takerCost + p);
+  const old = loadI32(holds, taker);
+  storeI32(holds, taker, col);
+  storeI32(holder, col, taker);
+  if (old < courierCount) {
+    storeI32(holder, old, NONE);
+    if (i64At(price, old) > 0) push(old, courierCount);
+  }
+}
 
 /** Sizes the auction's buffers for this solve. */
 export function allocateAuction(): void {
-  const rows = orderCount + courierCount;
-  price = arenaAlloc(<usize>rows << 3);
-  holder = arenaAlloc(<usize>rows << 2);
-  holds = arenaAlloc(<usize>rows << 2);
-  queue = arenaAlloc(<usize>rows << 2);
-  heap = arenaAlloc(<usize>orderCount << 2);
-  heapAt = arenaAlloc(<usize>orderCount << 2);
+  price = arenaAlloc(<usize>courierCount << 3);
+  holder = arenaAlloc(<usize>courierCount << 2);
+  holds = arenaAlloc(<usize>orderCount << 2);
+  value = arenaAlloc(<usize>orderCount << 3);
+  queue = arenaAlloc(<usize>max(orderCount, courierCount) << 2);
 }
 
 /**
- * Runs the auction on the working set rowStart..rowWorkEnd and writes the optimal
- * dispatch into rowCol (courier, or unassignedMark) / colRow (order or freeMark), with
- * column duals (≤ 0, 0 on idle couriers) approximating the auction's prices in cost units.
+ * Runs the auction and writes the optimal dispatch into rowCol (courier, or
+ * unassignedMark) / colRow (order or freeMark), with column duals (≤ 0, 0 on free
+ * couriers) approximating the prices in cost units.
  */
-export function auctionAssign(workEnd: usize, rowCol: usize, colRow: usize, colDual: usize, unassignedMark: i32, freeMark: i32, warm: bool): void {
-  rowWorkEnd = workEnd;
+export function auctionAssign(rowCol: usize, colRow: usize, colDual: usize, unassignedMark: i32, freeMark: i32): void {
   const n = orderCount;
   const m = courierCount;
-  const rows = n + m;
-  const scale = <i64>(rows + 1);
-  const spread = (Params.penalty + 1) * scale;
-  // Cold: prices from 0 and ε from a sixth of the cost spread. Warm (a later pricing
-  // round, a few edges more): the last round's prices are nearly right, so ε starts at
-  // one cost unit.
-  let epsilon = max<i64>(1, spread / EPSILON_FACTOR);
-  if (warm) {
-    epsilon = scale * 1024;
-  } else {
-    memory.fill(price, 0, <usize>rows << 3);
-    for (let o = 0; o < n; o++) {
-      storeI32(heap, o, o);
-      storeI32(heapAt, o, o);
-    }
-  }
-
+  // Costs scaled by n + 1: at ε = 1 the assignment is within n/(n + 1) < 1 of optimal.
+  const scale = <i64>(n + 1);
+  let epsilon = max<i64>(1, Params.penalty / FIRST_EPSILON_DIVISOR) * scale;
+  memory.fill(price, 0, <usize>m << 3);
+  memory.fill(holder, 0xff, <usize>m << 2);
+  memory.fill(holds, 0xff, <usize>n << 2);
+  queueHead = 0;
+  queueLength = 0;
+  for (let o = 0; o < n; o++) push(o, n);
   while (true) {
-    memory.fill(holder, 0xff, <usize>rows << 2);
-    memory.fill(holds, 0xff, <usize>rows << 2);
+    while (queueLength > 0) bid(pop(n), epsilon, scale);
+    // Free couriers left with a price bid in reverse.
+    indexWorkingColumns();
     queueHead = 0;
-    queueLength = 0;
-    for (let r = 0; r < rows; r++) push(r, rows);
-    while (queueLength > 0) {
-      const row = loadI32(queue, queueHead);
-      queueHead = (queueHead + 1) % rows;
-      queueLength--;
-      bid(row, epsilon, scale, spread);
+    for (let c = 0; c < m; c++) {
+      if (loadI32(holder, c) == NONE && i64At(price, c) > 0) push(c, m);
     }
+    while (queueLength > 0) reverseBid(pop(m), epsilon, scale);
+    queueHead = 0;
     if (epsilon == 1) break;
     epsilon = max<i64>(1, epsilon / EPSILON_FACTOR);
+    for (let o = 0; o < n; o++) releaseIfBeyond(o, epsilon, scale);
   }
 
-  // Prices in cost units relative to the idle couriers' level (the cheapest unassigned column).
-  const level = n > 0 ? unassignedPrice(loadI32(heap, 0)) : 0;
   for (let c = 0; c < m; c++) {
     const owner = loadI32(holder, c);
-    const busy = owner >= 0 && owner < n;
-    storeI32(colRow, c, busy ? owner : freeMark);
-    setI64(colDual, c, busy ? min<i64>(0, -((i64At(price, c) - level) / scale)) : 0);
+    storeI32(colRow, c, owner >= 0 ? owner : freeMark);
+    setI64(colDual, c, -(i64At(price, c) / scale));
   }
   for (let o = 0; o < n; o++) {
     const col = loadI32(holds, o);

@@ -28,24 +28,44 @@ function insertionSort(base: usize, lo: i32, hi: i32): void {
   }
 }
 
+/** Sorts [lo, hi) ascending: quicksort (median of three) down to insertion-sorted runs. */
+export function sortKeys(base: usize, lo: i32, hi: i32): void {
+  while (hi - lo > INSERTION_LIMIT) {
+    const j = partition(base, lo, hi);
+    // Recurse into the smaller side, loop on the larger: stack depth stays logarithmic.
+    if (j + 1 - lo < hi - j - 1) {
+      sortKeys(base, lo, j + 1);
+      lo = j + 1;
+    } else {
+      sortKeys(base, j + 1, hi);
+      hi = j + 1;
+    }
+  }
+  insertionSort(base, lo, hi);
+}
+
+/** Median-of-three Hoare partition of [lo, hi): afterwards [lo, j] ≤ [j + 1, hi); returns j. */
+function partition(base: usize, lo: i32, hi: i32): i32 {
+  const mid = lo + ((hi - lo) >> 1);
+  if (keyAt(base, mid) < keyAt(base, lo)) swapKeys(base, mid, lo);
+  if (keyAt(base, hi - 1) < keyAt(base, lo)) swapKeys(base, hi - 1, lo);
+  if (keyAt(base, hi - 1) < keyAt(base, mid)) swapKeys(base, hi - 1, mid);
+  const pivot = keyAt(base, mid);
+  let i = lo - 1;
+  let j = hi;
+  while (true) {
+    do i++; while (keyAt(base, i) < pivot);
+    do j--; while (keyAt(base, j) > pivot);
+    if (i >= j) return j;
+    swapKeys(base, i, j);
+  }
+}
+
 export function selectSmallest(base: usize, lo: i32, hi: i32, k: i32): void {
   const target = lo + k; // first index that must hold a key not smaller than the selected ones
   if (k <= 0 || target >= hi) return;
   while (hi - lo > INSERTION_LIMIT) {
-    // Median of three as pivot, then Hoare partition.
-    const mid = lo + ((hi - lo) >> 1);
-    if (keyAt(base, mid) < keyAt(base, lo)) swapKeys(base, mid, lo);
-    if (keyAt(base, hi - 1) < keyAt(base, lo)) swapKeys(base, hi - 1, lo);
-    if (keyAt(base, hi - 1) < keyAt(base, mid)) swapKeys(base, hi - 1, mid);
-    const pivot = keyAt(base, mid);
-    let i = lo - 1;
-    let j = hi;
-    while (true) {
-      do i++; while (keyAt(base, i) < pivot);
-      do j--; while (keyAt(base, j) > pivot);
-      if (i >= j) break;
-      swapKeys(base, i, j);
-    }
+    const j = partition(base, lo, hi);
     // [lo, j] ≤ pivot ≤ [j + 1, hi)
     if (target <= j) hi = j + 1;
     else if (target > j + 1) lo = j + 1;

@@ -1,0 +1,152 @@
+// Each order's working set: a prefix of its edge range holding its cheapest keys, in
+// ascending order. The keys just past it are "staged" (selected from the rest and
+// sorted), so the set grows one edge at a time by exactly what a bid or the certificate
+// needs. Every edge outside costs at least the row's limit, and since column duals are
+// ≤ 0, an outside edge's reduced cost is ≥ limit − u: an order whose dual stays within
+// its limit needs none of its other edges. That is what lets the solver follow a crowd
+// deep into its edges and leave the rest of the graph alone.
+
+import { arenaAlloc } from './arena';
+import { courierCount, orderCount, rowStart, rowEnd, edgeKeys, keyCost, keyCourier, loadI32, storeI32 } from './problem';
+import { selectSmallest, sortKeys } from './select';
+
+/** The limit of a row whose working set is the whole row: nothing lies outside. */
+const NO_LIMIT: i64 = 1 << 40;
+/** Keys staged at first. */
+const FIRST_STAGED: i32 = 32;
+
+export let rowWorkEnd: usize = 0; // i32 per order: row o uses keys[rowStart[o] .. rowWorkEnd[o])
+let rowStagedEnd: usize = 0; // i32 per order: keys[rowWorkEnd[o] .. rowStagedEnd[o]) are staged
+let rowLimit: usize = 0; // i64 per order
+// Transpose of the working sets, rebuilt when they changed: column c's rows and costs
+// are at colRows/colCosts[colStart[c] .. colStart[c + 1]).
+export let colStart: usize = 0; // i32 per courier + 1
+export let colRows: usize = 0; // i32 per working edge
+export let colCosts: usize = 0; // i32 per working edge (costs never exceed the i32 penalty)
+let colCapacity: i32 = 0;
+let columnsStale: bool = true;
+
+@inline function keyAt(e: i32): u64 {
+  return load<u64>(edgeKeys + (<usize>e << 3));
+}
+
+@inline export function workLimit(row: i32): i64 {
+  return load<i64>(rowLimit + (<usize>row << 3));
+}
+
+@inline export function workEnd(row: i32): i32 {
+  return loadI32(rowWorkEnd, row);
+}
+
+/** Sizes the working sets and stages each order's cheapest few edges. */
+export function startWorkingSets(): void {
+  rowWorkEnd = arenaAlloc(<usize>orderCount << 2);
+  rowStagedEnd = arenaAlloc(<usize>orderCount << 2);
+  rowLimit = arenaAlloc(<usize>orderCount << 3);
+  colStart = arenaAlloc(<usize>(courierCount + 1) << 2);
+  colCapacity = 0;
+  columnsStale = true;
+  for (let o = 0; o < orderCount; o++) {
+    const begin = loadI32(rowStart, o);
+    storeI32(rowStagedEnd, o, begin);
+    storeI32(rowWorkEnd, o, begin);
+    if (begin < loadI32(rowEnd, o)) stage(o);
+    setWorkEnd(o, begin);
+  }
+}
+
+/** The key at `at` (< rowEnd), at or past the end of the row's working set, staging more keys if needed. */
+export function nextKey(row: i32, at: i32): u64 {
+  if (at == loadI32(rowStagedEnd, row)) stage(row);
+  return keyAt(at);
+}
+
+/** Moves the end of the row's working set forward (within its staged keys) and sets its limit. */
+export function setWorkEnd(row: i32, end: i32): void {
+  if (end != workEnd(row)) columnsStale = true;
+  storeI32(rowWorkEnd, row, end);
+  let limit: i64 = NO_LIMIT;
+  if (end < loadI32(rowStagedEnd, row)) limit = keyCost(keyAt(end));
+  else if (end < loadI32(rowEnd, row)) limit = end > loadI32(rowStart, row) ? keyCost(keyAt(end - 1)) : 0;
+  store<i64>(rowLimit + (<usize>row << 3), limit);
+}
+
+/** Admits the row's edges cheaper than `cost`, so that its limit covers it; returns whether it grew. */
+export function coverCost(row: i32, cost: i64): bool {
+  const begin = workEnd(row);
+  const end = loadI32(rowEnd, row);
+  let at = begin;
+  while (at < end && keyCost(nextKey(row, at)) < cost) at++;
+  if (at == begin) return false;
+  setWorkEnd(row, at);
+  return true;
+}
+
+/**
+ * Stages the row's next cheapest keys, sorted: at first its FIRST_STAGED cheapest (a
+ * selection); later every key within a cost window past the staged ones as wide as the
+ * staged costs span, so the window doubles and each stage costs one pass over the rest.
+ */
+function stage(row: i32): void {
+  const begin = loadI32(rowStart, row);
+  const from = loadI32(rowStagedEnd, row);
+  const end = loadI32(rowEnd, row);
+  let to = min(end, from + FIRST_STAGED);
+  if (from == begin) {
+    selectSmallest(edgeKeys, from, end, FIRST_STAGED);
+  } else {
+    const cheapest = keyCost(keyAt(begin));
+    let bound = keyCost(keyAt(from - 1));
+    to = from;
+    while (to == from) {
+      bound += max<i64>(1, bound - cheapest);
+      for (let e = from; e < end; e++) {
+        const key = keyAt(e);
+        if (keyCost(key) > bound) continue;
+        store<u64>(edgeKeys + (<usize>e << 3), keyAt(to));
+        store<u64>(edgeKeys + (<usize>to << 3), key);
+        to++;
+      }
+    }
+  }
+  sortKeys(edgeKeys, from, to);
+  storeI32(rowStagedEnd, row, to);
+}
+
+/** Rebuilds the transpose of the working sets if they changed (counting sort by courier). */
+export function indexWorkingColumns(): void {
+  if (!columnsStale) return;
+  columnsStale = false;
+  const nc = courierCount;
+  let total: i32 = 0;
+  for (let o = 0; o < orderCount; o++) total += workEnd(o) - loadI32(rowStart, o);
+  if (total > colCapacity) {
+    colCapacity = max(total, colCapacity * 2);
+    colRows = arenaAlloc(<usize>colCapacity << 2);
+    colCosts = arenaAlloc(<usize>colCapacity << 2);
+  }
+  memory.fill(colStart, 0, <usize>(nc + 1) << 2);
+  for (let o = 0; o < orderCount; o++) {
+    const end = workEnd(o);
+    for (let e = loadI32(rowStart, o); e < end; e++) {
+      const c = keyCourier(keyAt(e));
+      storeI32(colStart, c + 1, loadI32(colStart, c + 1) + 1);
+    }
+  }
+  for (let c = 0; c < nc; c++) storeI32(colStart, c + 1, loadI32(colStart, c + 1) + loadI32(colStart, c));
+  // Fill from each column's end backwards, leaving colStart[c + 1] at column c's start.
+  for (let o = orderCount - 1; o >= 0; o--) {
+    const end = workEnd(o);
+    for (let e = loadI32(rowStart, o); e < end; e++) {
+      const key = keyAt(e);
+      const c = keyCourier(key);
+      const at = loadI32(colStart, c + 1) - 1;
+      storeI32(colStart, c + 1, at);
+      storeI32(colRows, at, o);
+      storeI32(colCosts, at, <i32>keyCost(key));
+    }
+  }
+  // Shift down by one so that colStart[c] is column c's start.
+  for (let c = 0; c < nc; c++) storeI32(colStart, c, loadI32(colStart, c + 1));
+  storeI32(colStart, nc, total);
+}
