@@ -213,6 +213,13 @@ describe('generated cities', () => {
     expect(s.stats.assigned).toBeGreaterThan(problem.orderCount / 2);
   });
 
+  it('M city with max_candidates 0: certified on working sets grown past their first 32 edges, far short of the graph', () => {
+    const { problem } = generateCity({ preset: 'M', seed: 11 });
+    const s = solveChecked(problem);
+    expect(s.stats.edgesPriced).toBeGreaterThan(32 * problem.orderCount);
+    expect(s.stats.edgesPriced).toBeLessThan(s.stats.edgesKept / 2);
+  });
+
   it('S city with max_candidates 64: the MIP agrees', () => {
     const { problem } = generateCity({ preset: 'S', seed: 12, maxCandidates: 64 });
     const edges = candidateEdges(problem);
