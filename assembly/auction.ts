@@ -29,6 +29,7 @@ let price: usize = 0; // i64 per courier, in cost units × scale
 let holder: usize = 0; // i32 per courier: order or NONE
 let holds: usize = 0; // i32 per order: courier, courierCount for its unassigned column, or NONE
 let value: usize = 0; // i64 per order: what its column costs it, within ε of its best
+let heldCost: usize = 0; // i64 per order: its column's cost (scaled), without the price
 let queue: usize = 0; // i32 ring of orders without a column, then of priced free couriers
 let queueHead: i32 = 0;
 let queueLength: i32 = 0;
@@ -54,22 +55,28 @@ function pop(size: i32): i32 {
 let best: i64 = 0;
 let second: i64 = 0;
 let bestCol: i32 = 0;
+let bestCost: i64 = 0;
 
-@inline function offer(v: i64, col: i32): void {
+@inline function offer(cost: i64, v: i64, col: i32): void {
   if (v < best) {
     second = best;
     best = v;
     bestCol = col;
+    bestCost = cost;
   } else if (v < second) {
     second = v;
   }
 }
 
+/** Offers the working edges [from, to), ascending by cost, while they could still beat `second`. */
 @inline function offerEdges(from: i32, to: i32, scale: i64): void {
   for (let e = from; e < to; e++) {
     const key = load<u64>(edgeKeys + (<usize>e << 3));
+    const cost = keyCost(key) * scale;
+    // Prices are ≥ 0: from here on no edge is worth less than `second`.
+    if (cost >= second) break;
     const col = keyCourier(key);
-    offer(keyCost(key) * scale + i64At(price, col), col);
+    offer(cost, cost + i64At(price, col), col);
   }
 }
 
@@ -80,16 +87,17 @@ function evaluate(row: i32, scale: i64): void {
   bestCol = NONE;
   let end = workEnd(row);
   offerEdges(loadI32(rowStart, row), end, scale);
-  offer(Params.penalty * scale, courierCount);
+  offer(Params.penalty * scale, Params.penalty * scale, courierCount);
   // Prices are ≥ 0, so an edge outside is worth at least its cost: the staged keys
   // come in ascending order, and the first one costing `second` or more ends the scan.
   const rowLast = loadI32(rowEnd, row);
   if (end == rowLast || workLimit(row) * scale >= second) return;
   while (end < rowLast) {
     const key = nextKey(row, end);
-    if (keyCost(key) * scale >= second) break;
+    const cost = keyCost(key) * scale;
+    if (cost >= second) break;
     const col = keyCourier(key);
-    offer(keyCost(key) * scale + i64At(price, col), col);
+    offer(cost, cost + i64At(price, col), col);
     end++;
   }
   setWorkEnd(row, end);
@@ -98,6 +106,7 @@ function evaluate(row: i32, scale: i64): void {
 function bid(row: i32, epsilon: i64, scale: i64): void {
   evaluate(row, scale);
   storeI32(holds, row, bestCol);
+  setI64(heldCost, row, bestCost);
   if (bestCol == courierCount) {
     // Its own unassigned column: nobody else bids for it, its price stays 0.
     setI64(value, row, best);
@@ -115,21 +124,21 @@ function bid(row: i32, epsilon: i64, scale: i64): void {
   }
 }
 
-/** At a new ε: an order whose column is no longer within ε of its best value bids again. */
+/** At a new ε: an order with an option worth more than ε below its column's bids again. */
 function releaseIfBeyond(row: i32, epsilon: i64, scale: i64): void {
   const col = loadI32(holds, row);
-  let held: i64 = Params.penalty * scale;
-  let least: i64 = held;
+  const held = col < courierCount ? i64At(heldCost, row) + i64At(price, col) : Params.penalty * scale;
+  const beyond = held - epsilon; // an option worth less than this releases the order
+  let release = Params.penalty * scale < beyond || workLimit(row) * scale < beyond;
   const end = workEnd(row);
-  for (let e = loadI32(rowStart, row); e < end; e++) {
+  for (let e = loadI32(rowStart, row); e < end && !release; e++) {
     const key = load<u64>(edgeKeys + (<usize>e << 3));
-    const c = keyCourier(key);
-    const v = keyCost(key) * scale + i64At(price, c);
-    if (v < least) least = v;
-    if (c == col) held = v;
+    const cost = keyCost(key) * scale;
+    // Ascending costs and prices ≥ 0: no later edge is worth less than `beyond`.
+    if (cost >= beyond) break;
+    release = cost + i64At(price, keyCourier(key)) < beyond;
   }
-  least = min(least, workLimit(row) * scale);
-  if (held <= least + epsilon) {
+  if (!release) {
     setI64(value, row, held);
     return;
   }
@@ -171,6 +180,7 @@ function reverseBid(col: i32, epsilon: i64, scale: i64): void {
   const p = runnerUp > epsilon ? runnerUp - epsilon : 0;
   setI64(price, col, p);
   setI64(value, taker, takerCost + p);
+  setI64(heldCost, taker, takerCost);
   const old = loadI32(holds, taker);
   storeI32(holds, taker, col);
   storeI32(holder, col, taker);
@@ -186,6 +196,7 @@ export function allocateAuction(): void {
   holder = arenaAlloc(<usize>courierCount << 2);
   holds = arenaAlloc(<usize>orderCount << 2);
   value = arenaAlloc(<usize>orderCount << 3);
+  heldCost = arenaAlloc(<usize>orderCount << 3);
   queue = arenaAlloc(<usize>max(orderCount, courierCount) << 2);
 }
 
@@ -209,11 +220,11 @@ export function auctionAssign(rowCol: usize, colRow: usize, colDual: usize, unas
   while (true) {
     while (queueLength > 0) bid(pop(n), epsilon, scale);
     // Free couriers left with a price bid in reverse.
-    indexWorkingColumns();
     queueHead = 0;
     for (let c = 0; c < m; c++) {
       if (loadI32(holder, c) == NONE && i64At(price, c) > 0) push(c, m);
     }
+    if (queueLength > 0) indexWorkingColumns();
     while (queueLength > 0) reverseBid(pop(m), epsilon, scale);
     queueHead = 0;
     if (epsilon == 1) break;

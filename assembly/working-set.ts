@@ -8,12 +8,14 @@
 
 import { arenaAlloc } from './arena';
 import { courierCount, orderCount, rowStart, rowEnd, edgeKeys, keyCost, keyCourier, loadI32, storeI32 } from './problem';
-import { selectSmallest, sortKeys } from './select';
+import { sortKeys } from './select';
 
 /** The limit of a row whose working set is the whole row: nothing lies outside. */
 const NO_LIMIT: i64 = 1 << 40;
-/** Keys staged at first. */
-const FIRST_STAGED: i32 = 32;
+/** Keys staged at a time (whole cost buckets, at least this many). */
+const STAGED_KEYS: i32 = 32;
+/** Cost buckets: four per octave of the cost above the row's cheapest (see costBucket). */
+const BUCKETS: i32 = 128;
 
 export let rowWorkEnd: usize = 0; // i32 per order: row o uses keys[rowStart[o] .. rowWorkEnd[o])
 let rowStagedEnd: usize = 0; // i32 per order: keys[rowWorkEnd[o] .. rowStagedEnd[o]) are staged
@@ -25,6 +27,9 @@ export let colRows: usize = 0; // i32 per working edge
 export let colCosts: usize = 0; // i32 per working edge (costs never exceed the i32 penalty)
 let colCapacity: i32 = 0;
 let columnsStale: bool = true;
+// Scratch for bucketing a row: a copy of its keys, and a count per bucket.
+let bucketScratch: usize = 0; // u64 per edge of the longest row
+let bucketFill: usize = 0; // i32 per bucket + 1
 
 @inline function keyAt(e: i32): u64 {
   return load<u64>(edgeKeys + (<usize>e << 3));
@@ -46,6 +51,10 @@ export function startWorkingSets(): void {
   colStart = arenaAlloc(<usize>(courierCount + 1) << 2);
   colCapacity = 0;
   columnsStale = true;
+  let longest: i32 = 0;
+  for (let o = 0; o < orderCount; o++) longest = max(longest, loadI32(rowEnd, o) - loadI32(rowStart, o));
+  bucketScratch = arenaAlloc(<usize>longest << 3);
+  bucketFill = arenaAlloc(<usize>(BUCKETS + 1) << 2);
   for (let o = 0; o < orderCount; o++) {
     const begin = loadI32(rowStart, o);
     storeI32(rowStagedEnd, o, begin);
@@ -83,30 +92,60 @@ export function coverCost(row: i32, cost: i64): bool {
 }
 
 /**
- * Stages the row's next cheapest keys, sorted: at first its FIRST_STAGED cheapest (a
- * selection); later every key within a cost window past the staged ones as wide as the
- * staged costs span, so the window doubles and each stage costs one pass over the rest.
+ * Bucket of a cost `d` above the row's cheapest: d itself below 4, then four buckets per
+ * octave (the octave and the next two bits). Ascending in d, so buckets in order are
+ * keys in cost order, and the buckets are finest where the cheap keys are.
+ */
+@inline function costBucket(d: i64): i32 {
+  if (d < 4) return <i32>d;
+  const octave = 63 - <i32>clz(d); // ≥ 2
+  return 4 * (octave - 2) + <i32>(d >> (octave - 2));
+}
+
+/**
+ * Orders the row's keys by cost bucket (a counting sort): one cheap pass per key instead
+ * of a selection per stage, and every later stage is the next few buckets.
+ */
+function bucketRow(row: i32): void {
+  const begin = loadI32(rowStart, row);
+  const end = loadI32(rowEnd, row);
+  let cheapest = keyCost(keyAt(begin));
+  for (let e = begin + 1; e < end; e++) cheapest = min(cheapest, keyCost(keyAt(e)));
+  memory.fill(bucketFill, 0, <usize>(BUCKETS + 1) << 2);
+  for (let e = begin; e < end; e++) {
+    const slot = bucketFill + (<usize>(costBucket(keyCost(keyAt(e)) - cheapest) + 1) << 2);
+    store<i32>(slot, load<i32>(slot) + 1);
+  }
+  for (let b = 0; b < BUCKETS; b++) storeI32(bucketFill, b + 1, loadI32(bucketFill, b + 1) + loadI32(bucketFill, b));
+  const count = end - begin;
+  memory.copy(bucketScratch, edgeKeys + (<usize>begin << 3), <usize>count << 3);
+  for (let i = 0; i < count; i++) {
+    const key = load<u64>(bucketScratch + (<usize>i << 3));
+    const slot = bucketFill + (<usize>costBucket(keyCost(key) - cheapest) << 2);
+    const at = load<i32>(slot);
+    store<i32>(slot, at + 1);
+    store<u64>(edgeKeys + (<usize>(begin + at) << 3), key);
+  }
+}
+
+/**
+ * Stages the row's next cheapest keys, sorted: whole cost buckets, at least STAGED_KEYS
+ * keys. The first stage buckets the row (short rows are simply sorted whole).
  */
 function stage(row: i32): void {
   const begin = loadI32(rowStart, row);
   const from = loadI32(rowStagedEnd, row);
   const end = loadI32(rowEnd, row);
-  let to = min(end, from + FIRST_STAGED);
-  if (from == begin) {
-    selectSmallest(edgeKeys, from, end, FIRST_STAGED);
-  } else {
+  let to = end;
+  if (end - from > STAGED_KEYS) {
+    if (from == begin) bucketRow(row);
+    // Buckets are read back from the keys: the row's cheapest is its first key.
     const cheapest = keyCost(keyAt(begin));
-    let bound = keyCost(keyAt(from - 1));
     to = from;
-    while (to == from) {
-      bound += max<i64>(1, bound - cheapest);
-      for (let e = from; e < end; e++) {
-        const key = keyAt(e);
-        if (keyCost(key) > bound) continue;
-        store<u64>(edgeKeys + (<usize>e << 3), keyAt(to));
-        store<u64>(edgeKeys + (<usize>to << 3), key);
-        to++;
-      }
+    while (to < end && to - from < STAGED_KEYS) {
+      const bucket = costBucket(keyCost(keyAt(to)) - cheapest);
+      to++;
+      while (to < end && costBucket(keyCost(keyAt(to)) - cheapest) == bucket) to++;
     }
   }
   sortKeys(edgeKeys, from, to);
