@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { generateCity } from '../bench/city.js';
 import { randomInstance } from '../bench/random-instance.js';
+import { Rng } from '../bench/rng.js';
 import type { PositionsProblem, Problem } from '../src/domain/problem.js';
 import { WasmSolver } from '../src/solver/index.js';
 import { candidateEdges, pairArrivalS, pairCost, pairCostSeconds, penaltyOf } from './support/reference.js';
@@ -52,6 +53,23 @@ describe('candidate edges match the oracle edge by edge', () => {
     const orders = spots.map((_, i) => ({ pickup: at(i), dropoff: at(i + 1), ready: 100 * i - 300 }));
     const problem = positionsProblem(couriers, orders, { maxPickupS: 5e6, unassignedPenaltyS: 2e8 });
     expect(expectSameCandidates(problem)).toBeGreaterThan(40);
+  });
+
+  it('couriers of very different reach, crowded in one cell and spread over a continent', () => {
+    // The grid lists each cell's couriers by decreasing reach and stops at the first that
+    // cannot reach the cell; a spread-out fleet gets coarser cells. Both must find every pair.
+    const rng = new Rng(11);
+    const crowd: [number, number] = [48.85, 2.35];
+    const spread = [0, 0.3, 20]; // degrees: one crowd, a region, a continent
+    const place = (i: number): [number, number] => {
+      const d = spread[i % 3]!;
+      return [crowd[0] + rng.uniform(-d, d), crowd[1] + rng.uniform(-d, d)];
+    };
+    const couriers = Array.from({ length: 1500 }, (_, i) => ({ at: place(i), speed: rng.uniform(1, 40), free: rng.uniform(0, 4000) }));
+    const orders = Array.from({ length: 300 }, (_, i) => ({ pickup: place(i), dropoff: place(i + 1), ready: rng.uniform(-600, 600) }));
+    const problem = positionsProblem(couriers, orders, { maxPickupS: 3600, unassignedPenaltyS: 1e6 });
+    expect(expectSameCandidates(problem)).toBeGreaterThan(10_000);
+    expect(expectSameCandidates({ ...problem, params: { ...problem.params, maxCandidates: 7 } })).toBeGreaterThan(400);
   });
 
   it('arrivals exactly at max_pickup_s and costs exactly on a rounding boundary', () => {

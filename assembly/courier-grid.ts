@@ -1,0 +1,216 @@
+// The spatial index of the couriers: a grid on a plane through the earth's centre, onto
+// which the unit vectors are projected orthogonally. An orthogonal projection never
+// lengthens a distance, so a courier whose projection lies farther from an order's than
+// its reach (as a chord) cannot reach the order, wherever on the sphere either is: the
+// plane only decides how well the grid separates points, never which pairs are found.
+// It is the tangent plane at the couriers' mean direction, where a city lies flat.
+//
+// Each cell lists its couriers by decreasing reach, so a visit of a cell stops at the
+// first courier that cannot reach as far as the cell's nearest point: a slow or busy
+// courier is only looked at by the orders close to it.
+
+import { arenaAlloc } from './arena';
+import { unitX, unitY, unitZ } from './geo';
+import { courierCount, loadF64, storeF64, loadI32, storeI32 } from './problem';
+import { sortKeys } from './select';
+
+/** Cells per largest reach: smaller cells stop the visits earlier but cost more cells. */
+const CELLS_PER_REACH: f64 = 4;
+/** At most this many cells per courier (plus a few): a spread-out fleet gets larger cells. */
+const CELLS_PER_COURIER: f64 = 4;
+/** Smallest cell (chord units, ≈ 12 m). */
+const MIN_CELL: f64 = 1.0 / <f64>(1 << 19);
+/** Absolute slack on plane distances (chord units, ≈ 6 µm), far above their rounding (~1e-15). */
+export const PLANE_SLACK: f64 = 1e-12;
+
+// The plane's axes.
+let axisUX: f64 = 1;
+let axisUY: f64 = 0;
+let axisUZ: f64 = 0;
+let axisVX: f64 = 0;
+let axisVY: f64 = 1;
+let axisVZ: f64 = 0;
+
+// The grid: cell (iu, iv) is number iv · gridColumns + iu, its lower corner at
+// (gridOriginU + iu · cellSize, gridOriginV + iv · cellSize).
+export let gridColumns: i32 = 0;
+export let gridRows: i32 = 0;
+export let gridOriginU: f64 = 0;
+export let gridOriginV: f64 = 0;
+export let cellSize: f64 = 1;
+/** The largest reach, squared chord. */
+export let largestReachSq: f64 = 0;
+/** Couriers that can reach anything. */
+export let activeCount: i32 = 0;
+
+// Per courier in cell order, each cell's by decreasing reach (structure of arrays for the
+// hot loop): cell c's are [cellStart[c], cellStart[c + 1]).
+export let cellStart: usize = 0; // i32 per cell + 1
+export let entryX: usize = 0; // f64 unit vector
+export let entryY: usize = 0;
+export let entryZ: usize = 0;
+export let entryReachSq: usize = 0; // f64, the exact reach
+export let entryReachBound: usize = 0; // f64, ≥ reach, non-increasing within a cell
+export let entryCourier: usize = 0; // i32
+
+@inline export function planeU(x: f64, y: f64, z: f64): f64 {
+  return x * axisUX + y * axisUY + z * axisUZ;
+}
+
+@inline export function planeV(x: f64, y: f64, z: f64): f64 {
+  return x * axisVX + y * axisVY + z * axisVZ;
+}
+
+/** The plane: the tangent plane at the mean of the unit vectors (any plane if they cancel out). */
+function choosePlane(unit: usize): void {
+  let mx: f64 = 0;
+  let my: f64 = 0;
+  let mz: f64 = 0;
+  for (let i = 0; i < activeCount; i++) {
+    mx += loadF64(unit, 3 * i);
+    my += loadF64(unit, 3 * i + 1);
+    mz += loadF64(unit, 3 * i + 2);
+  }
+  let norm = Math.sqrt(mx * mx + my * my + mz * mz);
+  if (norm < 1e-9 * <f64>max(activeCount, 1)) {
+    mx = 0;
+    my = 0;
+    mz = 1;
+    norm = 1;
+  }
+  mx /= norm;
+  my /= norm;
+  mz /= norm;
+  // U: the coordinate axis least aligned with the normal, made orthogonal to it.
+  let ax: f64 = 0;
+  let ay: f64 = 0;
+  let az: f64 = 0;
+  if (Math.abs(mx) <= Math.abs(my) && Math.abs(mx) <= Math.abs(mz)) ax = 1;
+  else if (Math.abs(my) <= Math.abs(mz)) ay = 1;
+  else az = 1;
+  const along = ax * mx + ay * my + az * mz;
+  ax -= along * mx;
+  ay -= along * my;
+  az -= along * mz;
+  const length = Math.sqrt(ax * ax + ay * ay + az * az);
+  axisUX = ax / length;
+  axisUY = ay / length;
+  axisUZ = az / length;
+  // V = normal × U.
+  axisVX = my * axisUZ - mz * axisUY;
+  axisVY = mz * axisUX - mx * axisUZ;
+  axisVZ = mx * axisUY - my * axisUX;
+}
+
+/** The least f32 ≥ x (x ≥ 0), as its bits: a sort key that never understates a reach. */
+@inline function reachBits(x: f64): u32 {
+  let rounded = <f32>x;
+  if (<f64>rounded < x) rounded = reinterpret<f32>(reinterpret<u32>(rounded) + 1);
+  return reinterpret<u32>(rounded);
+}
+
+/**
+ * Indexes the couriers with a reach (reachSq ≥ 0, squared chord); phi and lambda in
+ * radians. Couriers with reachSq < 0 can reach nothing and are left out.
+ */
+export function buildCourierGrid(phi: usize, lambda: usize, reachSq: usize): void {
+  const n = courierCount;
+  let active: i32 = 0;
+  largestReachSq = 0;
+  for (let c = 0; c < n; c++) {
+    const r = loadF64(reachSq, c);
+    if (r < 0) continue;
+    active++;
+    largestReachSq = max(largestReachSq, r);
+  }
+  activeCount = active;
+  // Unit vectors of the active couriers, then their places on the plane.
+  const unit = arenaAlloc(<usize>active * 24);
+  const place = arenaAlloc(<usize>active << 4);
+  const order = arenaAlloc(<usize>active << 3); // sort keys: reach bound descending, then index
+  let i: i32 = 0;
+  for (let c = 0; c < n; c++) {
+    if (loadF64(reachSq, c) < 0) continue;
+    const p = loadF64(phi, c);
+    const l = loadF64(lambda, c);
+    storeF64(unit, 3 * i, unitX(p, l));
+    storeF64(unit, 3 * i + 1, unitY(p, l));
+    storeF64(unit, 3 * i + 2, unitZ(p));
+    store<u64>(order + (<usize>i << 3), (<u64>(~reachBits(loadF64(reachSq, c))) << 32) | <u64>c);
+    i++;
+  }
+  choosePlane(unit);
+  let minU: f64 = Infinity;
+  let maxU: f64 = -Infinity;
+  let minV: f64 = Infinity;
+  let maxV: f64 = -Infinity;
+  for (i = 0; i < active; i++) {
+    const x = loadF64(unit, 3 * i);
+    const y = loadF64(unit, 3 * i + 1);
+    const z = loadF64(unit, 3 * i + 2);
+    const u = planeU(x, y, z);
+    const v = planeV(x, y, z);
+    storeF64(place, 2 * i, u);
+    storeF64(place, 2 * i + 1, v);
+    minU = min(minU, u);
+    maxU = max(maxU, u);
+    minV = min(minV, v);
+    maxV = max(maxV, v);
+  }
+  if (active == 0) {
+    minU = 0;
+    maxU = 0;
+    minV = 0;
+    maxV = 0;
+  }
+  gridOriginU = minU;
+  gridOriginV = minV;
+  cellSize = max(Math.sqrt(largestReachSq) / CELLS_PER_REACH, MIN_CELL);
+  const cellLimit = CELLS_PER_COURIER * <f64>active + 64;
+  while ((Math.floor((maxU - minU) / cellSize) + 1) * (Math.floor((maxV - minV) / cellSize) + 1) > cellLimit) cellSize *= 2;
+  gridColumns = <i32>Math.floor((maxU - minU) / cellSize) + 1;
+  gridRows = <i32>Math.floor((maxV - minV) / cellSize) + 1;
+  const cells = gridColumns * gridRows;
+
+  // Counting sort by cell, taking the couriers by decreasing reach so each cell keeps that order.
+  sortKeys(order, 0, active);
+  cellStart = arenaAlloc(<usize>(cells + 1) << 2);
+  memory.fill(cellStart, 0, <usize>(cells + 1) << 2);
+  const cellOf = arenaAlloc(<usize>active << 2); // by unit-vector index
+  const unitIndex = arenaAlloc(<usize>n << 2); // courier → unit-vector index
+  i = 0;
+  for (let c = 0; c < n; c++) {
+    if (loadF64(reachSq, c) < 0) continue;
+    storeI32(unitIndex, c, i);
+    const iu = min(<i32>Math.floor((loadF64(place, 2 * i) - minU) / cellSize), gridColumns - 1);
+    const iv = min(<i32>Math.floor((loadF64(place, 2 * i + 1) - minV) / cellSize), gridRows - 1);
+    const cell = iv * gridColumns + iu;
+    storeI32(cellOf, i, cell);
+    storeI32(cellStart, cell + 1, loadI32(cellStart, cell + 1) + 1);
+    i++;
+  }
+  for (let cell = 0; cell < cells; cell++) storeI32(cellStart, cell + 1, loadI32(cellStart, cell + 1) + loadI32(cellStart, cell));
+  const fill = arenaAlloc(<usize>cells << 2);
+  memory.copy(fill, cellStart, <usize>cells << 2);
+  const bytes8 = <usize>active << 3;
+  entryX = arenaAlloc(bytes8);
+  entryY = arenaAlloc(bytes8);
+  entryZ = arenaAlloc(bytes8);
+  entryReachSq = arenaAlloc(bytes8);
+  entryReachBound = arenaAlloc(bytes8);
+  entryCourier = arenaAlloc(<usize>active << 2);
+  for (let k = 0; k < active; k++) {
+    const key = load<u64>(order + (<usize>k << 3));
+    const c = <i32>(key & 0xffffffff);
+    const u = loadI32(unitIndex, c);
+    const cell = loadI32(cellOf, u);
+    const at = loadI32(fill, cell);
+    storeI32(fill, cell, at + 1);
+    storeF64(entryX, at, loadF64(unit, 3 * u));
+    storeF64(entryY, at, loadF64(unit, 3 * u + 1));
+    storeF64(entryZ, at, loadF64(unit, 3 * u + 2));
+    storeF64(entryReachSq, at, loadF64(reachSq, c));
+    storeF64(entryReachBound, at, <f64>reinterpret<f32>(~(<u32>(key >> 32))));
+    storeI32(entryCourier, at, c);
+  }
+}
