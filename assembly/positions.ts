@@ -62,13 +62,6 @@ const UNSURE: f64 = -2;
   return scaled;
 }
 
-/** The largest key of [begin, end). */
-function largestKey(keys: usize, begin: i32, end: i32): u64 {
-  let largest: u64 = 0;
-  for (let e = begin; e < end; e++) largest = max(largest, load<u64>(keys + (<usize>e << 3)));
-  return largest;
-}
-
 export function buildFromPositions(): void {
   const nc = courierCount;
   const no = orderCount;
@@ -96,6 +89,8 @@ export function buildFromPositions(): void {
   const reach = Math.sqrt(largestReachSq) + PLANE_SLACK;
   // The fast path's per-courier values in grid order: multiplications instead of the
   // spec's divisions (pricePair's slack covers the difference in rounding).
+  const reachedEntry = arenaAlloc(<usize>activeCount << 2);
+  const reachedChordSq = arenaAlloc(<usize>activeCount << 3);
   const entryFreeIn = arenaAlloc(<usize>activeCount << 3);
   const entrySecondsPerM = arenaAlloc(<usize>activeCount << 3);
   const entryInverseSpeed = arenaAlloc(<usize>activeCount << 3);
@@ -130,9 +125,7 @@ export function buildFromPositions(): void {
     const pu = planeU(px, py, pz);
     const pv = planeV(px, py, pz);
     let eligible: i32 = 0;
-    // With K > 0: once 2K edges are held, the K cheapest are kept and anything above
-    // the K-th cheapest key is skipped from then on.
-    let keyLimit: u64 = u64.MAX_VALUE;
+    let reachedCount: i32 = 0;
     // The cells within the largest reach (clamped in f64: far orders give huge indices).
     const firstRow = <i32>max(0.0, Math.floor((pv - reach - gridOriginV) / cellSize));
     const lastRow = <i32>min(<f64>(gridRows - 1), Math.floor((pv + reach - gridOriginV) / cellSize));
@@ -153,41 +146,43 @@ export function buildFromPositions(): void {
           const ey = load<f64>(entryY + (<usize>at << 3)) - py;
           const ez = load<f64>(entryZ + (<usize>at << 3)) - pz;
           const chordSquared = ex * ex + ey * ey + ez * ez;
-          if (chordSquared > load<f64>(entryReachSq + (<usize>at << 3))) continue;
-          // Price from the cheap chord distance; the exact haversine only where its
-          // rounding could matter (or for chords too long for the series).
-          const c = load<i32>(entryCourier + (<usize>at << 2));
-          if (isExcluded(o, c)) continue;
-          const freeIn = load<f64>(entryFreeIn + (<usize>at << 3));
-          let scaled = UNSURE;
-          if (chordSquared < SERIES_CHORD_SQUARED_LIMIT) {
-            const distance = chordDistanceM(chordSquared);
-            const secondsPerM = load<f64>(entrySecondsPerM + (<usize>at << 3));
-            scaled = pricePair(
-              distance * secondsPerM, distanceSlackM(distance) * secondsPerM,
-              deliveryDistance * load<f64>(entryInverseSpeed + (<usize>at << 3)),
-              freeIn, ready, maxPickup, handover, waitWeight, ROUNDING_SLACK,
-            );
-          }
-          if (scaled == UNSURE) {
-            const speed = loadF64(courierSpeed, c);
-            const distance = haversineM(loadF64(cPhi, c), loadF64(cLambda, c), loadF64(cCosPhi, c), pPhi, pLambda, pCosPhi);
-            scaled = pricePair(distance * detour / speed, 0, deliveryDistance / speed, freeIn, ready, maxPickup, handover, waitWeight, 0);
-          }
-          if (scaled == INELIGIBLE) continue;
-          eligible++;
-          const cost = Math.floor(scaled);
-          if (cost > <f64>penalty) continue; // never in an optimum: leaving the order is cheaper
-          const key = edgeKey(<i64>cost, c);
-          if (key > keyLimit) continue;
-          store<u64>(keys + (<usize>edgeCount << 3), key);
-          edgeCount++;
-          if (k > 0 && edgeCount - begin == 2 * k) {
-            edgeCount = keepCheapest(keys, begin, edgeCount, k);
-            keyLimit = largestKey(keys, begin, edgeCount);
-          }
+          // Collected without a branch: a third of the visited couriers are out of reach.
+          store<i32>(reachedEntry + (<usize>reachedCount << 2), at);
+          store<f64>(reachedChordSq + (<usize>reachedCount << 3), chordSquared);
+          reachedCount += i32(chordSquared <= load<f64>(entryReachSq + (<usize>at << 3)));
         }
       }
+    }
+    // Price the reached couriers from the cheap chord distance; the exact haversine only
+    // where its rounding could matter (or for chords too long for the series). Every key
+    // is written and kept or not by the count, without a branch.
+    for (let r = 0; r < reachedCount; r++) {
+      const at = load<i32>(reachedEntry + (<usize>r << 2));
+      const chordSquared = load<f64>(reachedChordSq + (<usize>r << 3));
+      const c = load<i32>(entryCourier + (<usize>at << 2));
+      const freeIn = load<f64>(entryFreeIn + (<usize>at << 3));
+      let scaled = UNSURE;
+      if (chordSquared < SERIES_CHORD_SQUARED_LIMIT) {
+        const distance = chordDistanceM(chordSquared);
+        const secondsPerM = load<f64>(entrySecondsPerM + (<usize>at << 3));
+        scaled = pricePair(
+          distance * secondsPerM, distanceSlackM(distance) * secondsPerM,
+          deliveryDistance * load<f64>(entryInverseSpeed + (<usize>at << 3)),
+          freeIn, ready, maxPickup, handover, waitWeight, ROUNDING_SLACK,
+        );
+      }
+      if (scaled == UNSURE) {
+        const speed = loadF64(courierSpeed, c);
+        const distance = haversineM(loadF64(cPhi, c), loadF64(cLambda, c), loadF64(cCosPhi, c), pPhi, pLambda, pCosPhi);
+        scaled = pricePair(distance * detour / speed, 0, deliveryDistance / speed, freeIn, ready, maxPickup, handover, waitWeight, 0);
+      }
+      const isCandidate = i32(scaled != INELIGIBLE) & i32(!isExcluded(o, c));
+      eligible += isCandidate;
+      const cost = Math.floor(scaled);
+      const key = edgeKey(<i64>cost, c);
+      store<u64>(keys + (<usize>edgeCount << 3), key);
+      // An edge costing more than the penalty is never in an optimum: leaving the order is cheaper.
+      edgeCount += isCandidate & i32(cost <= <f64>penalty);
     }
     candidates += candidatesOf(eligible, k);
     edgeCount = keepCheapest(keys, begin, edgeCount, k);

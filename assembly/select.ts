@@ -61,9 +61,47 @@ function partition(base: usize, lo: i32, hi: i32): i32 {
   }
 }
 
+/** Keys sampled to choose the first pivot when selecting a few keys among many. */
+const SAMPLE: i32 = 64;
+const sample = memory.data(SAMPLE << 3);
+
+/**
+ * A pivot a little above the k-th smallest of [lo, hi), from an evenly spread sample: the
+ * keys below it are about k·SAMPLE/(hi − lo) + 4 sample strides' worth.
+ */
+function sampledPivot(base: usize, lo: i32, hi: i32, k: i32): u64 {
+  const stride = (hi - lo) / SAMPLE;
+  for (let i = 0; i < SAMPLE; i++) store<u64>(sample + (<usize>i << 3), keyAt(base, lo + i * stride));
+  const rank = min(SAMPLE - 1, <i32>(<i64>k * SAMPLE / (hi - lo)) + 4);
+  selectSmallest(sample, 0, SAMPLE, rank + 1);
+  let pivot: u64 = 0;
+  for (let i = 0; i <= rank; i++) pivot = max(pivot, keyAt(sample, i));
+  return pivot;
+}
+
+/** Moves the keys of [lo, hi) below `pivot` to the front, without a branch; returns their end. */
+function partitionBelow(base: usize, lo: i32, hi: i32, pivot: u64): i32 {
+  let below = lo;
+  for (let i = lo; i < hi; i++) {
+    // Swap with the first key not below; it only stays in front if it is below.
+    const key = keyAt(base, i);
+    store<u64>(base + (<usize>i << 3), keyAt(base, below));
+    store<u64>(base + (<usize>below << 3), key);
+    below += i32(key < pivot);
+  }
+  return below;
+}
+
 export function selectSmallest(base: usize, lo: i32, hi: i32, k: i32): void {
   const target = lo + k; // first index that must hold a key not smaller than the selected ones
   if (k <= 0 || target >= hi) return;
+  if (hi - lo >= 4 * SAMPLE && 4 * k <= hi - lo) {
+    // A few among many: one pass around a sampled pivot leaves a short range to select in.
+    const split = partitionBelow(base, lo, hi, sampledPivot(base, lo, hi, k));
+    if (target == split) return;
+    if (target < split) hi = split;
+    else lo = split;
+  }
   while (hi - lo > INSERTION_LIMIT) {
     const j = partition(base, lo, hi);
     // [lo, j] ≤ pivot ≤ [j + 1, hi)
