@@ -27,7 +27,7 @@ import {
   loadI32, storeI32,
 } from './problem';
 import { allocateAuction, auctionAssign } from './auction';
-import { rowWorkEnd, startWorkingSets, coverCost, indexWorkingColumns, colStart, colRows } from './working-set';
+import { rowWorkEnd, startWorkingSets, coverCost, indexWorkingColumns, colStart, colEnd, colRows } from './working-set';
 
 const FREE: i32 = -1;
 const UNASSIGNED: i32 = -2;
@@ -231,8 +231,8 @@ function repairRow(row: i32): void {
   const raise = min(slack, -v);
   if (raise > 0) {
     setI64(colDual, matched, v + raise);
-    const colEnd = loadI32(colStart, matched + 1);
-    for (let k = loadI32(colStart, matched); k < colEnd; k++) {
+    const end = loadI32(colEnd, matched);
+    for (let k = loadI32(colStart, matched); k < end; k++) {
       const neighbour = loadI32(colRows, k);
       if (neighbour != row) enqueueRow(neighbour);
     }

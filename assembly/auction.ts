@@ -13,7 +13,7 @@
 
 import { arenaAlloc } from './arena';
 import { Params, courierCount, orderCount, edgeKeys, rowStart, rowEnd, keyCost, keyCourier, loadI32, storeI32 } from './problem';
-import { workEnd, workLimit, nextKey, setWorkEnd, indexWorkingColumns, colStart, colRows, colCosts } from './working-set';
+import { workEnd, workLimit, nextKey, setWorkEnd, indexWorkingColumns, colStart, colEnd, colRows, colCosts } from './working-set';
 
 const NONE: i32 = -1;
 /** ε shrinks by this factor per phase. */
@@ -159,7 +159,7 @@ function reverseBid(col: i32, epsilon: i64, scale: i64): void {
   let runnerUp: i64 = i64.MIN_VALUE;
   let taker: i32 = NONE;
   let takerCost: i64 = 0;
-  const end = loadI32(colStart, col + 1);
+  const end = loadI32(colEnd, col);
   for (let k = loadI32(colStart, col); k < end; k++) {
     const row = loadI32(colRows, k);
     const cost = <i64>loadI32(colCosts, k) * scale;

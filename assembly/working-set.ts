@@ -20,13 +20,19 @@ const BUCKETS: i32 = 128;
 export let rowWorkEnd: usize = 0; // i32 per order: row o uses keys[rowStart[o] .. rowWorkEnd[o])
 let rowStagedEnd: usize = 0; // i32 per order: keys[rowWorkEnd[o] .. rowStagedEnd[o]) are staged
 let rowLimit: usize = 0; // i64 per order
-// Transpose of the working sets, rebuilt when they changed: column c's rows and costs
-// are at colRows/colCosts[colStart[c] .. colStart[c + 1]).
+// Transpose of the working sets: column c's rows and costs are at colRows/colCosts
+// [colStart[c] .. colEnd[c]). Each column has room up to colStart[c + 1]; once built,
+// edges that join a working set are appended, and a full column makes the next index a
+// rebuild (with room for as many again).
 export let colStart: usize = 0; // i32 per courier + 1
-export let colRows: usize = 0; // i32 per working edge
-export let colCosts: usize = 0; // i32 per working edge (costs never exceed the i32 penalty)
+export let colEnd: usize = 0; // i32 per courier
+export let colRows: usize = 0; // i32 per slot
+export let colCosts: usize = 0; // i32 per slot (costs never exceed the i32 penalty)
 let colCapacity: i32 = 0;
+/** The transpose is missing an edge and must be rebuilt. */
 let columnsStale: bool = true;
+/** The transpose exists: new working edges are appended to it. */
+let columnsLive: bool = false;
 // Scratch for bucketing a row: a copy of its keys, and a count per bucket.
 let bucketScratch: usize = 0; // u64 per edge of the longest row
 let bucketFill: usize = 0; // i32 per bucket + 1
@@ -49,8 +55,10 @@ export function startWorkingSets(): void {
   rowStagedEnd = arenaAlloc(<usize>orderCount << 2);
   rowLimit = arenaAlloc(<usize>orderCount << 3);
   colStart = arenaAlloc(<usize>(courierCount + 1) << 2);
+  colEnd = arenaAlloc(<usize>courierCount << 2);
   colCapacity = 0;
   columnsStale = true;
+  columnsLive = false;
   let longest: i32 = 0;
   for (let o = 0; o < orderCount; o++) longest = max(longest, loadI32(rowEnd, o) - loadI32(rowStart, o));
   bucketScratch = arenaAlloc(<usize>longest << 3);
@@ -72,7 +80,11 @@ export function nextKey(row: i32, at: i32): u64 {
 
 /** Moves the end of the row's working set forward (within its staged keys) and sets its limit. */
 export function setWorkEnd(row: i32, end: i32): void {
-  if (end != workEnd(row)) columnsStale = true;
+  const from = workEnd(row);
+  if (end != from) {
+    if (columnsLive) appendToColumns(row, from, end);
+    else columnsStale = true;
+  }
   storeI32(rowWorkEnd, row, end);
   let limit: i64 = NO_LIMIT;
   if (end < loadI32(rowStagedEnd, row)) limit = keyCost(keyAt(end));
@@ -152,40 +164,49 @@ function stage(row: i32): void {
   storeI32(rowStagedEnd, row, to);
 }
 
-/** Rebuilds the transpose of the working sets if they changed (counting sort by courier). */
+/** Appends the row's keys [from, end) to their columns, or gives up on a full column. */
+function appendToColumns(row: i32, from: i32, end: i32): void {
+  for (let e = from; e < end; e++) {
+    const key = keyAt(e);
+    const c = keyCourier(key);
+    const at = loadI32(colEnd, c);
+    if (at == loadI32(colStart, c + 1)) {
+      columnsLive = false;
+      columnsStale = true;
+      return;
+    }
+    storeI32(colEnd, c, at + 1);
+    storeI32(colRows, at, row);
+    storeI32(colCosts, at, <i32>keyCost(key));
+  }
+}
+
+/** Rebuilds the transpose of the working sets if it is missing edges (counting sort by courier). */
 export function indexWorkingColumns(): void {
   if (!columnsStale) return;
   columnsStale = false;
+  columnsLive = true;
   const nc = courierCount;
-  let total: i32 = 0;
-  for (let o = 0; o < orderCount; o++) total += workEnd(o) - loadI32(rowStart, o);
-  if (total > colCapacity) {
-    colCapacity = max(total, colCapacity * 2);
-    colRows = arenaAlloc(<usize>colCapacity << 2);
-    colCosts = arenaAlloc(<usize>colCapacity << 2);
-  }
-  memory.fill(colStart, 0, <usize>(nc + 1) << 2);
+  // Count each column's edges in colEnd, then give it room for as many again.
+  memory.fill(colEnd, 0, <usize>nc << 2);
   for (let o = 0; o < orderCount; o++) {
     const end = workEnd(o);
     for (let e = loadI32(rowStart, o); e < end; e++) {
       const c = keyCourier(keyAt(e));
-      storeI32(colStart, c + 1, loadI32(colStart, c + 1) + 1);
+      storeI32(colEnd, c, loadI32(colEnd, c) + 1);
     }
   }
-  for (let c = 0; c < nc; c++) storeI32(colStart, c + 1, loadI32(colStart, c + 1) + loadI32(colStart, c));
-  // Fill from each column's end backwards, leaving colStart[c + 1] at column c's start.
-  for (let o = orderCount - 1; o >= 0; o--) {
-    const end = workEnd(o);
-    for (let e = loadI32(rowStart, o); e < end; e++) {
-      const key = keyAt(e);
-      const c = keyCourier(key);
-      const at = loadI32(colStart, c + 1) - 1;
-      storeI32(colStart, c + 1, at);
-      storeI32(colRows, at, o);
-      storeI32(colCosts, at, <i32>keyCost(key));
-    }
+  let slots: i32 = 0;
+  for (let c = 0; c < nc; c++) {
+    storeI32(colStart, c, slots);
+    slots += 2 * loadI32(colEnd, c) + 4;
+    storeI32(colEnd, c, loadI32(colStart, c));
   }
-  // Shift down by one so that colStart[c] is column c's start.
-  for (let c = 0; c < nc; c++) storeI32(colStart, c, loadI32(colStart, c + 1));
-  storeI32(colStart, nc, total);
+  storeI32(colStart, nc, slots);
+  if (slots > colCapacity) {
+    colCapacity = max(slots, colCapacity * 2);
+    colRows = arenaAlloc(<usize>colCapacity << 2);
+    colCosts = arenaAlloc(<usize>colCapacity << 2);
+  }
+  for (let o = 0; o < orderCount; o++) appendToColumns(o, loadI32(rowStart, o), workEnd(o));
 }
