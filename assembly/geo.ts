@@ -35,7 +35,7 @@ const DEG_TO_RAD: f64 = Math.PI / 180;
   return hostCos(phi);
 }
 
-/** Unit vector of a point (for the chord prefilter and the spatial hash). */
+/** Unit vector of a point (for the chord prefilter and the courier grid). */
 @inline export function unitX(phi: f64, lambda: f64): f64 { return Math.cos(phi) * Math.cos(lambda); }
 @inline export function unitY(phi: f64, lambda: f64): f64 { return Math.cos(phi) * Math.sin(lambda); }
 @inline export function unitZ(phi: f64): f64 { return Math.sin(phi); }

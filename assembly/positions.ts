@@ -20,7 +20,7 @@ import {
 } from './problem';
 import { candidatesOf, keepCheapest } from './select';
 
-/** Relative slack for the rounding of the few operations between a distance and a cost. */
+/** Relative slack, of the terms' sizes, for the fast path rounding differently from the spec. */
 const ROUNDING_SLACK: f64 = 1e-14;
 /** pricePair's answers besides a price. */
 const INELIGIBLE: f64 = -1;
