@@ -124,19 +124,21 @@ export function buildCourierGrid(phi: usize, lambda: usize, reachSq: usize): voi
     largestReachSq = max(largestReachSq, r);
   }
   activeCount = active;
-  // Unit vectors of the active couriers, then their places on the plane.
+  // The active couriers (numbered i in courier order): unit vectors, then places on the plane.
+  const courierOf = arenaAlloc(<usize>active << 2);
   const unit = arenaAlloc(<usize>active * 24);
   const place = arenaAlloc(<usize>active << 4);
-  const order = arenaAlloc(<usize>active << 3); // sort keys: reach bound descending, then index
+  const order = arenaAlloc(<usize>active << 3); // sort keys: reach bound descending, then i
   let i: i32 = 0;
   for (let c = 0; c < n; c++) {
     if (loadF64(reachSq, c) < 0) continue;
     const p = loadF64(phi, c);
     const l = loadF64(lambda, c);
+    storeI32(courierOf, i, c);
     storeF64(unit, 3 * i, unitX(p, l));
     storeF64(unit, 3 * i + 1, unitY(p, l));
     storeF64(unit, 3 * i + 2, unitZ(p));
-    store<u64>(order + (<usize>i << 3), (<u64>(~reachBits(loadF64(reachSq, c))) << 32) | <u64>c);
+    store<u64>(order + (<usize>i << 3), (<u64>(~reachBits(loadF64(reachSq, c))) << 32) | <u64>i);
     i++;
   }
   choosePlane(unit);
@@ -176,18 +178,13 @@ export function buildCourierGrid(phi: usize, lambda: usize, reachSq: usize): voi
   sortKeys(order, 0, active);
   cellStart = arenaAlloc(<usize>(cells + 1) << 2);
   memory.fill(cellStart, 0, <usize>(cells + 1) << 2);
-  const cellOf = arenaAlloc(<usize>active << 2); // by unit-vector index
-  const unitIndex = arenaAlloc(<usize>n << 2); // courier → unit-vector index
-  i = 0;
-  for (let c = 0; c < n; c++) {
-    if (loadF64(reachSq, c) < 0) continue;
-    storeI32(unitIndex, c, i);
+  const cellOf = arenaAlloc(<usize>active << 2);
+  for (i = 0; i < active; i++) {
     const iu = min(<i32>Math.floor((loadF64(place, 2 * i) - minU) / cellSize), gridColumns - 1);
     const iv = min(<i32>Math.floor((loadF64(place, 2 * i + 1) - minV) / cellSize), gridRows - 1);
     const cell = iv * gridColumns + iu;
     storeI32(cellOf, i, cell);
     storeI32(cellStart, cell + 1, loadI32(cellStart, cell + 1) + 1);
-    i++;
   }
   for (let cell = 0; cell < cells; cell++) storeI32(cellStart, cell + 1, loadI32(cellStart, cell + 1) + loadI32(cellStart, cell));
   const fill = arenaAlloc(<usize>cells << 2);
@@ -201,8 +198,8 @@ export function buildCourierGrid(phi: usize, lambda: usize, reachSq: usize): voi
   entryCourier = arenaAlloc(<usize>active << 2);
   for (let k = 0; k < active; k++) {
     const key = load<u64>(order + (<usize>k << 3));
-    const c = <i32>(key & 0xffffffff);
-    const u = loadI32(unitIndex, c);
+    const u = <i32>(key & 0xffffffff);
+    const c = loadI32(courierOf, u);
     const cell = loadI32(cellOf, u);
     const at = loadI32(fill, cell);
     storeI32(fill, cell, at + 1);

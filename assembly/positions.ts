@@ -87,10 +87,11 @@ export function buildFromPositions(): void {
   }
   buildCourierGrid(cPhi, cLambda, cReachSq);
   const reach = Math.sqrt(largestReachSq) + PLANE_SLACK;
-  // The fast path's per-courier values in grid order: multiplications instead of the
-  // spec's divisions (pricePair's slack covers the difference in rounding).
+  // One order's couriers in reach: grid entry and squared chord.
   const reachedEntry = arenaAlloc(<usize>activeCount << 2);
   const reachedChordSq = arenaAlloc(<usize>activeCount << 3);
+  // The fast path's per-courier values in grid order: multiplications instead of the
+  // spec's divisions (pricePair's slack covers the difference in rounding).
   const entryFreeIn = arenaAlloc(<usize>activeCount << 3);
   const entrySecondsPerM = arenaAlloc(<usize>activeCount << 3);
   const entryInverseSpeed = arenaAlloc(<usize>activeCount << 3);
@@ -126,7 +127,7 @@ export function buildFromPositions(): void {
     const pv = planeV(px, py, pz);
     let eligible: i32 = 0;
     let reachedCount: i32 = 0;
-    // The cells within the largest reach (clamped in f64: far orders give huge indices).
+    // The cells within the largest reach, clamped to the grid (in f64, before the conversion).
     const firstRow = <i32>max(0.0, Math.floor((pv - reach - gridOriginV) / cellSize));
     const lastRow = <i32>min(<f64>(gridRows - 1), Math.floor((pv + reach - gridOriginV) / cellSize));
     const firstColumn = <i32>max(0.0, Math.floor((pu - reach - gridOriginU) / cellSize));

@@ -1,6 +1,6 @@
 // Each order's working set: a prefix of its edge range holding its cheapest keys, in
-// ascending order. The keys just past it are "staged" (selected from the rest and
-// sorted), so the set grows one edge at a time by exactly what a bid or the certificate
+// ascending order. The keys just past it are "staged" (the next cost buckets of the
+// rest, sorted), so the set grows one edge at a time by exactly what a bid or the certificate
 // needs. Every edge outside costs at least the row's limit, and since column duals are
 // ≤ 0, an outside edge's reduced cost is ≥ limit − u: an order whose dual stays within
 // its limit needs none of its other edges. That is what lets the solver follow a crowd
@@ -21,17 +21,15 @@ export let rowWorkEnd: usize = 0; // i32 per order: row o uses keys[rowStart[o] 
 let rowStagedEnd: usize = 0; // i32 per order: keys[rowWorkEnd[o] .. rowStagedEnd[o]) are staged
 let rowLimit: usize = 0; // i64 per order
 // Transpose of the working sets: column c's rows and costs are at colRows/colCosts
-// [colStart[c] .. colEnd[c]). Each column has room up to colStart[c + 1]; once built,
-// edges that join a working set are appended, and a full column makes the next index a
-// rebuild (with room for as many again).
+// [colStart[c] .. colEnd[c]). Each column has room up to colStart[c + 1]; while the
+// transpose is live, edges that join a working set are appended, and a full column ends
+// that until the next index rebuilds it (with room for as many again).
 export let colStart: usize = 0; // i32 per courier + 1
 export let colEnd: usize = 0; // i32 per courier
 export let colRows: usize = 0; // i32 per slot
 export let colCosts: usize = 0; // i32 per slot (costs never exceed the i32 penalty)
 let colCapacity: i32 = 0;
-/** The transpose is missing an edge and must be rebuilt. */
-let columnsStale: bool = true;
-/** The transpose exists: new working edges are appended to it. */
+/** The transpose holds every working edge and new ones are appended to it. */
 let columnsLive: bool = false;
 // Scratch for bucketing a row: a copy of its keys, and a count per bucket.
 let bucketScratch: usize = 0; // u64 per edge of the longest row
@@ -57,7 +55,6 @@ export function startWorkingSets(): void {
   colStart = arenaAlloc(<usize>(courierCount + 1) << 2);
   colEnd = arenaAlloc(<usize>courierCount << 2);
   colCapacity = 0;
-  columnsStale = true;
   columnsLive = false;
   let longest: i32 = 0;
   for (let o = 0; o < orderCount; o++) longest = max(longest, loadI32(rowEnd, o) - loadI32(rowStart, o));
@@ -80,11 +77,7 @@ export function nextKey(row: i32, at: i32): u64 {
 
 /** Moves the end of the row's working set forward (within its staged keys) and sets its limit. */
 export function setWorkEnd(row: i32, end: i32): void {
-  const from = workEnd(row);
-  if (end != from) {
-    if (columnsLive) appendToColumns(row, from, end);
-    else columnsStale = true;
-  }
+  if (columnsLive) appendToColumns(row, workEnd(row), end);
   storeI32(rowWorkEnd, row, end);
   let limit: i64 = NO_LIMIT;
   if (end < loadI32(rowStagedEnd, row)) limit = keyCost(keyAt(end));
@@ -115,8 +108,8 @@ export function coverCost(row: i32, cost: i64): bool {
 }
 
 /**
- * Orders the row's keys by cost bucket (a counting sort): one cheap pass per key instead
- * of a selection per stage, and every later stage is the next few buckets.
+ * Orders the row's keys by cost bucket (a counting sort), so that every stage is just
+ * the next few buckets, with no pass over the rest of the row.
  */
 function bucketRow(row: i32): void {
   const begin = loadI32(rowStart, row);
@@ -172,7 +165,6 @@ function appendToColumns(row: i32, from: i32, end: i32): void {
     const at = loadI32(colEnd, c);
     if (at == loadI32(colStart, c + 1)) {
       columnsLive = false;
-      columnsStale = true;
       return;
     }
     storeI32(colEnd, c, at + 1);
@@ -181,10 +173,9 @@ function appendToColumns(row: i32, from: i32, end: i32): void {
   }
 }
 
-/** Rebuilds the transpose of the working sets if it is missing edges (counting sort by courier). */
+/** Rebuilds the transpose of the working sets unless it is live (counting sort by courier). */
 export function indexWorkingColumns(): void {
-  if (!columnsStale) return;
-  columnsStale = false;
+  if (columnsLive) return;
   columnsLive = true;
   const nc = courierCount;
   // Count each column's edges in colEnd, then give it room for as many again.
