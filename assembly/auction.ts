@@ -17,7 +17,7 @@ import { workEnd, workLimit, nextKey, setWorkEnd, indexWorkingColumns, colStart,
 
 const NONE: i32 = -1;
 /** ε shrinks by this factor per phase. */
-const EPSILON_FACTOR: i64 = 6;
+const EPSILON_FACTOR: i64 = 10;
 /**
  * The first ε is the penalty over this, in cost units: large enough that a crowd pushed
  * towards the penalty settles in few bids, small enough that the first prices do not
@@ -122,6 +122,32 @@ function bid(row: i32, epsilon: i64, scale: i64): void {
     storeI32(holds, displaced, NONE);
     push(displaced, orderCount);
   }
+}
+
+/**
+ * At a new ε, first step: an order whose best other option is worth more than ε less than
+ * its courier lowers that courier's price until it is within ε again (if the price stays
+ * ≥ 0). It keeps its courier instead of leaving it free with a price, which would take a
+ * chain of reverse bids to settle. Lower prices can put other orders beyond ε; the
+ * release pass that follows catches them.
+ */
+function lowerIfBeyond(row: i32, epsilon: i64, scale: i64): void {
+  const col = loadI32(holds, row);
+  if (col >= courierCount) return;
+  const held = i64At(heldCost, row) + i64At(price, col);
+  // Every edge outside the working set is worth at least the row's limit.
+  let alt = min(Params.penalty, workLimit(row)) * scale;
+  const end = workEnd(row);
+  for (let e = loadI32(rowStart, row); e < end; e++) {
+    const key = load<u64>(edgeKeys + (<usize>e << 3));
+    const cost = keyCost(key) * scale;
+    // Ascending costs and prices ≥ 0: no later edge is worth less than `alt`.
+    if (cost >= alt) break;
+    const c = keyCourier(key);
+    if (c != col) alt = min(alt, cost + i64At(price, c));
+  }
+  const lowered = alt + epsilon - i64At(heldCost, row);
+  if (held - alt > epsilon && lowered >= 0) setI64(price, col, lowered);
 }
 
 /** At a new ε: an order with an option worth more than ε below its column's bids again. */
@@ -229,6 +255,7 @@ export function auctionAssign(rowCol: usize, colRow: usize, colDual: usize, unas
     queueHead = 0;
     if (epsilon == 1) break;
     epsilon = max<i64>(1, epsilon / EPSILON_FACTOR);
+    for (let o = 0; o < n; o++) lowerIfBeyond(o, epsilon, scale);
     for (let o = 0; o < n; o++) releaseIfBeyond(o, epsilon, scale);
   }
 

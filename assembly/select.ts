@@ -67,9 +67,9 @@ const sample = memory.data(SAMPLE << 3);
 
 /**
  * A pivot a little above the k-th smallest of [lo, hi), from an evenly spread sample: the
- * keys below it are about k·SAMPLE/(hi − lo) + 4 sample strides' worth.
+ * keys below it are about k·SAMPLE/(hi − lo) + 4 sample strides' worth, at least one.
  */
-function sampledPivot(base: usize, lo: i32, hi: i32, k: i32): u64 {
+export function sampledPivot(base: usize, lo: i32, hi: i32, k: i32): u64 {
   const stride = (hi - lo) / SAMPLE;
   for (let i = 0; i < SAMPLE; i++) store<u64>(sample + (<usize>i << 3), keyAt(base, lo + i * stride));
   const rank = min(SAMPLE - 1, <i32>(<i64>k * SAMPLE / (hi - lo)) + 4);
@@ -80,7 +80,7 @@ function sampledPivot(base: usize, lo: i32, hi: i32, k: i32): u64 {
 }
 
 /** Moves the keys of [lo, hi) below `pivot` to the front, without a branch; returns their end. */
-function partitionBelow(base: usize, lo: i32, hi: i32, pivot: u64): i32 {
+export function partitionBelow(base: usize, lo: i32, hi: i32, pivot: u64): i32 {
   let below = lo;
   for (let i = lo; i < hi; i++) {
     // Swap with the first key not below; it only stays in front if it is below.
@@ -92,10 +92,15 @@ function partitionBelow(base: usize, lo: i32, hi: i32, pivot: u64): i32 {
   return below;
 }
 
+/** Whether [lo, hi) is long enough for sampledPivot to place a pivot near its k-th smallest key. */
+@inline export function sampleFits(lo: i32, hi: i32, k: i32): bool {
+  return hi - lo >= 4 * SAMPLE && 4 * k <= hi - lo;
+}
+
 export function selectSmallest(base: usize, lo: i32, hi: i32, k: i32): void {
   const target = lo + k; // first index that must hold a key not smaller than the selected ones
   if (k <= 0 || target >= hi) return;
-  if (hi - lo >= 4 * SAMPLE && 4 * k <= hi - lo) {
+  if (sampleFits(lo, hi, k)) {
     // A few among many: one pass around a sampled pivot leaves a short range to select in.
     const split = partitionBelow(base, lo, hi, sampledPivot(base, lo, hi, k));
     if (target == split) return;

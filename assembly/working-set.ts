@@ -8,18 +8,26 @@
 
 import { arenaAlloc } from './arena';
 import { courierCount, orderCount, rowStart, rowEnd, edgeKeys, keyCost, keyCourier, loadI32, storeI32 } from './problem';
-import { sortKeys } from './select';
+import { sortKeys, sampleFits, sampledPivot, partitionBelow } from './select';
 
 /** The limit of a row whose working set is the whole row: nothing lies outside. */
 const NO_LIMIT: i64 = 1 << 40;
 /** Keys staged at a time (whole cost buckets, at least this many). */
 const STAGED_KEYS: i32 = 32;
-/** Cost buckets: four per octave of the cost above the row's cheapest (see costBucket). */
-const BUCKETS: i32 = 128;
+/** A region is bucketed into about one cost bucket per this many keys (see bucketRegion). */
+const KEYS_PER_BUCKET: i32 = 2;
+/** A row's unbucketed keys are bucketed this share at a time, cheapest first (see bucketNextRegion). */
+const REGION_SHARE: i32 = 16;
 
 export let rowWorkEnd: usize = 0; // i32 per order: row o uses keys[rowStart[o] .. rowWorkEnd[o])
 let rowStagedEnd: usize = 0; // i32 per order: keys[rowWorkEnd[o] .. rowStagedEnd[o]) are staged
 let rowLimit: usize = 0; // i64 per order
+// Keys [rowStagedEnd[o] .. rowBucketedEnd[o]) lie in ascending cost buckets of the row's
+// current region, bucket = (cost − base) · scale >> 32; the keys after them are in no order,
+// and none is cheaper than a key before them.
+let rowBucketedEnd: usize = 0; // i32 per order
+let rowBucketBase: usize = 0; // i64 per order: the region's cheapest cost
+let rowBucketScale: usize = 0; // u64 per order
 // Transpose of the working sets: column c's rows and costs are at colRows/colCosts
 // [colStart[c] .. colEnd[c]). Each column has room up to colStart[c + 1]; while the
 // transpose is live, edges that join a working set are appended, and a full column ends
@@ -33,7 +41,7 @@ let colCapacity: i32 = 0;
 let columnsLive: bool = false;
 // Scratch for bucketing a row: a copy of its keys, and a count per bucket.
 let bucketScratch: usize = 0; // u64 per edge of the longest row
-let bucketFill: usize = 0; // i32 per bucket + 1
+let bucketFill: usize = 0; // i32 per bucket of the longest row + 1
 
 @inline function keyAt(e: i32): u64 {
   return load<u64>(edgeKeys + (<usize>e << 3));
@@ -52,6 +60,9 @@ export function startWorkingSets(): void {
   rowWorkEnd = arenaAlloc(<usize>orderCount << 2);
   rowStagedEnd = arenaAlloc(<usize>orderCount << 2);
   rowLimit = arenaAlloc(<usize>orderCount << 3);
+  rowBucketedEnd = arenaAlloc(<usize>orderCount << 2);
+  rowBucketBase = arenaAlloc(<usize>orderCount << 3);
+  rowBucketScale = arenaAlloc(<usize>orderCount << 3);
   colStart = arenaAlloc(<usize>(courierCount + 1) << 2);
   colEnd = arenaAlloc(<usize>courierCount << 2);
   colCapacity = 0;
@@ -59,10 +70,11 @@ export function startWorkingSets(): void {
   let longest: i32 = 0;
   for (let o = 0; o < orderCount; o++) longest = max(longest, loadI32(rowEnd, o) - loadI32(rowStart, o));
   bucketScratch = arenaAlloc(<usize>longest << 3);
-  bucketFill = arenaAlloc(<usize>(BUCKETS + 1) << 2);
+  bucketFill = arenaAlloc(<usize>(bucketsFor(longest) + 1) << 2);
   for (let o = 0; o < orderCount; o++) {
     const begin = loadI32(rowStart, o);
     storeI32(rowStagedEnd, o, begin);
+    storeI32(rowBucketedEnd, o, begin);
     storeI32(rowWorkEnd, o, begin);
     if (begin < loadI32(rowEnd, o)) stage(o);
     setWorkEnd(o, begin);
@@ -96,64 +108,79 @@ export function coverCost(row: i32, cost: i64): bool {
   return true;
 }
 
-/**
- * Bucket of a cost `d` above the row's cheapest: d itself below 4, then four buckets per
- * octave (the octave and the next two bits). Ascending in d, so buckets in order are
- * keys in cost order, and the buckets are finest where the cheap keys are.
- */
-@inline function costBucket(d: i64): i32 {
-  if (d < 4) return <i32>d;
-  const octave = 63 - <i32>clz(d); // ≥ 2
-  return 4 * (octave - 2) + <i32>(d >> (octave - 2));
+@inline function bucketsFor(keys: i32): i32 {
+  return max(1, keys / KEYS_PER_BUCKET);
+}
+
+@inline function bucketOf(row: i32, key: u64): i32 {
+  const d = <u64>(keyCost(key) - load<i64>(rowBucketBase + (<usize>row << 3)));
+  return <i32>((d * load<u64>(rowBucketScale + (<usize>row << 3))) >> 32);
 }
 
 /**
- * Orders the row's keys by cost bucket (a counting sort), so that every stage is just
- * the next few buckets, with no pass over the rest of the row.
+ * Buckets the row's cheapest unbucketed keys: about 1/REGION_SHARE of them (those below a
+ * sampled pivot), or all of them if they are few. Most rows never need a second region, so
+ * most of their keys are read once here and never moved again.
  */
-function bucketRow(row: i32): void {
-  const begin = loadI32(rowStart, row);
+function bucketNextRegion(row: i32): void {
+  const from = loadI32(rowBucketedEnd, row);
   const end = loadI32(rowEnd, row);
-  let cheapest = keyCost(keyAt(begin));
-  for (let e = begin + 1; e < end; e++) cheapest = min(cheapest, keyCost(keyAt(e)));
-  memory.fill(bucketFill, 0, <usize>(BUCKETS + 1) << 2);
-  for (let e = begin; e < end; e++) {
-    const slot = bucketFill + (<usize>(costBucket(keyCost(keyAt(e)) - cheapest) + 1) << 2);
+  const share = (end - from) / REGION_SHARE;
+  const to = sampleFits(from, end, share) ? partitionBelow(edgeKeys, from, end, sampledPivot(edgeKeys, from, end, share)) : end;
+  memory.copy(bucketScratch, edgeKeys + (<usize>from << 3), <usize>(to - from) << 3);
+  bucketRegion(row, from, to - from);
+  storeI32(rowBucketedEnd, row, to);
+}
+
+/**
+ * Writes the `count` keys in the scratch to the row from `from` on, ordered by cost bucket
+ * (a counting sort): equal slices of their cost range, about KEYS_PER_BUCKET keys each, so
+ * that a stage is just the next few buckets and sorting it is sorting a few keys per bucket.
+ */
+function bucketRegion(row: i32, from: i32, count: i32): void {
+  let cheapest = keyCost(load<u64>(bucketScratch));
+  let dearest = cheapest;
+  for (let i = 1; i < count; i++) {
+    const cost = keyCost(load<u64>(bucketScratch + (<usize>i << 3)));
+    cheapest = min(cheapest, cost);
+    dearest = max(dearest, cost);
+  }
+  // (d · scale) >> 32 < buckets for every d ≤ dearest − cheapest, and d · scale < 2^63.
+  const buckets = bucketsFor(count);
+  store<i64>(rowBucketBase + (<usize>row << 3), cheapest);
+  store<u64>(rowBucketScale + (<usize>row << 3), (<u64>buckets << 32) / <u64>(dearest - cheapest + 1));
+  memory.fill(bucketFill, 0, <usize>(buckets + 1) << 2);
+  for (let i = 0; i < count; i++) {
+    const slot = bucketFill + (<usize>(bucketOf(row, load<u64>(bucketScratch + (<usize>i << 3))) + 1) << 2);
     store<i32>(slot, load<i32>(slot) + 1);
   }
-  for (let b = 0; b < BUCKETS; b++) storeI32(bucketFill, b + 1, loadI32(bucketFill, b + 1) + loadI32(bucketFill, b));
-  const count = end - begin;
-  memory.copy(bucketScratch, edgeKeys + (<usize>begin << 3), <usize>count << 3);
+  for (let b = 0; b < buckets; b++) storeI32(bucketFill, b + 1, loadI32(bucketFill, b + 1) + loadI32(bucketFill, b));
   for (let i = 0; i < count; i++) {
     const key = load<u64>(bucketScratch + (<usize>i << 3));
-    const slot = bucketFill + (<usize>costBucket(keyCost(key) - cheapest) << 2);
+    const slot = bucketFill + (<usize>bucketOf(row, key) << 2);
     const at = load<i32>(slot);
     store<i32>(slot, at + 1);
-    store<u64>(edgeKeys + (<usize>(begin + at) << 3), key);
+    store<u64>(edgeKeys + (<usize>(from + at) << 3), key);
   }
 }
 
 /**
  * Stages the row's next cheapest keys, sorted: whole cost buckets, at least STAGED_KEYS
- * keys. The first stage buckets the row (short rows are simply sorted whole).
+ * keys (or the rest of the row), each bucket sorted on its own.
  */
 function stage(row: i32): void {
-  const begin = loadI32(rowStart, row);
   const from = loadI32(rowStagedEnd, row);
   const end = loadI32(rowEnd, row);
-  let to = end;
-  if (end - from > STAGED_KEYS) {
-    if (from == begin) bucketRow(row);
-    // Buckets are read back from the keys: the row's cheapest is its first key.
-    const cheapest = keyCost(keyAt(begin));
-    to = from;
-    while (to < end && to - from < STAGED_KEYS) {
-      const bucket = costBucket(keyCost(keyAt(to)) - cheapest);
-      to++;
-      while (to < end && costBucket(keyCost(keyAt(to)) - cheapest) == bucket) to++;
-    }
+  let to = from;
+  while (to < end && to - from < STAGED_KEYS) {
+    if (to == loadI32(rowBucketedEnd, row)) bucketNextRegion(row);
+    const bucketedEnd = loadI32(rowBucketedEnd, row);
+    const bucket = bucketOf(row, keyAt(to));
+    const bucketBegin = to;
+    to++;
+    while (to < bucketedEnd && bucketOf(row, keyAt(to)) == bucket) to++;
+    sortKeys(edgeKeys, bucketBegin, to);
   }
-  sortKeys(edgeKeys, from, to);
   storeI32(rowStagedEnd, row, to);
 }
 
