@@ -9,7 +9,9 @@
 // zero, the price of every never-contested courier. Forward bids keep the first; a
 // courier freed with a price (by the release of orders between scaling phases) makes a
 // reverse bid, lowering its price to attract the order that gains most from it, or to
-// zero when none would.
+// zero when none would. Between phases an order beyond the new ε first tries to lower
+// its own courier's price instead of letting it go (settle), which keeps most couriers
+// held and most orders out of the next phase's bidding.
 
 import { arenaAlloc } from './arena';
 import { Params, courierCount, orderCount, edgeKeys, rowStart, rowEnd, keyCost, keyCourier, loadI32, storeI32 } from './problem';
@@ -24,6 +26,8 @@ const EPSILON_FACTOR: i64 = 10;
  * send every order deep into its edges.
  */
 const FIRST_EPSILON_DIVISOR: i64 = 128;
+/** Phases whose ε is below one cost unit over this start with every order within ε (see releaseIfBeyond). */
+const EXACT_PHASES_DIVISOR: i64 = 100;
 
 let price: usize = 0; // i64 per courier, in cost units × scale
 let holder: usize = 0; // i32 per courier: order or NONE
@@ -125,18 +129,19 @@ function bid(row: i32, epsilon: i64, scale: i64): void {
 }
 
 /**
- * At a new ε, first step: an order whose best other option is worth more than ε less than
- * its courier lowers that courier's price until it is within ε again (if the price stays
- * ≥ 0). It keeps its courier instead of leaving it free with a price, which would take a
- * chain of reverse bids to settle. Lower prices can put other orders beyond ε; the
- * release pass that follows catches them.
+ * At a new ε: an order whose best other option is worth more than ε less than its column
+ * lowers its courier's price until it is within ε again, keeping its courier instead of
+ * leaving it free with a price (which takes a chain of reverse bids to settle); if the
+ * price would drop below zero, or it holds its unassigned column, it bids again.
  */
-function lowerIfBeyond(row: i32, epsilon: i64, scale: i64): void {
+function settle(row: i32, epsilon: i64, scale: i64): void {
   const col = loadI32(holds, row);
-  if (col >= courierCount) return;
-  const held = i64At(heldCost, row) + i64At(price, col);
+  const penalty = Params.penalty * scale;
+  const assigned = col < courierCount;
+  const held = assigned ? i64At(heldCost, row) + i64At(price, col) : penalty;
   // Every edge outside the working set is worth at least the row's limit.
-  let alt = min(Params.penalty, workLimit(row)) * scale;
+  let alt = workLimit(row) * scale;
+  if (assigned) alt = min(alt, penalty);
   const end = workEnd(row);
   for (let e = loadI32(rowStart, row); e < end; e++) {
     const key = load<u64>(edgeKeys + (<usize>e << 3));
@@ -146,13 +151,31 @@ function lowerIfBeyond(row: i32, epsilon: i64, scale: i64): void {
     const c = keyCourier(key);
     if (c != col) alt = min(alt, cost + i64At(price, c));
   }
+  if (held - alt <= epsilon) {
+    setI64(value, row, held);
+    return;
+  }
   const lowered = alt + epsilon - i64At(heldCost, row);
-  if (held - alt > epsilon && lowered >= 0) setI64(price, col, lowered);
+  if (assigned && lowered >= 0) {
+    setI64(price, col, lowered);
+    setI64(value, row, alt + epsilon);
+    return;
+  }
+  if (assigned) storeI32(holder, col, NONE);
+  storeI32(holds, row, NONE);
+  push(row, orderCount);
 }
 
-/** At a new ε: an order with an option worth more than ε below its column's bids again. */
+/**
+ * After settle, in the last phases: an order with an option worth more than ε below its
+ * column bids again. Prices lowered by settle may have put orders settled before them
+ * beyond ε. Early on that only costs those orders a bid at the next ε, but the last phase
+ * must start with every order that keeps its column within ε of its best, and starting
+ * the phases before it clean keeps that last check from releasing crowds.
+ */
 function releaseIfBeyond(row: i32, epsilon: i64, scale: i64): void {
   const col = loadI32(holds, row);
+  if (col == NONE) return; // released by settle
   const held = col < courierCount ? i64At(heldCost, row) + i64At(price, col) : Params.penalty * scale;
   const beyond = held - epsilon; // an option worth less than this releases the order
   let release = Params.penalty * scale < beyond || workLimit(row) * scale < beyond;
@@ -255,8 +278,10 @@ export function auctionAssign(rowCol: usize, colRow: usize, colDual: usize, unas
     queueHead = 0;
     if (epsilon == 1) break;
     epsilon = max<i64>(1, epsilon / EPSILON_FACTOR);
-    for (let o = 0; o < n; o++) lowerIfBeyond(o, epsilon, scale);
-    for (let o = 0; o < n; o++) releaseIfBeyond(o, epsilon, scale);
+    for (let o = 0; o < n; o++) settle(o, epsilon, scale);
+    if (epsilon == 1 || epsilon * EXACT_PHASES_DIVISOR <= scale) {
+      for (let o = 0; o < n; o++) releaseIfBeyond(o, epsilon, scale);
+    }
   }
 
   for (let c = 0; c < m; c++) {

@@ -78,7 +78,7 @@ describe('a failed task', () => {
   let pool: SolverPool;
   const next = city('S', 0, 2);
   const expected = inThread.solve(next);
-  const slow = city('L', 64); // seconds to solve
+  const slow = city('XL', 64); // over half a second to solve, far beyond the 100 ms of the tests below
   beforeAll(async () => {
     pool = await SolverPool.start({ threads: 1 });
   });
