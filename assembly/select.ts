@@ -16,7 +16,8 @@ const INSERTION_LIMIT: i32 = 16;
   store<u64>(pj, t);
 }
 
-function insertionSort(base: usize, lo: i32, hi: i32): void {
+/** Sorts [lo, hi) ascending by insertion: linear time when every key is near its place. */
+export function insertionSort(base: usize, lo: i32, hi: i32): void {
   for (let i = lo + 1; i < hi; i++) {
     const key = keyAt(base, i);
     let j = i - 1;

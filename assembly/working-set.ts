@@ -8,7 +8,7 @@
 
 import { arenaAlloc } from './arena';
 import { courierCount, orderCount, rowStart, rowEnd, edgeKeys, keyCost, keyCourier, loadI32, storeI32 } from './problem';
-import { sortKeys, sampleFits, sampledPivot, partitionBelow } from './select';
+import { sortKeys, insertionSort, sampleFits, sampledPivot, partitionBelow } from './select';
 
 /** The limit of a row whose working set is the whole row: nothing lies outside. */
 const NO_LIMIT: i64 = 1 << 40;
@@ -16,6 +16,8 @@ const NO_LIMIT: i64 = 1 << 40;
 const STAGED_KEYS: i32 = 32;
 /** A region is bucketed into about one cost bucket per this many keys (see bucketRegion). */
 const KEYS_PER_BUCKET: i32 = 2;
+/** A region whose buckets hold at most this many keys each is sorted a stage at a time by insertion. */
+const SMALL_BUCKET: i32 = 8;
 /** A row's unbucketed keys are bucketed this share at a time, cheapest first (see bucketNextRegion). */
 const REGION_SHARE: i32 = 16;
 
@@ -28,6 +30,7 @@ let rowLimit: usize = 0; // i64 per order
 let rowBucketedEnd: usize = 0; // i32 per order
 let rowBucketBase: usize = 0; // i64 per order: the region's cheapest cost
 let rowBucketScale: usize = 0; // u64 per order
+let rowSmallBuckets: usize = 0; // i32 per order: 1 if no bucket of the region holds more than SMALL_BUCKET keys
 // Transpose of the working sets: column c's rows and costs are at colRows/colCosts
 // [colStart[c] .. colEnd[c]). Each column has room up to colStart[c + 1]; while the
 // transpose is live, edges that join a working set are appended, and a full column ends
@@ -63,6 +66,7 @@ export function startWorkingSets(): void {
   rowBucketedEnd = arenaAlloc(<usize>orderCount << 2);
   rowBucketBase = arenaAlloc(<usize>orderCount << 3);
   rowBucketScale = arenaAlloc(<usize>orderCount << 3);
+  rowSmallBuckets = arenaAlloc(<usize>orderCount << 2);
   colStart = arenaAlloc(<usize>(courierCount + 1) << 2);
   colEnd = arenaAlloc(<usize>courierCount << 2);
   colCapacity = 0;
@@ -154,7 +158,13 @@ function bucketRegion(row: i32, from: i32, count: i32): void {
     const slot = bucketFill + (<usize>(bucketOf(row, load<u64>(bucketScratch + (<usize>i << 3))) + 1) << 2);
     store<i32>(slot, load<i32>(slot) + 1);
   }
-  for (let b = 0; b < buckets; b++) storeI32(bucketFill, b + 1, loadI32(bucketFill, b + 1) + loadI32(bucketFill, b));
+  let largest: i32 = 0;
+  for (let b = 0; b < buckets; b++) {
+    const size = loadI32(bucketFill, b + 1);
+    largest = max(largest, size);
+    storeI32(bucketFill, b + 1, size + loadI32(bucketFill, b));
+  }
+  storeI32(rowSmallBuckets, row, i32(largest <= SMALL_BUCKET));
   for (let i = 0; i < count; i++) {
     const key = load<u64>(bucketScratch + (<usize>i << 3));
     const slot = bucketFill + (<usize>bucketOf(row, key) << 2);
@@ -166,7 +176,9 @@ function bucketRegion(row: i32, from: i32, count: i32): void {
 
 /**
  * Stages the row's next cheapest keys, sorted: whole cost buckets, at least STAGED_KEYS
- * keys (or the rest of the row), each bucket sorted on its own.
+ * keys (or the rest of the row). Keys already lie in ascending buckets, so a region of
+ * small buckets is sorted by one insertion sort over the stage; other regions bucket by
+ * bucket.
  */
 function stage(row: i32): void {
   const from = loadI32(rowStagedEnd, row);
@@ -175,11 +187,21 @@ function stage(row: i32): void {
   while (to < end && to - from < STAGED_KEYS) {
     if (to == loadI32(rowBucketedEnd, row)) bucketNextRegion(row);
     const bucketedEnd = loadI32(rowBucketedEnd, row);
-    const bucket = bucketOf(row, keyAt(to));
-    const bucketBegin = to;
-    to++;
-    while (to < bucketedEnd && bucketOf(row, keyAt(to)) == bucket) to++;
-    sortKeys(edgeKeys, bucketBegin, to);
+    const chunkBegin = to;
+    to = min(bucketedEnd, max(to + 1, from + STAGED_KEYS));
+    const last = bucketOf(row, keyAt(to - 1));
+    while (to < bucketedEnd && bucketOf(row, keyAt(to)) == last) to++;
+    if (loadI32(rowSmallBuckets, row) != 0) {
+      insertionSort(edgeKeys, chunkBegin, to);
+    } else {
+      for (let bucketBegin = chunkBegin; bucketBegin < to;) {
+        const bucket = bucketOf(row, keyAt(bucketBegin));
+        let bucketEnd = bucketBegin + 1;
+        while (bucketEnd < to && bucketOf(row, keyAt(bucketEnd)) == bucket) bucketEnd++;
+        sortKeys(edgeKeys, bucketBegin, bucketEnd);
+        bucketBegin = bucketEnd;
+      }
+    }
   }
   storeI32(rowStagedEnd, row, to);
 }
