@@ -27,7 +27,7 @@ import {
   loadI32, storeI32,
 } from './problem';
 import { allocateAuction, auctionAssign } from './auction';
-import { rowWorkEnd, startWorkingSets, coverCost, indexWorkingColumns, colStart, colEnd, colRows } from './working-set';
+import { rowWorkEnd, startWorkingSets, coverCost, indexWorkingColumns, colStart, colEnd, colRows, colCosts } from './working-set';
 
 const FREE: i32 = -1;
 const UNASSIGNED: i32 = -2;
@@ -231,10 +231,14 @@ function repairRow(row: i32): void {
   const raise = min(slack, -v);
   if (raise > 0) {
     setI64(colDual, matched, v + raise);
+    // Built only now: on most solves no price drops here.
+    indexWorkingColumns();
+    // Only a neighbour whose best value this edge now beats has to be looked at again.
+    const lowered = v + raise;
     const end = loadI32(colEnd, matched);
     for (let k = loadI32(colStart, matched); k < end; k++) {
       const neighbour = loadI32(colRows, k);
-      if (neighbour != row) enqueueRow(neighbour);
+      if (neighbour != row && <i64>loadI32(colCosts, k) - lowered < i64At(rowDual, neighbour)) enqueueRow(neighbour);
     }
   }
   if (raise < slack) {
@@ -304,7 +308,6 @@ export function solveAssignment(): void {
   while (true) {
     rounds++;
     auctionAssign(rowCol, colRow, colDual, UNASSIGNED, FREE);
-    indexWorkingColumns();
     // The auction's assignment is optimal; the repair turns its prices into exact duals.
     for (let o = 0; o < no; o++) enqueueRow(o);
     repair();
