@@ -1,7 +1,7 @@
 // Each order's working set: a prefix of its edge range holding its cheapest keys, in
-// ascending order. The keys just past it are "staged" (the next cost buckets of the
-// rest, sorted), so the set grows one edge at a time by exactly what a bid or the certificate
-// needs. Every edge outside costs at least the row's limit, and since column duals are
+// ascending order. The keys just past it are "staged" (the next cost buckets of the row's
+// cheapest region, sorted), so the set grows one edge at a time by exactly what a bid or
+// the certificate needs. Every edge outside costs at least the row's limit, and since column duals are
 // ≤ 0, an outside edge's reduced cost is ≥ limit − u: an order whose dual stays within
 // its limit needs none of its other edges. That is what lets the solver follow a crowd
 // deep into its edges and leave the rest of the graph alone.
@@ -19,7 +19,7 @@ const KEYS_PER_BUCKET: i32 = 2;
 /** A region whose buckets hold at most this many keys each is sorted a stage at a time by insertion. */
 const SMALL_BUCKET: i32 = 8;
 /** A row's unbucketed keys are bucketed this share at a time, cheapest first (see bucketNextRegion). */
-const REGION_SHARE: i32 = 16;
+const REGION_SHARE: i32 = 6;
 
 export let rowWorkEnd: usize = 0; // i32 per order: row o uses keys[rowStart[o] .. rowWorkEnd[o])
 let rowStagedEnd: usize = 0; // i32 per order: keys[rowWorkEnd[o] .. rowStagedEnd[o]) are staged
