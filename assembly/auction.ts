@@ -28,6 +28,13 @@ const EPSILON_FACTOR: i64 = 10;
 const FIRST_EPSILON_DIVISOR: i64 = 128;
 /** Phases whose ε is below one cost unit over this start with every order within ε (see releaseIfBeyond). */
 const EXACT_PHASES_DIVISOR: i64 = 100;
+/**
+ * Settle lowers a price by at most this many ε: orders that want the courier back bid its
+ * price up again, in steps of ε where their options tie, so a lowering costs at most this
+ * many bids to undo. (Unbounded, a tie-heavy crowd facing its penalty once climbed back
+ * 6,000 ds in steps of 0.08 ds: 2.7 million bids.)
+ */
+const MAX_LOWERING_STEPS: i64 = 100;
 
 let price: usize = 0; // i64 per courier, in cost units × scale
 let holder: usize = 0; // i32 per courier: order or NONE
@@ -132,17 +139,18 @@ function bid(row: i32, epsilon: i64, scale: i64): void {
  * At a new ε: an order whose best other option is worth more than ε less than its column
  * lowers its courier's price until it is within ε again, keeping its courier instead of
  * leaving it free with a price (which takes a chain of reverse bids to settle); if the
- * price would drop below zero, or it holds its unassigned column, it bids again.
+ * price would drop below zero or by more than MAX_LOWERING_STEPS · ε, or it holds its
+ * unassigned column, it bids again.
  */
 function settle(row: i32, epsilon: i64, scale: i64): void {
   const col = loadI32(holds, row);
   const penalty = Params.penalty * scale;
   const assigned = col < courierCount;
   const held = assigned ? i64At(heldCost, row) + i64At(price, col) : penalty;
-  // Every edge outside the working set is worth at least the row's limit.
-  let alt = workLimit(row) * scale;
-  if (assigned) alt = min(alt, penalty);
-  const end = workEnd(row);
+  // The best other option, exactly: a lower bound would lower the price too far, and a
+  // crowd would then bid it back up in steps of ε.
+  let alt = assigned ? penalty : i64.MAX_VALUE;
+  let end = workEnd(row);
   for (let e = loadI32(rowStart, row); e < end; e++) {
     const key = load<u64>(edgeKeys + (<usize>e << 3));
     const cost = keyCost(key) * scale;
@@ -151,12 +159,25 @@ function settle(row: i32, epsilon: i64, scale: i64): void {
     const c = keyCourier(key);
     if (c != col) alt = min(alt, cost + i64At(price, c));
   }
+  // Edges outside the working set cost at least its limit; take in those that could beat `alt`.
+  const rowLast = loadI32(rowEnd, row);
+  if (end < rowLast && workLimit(row) * scale < alt) {
+    while (end < rowLast) {
+      const key = nextKey(row, end);
+      const cost = keyCost(key) * scale;
+      if (cost >= alt) break;
+      const c = keyCourier(key);
+      if (c != col) alt = min(alt, cost + i64At(price, c));
+      end++;
+    }
+    setWorkEnd(row, end);
+  }
   if (held - alt <= epsilon) {
     setI64(value, row, held);
     return;
   }
   const lowered = alt + epsilon - i64At(heldCost, row);
-  if (assigned && lowered >= 0) {
+  if (assigned && lowered >= 0 && i64At(price, col) - lowered <= MAX_LOWERING_STEPS * epsilon) {
     setI64(price, col, lowered);
     setI64(value, row, alt + epsilon);
     return;
