@@ -44,6 +44,8 @@ let heldCost: usize = 0; // i64 per order: its column's cost (scaled), without t
 let queue: usize = 0; // i32 ring of orders without a column, then of priced free couriers
 let queueHead: i32 = 0;
 let queueLength: i32 = 0;
+/** Forward and reverse bids of the last solve: what a price war costs, in bids. */
+export let bids: f64 = 0;
 
 @inline function i64At(base: usize, i: i32): i64 { return load<i64>(base + (<usize>i << 3)); }
 @inline function setI64(base: usize, i: i32, v: i64): void { store<i64>(base + (<usize>i << 3), v); }
@@ -115,6 +117,7 @@ function evaluate(row: i32, scale: i64): void {
 }
 
 function bid(row: i32, epsilon: i64, scale: i64): void {
+  bids++;
   evaluate(row, scale);
   storeI32(holds, row, bestCol);
   setI64(heldCost, row, bestCost);
@@ -225,6 +228,7 @@ function releaseIfBeyond(row: i32, epsilon: i64, scale: i64): void {
  * no order gains more than ε, its price drops to zero. The order's old courier is freed.
  */
 function reverseBid(col: i32, epsilon: i64, scale: i64): void {
+  bids++;
   let gain: i64 = i64.MIN_VALUE;
   let runnerUp: i64 = i64.MIN_VALUE;
   let taker: i32 = NONE;
@@ -268,6 +272,7 @@ export function allocateAuction(): void {
   value = arenaAlloc(<usize>orderCount << 3);
   heldCost = arenaAlloc(<usize>orderCount << 3);
   queue = arenaAlloc(<usize>max(orderCount, courierCount) << 2);
+  bids = 0;
 }
 
 /**

@@ -13,6 +13,7 @@ import {
   inputExcludedOrder, inputExcludedCourier, indexExcludedPairs,
 } from './problem';
 import * as assignment from './assignment';
+import { bids as auctionBids } from './auction';
 
 export function beginProblem(couriers: i32, orders: i32, givenEdges: i32, excludedPairs: i32): void {
   arenaReset();
@@ -113,6 +114,7 @@ export function writeCandidates(): usize {
 
 export function objective(): f64 { return assignment.objective; }
 export function rounds(): i32 { return assignment.rounds; }
+export function bids(): f64 { return auctionBids; }
 export function pricedEdges(): f64 { return assignment.pricedEdges; }
 export function candidateEdgeCount(): f64 { return candidateEdges; }
 export function keptEdgeCount(): f64 { return keptEdges; }

@@ -128,7 +128,7 @@ describe('checkSolution', () => {
     orderCost: Int32Array.of(2, 2),
     orderDual: Float64Array.of(2, 3),
     courierDual: Float64Array.of(-1, 0),
-    stats: { couriers: 2, orders: 2, edges: 4, edgesKept: 4, edgesPriced: 4, rounds: 1, assigned: 2, unassigned: 0, edgeBuildMs: 0, matchingMs: 0, solveMs: 0 },
+    stats: { couriers: 2, orders: 2, edges: 4, edgesKept: 4, edgesPriced: 4, rounds: 1, bids: 2, assigned: 2, unassigned: 0, edgeBuildMs: 0, matchingMs: 0, solveMs: 0 },
     ...patch,
   });
 

@@ -9,6 +9,7 @@ import { MAX_COST, type Problem, type Solution } from '../src/domain/problem.js'
 import { packageRoot } from '../src/package-root.js';
 import { loadSolver } from '../src/solver/index.js';
 import { generateCity, type PresetName } from '../bench/city.js';
+import { randomInstance } from '../bench/random-instance.js';
 import { bruteForceOptimum, candidateEdges, checkSolution, lpOptimum } from './support/reference.js';
 import { MAX_PENALTY_S, edgesProblem, positionsProblem, type CourierSpec, type OrderSpec } from './support/problems.js';
 
@@ -198,6 +199,22 @@ describe('caller-given edges', () => {
     const s = solveChecked(edgesProblem(n, n, edges, { unassignedPenaltyS: 1000 }));
     expect(s.objective).toBe(305);
     expect(s.stats.assigned).toBe(n);
+  });
+});
+
+describe('price wars', () => {
+  it('a tie-heavy crowd short of couriers, facing a huge penalty, settles in few bids', () => {
+    // Costs of 0, 2 or 5 ds, eight options each, a penalty of 10^6 ds: 19 orders must stay
+    // unassigned, so their couriers' prices sit at the penalty. A phase change that lowers
+    // such a price far lets the crowd bid it back up in steps of ε: before settle's
+    // lowering was bounded, this instance took 2.7 million bids.
+    const problem = randomInstance({
+      seed: 95379, kind: 'edges', couriers: 468, orders: 180, ties: true, density: 0.2, maxCost: 5,
+      params: { unassignedPenaltyS: 100_000, maxCandidates: 8 },
+    });
+    const s = solveChecked(problem);
+    expect(s.objective).toBe(19 * 1_000_000);
+    expect(s.stats.bids).toBeLessThan(200_000);
   });
 });
 

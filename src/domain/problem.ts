@@ -112,6 +112,8 @@ export interface SolveStats {
   edgesPriced: number;
   /** Pricing rounds of the assignment (1 = the first working set was already optimal). */
   rounds: number;
+  /** Bids the auction made, forward and reverse, over all rounds: where its time went. */
+  bids: number;
   assigned: number;
   unassigned: number;
   edgeBuildMs: number;

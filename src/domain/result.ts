@@ -17,6 +17,7 @@ export interface ResultStats {
   edges_kept: number;
   edges_priced: number;
   rounds: number;
+  bids: number;
   assigned: number;
   unassigned: number;
   /** Present when the caller timed the parse and passed it in. */
@@ -73,6 +74,7 @@ export function formatResult(
       edges_kept: stats.edgesKept,
       edges_priced: stats.edgesPriced,
       rounds: stats.rounds,
+      bids: stats.bids,
       assigned: stats.assigned,
       unassigned: stats.unassigned,
       ...(options.parseMs === undefined ? {} : { parse_ms: roundMs(options.parseMs) }),

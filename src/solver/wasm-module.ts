@@ -15,6 +15,7 @@ export interface SolverExports {
   resultColumn(column: number): number;
   objective(): number;
   rounds(): number;
+  bids(): number;
   pricedEdges(): number;
   candidateEdgeCount(): number;
   keptEdgeCount(): number;

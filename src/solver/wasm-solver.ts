@@ -73,6 +73,7 @@ export class WasmSolver {
         edgesKept: wasm.keptEdgeCount(),
         edgesPriced: wasm.pricedEdges(),
         rounds: wasm.rounds(),
+        bids: wasm.bids(),
         assigned,
         unassigned: orderCount - assigned,
         edgeBuildMs: matchStarted - buildStarted,
