@@ -131,7 +131,7 @@ describe('dispatchd: happy paths (need the solver)', () => {
       stats: { couriers: 2, orders: 2, assigned: 1, unassigned: 1 },
     });
     expect(result.duals).toBeUndefined();
-    for (const key of ['edges', 'edges_kept', 'edges_priced', 'rounds', 'parse_ms', 'edge_build_ms', 'matching_ms', 'solve_ms']) {
+    for (const key of ['edges', 'edges_kept', 'edges_priced', 'rounds', 'bids', 'parse_ms', 'edge_build_ms', 'matching_ms', 'solve_ms']) {
       expect(result.stats).toHaveProperty(key, expect.any(Number));
     }
   });
