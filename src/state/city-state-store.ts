@@ -32,6 +32,25 @@ export interface OrderState {
   status: OrderStatus;
 }
 
+/** An order as a caller creates it: pending, and ready at `readyAt` or, without it, now on the store's clock. */
+export interface NewOrder {
+  id: string;
+  pickupLat: number;
+  pickupLng: number;
+  dropoffLat: number;
+  dropoffLng: number;
+  /** Epoch ms; omitted = the store's clock at creation (a host's own clock may be skewed). */
+  readyAt?: number;
+}
+
+/** A courier's position and shift as a caller reports it: free (or offline) from now on the store's clock. */
+export type CourierUpdate = Omit<CourierState, 'freeAt'>;
+
+export type CreateOrdersResult =
+  | { ok: true; created: number }
+  /** Nothing was created: this order (the first of the batch that exists) is already in the hot set. */
+  | { ok: false; reason: 'exists'; id: string };
+
 /** An outstanding offer of an order to a courier, made by the decision with this version. */
 export interface Offer {
   order: string;
@@ -118,6 +137,11 @@ export interface CityStateStore {
   putCouriers(city: string, couriers: readonly CourierState[]): Promise<void>;
   /** Creates or replaces orders; delivered and cancelled ones are removed with their offers. */
   putOrders(city: string, orders: readonly OrderState[]): Promise<void>;
+  /**
+   * Creates every order of the batch, pending, only if none of them exists (all or nothing,
+   * atomically: two concurrent creations of one id cannot both succeed).
+   */
+  createOrders(city: string, orders: readonly NewOrder[]): Promise<CreateOrdersResult>;
   readCourier(city: string, id: string): Promise<CourierView | undefined>;
   readOrder(city: string, id: string): Promise<OrderView | undefined>;
   /** Free couriers without an outstanding offer and pending orders without one, read atomically. */
@@ -135,10 +159,10 @@ export interface CityStateStore {
   readDecisionStream(city: string): Promise<CommittedDecision[]>;
 
   /**
-   * Like putCouriers (position and shift updates), except that a courier marked `busy` by an
-   * accepted offer stays busy until its order is delivered or cancelled.
+   * Position and shift updates, stamped free from now on the store's clock, except that a
+   * courier marked `busy` by an accepted offer stays busy until its order is delivered or cancelled.
    */
-  updateCouriers(city: string, couriers: readonly CourierState[]): Promise<void>;
+  updateCouriers(city: string, couriers: readonly CourierUpdate[]): Promise<void>;
   /** Removes a courier; its outstanding offer is withdrawn and an accepted, not picked-up order is pending again. False if unknown. */
   removeCourier(city: string, id: string): Promise<boolean>;
   /** Applies one step of an order's life atomically (see OrderEvent). */

@@ -10,8 +10,8 @@ import { packageRoot } from '../package-root.js';
  * relative to the package root, which works from src/ (tests) and dist/src/ (built) alike.
  */
 
-export type ScriptName = 'commit_decision' | 'raise_fence' | 'order_event' | 'update_couriers' | 'remove_courier';
-const SCRIPT_NAMES: readonly ScriptName[] = ['commit_decision', 'raise_fence', 'order_event', 'update_couriers', 'remove_courier'];
+export type ScriptName = 'commit_decision' | 'raise_fence' | 'order_event' | 'update_couriers' | 'remove_courier' | 'create_orders';
+const SCRIPT_NAMES: readonly ScriptName[] = ['commit_decision', 'raise_fence', 'order_event', 'update_couriers', 'remove_courier', 'create_orders'];
 
 export interface LuaScript {
   name: ScriptName;

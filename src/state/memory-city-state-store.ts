@@ -8,7 +8,10 @@ import {
   type CommitResult,
   type ConflictingItem,
   type CourierState,
+  type CourierUpdate,
   type CourierView,
+  type CreateOrdersResult,
+  type NewOrder,
   type Fence,
   type Offer,
   type OrderEvent,
@@ -24,7 +27,15 @@ import {
   type CommittedDecision,
   type Decision,
 } from './decision.js';
-import { assertCourierState, assertOrderState, courierRecord, FINISHED_ORDER_STATUSES, orderRecord } from './records.js';
+import {
+  assertCourierState,
+  assertCourierUpdate,
+  assertNewOrder,
+  assertOrderState,
+  courierRecord,
+  FINISHED_ORDER_STATUSES,
+  orderRecord,
+} from './records.js';
 import { SnapshotBuilder } from './snapshot.js';
 
 interface CityData {
@@ -77,6 +88,16 @@ export class MemoryCityStateStore implements CityStateStore {
         data.orders.set(o.id, orderRecord(o));
       }
     }
+  }
+
+  async createOrders(city: string, orders: readonly NewOrder[]): Promise<CreateOrdersResult> {
+    orders.forEach(assertNewOrder);
+    const data = this.city(city);
+    const existing = orders.find((o) => data.orders.has(o.id));
+    if (existing) return { ok: false, reason: 'exists', id: existing.id };
+    const now = this.now();
+    for (const o of orders) data.orders.set(o.id, orderRecord({ ...o, readyAt: o.readyAt ?? now, status: 'pending' }));
+    return { ok: true, created: orders.length };
   }
 
   async readCourier(city: string, id: string): Promise<CourierView | undefined> {
@@ -167,12 +188,13 @@ export class MemoryCityStateStore implements CityStateStore {
     return structuredClone(this.city(city).stream);
   }
 
-  async updateCouriers(city: string, couriers: readonly CourierState[]): Promise<void> {
-    couriers.forEach(assertCourierState);
+  async updateCouriers(city: string, couriers: readonly CourierUpdate[]): Promise<void> {
+    couriers.forEach(assertCourierUpdate);
     const data = this.city(city);
+    const now = this.now();
     for (const c of couriers) {
       const busy = data.couriers.get(c.id)?.status === 'busy';
-      data.couriers.set(c.id, { ...courierRecord(c), status: busy ? 'busy' : c.status });
+      data.couriers.set(c.id, courierRecord({ ...c, freeAt: now, status: busy ? 'busy' : c.status }));
     }
   }
 

@@ -1,5 +1,5 @@
 import { assertItemId } from './decision.js';
-import type { CourierState, CourierStatus, OrderState, OrderStatus } from './city-state-store.js';
+import type { CourierState, CourierStatus, CourierUpdate, NewOrder, OrderState, OrderStatus } from './city-state-store.js';
 
 const COURIER_STATUSES: readonly CourierStatus[] = ['free', 'busy', 'offline'];
 const ORDER_STATUSES: readonly OrderStatus[] = ['pending', 'assigned', 'picked_up', 'delivered', 'cancelled'];
@@ -7,22 +7,31 @@ const ORDER_STATUSES: readonly OrderStatus[] = ['pending', 'assigned', 'picked_u
 /** Statuses that leave the hot set. */
 export const FINISHED_ORDER_STATUSES: ReadonlySet<OrderStatus> = new Set(['delivered', 'cancelled']);
 
-export function assertCourierState(c: CourierState): void {
+export function assertCourierUpdate(c: CourierUpdate): void {
   assertItemId(c.id, 'courier');
   assertPosition(c.lat, c.lng, `courier ${c.id}`);
   if (!Number.isFinite(c.speedMps) || c.speedMps <= 0) {
     throw new RangeError(`courier ${c.id}: speedMps must be a positive number, got ${c.speedMps}`);
   }
-  assertEpochMs(c.freeAt, `courier ${c.id}: freeAt`);
   if (!COURIER_STATUSES.includes(c.status)) {
     throw new RangeError(`courier ${c.id}: status must be one of ${COURIER_STATUSES.join(', ')}, got ${c.status}`);
   }
 }
 
-export function assertOrderState(o: OrderState): void {
+export function assertCourierState(c: CourierState): void {
+  assertCourierUpdate(c);
+  assertEpochMs(c.freeAt, `courier ${c.id}: freeAt`);
+}
+
+export function assertNewOrder(o: NewOrder): void {
   assertItemId(o.id, 'order');
   assertPosition(o.pickupLat, o.pickupLng, `order ${o.id} pickup`);
   assertPosition(o.dropoffLat, o.dropoffLng, `order ${o.id} dropoff`);
+  if (o.readyAt !== undefined) assertEpochMs(o.readyAt, `order ${o.id}: readyAt`);
+}
+
+export function assertOrderState(o: OrderState): void {
+  assertNewOrder(o);
   assertEpochMs(o.readyAt, `order ${o.id}: readyAt`);
   if (!ORDER_STATUSES.includes(o.status)) {
     throw new RangeError(`order ${o.id}: status must be one of ${ORDER_STATUSES.join(', ')}, got ${o.status}`);

@@ -7,6 +7,9 @@ import {
   type CityStateStore,
   type CommitResult,
   type CourierState,
+  type CourierUpdate,
+  type CreateOrdersResult,
+  type NewOrder,
   type CourierView,
   type Fence,
   type Offer,
@@ -25,7 +28,7 @@ import {
   type Decision,
 } from './decision.js';
 import { registerLuaScripts, type CityScripts } from './lua-scripts.js';
-import { assertCourierState, assertOrderState, FINISHED_ORDER_STATUSES } from './records.js';
+import { assertCourierState, assertCourierUpdate, assertNewOrder, assertOrderState, FINISHED_ORDER_STATUSES } from './records.js';
 import { assertKeyPrefix, cityKeys, type CityKeys } from './redis-keys.js';
 import {
   addCourierRecord,
@@ -83,6 +86,21 @@ export class RedisCityStateStore implements CityStateStore {
       tx.hdel(keys.orders, ...finished).hdel(keys.orderOffers, ...finished).zrem(keys.orderOfferExpiry, ...finished);
     }
     await execute(tx);
+  }
+
+  async createOrders(city: string, orders: readonly NewOrder[]): Promise<CreateOrdersResult> {
+    orders.forEach(assertNewOrder);
+    if (orders.length === 0) return { ok: true, created: 0 };
+    const records = JSON.stringify(orders.map((o) => encodeOrder({ ...o, status: 'pending' })));
+    const reply = (await this.scripts.create_orders(this.keys(city).orders, records)) as [string, string | number];
+    switch (reply[0]) {
+      case 'ok':
+        return { ok: true, created: Number(reply[1]) };
+      case 'exists':
+        return { ok: false, reason: 'exists', id: String(reply[1]) };
+      default:
+        throw new Error(`create_orders returned an unexpected reply: ${JSON.stringify(reply)}`);
+    }
   }
 
   async readCourier(city: string, id: string): Promise<CourierView | undefined> {
@@ -202,15 +220,15 @@ export class RedisCityStateStore implements CityStateStore {
     }
   }
 
-  async updateCouriers(city: string, couriers: readonly CourierState[]): Promise<void> {
-    couriers.forEach(assertCourierState);
+  async updateCouriers(city: string, couriers: readonly CourierUpdate[]): Promise<void> {
+    couriers.forEach(assertCourierUpdate);
     const keys = this.keys(city);
     // One script call per chunk (each atomic per courier, as HSET is): a call with 100,000
     // arguments would overflow the stack when the arguments are spread.
     const calls: Promise<unknown>[] = [];
     for (let i = 0; i < couriers.length; i += UPDATE_CHUNK) {
       const chunk = couriers.slice(i, i + UPDATE_CHUNK);
-      calls.push(this.scripts.update_couriers(keys.couriers, ...chunk.flatMap((c) => [c.id, encodeCourier(c)])));
+      calls.push(this.scripts.update_couriers(keys.couriers, ...chunk.flatMap((c) => [c.id, encodeCourier({ ...c, freeAt: undefined })])));
     }
     await Promise.all(calls);
   }

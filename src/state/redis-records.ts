@@ -1,4 +1,4 @@
-import type { CourierState, Offer, OrderState } from './city-state-store.js';
+import type { CourierState, CourierUpdate, NewOrder, Offer, OrderState } from './city-state-store.js';
 import type { SnapshotBuilder } from './snapshot.js';
 
 /**
@@ -9,8 +9,14 @@ import type { SnapshotBuilder } from './snapshot.js';
  */
 export const SEPARATOR = '|';
 
-export function encodeCourier(c: CourierState): string {
-  return [c.id, c.lat, c.lng, c.speedMps, c.freeAt, c.status].join(SEPARATOR);
+/**
+ * A time field left empty is stamped by the Lua script that writes the record with Redis TIME
+ * (update_couriers.lua, create_orders.lua): times the store compares come from the store's clock.
+ */
+export const STORE_NOW = '';
+
+export function encodeCourier(c: CourierUpdate & { freeAt?: number }): string {
+  return [c.id, c.lat, c.lng, c.speedMps, c.freeAt ?? STORE_NOW, c.status].join(SEPARATOR);
 }
 
 export function decodeCourier(value: string): CourierState {
@@ -18,8 +24,8 @@ export function decodeCourier(value: string): CourierState {
   return { id, lat: +lat, lng: +lng, speedMps: +speedMps, freeAt: +freeAt, status: status as CourierState['status'] };
 }
 
-export function encodeOrder(o: OrderState): string {
-  return [o.id, o.pickupLat, o.pickupLng, o.dropoffLat, o.dropoffLng, o.readyAt, o.status].join(SEPARATOR);
+export function encodeOrder(o: NewOrder & { status: OrderState['status'] }): string {
+  return [o.id, o.pickupLat, o.pickupLng, o.dropoffLat, o.dropoffLng, o.readyAt ?? STORE_NOW, o.status].join(SEPARATOR);
 }
 
 export function decodeOrder(value: string): OrderState {

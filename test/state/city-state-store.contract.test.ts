@@ -93,6 +93,44 @@ describe.each(STATE_STORES)('CityStateStore contract: $name', ({ create }) => {
       expect((await store.readOrder(CITY, 'o-1'))?.offer).toBeNull();
     });
 
+    it('creates a batch of orders all or nothing, naming the first that exists', async () => {
+      const fresh = (id: string) => ({ id, pickupLat: 41.387, pickupLng: 2.17, dropoffLat: 41.4012, dropoffLng: 2.1605 });
+      expect(await store.createOrders(CITY, [fresh('o-1'), fresh('o-2')])).toEqual({ ok: true, created: 2 });
+      const before = await observable({ orders: ['o-1', 'o-2', 'o-3', 'o-4'], couriers: [] });
+      expect(await store.createOrders(CITY, [fresh('o-3'), fresh('o-2'), fresh('o-1'), fresh('o-4')])).toEqual({ ok: false, reason: 'exists', id: 'o-2' });
+      expect(await observable({ orders: ['o-1', 'o-2', 'o-3', 'o-4'], couriers: [] })).toEqual(before);
+      expect(await store.createOrders(CITY, [])).toEqual({ ok: true, created: 0 });
+      await expect(store.createOrders(CITY, [{ ...fresh('o-5'), readyAt: -1 }])).rejects.toThrow(/readyAt/);
+      expect(await store.readOrder(CITY, 'o-5')).toBeUndefined();
+    });
+
+    it('creates an order once when many clients create it at the same time', async () => {
+      const clients = Array.from({ length: 12 }, () => fixture.peer());
+      const results = await Promise.all(
+        clients.map((client, i) =>
+          client.createOrders(CITY, [{ id: 'o-race', pickupLat: 41.387, pickupLng: 2.17 + i / 1000, dropoffLat: 41.4012, dropoffLng: 2.1605 }]),
+        ),
+      );
+      expect(results.filter((r) => r.ok)).toHaveLength(1);
+      expect(results.filter((r) => !r.ok)).toEqual(Array.from({ length: 11 }, () => ({ ok: false, reason: 'exists', id: 'o-race' })));
+      const winner = results.findIndex((r) => r.ok);
+      expect((await store.readOrder(CITY, 'o-race'))?.pickupLng).toBeCloseTo(2.17 + winner / 1000, 9);
+    });
+
+    it("stamps created orders ready, and updated couriers free, on the store's clock", async () => {
+      const clockBefore = (await store.readSnapshot('clock', DEFAULT_PARAMS)).takenAt;
+      await store.createOrders(CITY, [{ id: 'o-now', pickupLat: 41.387, pickupLng: 2.17, dropoffLat: 41.4012, dropoffLng: 2.1605 }]);
+      await store.createOrders(CITY, [{ id: 'o-later', pickupLat: 41.387, pickupLng: 2.17, dropoffLat: 41.4012, dropoffLng: 2.1605, readyAt: clockBefore + 600_000 }]);
+      await store.updateCouriers(CITY, [{ id: 'c-1', lat: 41.39, lng: 2.15, speedMps: 4, status: 'free' }]);
+      const clockAfter = (await store.readSnapshot('clock', DEFAULT_PARAMS)).takenAt;
+      for (const stamped of [(await store.readOrder(CITY, 'o-now'))!.readyAt, (await store.readCourier(CITY, 'c-1'))!.freeAt]) {
+        expect(stamped).toBeGreaterThanOrEqual(clockBefore);
+        expect(stamped).toBeLessThanOrEqual(clockAfter);
+      }
+      expect((await store.readOrder(CITY, 'o-later'))!.readyAt).toBe(clockBefore + 600_000);
+      expect((await store.readOrder(CITY, 'o-now'))!.status).toBe('pending');
+    });
+
     it('rejects malformed couriers and orders', async () => {
       await expect(store.putCouriers(CITY, [courier('c-1', { lat: 91 })])).rejects.toThrow(/latitude/);
       await expect(store.putCouriers(CITY, [courier('c-1', { speedMps: 0 })])).rejects.toThrow(/speedMps/);

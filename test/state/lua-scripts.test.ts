@@ -24,6 +24,7 @@ describe('Lua scripts', () => {
       ['order_event', 7],
       ['update_couriers', 1],
       ['remove_courier', 6],
+      ['create_orders', 1],
     ]);
     for (const s of scripts) {
       expect(s.source).toMatch(/^--\[\[/);

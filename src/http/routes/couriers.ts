@@ -1,5 +1,5 @@
 import type { FastifyPluginAsync } from 'fastify';
-import type { CourierState } from '../../state/city-state-store.js';
+import type { CourierUpdate } from '../../state/city-state-store.js';
 import type { HostContext } from '../context.js';
 import { notFound } from '../errors.js';
 import { CourierParams, CouriersBody, CityParams, errors, Upserted } from '../schemas.js';
@@ -20,13 +20,12 @@ export const couriersRoutes: FastifyPluginAsync<{ host: HostContext }> = async (
     async (request) => {
       const { city } = request.params;
       await knownCity(host, city);
-      const now = Date.now();
-      const couriers: CourierState[] = request.body.couriers.map((c) => ({
+      // Free from now on the store's clock: this host's own clock may be skewed.
+      const couriers: CourierUpdate[] = request.body.couriers.map((c) => ({
         id: c.id,
         lat: c.lat,
         lng: c.lng,
         speedMps: c.speed_mps,
-        freeAt: now,
         status: c.status === 'on_shift' ? 'free' : 'offline',
       }));
       await host.stores.state.updateCouriers(city, couriers);

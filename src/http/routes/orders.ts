@@ -1,5 +1,5 @@
 import type { FastifyPluginAsync } from 'fastify';
-import type { OrderEvent, OrderState } from '../../state/city-state-store.js';
+import type { NewOrder, OrderEvent } from '../../state/city-state-store.js';
 import type { HostContext } from '../context.js';
 import { conflict, HttpError, notFound } from '../errors.js';
 import { CityParams, Created, errors, OfferAnswerBody, OfferParams, OrderEventReply, OrderParams, OrdersBody } from '../schemas.js';
@@ -28,25 +28,22 @@ export const ordersRoutes: FastifyPluginAsync<{ host: HostContext }> = async (ap
     async (request, reply) => {
       const { city } = request.params;
       await knownCity(host, city);
-      const now = Date.now();
       const seen = new Set<string>();
       for (const [i, o] of request.body.orders.entries()) {
         if (seen.has(o.id)) throw new HttpError(400, `orders[${i}].id: duplicate id ${o.id}`, { field: `orders[${i}].id` });
         seen.add(o.id);
       }
-      const existing = await Promise.all(request.body.orders.map((o) => host.stores.state.readOrder(city, o.id)));
-      const taken = existing.findIndex((o) => o !== undefined);
-      if (taken >= 0) throw conflict(`order ${request.body.orders[taken].id} already exists`);
-      const orders: OrderState[] = request.body.orders.map((o) => ({
+      const orders: NewOrder[] = request.body.orders.map((o) => ({
         id: o.id,
         pickupLat: o.pickup.lat,
         pickupLng: o.pickup.lng,
         dropoffLat: o.dropoff.lat,
         dropoffLng: o.dropoff.lng,
-        readyAt: o.ready_at ?? now,
-        status: 'pending',
+        ...(o.ready_at === undefined ? {} : { readyAt: o.ready_at }),
       }));
-      await host.stores.state.putOrders(city, orders);
+      // All or nothing in one atomic step of the store: a concurrent creation of the same id loses.
+      const created = await host.stores.state.createOrders(city, orders);
+      if (!created.ok) throw conflict(`order ${created.id} already exists; no order of the batch was created`);
       host.metrics.ingested.inc({ city, kind: 'order' }, orders.length);
       return reply.code(201).send({ created: orders.length });
     },

@@ -1,7 +1,8 @@
 --[[
 update_couriers: position and shift updates for many couriers at once. Like HSET of the
 records, except that a courier the store has marked busy (it accepted an order that is not
-delivered yet) stays busy whatever status the update carries.
+delivered yet) stays busy whatever status the update carries, and that an empty freeAt field
+is stamped with Redis TIME (the courier is free from now on the store's clock).
 
 KEYS[1] couriers hash: courier id -> "id|lat|lng|speed|freeAt|status"
 
@@ -12,6 +13,8 @@ Returns the number of couriers kept busy.
 
 local CHUNK = 1000
 local kept = 0
+local time = redis.call('TIME')
+local now = string.format('%d', tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000))
 for start = 1, #ARGV, 2 * CHUNK do
   local stop = math.min(start + 2 * CHUNK - 1, #ARGV)
   local ids = {}
@@ -21,7 +24,8 @@ for start = 1, #ARGV, 2 * CHUNK do
   local existing = redis.call('HMGET', KEYS[1], unpack(ids))
   local pairs_out = {}
   for k, id in ipairs(ids) do
-    local record = ARGV[start + 2 * (k - 1) + 1]
+    -- The only empty field a record can have is its time (ids and numbers are never empty).
+    local record = string.gsub(ARGV[start + 2 * (k - 1) + 1], '||', '|' .. now .. '|', 1)
     local old = existing[k]
     if old and string.sub(old, -5) == '|busy' and string.sub(record, -5) ~= '|busy' then
       record = string.gsub(record, '[^|]*$', 'busy', 1)
