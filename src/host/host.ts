@@ -26,9 +26,11 @@ export interface Host {
   /** The listening address (http://host:port) once listen() resolved. */
   url?: string;
   /**
-   * Graceful shutdown: stop taking leases and serving, let cycles in flight finish (abandoning
-   * them after the grace period), release the leases (bumping their tokens), close the pool and
-   * the store connections. Safe to call twice.
+   * Graceful shutdown within config.shutdownGraceMs: stop taking leases and serving, let cycles
+   * in flight finish (abandoning them after half the grace period), release the leases (bumping
+   * their tokens), close the pool and the store connections. At the end of the grace period
+   * whatever has not finished is cut short (connections destroyed) and close() resolves anyway.
+   * Safe to call twice.
    */
   close(): Promise<void>;
 }
@@ -123,10 +125,25 @@ export async function startHost(config: HostConfig, parts: HostParts = {}): Prom
     holder,
     close() {
       closing ??= (async () => {
-        await Promise.all([loop.close({ graceMs: config.shutdownGraceMs }), app.close()]);
-        await keeper!.stop();
-        await pool.close();
-        await stores.close();
+        let step = 'finishing cycles and requests';
+        const graceful = (async () => {
+          // Half the grace for cycles in flight, the rest for the releases and closing.
+          await Promise.all([loop.close({ graceMs: config.shutdownGraceMs / 2 }), app.close()]);
+          step = 'releasing leases';
+          await keeper!.stop();
+          step = 'closing the solver pool';
+          await pool.close();
+          step = 'closing store connections';
+          await stores.close();
+        })().catch((error: unknown) => log('shutdown', error));
+        let timer: NodeJS.Timeout | undefined;
+        const deadline = new Promise<'deadline'>((resolve) => (timer = setTimeout(() => resolve('deadline'), config.shutdownGraceMs)));
+        const outcome = await Promise.race([graceful, deadline]);
+        clearTimeout(timer);
+        if (outcome === 'deadline') {
+          log(`shutdown: grace period of ${config.shutdownGraceMs} ms over while ${step}; dropping store connections`, undefined);
+          stores.destroy();
+        }
       })();
       return closing;
     },
