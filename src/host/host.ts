@@ -14,6 +14,9 @@ import { buildApp } from '../http/app.js';
 import { SolverPool } from '../solver/solver-pool.js';
 import type { HostConfig } from './config.js';
 
+/** The fence read by the keeper's state-store check: a key of its own, never a real city's. */
+const STATE_CHECK_CITY = 'state-check';
+
 export interface Host {
   config: HostConfig;
   app: FastifyInstance;
@@ -92,6 +95,12 @@ export async function startHost(config: HostConfig, parts: HostParts = {}): Prom
       await fencing.onReleased!(city, token);
     },
     onLost: (city) => loop.cityLost(city),
+    stateCheck: () => stores.state.readFence(STATE_CHECK_CITY),
+    unhealthyRounds: config.unhealthyRounds,
+    onGivenUp: (city, error) => {
+      metrics.citiesGivenUp.inc({ city });
+      app.log.warn({ err: error, city }, `giving up city ${city}: the state store failed ${config.unhealthyRounds} checks in a row`);
+    },
     onError: (error) => log('lease keeper', error),
   });
 
