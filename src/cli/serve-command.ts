@@ -4,7 +4,8 @@
  * Every flag also comes from an environment variable (DISPATCHD_PORT, DISPATCHD_HOST_ID,
  * DISPATCHD_MYSQL_URL, DISPATCHD_REDIS_URL, DISPATCHD_THREADS, DISPATCHD_DEMO, ...); DISPATCHD_TOKEN
  * turns on bearer auth for mutating routes. A configuration error is one line before anything
- * opens or listens (exit 2); the command returns after a graceful shutdown on SIGTERM/SIGINT.
+ * opens or listens (exit 2). SIGTERM/SIGINT shut the host down within its grace period (see
+ * Host.close) and the process exits 0 then, even if a driver still holds a socket open.
  */
 import type { Command } from 'commander';
 import { ConfigError, ENV, resolveHostConfig, type HostConfig, type HostFlags } from '../host/config.js';
@@ -33,5 +34,6 @@ export function registerServeCommand(program: Command): void {
       }
       const handle = await serve(config);
       await handle.done;
+      process.exit(0);
     });
 }

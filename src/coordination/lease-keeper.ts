@@ -6,6 +6,11 @@ import type { LeaseStore } from './lease-store.js';
 /** Defaults in the spirit of Kubernetes leases: 15 s duration, renew every 5 s, retry every 2 s. */
 export const DEFAULT_LEASE_TIMING = Object.freeze({ ttlMs: 15_000, renewIntervalMs: 5_000, acquireIntervalMs: 2_000 });
 export const DEFAULT_SLACK = 1;
+/**
+ * Consecutive failed state-store checks (one per renewal round) after which a host gives its
+ * cities up: it cannot dispatch them, and renewing would keep everyone else off them.
+ */
+export const DEFAULT_UNHEALTHY_ROUNDS = 2;
 
 export interface LeaseKeeperOptions {
   store: LeaseStore;
@@ -25,6 +30,15 @@ export interface LeaseKeeperOptions {
   onReleased?: (city: string, token: number) => Promise<void>;
   /** A lease ended without a release: lapsed on the local clock, or renewal refused. */
   onLost?: (city: string) => void;
+  /**
+   * Checks the store the cities are dispatched from (the city state), once per renewal round;
+   * must settle in bounded time. Throwing counts as a failed check.
+   */
+  stateCheck?: () => Promise<unknown>;
+  /** Consecutive failed checks before giving every city up (default DEFAULT_UNHEALTHY_ROUNDS). */
+  unhealthyRounds?: number;
+  /** A city released because the state store failed its checks (before the release itself). */
+  onGivenUp?: (city: string, error: unknown) => void;
   onError?: (error: unknown) => void;
 }
 
@@ -33,6 +47,10 @@ export interface LeaseKeeperOptions {
  * cities over when the host holds more than its share), acquires every acquisition interval.
  * Rounds never overlap. The dispatch loop asks lease(city) and checks isValid() before each tick
  * and again right before committing.
+ *
+ * While the state store fails `unhealthyRounds` checks in a row the host cannot dispatch: it
+ * releases every city (bumping the tokens, so others take them at their next acquisition round),
+ * stops counting as live, and acquires nothing until a check passes again.
  */
 export class LeaseKeeper {
   private readonly store: LeaseStore;
@@ -41,6 +59,8 @@ export class LeaseKeeper {
   private readonly renewIntervalMs: number;
   private readonly acquireIntervalMs: number;
   private readonly slack: number;
+  private readonly unhealthyRounds: number;
+  private failedChecks = 0;
   private readonly clock: MonotonicClock;
   private readonly options: LeaseKeeperOptions;
   private readonly held = new Map<string, Lease>();
@@ -57,6 +77,10 @@ export class LeaseKeeper {
     this.renewIntervalMs = options.renewIntervalMs ?? DEFAULT_LEASE_TIMING.renewIntervalMs;
     this.acquireIntervalMs = options.acquireIntervalMs ?? DEFAULT_LEASE_TIMING.acquireIntervalMs;
     this.slack = options.slack ?? DEFAULT_SLACK;
+    this.unhealthyRounds = options.unhealthyRounds ?? DEFAULT_UNHEALTHY_ROUNDS;
+    if (!Number.isSafeInteger(this.unhealthyRounds) || this.unhealthyRounds < 1) {
+      throw new RangeError(`unhealthyRounds must be a positive integer, got ${this.unhealthyRounds}`);
+    }
     this.clock = options.clock ?? monotonicNow;
     assertTiming(this.ttlMs, this.renewIntervalMs, this.acquireIntervalMs);
   }
@@ -118,12 +142,25 @@ export class LeaseKeeper {
     return next;
   }
 
+  /** The state store has failed its last `unhealthyRounds` checks. */
+  private get unhealthy(): boolean {
+    return this.failedChecks >= this.unhealthyRounds;
+  }
+
   // A host counts as live while its last heartbeat is within one lease TTL.
   private async renewRound(): Promise<void> {
-    // Heartbeat before renewing: a host stops counting as live no later than its leases expire.
-    // A failed heartbeat must not stop the renewals, which drop leases that have lapsed.
-    await this.store.heartbeat(this.holder).catch((error: unknown) => this.reportError(error));
-    await Promise.all([...this.held.values()].map((lease) => this.renew(lease)));
+    // The check runs beside the renewals so that a slow check never delays them.
+    const [checkError] = await Promise.all([this.checkState(), this.renewAll()]);
+    if (checkError === undefined) {
+      const recovered = this.unhealthy;
+      this.failedChecks = 0;
+      // Live again at once; the next acquisition round takes a share.
+      if (recovered) await this.store.heartbeat(this.holder);
+    } else if (++this.failedChecks === this.unhealthyRounds) {
+      await this.giveUp(checkError);
+      return;
+    }
+    if (this.unhealthy) return;
     const plan = planLeases(await this.store.census(this.ttlMs), this.holder, this.policy());
     const disabled = [...this.held.values()].filter((l) => plan.disabled.includes(l.city));
     // Shed the most recently acquired first: their state is the least warmed up.
@@ -131,7 +168,34 @@ export class LeaseKeeper {
     await Promise.all([...disabled, ...shed].map((lease) => this.release(lease)));
   }
 
+  /** Resolves with the check's error, or undefined when it passed (or there is none). */
+  private async checkState(): Promise<unknown> {
+    try {
+      await this.options.stateCheck?.();
+      return undefined;
+    } catch (error) {
+      return error ?? new Error('state store check failed');
+    }
+  }
+
+  private async renewAll(): Promise<void> {
+    if (this.unhealthy) return; // nothing held, and not live: a heartbeat would draw cities here
+    // Heartbeat before renewing: a host stops counting as live no later than its leases expire.
+    // A failed heartbeat must not stop the renewals, which drop leases that have lapsed.
+    await this.store.heartbeat(this.holder).catch((error: unknown) => this.reportError(error));
+    await Promise.all([...this.held.values()].map((lease) => this.renew(lease)));
+  }
+
+  /** Releases every city and stops counting as live, so that the others take the cities at once. */
+  private async giveUp(error: unknown): Promise<void> {
+    const leases = [...this.held.values()];
+    for (const lease of leases) this.options.onGivenUp?.(lease.city, error);
+    await Promise.all(leases.map((lease) => this.release(lease)));
+    await this.store.forgetHost(this.holder).catch((e: unknown) => this.reportError(e));
+  }
+
   private async acquireRound(): Promise<void> {
+    if (this.unhealthy) return;
     const plan = planLeases(await this.store.census(this.ttlMs), this.holder, this.policy());
     for (const city of plan.acquire) {
       if (!this.running) return;

@@ -1,4 +1,5 @@
 import { createConnection, createPool, type Pool } from 'mysql2/promise';
+import { STORE_TIMEOUTS } from './store-timeouts.js';
 
 /**
  * A pool for a `mysql://user:password@host:port/database` URL. Times never cross the wire as
@@ -14,7 +15,7 @@ export function createMysqlPool(url: string, connectionLimit = 10): Pool {
   if (parsed.protocol !== 'mysql:' || parsed.pathname.length <= 1) {
     throw new TypeError(`invalid MySQL URL ${JSON.stringify(redactPassword(parsed))}: expected mysql://user:password@host:port/database`);
   }
-  return createPool({ uri: url, connectionLimit, supportBigNumbers: true, bigNumberStrings: false });
+  return createPool({ uri: url, connectionLimit, supportBigNumbers: true, bigNumberStrings: false, connectTimeout: STORE_TIMEOUTS.connectMs });
 }
 
 function redactPassword(url: URL): string {

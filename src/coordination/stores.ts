@@ -10,13 +10,18 @@ import { MemoryLeaseStore } from './memory-lease-store.js';
 import { migrate } from './migrations.js';
 import { createMysqlPool } from './mysql.js';
 import { MysqlLeaseStore } from './mysql-lease-store.js';
+import { STORE_TIMEOUTS } from './store-timeouts.js';
+import { boundedStore, isMysqlConnectionError, isRedisConnectionError } from './store-unavailable.js';
 
 /** The three stores a dispatching host works with. */
 export interface CoordinationStores {
   leases: LeaseStore;
   state: CityStateStore;
   decisions: DecisionLog;
+  /** Closes the connections gracefully (waiting for replies in flight). */
   close(): Promise<void>;
+  /** Drops every connection at once: the shutdown deadline, when close() does not finish. */
+  destroy(): void;
 }
 
 export interface ServerStoresOptions {
@@ -37,13 +42,30 @@ export async function openServerStores(options: ServerStoresOptions): Promise<Co
     await pool.end();
     throw error;
   }
-  const redis = new Redis(options.redisUrl, { lazyConnect: false });
+  const redis = new Redis(options.redisUrl, {
+    lazyConnect: false,
+    // Fail fast while disconnected instead of queueing: callers get a 503, not a hang.
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 1,
+    commandTimeout: STORE_TIMEOUTS.redisCommandMs,
+    connectTimeout: STORE_TIMEOUTS.connectMs,
+    retryStrategy: (attempt) => Math.min(attempt * 50, STORE_TIMEOUTS.reconnectMaxDelayMs),
+  });
+  // Connection errors reach callers as failed commands; the event would only repeat them.
+  redis.on('error', () => undefined);
   return {
-    leases: new MysqlLeaseStore(pool),
-    state: new RedisCityStateStore(redis, { keyPrefix: options.keyPrefix }),
-    decisions: new MysqlDecisionLog(pool),
+    leases: boundedStore('leases', new MysqlLeaseStore(pool), isMysqlConnectionError),
+    state: boundedStore('state', new RedisCityStateStore(redis, { keyPrefix: options.keyPrefix }), isRedisConnectionError),
+    decisions: boundedStore('decisions', new MysqlDecisionLog(pool), isMysqlConnectionError),
     async close() {
-      await Promise.all([pool.end(), redis.quit()]);
+      // QUIT needs a live connection; without one there is nothing to wait for.
+      await Promise.all([pool.end(), redis.quit().catch(() => redis.disconnect())]);
+    },
+    destroy() {
+      redis.disconnect();
+      // mysql2's pool has no destroy(); its connections (an internal ring queue) do.
+      const all = (pool.pool as unknown as { _allConnections: { length: number; get(i: number): { destroy(): void } } })._allConnections;
+      for (let i = all.length - 1; i >= 0; i--) all.get(i).destroy();
     },
   };
 }
@@ -55,5 +77,6 @@ export function openEmbeddedStores(): CoordinationStores {
     state: new MemoryCityStateStore(),
     decisions: new MemoryDecisionLog(),
     async close() {},
+    destroy() {},
   };
 }

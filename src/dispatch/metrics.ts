@@ -22,6 +22,7 @@ export class DispatchMetrics {
   readonly rejections: Counter<'city' | 'reason'>;
   readonly ingested: Counter<'city' | 'kind'>;
   readonly orderEvents: Counter<'city' | 'event' | 'result'>;
+  readonly citiesGivenUp: Counter<'city'>;
 
   constructor(sources: { leasesHeld?: () => number; poolStats?: () => SolverPoolStats } = {}, options: { defaultMetrics?: boolean } = {}) {
     const registers = [this.registry];
@@ -57,6 +58,12 @@ export class DispatchMetrics {
       name: 'dispatchd_order_events_total',
       help: 'Accept, decline, picked-up, delivered and cancel events, by result',
       labelNames: ['city', 'event', 'result'],
+      registers,
+    });
+    this.citiesGivenUp = new Counter({
+      name: 'dispatchd_cities_given_up_total',
+      help: 'Leases released because the state store failed its checks',
+      labelNames: ['city'],
       registers,
     });
     new Gauge({

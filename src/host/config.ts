@@ -4,7 +4,7 @@
  */
 import { availableParallelism, hostname } from 'node:os';
 import { DEFAULT_BODY_LIMIT_BYTES, DEFAULT_DECLINE_COOLDOWN_MS } from '../http/context.js';
-import { DEFAULT_LEASE_TIMING } from '../coordination/lease-keeper.js';
+import { DEFAULT_LEASE_TIMING, DEFAULT_UNHEALTHY_ROUNDS } from '../coordination/lease-keeper.js';
 import { DEFAULT_OFFER_TTL_MS } from '../state/decision.js';
 
 export class ConfigError extends Error {
@@ -34,7 +34,9 @@ export interface HostConfig {
   leaseTtlMs: number;
   renewIntervalMs: number;
   acquireIntervalMs: number;
-  /** How long shutdown waits for cycles in flight before abandoning them. */
+  /** Consecutive failed state-store checks (one per renewal) before the host gives its cities up. */
+  unhealthyRounds: number;
+  /** The whole shutdown's budget: cycles in flight get half, then connections are cut (Host.close). */
   shutdownGraceMs: number;
   logger: boolean;
   /** pino level (DISPATCHD_LOG_LEVEL): warn by default, info logs every request. */
@@ -72,6 +74,7 @@ export const ENV = {
   leaseTtlMs: 'DISPATCHD_LEASE_TTL_MS',
   renewIntervalMs: 'DISPATCHD_LEASE_RENEW_MS',
   acquireIntervalMs: 'DISPATCHD_LEASE_ACQUIRE_MS',
+  unhealthyRounds: 'DISPATCHD_UNHEALTHY_ROUNDS',
 } as const;
 
 export function resolveHostConfig(flags: HostFlags, env: NodeJS.ProcessEnv = process.env): HostConfig {
@@ -116,6 +119,7 @@ export function resolveHostConfig(flags: HostFlags, env: NodeJS.ProcessEnv = pro
     leaseTtlMs,
     renewIntervalMs,
     acquireIntervalMs,
+    unhealthyRounds: integer(ENV.unhealthyRounds, env[ENV.unhealthyRounds] || String(DEFAULT_UNHEALTHY_ROUNDS), 1, 1_000),
     shutdownGraceMs: 5_000,
     logger: env[ENV.log] !== '0',
     logLevel: logLevel(env[ENV.logLevel] ?? 'warn'),

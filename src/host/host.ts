@@ -14,6 +14,9 @@ import { buildApp } from '../http/app.js';
 import { SolverPool } from '../solver/solver-pool.js';
 import type { HostConfig } from './config.js';
 
+/** The fence read by the keeper's state-store check: a key of its own, never a real city's. */
+const STATE_CHECK_CITY = 'state-check';
+
 export interface Host {
   config: HostConfig;
   app: FastifyInstance;
@@ -26,9 +29,11 @@ export interface Host {
   /** The listening address (http://host:port) once listen() resolved. */
   url?: string;
   /**
-   * Graceful shutdown: stop taking leases and serving, let cycles in flight finish (abandoning
-   * them after the grace period), release the leases (bumping their tokens), close the pool and
-   * the store connections. Safe to call twice.
+   * Graceful shutdown within config.shutdownGraceMs: stop taking leases and serving, let cycles
+   * in flight finish (abandoning them after half the grace period), release the leases (bumping
+   * their tokens), close the pool and the store connections. At the end of the grace period
+   * whatever has not finished is cut short (connections destroyed) and close() resolves anyway.
+   * Safe to call twice.
    */
   close(): Promise<void>;
 }
@@ -90,6 +95,12 @@ export async function startHost(config: HostConfig, parts: HostParts = {}): Prom
       await fencing.onReleased!(city, token);
     },
     onLost: (city) => loop.cityLost(city),
+    stateCheck: () => stores.state.readFence(STATE_CHECK_CITY),
+    unhealthyRounds: config.unhealthyRounds,
+    onGivenUp: (city, error) => {
+      metrics.citiesGivenUp.inc({ city });
+      app.log.warn({ err: error, city }, `giving up city ${city}: the state store failed ${config.unhealthyRounds} checks in a row`);
+    },
     onError: (error) => log('lease keeper', error),
   });
 
@@ -123,10 +134,25 @@ export async function startHost(config: HostConfig, parts: HostParts = {}): Prom
     holder,
     close() {
       closing ??= (async () => {
-        await Promise.all([loop.close({ graceMs: config.shutdownGraceMs }), app.close()]);
-        await keeper!.stop();
-        await pool.close();
-        await stores.close();
+        let step = 'finishing cycles and requests';
+        const graceful = (async () => {
+          // Half the grace for cycles in flight, the rest for the releases and closing.
+          await Promise.all([loop.close({ graceMs: config.shutdownGraceMs / 2 }), app.close()]);
+          step = 'releasing leases';
+          await keeper!.stop();
+          step = 'closing the solver pool';
+          await pool.close();
+          step = 'closing store connections';
+          await stores.close();
+        })().catch((error: unknown) => log('shutdown', error));
+        let timer: NodeJS.Timeout | undefined;
+        const deadline = new Promise<'deadline'>((resolve) => (timer = setTimeout(() => resolve('deadline'), config.shutdownGraceMs)));
+        const outcome = await Promise.race([graceful, deadline]);
+        clearTimeout(timer);
+        if (outcome === 'deadline') {
+          log(`shutdown: grace period of ${config.shutdownGraceMs} ms over while ${step}; dropping store connections`, undefined);
+          stores.destroy();
+        }
       })();
       return closing;
     },

@@ -1,12 +1,14 @@
 /**
  * The single error handler: every failure becomes `{ error, field? }` with the right status.
  * Schema violations (Ajv) and InputErrors are 400 naming the field; unknown resources 404; a lease
- * held elsewhere 409 naming the holder; too large a body 413; anything else 500.
+ * held elsewhere 409 naming the holder; too large a body 413; a store that is down or does not
+ * answer in time 503 `{ error, code: 'store_unavailable' }`; anything else 500.
  */
 import type { FastifyError, FastifyInstance } from 'fastify';
 import type { ErrorObject } from 'ajv';
 import { InputError } from '../domain/errors.js';
 import { inputErrorFromSchemaError } from '../domain/snapshot-schema.js';
+import { StoreUnavailableError } from '../coordination/store-unavailable.js';
 
 export class HttpError extends Error {
   constructor(
@@ -39,6 +41,10 @@ export function installErrorHandler(app: FastifyInstance): void {
     }
     if (error instanceof InputError) {
       return reply.code(400).send({ error: error.message, field: error.field });
+    }
+    if (error instanceof StoreUnavailableError) {
+      request.log.warn({ err: error }, 'store unavailable');
+      return reply.code(503).send({ error: error.message, code: error.code });
     }
     if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
       return reply.code(413).send({ error: 'request body too large' });

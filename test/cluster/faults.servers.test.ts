@@ -1,16 +1,18 @@
 /**
  * Horizontal scaling under faults, with real processes: `dispatchd serve` hosts (the built CLI)
  * on MariaDB — through a TCP proxy the test can cut — and a redis-server of the test's own, with
- * the load feeder running throughout. One cluster goes through the six scenarios in order:
+ * the load feeder running throughout; each host reaches that Redis through a TCP proxy of its own,
+ * so one host alone can be partitioned from it. One cluster goes through the seven scenarios in order:
  *
- *   1. kill -9 a host          4. SIGTERM a host (a deploy)
- *   2. SIGSTOP past the TTL    5. Redis restarts (every key lost)
- *   3. a host joins            6. MySQL unreachable for longer than the TTL
+ *   1. kill -9 a host          4. SIGTERM a host (a deploy)      7. MySQL unreachable for longer
+ *   2. SIGSTOP past the TTL    5. one host cut off from Redis       than the TTL
+ *   3. a host joins            6. Redis restarts (every key lost)
  *
  * After each, the checker reads the whole decision log (table and streams) and must find no
  * violation: contiguous versions, tokens never decreasing, no order or courier with two live
  * offers, every acknowledged decision logged, every city dispatched within the liveness bound.
  * Short timings (TTL 3 s, renew 1 s, acquire 250 ms, tick 500 ms) keep it to about a minute and a half.
+ * A partitioned host's cities get the time it takes to notice (DETECTION) on top of the bound.
  * Part of `npm test`; DISPATCHD_FAULTS=0 skips it for a quick local run.
  * DISPATCHD_FAULTS_REPORT=file writes the measurements.
  */
@@ -23,6 +25,7 @@ import { Feeder, type FeederHost } from '../../src/cluster/feeder.js';
 import { HostProcess, scrapeMetrics } from '../../src/cluster/host-process.js';
 import { checkDecisionLog, formatViolations, type CheckReport } from '../../src/cluster/log-checker.js';
 import { readDecisionLog } from '../../src/cluster/log-reader.js';
+import { STORE_TIMEOUTS } from '../../src/coordination/store-timeouts.js';
 import type { CommittedDecision } from '../../src/state/decision.js';
 import { createTestDatabase, type TestDatabase } from '../coordination/support/mysql.js';
 import { PrivateRedis } from './support/redis-server.js';
@@ -36,6 +39,10 @@ const RENEW = 1_000;
 const ACQUIRE = 250;
 const TICK = 500;
 const OFFER_TTL = 2_000;
+/** The hosts' DISPATCHD_UNHEALTHY_ROUNDS: a host cut off from Redis gives its cities up after this many renewal rounds. */
+const UNHEALTHY_ROUNDS = 2;
+/** Noticing a Redis partition: that many renewal rounds, each waiting for its check to time out. */
+const DETECTION = UNHEALTHY_ROUNDS * (RENEW + STORE_TIMEOUTS.redisCommandMs);
 /** TTL + one tick is the promise; the acquisition round, the first tick after a takeover and a loaded 2-core machine get the rest. */
 const LIVENESS_BOUND = TTL + TICK + ACQUIRE + 2_250;
 const CITIES = Array.from({ length: 8 }, (_, i) => `city${i + 1}`);
@@ -56,6 +63,7 @@ describe.skipIf(process.env.DISPATCHD_FAULTS === '0')('a cluster of real hosts u
   let redis: PrivateRedis;
   let redisClient: Redis;
   let proxy: TcpProxy;
+  const redisProxies = new Map<string, TcpProxy>();
   let feeder: Feeder;
   const keyPrefix = `dispatchd_test_${randomBytes(6).toString('hex')}:`;
   const hosts = new Map<string, HostProcess>();
@@ -66,11 +74,13 @@ describe.skipIf(process.env.DISPATCHD_FAULTS === '0')('a cluster of real hosts u
   let mysqlUrl: string;
 
   const startHost = async (id: string) => {
+    const redisProxy = await TcpProxy.start({ host: '127.0.0.1', port: redis.port });
+    redisProxies.set(id, redisProxy);
     const host = await HostProcess.start({
       hostId: id,
       port: 0,
       mysqlUrl,
-      redisUrl: redis.url,
+      redisUrl: `redis://127.0.0.1:${redisProxy.port}`,
       keyPrefix,
       threads: 1,
       leaseTtlMs: TTL,
@@ -78,6 +88,7 @@ describe.skipIf(process.env.DISPATCHD_FAULTS === '0')('a cluster of real hosts u
       acquireIntervalMs: ACQUIRE,
       offerTtlMs: OFFER_TTL,
       cliPath: CLI,
+      env: { DISPATCHD_UNHEALTHY_ROUNDS: String(UNHEALTHY_ROUNDS) },
     });
     hosts.set(id, host);
     live.add(id);
@@ -181,6 +192,7 @@ describe.skipIf(process.env.DISPATCHD_FAULTS === '0')('a cluster of real hosts u
     await redis?.kill().catch(() => undefined);
     redisClient?.disconnect();
     await proxy?.close().catch(() => undefined);
+    await Promise.all([...redisProxies.values()].map((p) => p.close().catch(() => undefined)));
     await db?.drop().catch(() => undefined);
     if (process.env.DISPATCHD_FAULTS_REPORT) {
       writeFileSync(process.env.DISPATCHD_FAULTS_REPORT, `${JSON.stringify({ ttlMs: TTL, renewMs: RENEW, acquireMs: ACQUIRE, tickMs: TICK, livenessBoundMs: LIVENESS_BOUND, stats: feeder?.stats, results }, null, 2)}\n`);
@@ -290,7 +302,29 @@ describe.skipIf(process.env.DISPATCHD_FAULTS === '0')('a cluster of real hosts u
     await check('SIGTERM', from, longest, { terminated: 'host-c', cities: cities.length, shutdownMs: exitedAt - t0, longestAfterExitMs: afterExit });
   });
 
-  it('5. Redis restarts and loses every key: no stale commit is accepted, dispatch resumes by itself', async () => {
+  it('5. one host cut off from Redis: it gives its cities up, others dispatch them; it takes a share again once back', async () => {
+    const from = Date.now();
+    const before = await heldBy('host-b');
+    const cities = before.map((l) => l.city);
+    expect(cities.length).toBeGreaterThan(0);
+    await retire('host-b');
+    const t0 = Date.now();
+    redisProxies.get('host-b')!.blackhole();
+    // The promise: TTL + one tick, plus the time it takes to notice (excused in the liveness check).
+    excused.push({ from: t0, to: t0 + DETECTION });
+    const longest = await failover(t0, cities, 'host-b');
+    expect(longest).toBeLessThanOrEqual(LIVENESS_BOUND + DETECTION);
+    await waitFor(async () => !(await leases('host-d')).some((l) => l.holder?.startsWith('host-b/')), 10_000, 'host-b to hold nothing');
+    const tRestore = Date.now();
+    await redisProxies.get('host-b')!.restore();
+    live.add('host-b');
+    feeder.setHosts(feederHosts());
+    await waitFor(async () => (await heldBy('host-b')).length > 0, 20_000, 'host-b to take cities again');
+    const backMs = Date.now() - tRestore;
+    await check('Redis cut for one host', from, longest, { cutOff: 'host-b', cities: cities.length, partitionMs: tRestore - t0, retakenAfterRestoreMs: backMs, detectionAllowanceMs: DETECTION });
+  });
+
+  it('6. Redis restarts and loses every key: no stale commit is accepted, dispatch resumes by itself', async () => {
     const from = Date.now();
     const t0 = Date.now();
     await redis.kill();
@@ -306,7 +340,7 @@ describe.skipIf(process.env.DISPATCHD_FAULTS === '0')('a cluster of real hosts u
     await check('Redis restart', from, longest, { outageMs: tBack - t0, reseedMs: seeded - tBack, resumedAfterReseedMs: longest });
   });
 
-  it('6. MySQL unreachable past the TTL: hosts stop at lease expiry on their own clock and resume when it is back', async () => {
+  it('7. MySQL unreachable past the TTL: hosts stop at lease expiry on their own clock and resume when it is back', async () => {
     const from = Date.now();
     const tCut = Date.now();
     await proxy.cut();

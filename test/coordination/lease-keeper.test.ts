@@ -147,6 +147,37 @@ describe.each(LEASE_STORES)('LeaseKeeper on $name', ({ create }) => {
     expect(errors.map(String)).toContain('Error: cannot fence city-1');
   });
 
+  it('gives its cities up after failed state-store checks, acquires none while unhealthy, and takes a share on recovery', async () => {
+    await cities(4);
+    let stateDown = false;
+    const givenUp: string[] = [];
+    const stateCheck = async () => {
+      if (stateDown) throw new Error('state store unreachable');
+    };
+    const lost: string[] = [];
+    const a = keeper({ stateCheck, unhealthyRounds: 2, onGivenUp: (city) => givenUp.push(city), onLost: (city) => lost.push(city) });
+    await a.start();
+    const b = keeper();
+    await b.start();
+    await waitFor('2/2 split', () => held(a).length === 2 && held(b).length === 2);
+    const before = tokens(a);
+
+    stateDown = true;
+    await waitFor('a holds nothing', () => held(a).length === 0);
+    // Given up and released, not lapsed.
+    expect(givenUp.sort()).toEqual([...before.keys()].sort());
+    expect(lost).toEqual([]);
+    // Released, not lapsed: b takes them at once, with tokens past the release.
+    await waitFor('b holds all', () => held(b).length === 4);
+    for (const [city, token] of before) expect(b.lease(city)!.token).toBeGreaterThan(token + 1);
+    await new Promise((r) => setTimeout(r, 3 * TIMING.renewIntervalMs));
+    expect(held(a)).toEqual([]); // nothing acquired while unhealthy
+
+    stateDown = false;
+    await waitFor('a takes a share again', () => held(a).length === 2 && held(b).length === 2);
+    expect(errors).toEqual([]);
+  });
+
   it('refuses timings that cannot keep a lease', () => {
     expect(() => keeper({ ttlMs: 1_000, renewIntervalMs: 600 })).toThrow(/at most half/);
     expect(() => keeper({ acquireIntervalMs: 0 })).toThrow(/acquireIntervalMs/);

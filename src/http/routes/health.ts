@@ -1,9 +1,8 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { DEFAULT_PARAMS, type Problem } from '../../domain/problem.js';
+import { STORE_TIMEOUTS } from '../../coordination/store-timeouts.js';
 import type { HostContext } from '../context.js';
 import { Health } from '../schemas.js';
-
-const PROBE_TIMEOUT_MS = 2_000;
 
 const EMPTY_PROBLEM: Problem = {
   kind: 'edges',
@@ -28,7 +27,7 @@ export const healthRoutes: FastifyPluginAsync<{ host: HostContext }> = async (ap
         probe(checks, 'state', () => host.stores.state.readFence('readyz')),
         probe(checks, 'decisions', () => host.stores.decisions.lastVersion('readyz')),
         // An empty solve goes through the queue and a worker: the pool is up and answering.
-        probe(checks, 'pool', () => host.pool.solve(EMPTY_PROBLEM, { timeoutMs: PROBE_TIMEOUT_MS })),
+        probe(checks, 'pool', () => host.pool.solve(EMPTY_PROBLEM, { timeoutMs: STORE_TIMEOUTS.probeMs })),
       ]);
       const ready = Object.values(checks).every((c) => c === 'ok');
       return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not ready', checks });
@@ -42,7 +41,7 @@ async function probe(checks: Record<string, string>, name: string, check: () => 
     await Promise.race([
       check(),
       new Promise((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`timed out after ${PROBE_TIMEOUT_MS} ms`)), PROBE_TIMEOUT_MS);
+        timer = setTimeout(() => reject(new Error(`timed out after ${STORE_TIMEOUTS.probeMs} ms`)), STORE_TIMEOUTS.probeMs);
       }),
     ]);
     checks[name] = 'ok';

@@ -1,13 +1,15 @@
 /**
- * A TCP proxy (node:net) between the hosts and MariaDB, so the test can make the database
- * unreachable for them alone: cut() destroys every connection and refuses new ones, restore()
- * accepts again on the same port.
+ * A TCP proxy (node:net) between hosts and a server (MariaDB, Redis), so the test can make the
+ * server unreachable for them alone: cut() destroys every connection and refuses new ones;
+ * blackhole() keeps every connection open but stops moving bytes (a network partition: nothing
+ * is refused, nothing answers; bytes wait, as TCP would retransmit them); restore() undoes either.
  */
 import { createConnection, createServer, type Server, type Socket } from 'node:net';
 
 export class TcpProxy {
   private server: Server | undefined;
   private readonly sockets = new Set<Socket>();
+  private blackholed = false;
 
   private constructor(
     private readonly target: { host: string; port: number },
@@ -27,9 +29,11 @@ export class TcpProxy {
         this.sockets.add(socket);
         socket.on('close', () => this.sockets.delete(socket));
         socket.on('error', () => undefined);
+        // Paused sockets leave bytes unread in the kernel, as a partition would.
+        if (this.blackholed) socket.pause();
       }
-      client.pipe(upstream);
-      upstream.pipe(client);
+      client.on('data', (chunk) => upstream.write(chunk));
+      upstream.on('data', (chunk) => client.write(chunk));
       client.on('close', () => upstream.destroy());
       upstream.on('close', () => client.destroy());
     });
@@ -54,7 +58,15 @@ export class TcpProxy {
     await closed;
   }
 
+  /** Connections stay open and new ones are accepted, but no byte goes through. */
+  blackhole(): void {
+    this.blackholed = true;
+    for (const socket of this.sockets) socket.pause();
+  }
+
   async restore(): Promise<void> {
+    this.blackholed = false;
+    for (const socket of this.sockets) socket.resume();
     if (!this.server) await this.listen();
   }
 
