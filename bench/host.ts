@@ -15,6 +15,7 @@
  * `--report-only` re-renders that section from the JSON, e.g. after `npm run bench` rewrote the file).
  * Uses its own database and key prefix (DISPATCHD_BENCH_MYSQL_URL, DISPATCHD_BENCH_REDIS_URL) and removes them.
  */
+import { DecisionOutbox } from '../src/coordination/decision-outbox.js';
 import { randomBytes } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -231,7 +232,7 @@ async function tickBench(mysqlUrl: string, prefix: string, k: number, runs: numb
     const token = (await stores.leases.acquire(city, holder, ttlMs))!;
     const lease = new Lease(city, token, ttlMs, requestedAt);
     await takeOverCity(stores, city, token);
-    const context = { stores, solver: pool, holder, offerTtlMs: 1 };
+    const context = { stores, solver: pool, holder, offerTtlMs: 1, outbox: new DecisionOutbox({ log: stores.decisions, intervalMs: 1_000 }) };
 
     const tick: number[] = [];
     const snapshot: number[] = [];

@@ -316,8 +316,9 @@ export class Feeder {
     const host = holder ? this.hosts.find((h) => holder.startsWith(`${h.id}/`)) : undefined;
     if (!host) return;
     const { status, body } = await this.request('POST', `/v1/cities/${city}/dispatch`, undefined, host);
-    const outcome = body as { committed?: boolean; version?: number; token?: number };
-    if (status === 200 && outcome.committed) {
+    const outcome = body as { committed?: boolean; durable?: boolean; version?: number; token?: number };
+    // Acknowledged means durable: a decision committed only in the state store may still be lost with it.
+    if (status === 200 && outcome.committed && outcome.durable) {
       this.acknowledged.push({ city, version: outcome.version!, token: outcome.token!, ackAt: Date.now() });
       this.stats.dispatchAcks++;
     } else if (status === 409) {

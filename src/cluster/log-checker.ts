@@ -23,6 +23,7 @@
  * invent one.
  */
 import type { Assignment, CommittedDecision } from '../state/decision.js';
+import { sameDecision } from '../state/decision-log.js';
 
 export type ViolationKind =
   | 'version_gap'
@@ -304,16 +305,6 @@ function checkLiveness(byCity: Map<string, CommittedDecision[]>, window: Livenes
 
 function pairKey(a: Assignment): string {
   return `${a.order}\u0000${a.courier}`;
-}
-
-function sameDecision(a: CommittedDecision, b: CommittedDecision): boolean {
-  return (
-    a.token === b.token &&
-    a.holder === b.holder &&
-    a.committedAt === b.committedAt &&
-    a.assignments.length === b.assignments.length &&
-    a.assignments.every((x, i) => x.order === b.assignments[i].order && x.courier === b.assignments[i].courier)
-  );
 }
 
 /** One line per violation, for test failures and the cluster command. */

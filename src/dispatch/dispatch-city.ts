@@ -6,6 +6,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import type { CityConfig } from '../coordination/city-config.js';
+import type { DecisionOutbox } from '../coordination/decision-outbox.js';
 import { commitFenced } from '../coordination/fenced-commit.js';
 import type { Holder } from '../coordination/holder.js';
 import type { Lease } from '../coordination/lease.js';
@@ -29,6 +30,8 @@ export interface DispatchContext {
   holder: Holder;
   /** How long an offer waits for the courier's answer. */
   offerTtlMs: number;
+  /** Where committed decisions whose durable append failed wait until they land. */
+  outbox: DecisionOutbox;
   metrics?: DispatchMetrics;
 }
 
@@ -40,6 +43,12 @@ export interface DispatchCycleOptions {
 }
 
 export type RejectionReason = 'stale_token' | 'conflict' | 'lease_lapsed' | 'fence_missing';
+
+/**
+ * Nothing was attempted: an earlier decision of the city is committed but not yet durable, and
+ * the log could not record it now either (a new decision would leave a gap behind it).
+ */
+export type HeldReason = 'not_durable';
 
 export interface OfferedPair {
   order: string;
@@ -55,10 +64,15 @@ export interface OfferedPair {
 
 export interface DispatchOutcome {
   city: string;
-  /** A decision was committed (version is its version). */
+  /** A decision was committed in the state store (version is its version): its offers are live. */
   committed: boolean;
-  /** Why nothing was committed: nothing to assign, or the commit was refused. */
-  reason?: 'nothing_to_assign' | RejectionReason;
+  /**
+   * The committed decision is recorded in the durable log: only then is it acknowledged. A
+   * committed one that is not waits in the DecisionOutbox and is recorded when the log answers.
+   */
+  durable: boolean;
+  /** Why nothing was committed: nothing to assign, the commit was refused, or an earlier decision is not durable yet. */
+  reason?: 'nothing_to_assign' | RejectionReason | HeldReason;
   /** The committed version, or the version the snapshot reflected. */
   version: number;
   token: number;
@@ -73,7 +87,7 @@ export interface DispatchOutcome {
   timings: { snapshot_ms: number; solve_ms: number; commit_ms: number; total_ms: number };
   /** Epoch ms when the cycle ended (this host's clock). */
   at: number;
-  /** The durable log write failed (the decision is in the stream and will be copied later). */
+  /** Why the durable append of the committed decision failed. */
   logError?: string;
 }
 
@@ -88,6 +102,13 @@ export async function dispatchCity(
   const city = lease.city;
   const started = performance.now();
   let retries = options.conflictRetries ?? 2;
+  if (context.outbox.waiting(city) > 0 && !(await context.outbox.flush(city))) {
+    const timings = { snapshot_ms: 0, solve_ms: 0, commit_ms: 0, total_ms: round(performance.now() - started) };
+    return {
+      city, committed: false, durable: false, reason: 'not_durable', version: 0, token: lease.token, assignments: [], unassigned: [],
+      objective: 0, couriers: 0, orders: 0, cooledDown: 0, timings, at: Date.now(),
+    };
+  }
   for (;;) {
     const snapshotStarted = performance.now();
     const [snapshot, cooldowns] = await Promise.all([
@@ -105,6 +126,7 @@ export async function dispatchCity(
     const outcome: DispatchOutcome = {
       city,
       committed: false,
+      durable: false,
       version: snapshot.version,
       token: lease.token,
       assignments: solved.pairs,
@@ -133,11 +155,13 @@ export async function dispatchCity(
     if (result.ok) {
       metrics?.commits.inc({ city });
       metrics?.assignments.inc({ city }, assignments.length);
+      if (!result.durable) context.outbox.add(result.decision, result.logError);
       return finish({
         ...outcome,
         committed: true,
+        durable: result.durable,
         version: result.decision.version,
-        ...(result.logError === undefined ? {} : { logError: String(result.logError) }),
+        ...(result.durable ? {} : { logError: String(result.logError) }),
       });
     }
     metrics?.rejections.inc({ city, reason: result.reason });

@@ -23,8 +23,13 @@ export class DispatchMetrics {
   readonly ingested: Counter<'city' | 'kind'>;
   readonly orderEvents: Counter<'city' | 'event' | 'result'>;
   readonly citiesGivenUp: Counter<'city'>;
+  readonly durableAppendFailures: Counter<'city'>;
+  readonly decisionLogConflicts: Counter<'city'>;
 
-  constructor(sources: { leasesHeld?: () => number; poolStats?: () => SolverPoolStats } = {}, options: { defaultMetrics?: boolean } = {}) {
+  constructor(
+    sources: { leasesHeld?: () => number; poolStats?: () => SolverPoolStats; notDurable?: () => Map<string, number> } = {},
+    options: { defaultMetrics?: boolean } = {},
+  ) {
     const registers = [this.registry];
     if (options.defaultMetrics) collectDefaultMetrics({ register: this.registry });
     this.ticks = new Counter({ name: 'dispatchd_ticks_total', help: 'Dispatch cycles run, by outcome', labelNames: ['city', 'outcome'], registers });
@@ -65,6 +70,28 @@ export class DispatchMetrics {
       help: 'Leases released because the state store failed its checks',
       labelNames: ['city'],
       registers,
+    });
+    this.durableAppendFailures = new Counter({
+      name: 'dispatchd_durable_append_failures_total',
+      help: 'Committed decisions whose durable log append failed (they wait in the outbox)',
+      labelNames: ['city'],
+      registers,
+    });
+    this.decisionLogConflicts = new Counter({
+      name: 'dispatchd_decision_log_conflicts_total',
+      help: 'Committed decisions refused by the log because it holds another decision at their version (alert)',
+      labelNames: ['city'],
+      registers,
+    });
+    new Gauge({
+      name: 'dispatchd_decisions_not_durable',
+      help: 'Committed decisions waiting to be recorded in the durable log',
+      labelNames: ['city'],
+      registers,
+      collect() {
+        this.reset();
+        for (const [city, waiting] of sources.notDurable?.() ?? []) this.set({ city }, waiting);
+      },
     });
     new Gauge({
       name: 'dispatchd_leases_held',

@@ -5,6 +5,7 @@
 import type { FastifyInstance } from 'fastify';
 import { fencingHooks } from '../coordination/city-takeover.js';
 import { newHolder, type Holder } from '../coordination/holder.js';
+import { DecisionOutbox } from '../coordination/decision-outbox.js';
 import { LeaseKeeper } from '../coordination/lease-keeper.js';
 import { openEmbeddedStores, openServerStores, type CoordinationStores } from '../coordination/stores.js';
 import { DispatchLoop } from '../dispatch/dispatch-loop.js';
@@ -67,15 +68,31 @@ export async function startHost(config: HostConfig, parts: HostParts = {}): Prom
 
   let keeper: LeaseKeeper | undefined;
   const metrics = new DispatchMetrics(
-    { leasesHeld: () => keeper?.leases().length ?? 0, poolStats: () => pool.stats() },
+    { leasesHeld: () => keeper?.leases().length ?? 0, poolStats: () => pool.stats(), notDurable: () => outbox.waitingByCities() },
     { defaultMetrics: true },
   );
+  let note: (level: 'info' | 'warn', fields: Record<string, unknown>, message: string) => void = (level, _fields, message) => console[level](message);
+  const outbox = new DecisionOutbox({
+    log: stores.decisions,
+    intervalMs: config.renewIntervalMs,
+    onWaiting: (d, error) => {
+      metrics.durableAppendFailures.inc({ city: d.city });
+      note('warn', { city: d.city, version: d.version, err: error }, `decision ${d.city} version ${d.version} is committed but not durable yet; retrying`);
+    },
+    onLanded: (d) => note('info', { city: d.city, version: d.version }, `decision ${d.city} version ${d.version} is durable now`),
+    onConflict: (d, error) => {
+      metrics.decisionLogConflicts.inc({ city: d.city });
+      log(`decision ${d.city} version ${d.version} conflicts with the durable log and is dropped`, error);
+    },
+    onRetryFailed: (error) => log('durable log catch-up failed; retrying with backoff', error),
+  });
   const leaseSource = { lease: (city: string) => keeper?.lease(city), leases: () => keeper?.leases() ?? [] };
   const loop = new DispatchLoop({
     stores,
     solver: pool,
     holder,
     offerTtlMs: config.offerTtlMs,
+    outbox,
     metrics,
     keeper: leaseSource,
     onError: (city, error) => log(`dispatch of ${city} failed`, error),
@@ -121,6 +138,7 @@ export async function startHost(config: HostConfig, parts: HostParts = {}): Prom
     },
   });
   log = (message, error) => app.log.error({ err: error }, message);
+  note = (level, fields, message) => app.log[level](fields, message);
 
   let closing: Promise<void> | undefined;
   const host: Host = {
@@ -138,6 +156,9 @@ export async function startHost(config: HostConfig, parts: HostParts = {}): Prom
         const graceful = (async () => {
           // Half the grace for cycles in flight, the rest for the releases and closing.
           await Promise.all([loop.close({ graceMs: config.shutdownGraceMs / 2 }), app.close()]);
+          step = 'recording decisions that are not durable yet';
+          outbox.stop();
+          if (!(await outbox.flush())) log(`shutdown: ${outbox.waiting()} committed decisions could not be made durable`, undefined);
           step = 'releasing leases';
           await keeper!.stop();
           step = 'closing the solver pool';
@@ -159,6 +180,7 @@ export async function startHost(config: HostConfig, parts: HostParts = {}): Prom
   };
 
   try {
+    outbox.start();
     await keeper.start();
     if (parts.listen !== false) {
       host.url = await app.listen({ port: config.port, host: config.listen });

@@ -91,8 +91,12 @@ const Pair = Type.Object({
 });
 export const DispatchReply = Type.Object({
   city: Type.String(),
-  committed: Type.Boolean(),
-  reason: Type.Optional(Type.String()),
+  committed: Type.Boolean({ description: 'the decision is committed in the state store: its offers are live' }),
+  durable: Type.Boolean({
+    description:
+      'the committed decision is recorded in the durable log: only then is it acknowledged (it survives the loss of Redis and of any host). committed without durable: it is recorded as soon as the log answers, and appears in GET /decisions then',
+  }),
+  reason: Type.Optional(Type.String({ description: 'why nothing was committed: nothing_to_assign, stale_token, conflict, lease_lapsed, fence_missing, not_durable (an earlier decision is not durable yet)' })),
   version: Type.Integer(),
   token: Type.Integer(),
   assignments: Type.Array(Pair),
@@ -114,6 +118,10 @@ export const DecisionsQuery = Type.Object({
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 100 })),
 });
 export const Decisions = Type.Object({
+  durable_version: Type.Integer({ description: 'the highest version recorded in the durable log' }),
+  committed_version: Type.Union([Type.Integer(), Type.Null()], {
+    description: 'the highest version committed in the state store (null when it cannot be read); above durable_version, decisions are committed but not durable yet',
+  }),
   decisions: Type.Array(
     Type.Object({
       version: Type.Integer(),

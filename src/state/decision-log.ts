@@ -3,7 +3,11 @@ import { assertHolderName, assertToken, type CommittedDecision } from './decisio
 
 /** The durable record of committed decisions, keyed by (city, version); MySQL in production. */
 export interface DecisionLog {
-  /** Records decisions; a (city, version) already recorded is left as it is, so retries are safe. */
+  /**
+   * Records decisions. Appending one that is already recorded, identical, is a success (retries
+   * and the copy at takeover are safe); a (city, version) already recorded with other content
+   * throws DecisionVersionConflictError after every other decision of the call is recorded.
+   */
   append(decisions: readonly CommittedDecision[]): Promise<void>;
   /** The versions recorded for the city between `from` and `to`, inclusive, ascending. */
   recordedVersions(city: string, from: number, to: number): Promise<number[]>;
@@ -30,4 +34,23 @@ export function assertVersionRange(from: number, to: number): void {
 export function assertReadWindow(afterVersion: number, limit: number): void {
   if (!Number.isSafeInteger(afterVersion) || afterVersion < 0) throw new RangeError(`afterVersion must be ≥ 0, got ${afterVersion}`);
   if (!Number.isSafeInteger(limit) || limit < 1) throw new RangeError(`limit must be a positive integer, got ${limit}`);
+}
+
+/** Two different decisions claim one (city, version): a safety alarm, never silently ignored. */
+export class DecisionVersionConflictError extends Error {
+  constructor(readonly conflicts: readonly { city: string; version: number }[]) {
+    super(`decision log already holds different decisions at ${conflicts.map((c) => `${c.city} version ${c.version}`).join(', ')}`);
+    this.name = 'DecisionVersionConflictError';
+  }
+}
+
+/** Whether two records of one (city, version) are the same decision. */
+export function sameDecision(a: CommittedDecision, b: CommittedDecision): boolean {
+  return (
+    a.token === b.token &&
+    a.holder === b.holder &&
+    a.committedAt === b.committedAt &&
+    a.assignments.length === b.assignments.length &&
+    a.assignments.every((x, i) => x.order === b.assignments[i].order && x.courier === b.assignments[i].courier)
+  );
 }

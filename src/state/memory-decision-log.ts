@@ -1,6 +1,13 @@
 import { assertCityId } from './city-id.js';
 import type { CommittedDecision } from './decision.js';
-import { assertCommittedDecision, assertReadWindow, assertVersionRange, type DecisionLog } from './decision-log.js';
+import {
+  assertCommittedDecision,
+  assertReadWindow,
+  assertVersionRange,
+  DecisionVersionConflictError,
+  sameDecision,
+  type DecisionLog,
+} from './decision-log.js';
 
 /** The embedded decision log: kept for the life of the process. */
 export class MemoryDecisionLog implements DecisionLog {
@@ -8,10 +15,14 @@ export class MemoryDecisionLog implements DecisionLog {
 
   async append(decisions: readonly CommittedDecision[]): Promise<void> {
     decisions.forEach(assertCommittedDecision);
+    const conflicts: { city: string; version: number }[] = [];
     for (const d of decisions) {
       const city = this.city(d.city);
-      if (!city.has(d.version)) city.set(d.version, structuredClone(d));
+      const recorded = city.get(d.version);
+      if (!recorded) city.set(d.version, structuredClone(d));
+      else if (!sameDecision(recorded, d)) conflicts.push({ city: d.city, version: d.version });
     }
+    if (conflicts.length > 0) throw new DecisionVersionConflictError(conflicts);
   }
 
   async recordedVersions(city: string, from: number, to: number): Promise<number[]> {

@@ -1,7 +1,14 @@
+import { createHash } from 'node:crypto';
 import type { Pool, RowDataPacket } from 'mysql2/promise';
 import { assertCityId } from './city-id.js';
 import type { CommittedDecision } from './decision.js';
-import { assertCommittedDecision, assertReadWindow, assertVersionRange, type DecisionLog } from './decision-log.js';
+import {
+  assertCommittedDecision,
+  assertReadWindow,
+  assertVersionRange,
+  DecisionVersionConflictError,
+  type DecisionLog,
+} from './decision-log.js';
 
 /** Rows per INSERT are bounded by size: a 4,000-assignment decision is ~100 KB of JSON. */
 const MAX_BATCH_BYTES = 1 << 20;
@@ -12,14 +19,33 @@ export class MysqlDecisionLog implements DecisionLog {
 
   async append(decisions: readonly CommittedDecision[]): Promise<void> {
     decisions.forEach(assertCommittedDecision);
+    const conflicts: { city: string; version: number }[] = [];
     for (const batch of batchesBySize(decisions.map(decisionRow))) {
-      // The no-op update makes a repeated (city, version) a success without masking other errors as INSERT IGNORE would.
+      // The no-op update keeps a recorded (city, version) as it is without masking other errors
+      // as INSERT IGNORE would; reading the rows back then tells a retry from a different decision.
       await this.pool.query(
         'INSERT INTO decisions (city_id, version, token, holder, committed_at_ms, assignments) VALUES ? ' +
           'ON DUPLICATE KEY UPDATE version = version',
         [batch],
       );
+      conflicts.push(...(await this.differingRows(batch)));
     }
+    if (conflicts.length > 0) throw new DecisionVersionConflictError(conflicts);
+  }
+
+  /** The rows of the batch whose recorded content is not what the batch wrote. */
+  private async differingRows(batch: DecisionRow[]): Promise<{ city: string; version: number }[]> {
+    const [rows] = await this.pool.query<RowDataPacket[]>(
+      'SELECT city_id, version, token, holder, committed_at_ms, MD5(assignments) AS digest FROM decisions WHERE (city_id, version) IN (?)',
+      [batch.map(([city, version]) => [city, version])],
+    );
+    const recorded = new Map(rows.map((r) => [`${r.city_id}\u0000${r.version}`, r]));
+    return batch
+      .filter(([city, version, token, holder, committedAt, assignments]) => {
+        const r = recorded.get(`${city}\u0000${version}`);
+        return !r || Number(r.token) !== token || r.holder !== holder || Number(r.committed_at_ms) !== committedAt || r.digest !== md5(assignments);
+      })
+      .map(([city, version]) => ({ city, version }));
   }
 
   async recordedVersions(city: string, from: number, to: number): Promise<number[]> {
@@ -61,6 +87,10 @@ export class MysqlDecisionLog implements DecisionLog {
 }
 
 type DecisionRow = [string, number, number, string, number, string];
+
+function md5(text: string): string {
+  return createHash('md5').update(text, 'utf8').digest('hex');
+}
 
 function decisionRow(d: CommittedDecision): DecisionRow {
   const assignments = JSON.stringify(d.assignments.map((a) => [a.order, a.courier]));

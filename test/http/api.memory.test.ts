@@ -32,7 +32,7 @@ describe('HTTP API on the embedded stores (inject)', () => {
     const dispatched = await post('/v1/cities/bcn/dispatch');
     expect(dispatched.statusCode).toBe(200);
     const decision = dispatched.json();
-    expect(decision).toMatchObject({ city: 'bcn', committed: true, version: 1, couriers: 5, orders: 3, unassigned: [] });
+    expect(decision).toMatchObject({ city: 'bcn', committed: true, durable: true, version: 1, couriers: 5, orders: 3, unassigned: [] });
     expect(decision.assignments).toHaveLength(3);
     expect(decision.timings.total_ms).toBeGreaterThan(0);
 

@@ -41,7 +41,7 @@ describe('HTTP API over sockets on MariaDB + Redis', () => {
 
     const first = await call('POST', '/v1/cities/mad/dispatch');
     expect(first.status).toBe(200);
-    expect(first.body).toMatchObject({ committed: true, version: 1, orders: 4, couriers: 6 });
+    expect(first.body).toMatchObject({ committed: true, durable: true, version: 1, orders: 4, couriers: 6 });
     const [a, b] = first.body.assignments as { order: string; courier: string }[];
 
     const log = await call('GET', '/v1/cities/mad/decisions?after=0', undefined, null);
@@ -55,7 +55,7 @@ describe('HTTP API over sockets on MariaDB + Redis', () => {
     expect((await call('POST', `/v1/cities/mad/offers/${b.order}/decline`, { courier: b.courier })).body.status).toBe('pending');
 
     const second = await call('POST', '/v1/cities/mad/dispatch');
-    expect(second.body).toMatchObject({ committed: true, version: 2 });
+    expect(second.body).toMatchObject({ committed: true, durable: true, version: 2 });
     const redo = (second.body.assignments as { order: string; courier: string }[]).find((p) => p.order === b.order)!;
     expect(redo.courier).not.toBe(b.courier);
     expect(second.body.assignments.map((p: { courier: string }) => p.courier)).not.toContain(a.courier);

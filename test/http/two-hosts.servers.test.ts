@@ -49,14 +49,14 @@ describe('two hosts sharing MariaDB + Redis', () => {
     const refused = await call(other, 'POST', '/v1/cities/c1/dispatch');
     expect(refused).toEqual({ status: 409, body: { error: `city c1 is leased by ${holderName(holderOfC1.holder)}`, holder: holderName(holderOfC1.holder) } });
     const first = await call(holderOfC1, 'POST', '/v1/cities/c1/dispatch');
-    expect(first.body).toMatchObject({ committed: true, version: 1 });
+    expect(first.body).toMatchObject({ committed: true, durable: true, version: 1 });
 
     // Graceful shutdown of the holder releases c1; the other host takes it with a newer token.
     await holderOfC1.close();
     await waitFor(() => other.keeper.lease('c1'), 15_000, 'the other host to take c1');
     await call(other, 'POST', '/v1/cities/c1/orders', { orders: orders(1, 'late') });
     const second = await call(other, 'POST', '/v1/cities/c1/dispatch');
-    expect(second.body).toMatchObject({ committed: true, version: 2 });
+    expect(second.body).toMatchObject({ committed: true, durable: true, version: 2 });
     expect(second.body.token).toBeGreaterThan(first.body.token);
     const log = await call(other, 'GET', '/v1/cities/c1/decisions');
     expect(log.body.decisions.map((d: { version: number; holder: string }) => [d.version, d.holder])).toEqual([

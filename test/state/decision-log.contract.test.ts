@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CommittedDecision } from '../../src/state/decision.js';
-import type { DecisionLog } from '../../src/state/decision-log.js';
+import { DecisionVersionConflictError, type DecisionLog } from '../../src/state/decision-log.js';
 import { DECISION_LOGS } from './support/decision-logs.js';
 
 const decision = (city: string, version: number, fields: Partial<CommittedDecision> = {}): CommittedDecision => ({
@@ -29,10 +29,20 @@ describe.each(DECISION_LOGS)('DecisionLog contract: $name', ({ create }) => {
     expect(await log.lastVersion('never')).toBe(0);
   });
 
-  it('is idempotent per (city, version): a repeat keeps the first record', async () => {
+  it('is idempotent per (city, version): an identical repeat is a success', async () => {
     await log.append([decision('idem', 1)]);
-    await log.append([decision('idem', 1), decision('idem', 1, { token: 9 }), decision('idem', 2)]);
+    await log.append([decision('idem', 1), decision('idem', 2)]);
     expect(await log.read('idem', 0, 10)).toEqual([decision('idem', 1), decision('idem', 2)]);
+  });
+
+  it('refuses a different decision at a recorded version, keeping the record and the rest of the batch', async () => {
+    await log.append([decision('reuse', 1), decision('reuse', 2)]);
+    for (const other of [{ token: 9 }, { holder: 'host-b/boot-1' }, { committedAt: 1 }, { assignments: [{ order: 'o-1', courier: 'c-other' }] }]) {
+      const error = await log.append([decision('reuse', 1, other), decision('reuse', 3)]).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(DecisionVersionConflictError);
+      expect((error as DecisionVersionConflictError).conflicts).toEqual([{ city: 'reuse', version: 1 }]);
+    }
+    expect(await log.read('reuse', 0, 10)).toEqual([decision('reuse', 1), decision('reuse', 2), decision('reuse', 3)]);
   });
 
   it('lists the recorded versions of a range, so gaps can be filled', async () => {

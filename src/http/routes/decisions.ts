@@ -8,7 +8,9 @@ export const decisionsRoutes: FastifyPluginAsync<{ host: HostContext }> = async 
     '/v1/cities/:city/decisions',
     {
       schema: {
-        summary: 'Committed decisions after a version, in version order (from the durable log)',
+        summary: 'Durable decisions after a version, in version order (from the durable log)',
+        description:
+          'Only decisions recorded in the durable log are listed, so none of them is ever lost. committed_version above durable_version means later decisions are committed but not durable yet.',
         tags: ['dispatch'],
         params: CityParams,
         querystring: DecisionsQuery,
@@ -18,8 +20,15 @@ export const decisionsRoutes: FastifyPluginAsync<{ host: HostContext }> = async 
     async (request) => {
       const { city } = request.params;
       await knownCity(host, city);
-      const decisions = await host.stores.decisions.read(city, request.query.after ?? 0, request.query.limit ?? 100);
+      const [decisions, durableVersion, fence] = await Promise.all([
+        host.stores.decisions.read(city, request.query.after ?? 0, request.query.limit ?? 100),
+        host.stores.decisions.lastVersion(city),
+        // The durable log answers this route; the state store only adds what is not durable yet.
+        host.stores.state.readFence(city).catch(() => null),
+      ]);
       return {
+        durable_version: durableVersion,
+        committed_version: fence ? Math.max(fence.version, durableVersion) : null,
         decisions: decisions.map((d) => ({
           version: d.version,
           token: d.token,

@@ -43,6 +43,7 @@ export function outcomeJson(o: DispatchOutcome) {
   return {
     city: o.city,
     committed: o.committed,
+    durable: o.durable,
     ...(o.reason === undefined ? {} : { reason: o.reason }),
     version: o.version,
     token: o.token,
