@@ -11,7 +11,8 @@
  *   lives from its commit until it lapses or is answered; an accepted one holds order and courier
  *   until the order is delivered or cancelled; a lost state store ends every offer);
  * - every decision the API acknowledged (POST /dispatch) is in the log with the same token, and
- *   every acknowledged accept answers an offer that is in the log.
+ *   every acknowledged accept answers an offer that is in the log;
+ * - no order is offered after its cancellation or delivery was acknowledged.
  *
  * Liveness
  * - every enabled city has a committed decision at least every `boundMs` over [from, to], except
@@ -34,6 +35,7 @@ export type ViolationKind =
   | 'courier_two_offers'
   | 'acknowledged_missing'
   | 'accept_without_offer'
+  | 'offered_after_end'
   | 'city_silent';
 
 export interface Violation {
@@ -131,6 +133,7 @@ export function checkDecisionLog(input: CheckInput): CheckReport {
     offers += checkOffers(city, list, input, violations);
   }
   checkAcknowledged(byCity, input, violations);
+  checkOfferedAfterEnd(byCity, input, violations);
   const longestSilenceMs = input.liveness ? checkLiveness(byCity, input.liveness, violations) : {};
   return { violations, decisions, cities: byCity.size, offers, longestSilenceMs };
 }
@@ -267,6 +270,30 @@ function checkAcknowledged(byCity: Map<string, CommittedDecision[]>, input: Chec
       ?.some((d) => d.committedAt <= e.ackAt && d.assignments.some((a) => a.order === e.order && a.courier === e.courier));
     if (!offered) {
       violations.push({ kind: 'accept_without_offer', city: e.city, message: `accept of ${e.order} by ${e.courier} acknowledged, but no logged decision offered it` });
+    }
+  }
+}
+
+/** An order whose cancellation or delivery came back acknowledged is gone: no later decision may offer it. */
+function checkOfferedAfterEnd(byCity: Map<string, CommittedDecision[]>, input: CheckInput, violations: Violation[]): void {
+  const endedAt = new Map<string, number>();
+  for (const e of input.events ?? []) {
+    if (e.kind !== 'cancel' && e.kind !== 'delivered') continue;
+    const key = `${e.city}\u0000${e.order}`;
+    endedAt.set(key, Math.min(endedAt.get(key) ?? Number.POSITIVE_INFINITY, e.ackAt));
+  }
+  for (const [city, list] of byCity) {
+    for (const d of list) {
+      for (const a of d.assignments) {
+        const ended = endedAt.get(`${city}\u0000${a.order}`);
+        if (ended !== undefined && d.committedAt > ended) {
+          violations.push({
+            kind: 'offered_after_end',
+            city,
+            message: `order ${a.order} offered to ${a.courier} at version ${d.version}, after its ${new Date(ended).toISOString()} end was acknowledged`,
+          });
+        }
+      }
     }
   }
 }

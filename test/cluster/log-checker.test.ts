@@ -125,6 +125,17 @@ describe('checkDecisionLog', () => {
     expect(kinds({ ...input, events: [...input.events!, ev('accept', 'o2', 2_100, 'c7')] })).toEqual(['accept_without_offer']);
   });
 
+  it('fails an order offered after its cancellation or delivery was acknowledged', () => {
+    const input = goodLog();
+    // o5 cancelled at 2_650 (acknowledged at 2_655), then offered again at 2_900.
+    const events = [...input.events!, ev('cancel', 'o5', 2_650)];
+    expect(kinds({ ...input, events })).toEqual([]);
+    const reoffered = { ...input, events, decisions: [...input.decisions, d(6, 3, 2_900, [['o5', 'c2']], 'h3')] };
+    expect(kinds(reoffered)).toEqual(['offered_after_end']);
+    // o3 was delivered at 2_500: offering it at 2_950 is a violation too.
+    expect(kinds({ ...input, decisions: [...input.decisions, d(6, 3, 2_950, [['o3', 'c2']], 'h3')] })).toEqual(['offered_after_end']);
+  });
+
   it('fails a city silent longer than the bound, unless inside an excused window', () => {
     const input = goodLog();
     const silent = { ...input, liveness: { ...input.liveness!, to: T0 + 4_200 } };

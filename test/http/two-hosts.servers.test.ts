@@ -34,6 +34,37 @@ describe('two hosts sharing MariaDB + Redis', () => {
     return { status: response.status, body: await response.json() };
   };
 
+  it('concurrent creations of the same order ids, on one host and across both, give one 201 per id and no double offer', async () => {
+    const city = 'race';
+    await call(a, 'PUT', `/v1/cities/${city}`, { tick_ms: 60_000 });
+    await call(a, 'PUT', `/v1/cities/${city}/couriers`, { couriers: couriers(12) });
+    // Twelve creations of each id at once: six through each host, each batch holding every id.
+    const batch = orders(8, 'race-o');
+    const replies = await Promise.all(Array.from({ length: 12 }, (_, i) => call(i % 2 ? a : b, 'POST', `/v1/cities/${city}/orders`, { orders: batch })));
+    expect(replies.filter((r) => r.status === 201)).toHaveLength(1);
+    for (const r of replies.filter((x) => x.status !== 201)) {
+      expect(r.status).toBe(409);
+      expect(r.body.error).toMatch(/^order race-o\d+ already exists/);
+    }
+    // Single-id batches racing on one host: one winner per id.
+    const single = await Promise.all(Array.from({ length: 12 }, () => call(a, 'POST', `/v1/cities/${city}/orders`, { orders: orders(1, 'solo-o') })));
+    expect(single.map((r) => r.status).sort()).toEqual([201, ...Array.from({ length: 11 }, () => 409)]);
+
+    const holder = await waitFor(() => [a, b].find((h) => h.keeper.lease(city)), 15_000, 'a holder');
+    const first = await call(holder, 'POST', `/v1/cities/${city}/dispatch`);
+    expect(first.body).toMatchObject({ committed: true, durable: true });
+    // A late duplicate creation of an offered order is refused and leaves the offer as it is.
+    const offered = first.body.assignments[0];
+    const late = await call(holder === a ? b : a, 'POST', `/v1/cities/${city}/orders`, { orders: [{ ...batch[0], id: offered.order }] });
+    expect(late.status).toBe(409);
+    const accepted = await call(holder, 'POST', `/v1/cities/${city}/offers/${offered.order}/accept`, { courier: offered.courier });
+    expect(accepted.status).toBe(200);
+    await call(holder, 'POST', `/v1/cities/${city}/dispatch`);
+    const log = await call(holder, 'GET', `/v1/cities/${city}/decisions`);
+    const offers = log.body.decisions.flatMap((d: { assignments: { order: string; courier: string }[] }) => d.assignments);
+    expect(offers.filter((o: { order: string }) => o.order === offered.order)).toEqual([{ order: offered.order, courier: offered.courier }]);
+  });
+
   it('each city is dispatched by one host; the other answers 409 naming it; a shut-down host hands over', async () => {
     for (const city of ['c1', 'c2']) {
       await call(a, 'PUT', `/v1/cities/${city}`, { tick_ms: 60_000 });
@@ -64,4 +95,5 @@ describe('two hosts sharing MariaDB + Redis', () => {
       [2, holderName(other.holder)],
     ]);
   });
+
 });
