@@ -29,6 +29,7 @@ import { STORE_TIMEOUTS } from '../../src/coordination/store-timeouts.js';
 import type { CommittedDecision } from '../../src/state/decision.js';
 import { createTestDatabase, type TestDatabase } from '../coordination/support/mysql.js';
 import { PrivateRedis } from './support/redis-server.js';
+import { skewedClockEnv } from './support/faketime.js';
 import { TcpProxy } from './support/tcp-proxy.js';
 
 const CLI = fileURLToPath(new URL('../../dist/src/cli.js', import.meta.url));
@@ -45,6 +46,8 @@ const UNHEALTHY_ROUNDS = 2;
 const DETECTION = UNHEALTHY_ROUNDS * (RENEW + STORE_TIMEOUTS.redisCommandMs);
 /** TTL + one tick is the promise; the acquisition round, the first tick after a takeover and a loaded 2-core machine get the rest. */
 const LIVENESS_BOUND = TTL + TICK + ACQUIRE + 2_250;
+/** host-d's wall clock, ahead of everyone else's. */
+const SKEW = '+1h';
 const CITIES = Array.from({ length: 8 }, (_, i) => `city${i + 1}`);
 
 interface ScenarioResult {
@@ -73,7 +76,7 @@ describe.skipIf(process.env.DISPATCHD_FAULTS === '0')('a cluster of real hosts u
   const results: ScenarioResult[] = [];
   let mysqlUrl: string;
 
-  const startHost = async (id: string) => {
+  const startHost = async (id: string, env: NodeJS.ProcessEnv = {}) => {
     const redisProxy = await TcpProxy.start({ host: '127.0.0.1', port: redis.port });
     redisProxies.set(id, redisProxy);
     const host = await HostProcess.start({
@@ -88,7 +91,7 @@ describe.skipIf(process.env.DISPATCHD_FAULTS === '0')('a cluster of real hosts u
       acquireIntervalMs: ACQUIRE,
       offerTtlMs: OFFER_TTL,
       cliPath: CLI,
-      env: { DISPATCHD_UNHEALTHY_ROUNDS: String(UNHEALTHY_ROUNDS) },
+      env: { DISPATCHD_UNHEALTHY_ROUNDS: String(UNHEALTHY_ROUNDS), ...env },
     });
     hosts.set(id, host);
     live.add(id);
@@ -141,6 +144,21 @@ describe.skipIf(process.env.DISPATCHD_FAULTS === '0')('a cluster of real hosts u
     return cities.length === 0 ? null : Math.max(...[...firsts.values()].map((d) => d.committedAt - t));
   };
   const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+  const send = async (id: string, method: string, path: string, body?: unknown) => {
+    const response = await fetch(`${hosts.get(id)!.url}${path}`, {
+      method,
+      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+      signal: AbortSignal.timeout(15_000),
+    });
+    return { status: response.status, body: (await response.json()) as Record<string, unknown> & { error?: string } };
+  };
+  /** The live host holding the city's lease. */
+  const holderOf = (city: string) =>
+    waitFor(async () => {
+      const holder = (await leases([...live][0])).find((l) => l.city === city)?.holder;
+      return [...live].find((id) => holder?.startsWith(`${id}/`));
+    }, 15_000, `a holder of ${city}`);
 
   /** Reads the whole log and checks it; the liveness window is [from, now]. */
   const check = async (scenario: string, from: number, failoverMs: number | null, notes: Record<string, unknown> = {}): Promise<CheckReport> => {
@@ -266,7 +284,8 @@ describe.skipIf(process.env.DISPATCHD_FAULTS === '0')('a cluster of real hosts u
   it('3. a host joins: cities rebalance to a fair share, none undispatched beyond the bound', async () => {
     const from = Date.now();
     const tJoin = Date.now();
-    await startHost('host-d');
+    // Its wall clock runs an hour fast (scenario 8 ingests through it); leases use the monotonic clock.
+    await startHost('host-d', skewedClockEnv(SKEW));
     feeder.setHosts(feederHosts());
     const members = [...live];
     const share = await waitFor(
@@ -358,5 +377,89 @@ describe.skipIf(process.env.DISPATCHD_FAULTS === '0')('a cluster of real hosts u
     const late = log.decisions.filter((d) => d.committedAt > tCut + TTL + 250 && d.committedAt < tRestore);
     expect(late).toEqual([]);
     await check('MySQL cut', from, longest, { cutMs: tRestore - tCut, hostsHoldingAtTtlPlus600: held, resumedAfterRestoreMs: longest });
+  });
+
+  it('8. a host whose wall clock runs an hour fast ingests couriers and orders: dispatch is unaffected', async () => {
+    const from = Date.now();
+    const city = 'skewed';
+    await send('host-d', 'PUT', `/v1/cities/${city}`, { tick_ms: 60_000 });
+    const couriers = Array.from({ length: 4 }, (_, i) => ({ id: `sk-c${i}`, lat: 41.39 + i * 0.001, lng: 2.17, speed_mps: 5, status: 'on_shift' }));
+    const orders = Array.from({ length: 3 }, (_, i) => ({ id: `sk-o${i}`, pickup: { lat: 41.391, lng: 2.171 + i * 0.001 }, dropoff: { lat: 41.4, lng: 2.16 } }));
+    expect((await send('host-d', 'PUT', `/v1/cities/${city}/couriers`, { couriers })).status).toBe(200);
+    expect((await send('host-d', 'POST', `/v1/cities/${city}/orders`, { orders })).status).toBe(201);
+    // The census may name the holder a moment before its takeover exposes the lease: retry a 409.
+    const outcome = await waitFor(async () => {
+      const reply = await send(await holderOf(city), 'POST', `/v1/cities/${city}/dispatch`);
+      return reply.status === 200 && reply.body;
+    }, 15_000, `a dispatch of ${city}`);
+    // Stamped with host-d's clock, every courier would be "free in 3,600 s", beyond max_pickup_s, and nothing assigned.
+    expect(outcome).toMatchObject({ committed: true, durable: true, unassigned: [] });
+    expect(outcome.assignments).toHaveLength(3);
+    await send('host-d', 'PUT', `/v1/cities/${city}`, { enabled: false });
+    await check('skewed wall clock', from, null, { skew: SKEW, assigned: (outcome.assignments as unknown[]).length });
+  });
+
+  it('9. the same new order ids created at once through two hosts: one 201 per id, never offered twice', async () => {
+    const from = Date.now();
+    const [one, two] = [...live];
+    const city = CITIES[0];
+    const batch = Array.from({ length: 5 }, (_, i) => ({ id: `race-o${i}`, pickup: { lat: 41.39, lng: 2.17 + i * 0.001 }, dropoff: { lat: 41.4, lng: 2.16 } }));
+    const replies = await Promise.all(Array.from({ length: 12 }, (_, i) => send(i % 2 ? one : two, 'POST', `/v1/cities/${city}/orders`, { orders: batch })));
+    expect(replies.filter((r) => r.status === 201)).toHaveLength(1);
+    expect(replies.filter((r) => r.status === 409)).toHaveLength(11);
+    await sleep(TICK * 4); // a few ticks offer them (and re-offer the lapsed ones)
+    await check('concurrent creation', from, null, { hosts: [one, two], ids: batch.length, created: 1, refused: 11 });
+  });
+
+  it('10. a MySQL blip during dispatches, then Redis flushed: every acknowledged decision is in MySQL', async () => {
+    const from = Date.now();
+    const durableFailures = async () => {
+      let total = 0;
+      for (const id of live) {
+        const text = await (await fetch(`${hosts.get(id)!.url}/metrics`, { signal: AbortSignal.timeout(5_000) })).text();
+        for (const m of text.matchAll(/^dispatchd_durable_append_failures_total\{[^}]*\} (\d+)/gm)) total += Number(m[1]);
+      }
+      return total;
+    };
+    const failuresBefore = await durableFailures();
+    const answers: { status: number; body: Record<string, unknown> }[] = [];
+    const tCut = Date.now();
+    // Blips, cut a little later each time, until one falls between a commit's Redis write and its
+    // log append (each cycle reads its city's config from MySQL first, so the window is narrow).
+    const delaysMs = [2, 4, 6, 8, 11, 14, 18, 23, 30, 40];
+    for (let blip = 0; blip < delaysMs.length && (await durableFailures()) === failuresBefore; blip++) {
+      const holders = await Promise.all(CITIES.map(async (city) => [city, await holderOf(city)] as const));
+      await Promise.all(holders.map(([city, id]) => send(id, 'POST', `/v1/cities/${city}/orders`, { orders: [{ id: `blip${blip}-${city}`, pickup: { lat: 41.39, lng: 2.17 }, dropoff: { lat: 41.4, lng: 2.16 } }] })));
+      const dispatches = holders.map(([city, id]) => send(id, 'POST', `/v1/cities/${city}/dispatch`).catch(() => undefined));
+      await sleep(delaysMs[blip]);
+      await proxy.cut();
+      await sleep(900);
+      await proxy.restore();
+      for (const a of await Promise.all(dispatches)) if (a?.status === 200 && a.body.committed) answers.push(a);
+    }
+    const notDurable = (await durableFailures()) - failuresBefore;
+    expect(notDurable).toBeGreaterThan(0);
+    const acknowledged = answers.filter((a) => a.body.durable).map((a) => ({ city: String(a.body.city), version: Number(a.body.version), token: Number(a.body.token), ackAt: Date.now() }));
+    feeder.acknowledged.push(...acknowledged);
+    // The outboxes record the rest within a renewal interval or two of the log's return.
+    await sleep(RENEW * 3);
+    const tFlush = Date.now();
+    await redisClient.flushall();
+    stateLostAt.push(tFlush);
+    await waitFor(async () => (await feeder.reseed(), true), 20_000, 'the feeder to re-seed the cities');
+    excused.push({ from: tCut, to: Date.now() });
+    const logged = await tableDecisions();
+    // Every committed decision, acknowledged or not, reached the log once it was back.
+    for (const a of answers) {
+      const d = logged.find((x) => x.city === a.body.city && x.version === a.body.version);
+      expect(d?.token, `${String(a.body.city)} version ${String(a.body.version)} (durable: ${String(a.body.durable)})`).toBe(a.body.token);
+    }
+    const longest = await failover(Date.now(), CITIES);
+    await check('MySQL blip, then Redis flushed', from, longest, {
+      cutMs: 900,
+      dispatchRepliesCommitted: answers.length,
+      acknowledgedDurable: acknowledged.length,
+      commitsNotDurableAtFirst: notDurable,
+    });
   });
 });
