@@ -7,6 +7,7 @@ import { timingSafeEqual } from 'node:crypto';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance } from 'fastify';
+import { MAX_PATH_PARAM_LENGTH } from '../domain/limits.js';
 import type { HostContext } from './context.js';
 import { HttpError, installErrorHandler } from './errors.js';
 import { citiesRoutes } from './routes/cities.js';
@@ -26,6 +27,8 @@ export async function buildApp(host: HostContext): Promise<FastifyInstance> {
   const app = Fastify({
     logger: host.config.logger ? { level: host.config.logLevel ?? 'warn' } : false,
     bodyLimit: host.config.bodyLimitBytes,
+    // Every id the schemas accept fits a path, however a client percent-encodes it.
+    maxParamLength: MAX_PATH_PARAM_LENGTH,
     // Shutdown closes idle keep-alive connections instead of waiting for them.
     forceCloseConnections: 'idle',
   });

@@ -1,7 +1,9 @@
 /**
- * The single error handler: every failure becomes `{ error, field? }` with the right status.
- * Schema violations (Ajv) and InputErrors are 400 naming the field; unknown resources 404; a lease
- * held elsewhere 409 naming the holder; too large a body 413; anything else 500.
+ * The single error handler: every failure becomes `{ error, field?, code? }` with the right
+ * status. Schema violations (Ajv) and InputErrors are 400 naming the field, with `code`
+ * `unknown_field` for a field no schema has and `invalid_field` for one that breaks its rule;
+ * unknown resources 404; a lease held elsewhere 409 naming the holder; too large a body 413;
+ * anything else 500.
  */
 import type { FastifyError, FastifyInstance } from 'fastify';
 import type { ErrorObject } from 'ajv';
@@ -35,10 +37,11 @@ export function installErrorHandler(app: FastifyInstance): void {
       if (context === 'body' && first.keyword === 'maxItems' && /^\/(couriers|orders)$/.test(first.instancePath)) {
         return reply.code(413).send({ error: `${field}: at most ${first.params.limit} per request`, field });
       }
-      return reply.code(400).send({ error: `${field}: ${input.reason}`, field });
+      const code = first.keyword === 'additionalProperties' ? 'unknown_field' : 'invalid_field';
+      return reply.code(400).send({ error: `${field}: ${input.reason}`, field, code });
     }
     if (error instanceof InputError) {
-      return reply.code(400).send({ error: error.message, field: error.field });
+      return reply.code(400).send({ error: error.message, field: error.field, code: 'invalid_field' });
     }
     if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
       return reply.code(413).send({ error: 'request body too large' });
