@@ -89,6 +89,20 @@ describe('HTTP API over sockets on MariaDB + Redis', () => {
     expect((await call('PUT', '/v1/cities/mad/couriers', { couriers: couriers(50_000, 'bulk') })).body).toEqual({ upserted: 50_000 });
   });
 
+  it('ids on Redis: 128 emoji round-trip through every path; lone surrogates are refused, not aliased', async () => {
+    await call('PUT', '/v1/cities/ids', { enabled: false });
+    const id = '😀'.repeat(128);
+    const order = { pickup: { lat: 41.4, lng: 2.17 }, dropoff: { lat: 41.41, lng: 2.16 } };
+    expect((await call('POST', '/v1/cities/ids/orders', { orders: [{ id, ...order }] })).status).toBe(201);
+    expect((await call('POST', `/v1/cities/ids/offers/${encodeURIComponent(id)}/accept`)).status).toBe(409);
+    expect((await call('POST', `/v1/cities/ids/orders/${encodeURIComponent(id)}/cancel`)).body).toEqual({ order: id, status: 'cancelled', courier: null });
+    expect((await call('POST', '/v1/cities/ids/orders', { orders: [{ id: 's\ufffd', ...order }] })).status).toBe(201);
+    for (const lone of ['s\\ud800', 's\\udbff']) {
+      const refused = await call('POST', '/v1/cities/ids/orders', `{"orders":[{"id":"${lone}","pickup":{"lat":1,"lng":1},"dropoff":{"lat":1,"lng":1}}]}`);
+      expect(refused).toEqual({ status: 400, body: { error: expect.any(String), field: 'orders[0].id', code: 'invalid_field' } });
+    }
+  });
+
   it('graceful shutdown releases the leases, bumping their tokens', async () => {
     const before = await new MysqlLeaseStore(db.pool).census(60_000);
     const mine = before.leases.filter((l) => l.holder?.bootId === host.holder.bootId);
