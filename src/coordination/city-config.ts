@@ -1,4 +1,6 @@
+import { Params, TickMs } from '../domain/limits.js';
 import { DEFAULT_PARAMS, type DispatchParams } from '../domain/problem.js';
+import { numberRule, type NumberRule } from '../domain/snapshot-schema.js';
 import { assertCityId } from '../state/city-id.js';
 
 /** A city as the lease store keeps it: whether it is dispatched, and how. */
@@ -28,14 +30,16 @@ export interface CityOverrides {
   tickMs: number | undefined;
 }
 
-const PARAM_RULES: Record<keyof DispatchParams, { integer: boolean; min: number; exclusiveMin: boolean }> = {
-  maxPickupS: { integer: false, min: 0, exclusiveMin: false },
-  maxCandidates: { integer: true, min: 0, exclusiveMin: false },
-  unassignedPenaltyS: { integer: false, min: 0, exclusiveMin: false },
-  detourFactor: { integer: false, min: 0, exclusiveMin: true },
-  waitWeight: { integer: false, min: 0, exclusiveMin: false },
-  handoverS: { integer: false, min: 0, exclusiveMin: false },
+/** The HTTP API's and the snapshot's rules (limits.ts), checked again by every lease store. */
+const PARAM_RULES: Record<keyof DispatchParams, NumberRule> = {
+  maxPickupS: numberRule(Params.max_pickup_s),
+  maxCandidates: numberRule(Params.max_candidates),
+  unassignedPenaltyS: numberRule(Params.unassigned_penalty_s),
+  detourFactor: numberRule(Params.detour_factor),
+  waitWeight: numberRule(Params.wait_weight),
+  handoverS: numberRule(Params.handover_s),
 };
+const TICK_MS = numberRule(TickMs);
 
 export const PARAM_NAMES = Object.keys(PARAM_RULES) as (keyof DispatchParams)[];
 
@@ -45,22 +49,16 @@ export function cityOverrides(input: CityInput): CityOverrides {
   if (input.enabled !== undefined && typeof input.enabled !== 'boolean') {
     throw new TypeError(`city ${input.id}: enabled must be a boolean`);
   }
-  if (input.tickMs !== undefined && (!Number.isSafeInteger(input.tickMs) || input.tickMs < 1)) {
-    throw new RangeError(`city ${input.id}: tickMs must be a positive integer, got ${input.tickMs}`);
+  if (input.tickMs !== undefined && !TICK_MS.accepts(input.tickMs)) {
+    throw new RangeError(`city ${input.id}: tickMs ${TICK_MS.reason}, got ${input.tickMs}`);
   }
   const params: Partial<DispatchParams> = {};
   for (const [name, value] of Object.entries(input.params ?? {})) {
     const rule = PARAM_RULES[name as keyof DispatchParams];
     if (!rule) throw new RangeError(`city ${input.id}: unknown dispatch parameter ${name}`);
     if (value === undefined) continue;
-    const valid =
-      typeof value === 'number' &&
-      Number.isFinite(value) &&
-      (!rule.integer || Number.isInteger(value)) &&
-      (rule.exclusiveMin ? value > rule.min : value >= rule.min);
-    if (!valid) {
-      const kind = rule.integer ? 'an integer' : 'a number';
-      throw new RangeError(`city ${input.id}: ${name} must be ${kind} ${rule.exclusiveMin ? '>' : '≥'} ${rule.min}, got ${value}`);
+    if (typeof value !== 'number' || !rule.accepts(value)) {
+      throw new RangeError(`city ${input.id}: ${name} ${rule.reason}, got ${value}`);
     }
     params[name as keyof DispatchParams] = value;
   }

@@ -8,34 +8,27 @@
 import { Type, type Static } from '@sinclair/typebox';
 import type { AnySchemaObject, ErrorObject } from 'ajv';
 import { InputError } from './errors.js';
-import { DEFAULT_PARAMS, MAX_COST } from './problem.js';
+import { Latitude, Longitude, Params, SpeedMps } from './limits.js';
+import { MAX_COST } from './problem.js';
 
 const Id = Type.String({ minLength: 1 });
-const Latitude = Type.Number({ minimum: -90, maximum: 90 });
-const Longitude = Type.Number({ minimum: -180, maximum: 180 });
 const NonNegative = Type.Number({ minimum: 0 });
 
+/** The bounds are the host's too (limits.ts): a snapshot file takes what a city takes. */
 export const ParamsSchema = Type.Object({
-  max_pickup_s: Type.Optional(Type.Number({ minimum: 0, default: DEFAULT_PARAMS.maxPickupS })),
-  // Bounded so it crosses into the solver as an i32.
-  max_candidates: Type.Optional(
-    Type.Integer({ minimum: 0, maximum: MAX_COST, default: DEFAULT_PARAMS.maxCandidates }),
-  ),
-  unassigned_penalty_s: Type.Optional(
-    Type.Number({ minimum: 0, default: DEFAULT_PARAMS.unassignedPenaltyS }),
-  ),
-  detour_factor: Type.Optional(
-    Type.Number({ exclusiveMinimum: 0, default: DEFAULT_PARAMS.detourFactor }),
-  ),
-  wait_weight: Type.Optional(Type.Number({ minimum: 0, default: DEFAULT_PARAMS.waitWeight })),
-  handover_s: Type.Optional(Type.Number({ minimum: 0, default: DEFAULT_PARAMS.handoverS })),
+  max_pickup_s: Type.Optional(Params.max_pickup_s),
+  max_candidates: Type.Optional(Params.max_candidates),
+  unassigned_penalty_s: Type.Optional(Params.unassigned_penalty_s),
+  detour_factor: Type.Optional(Params.detour_factor),
+  wait_weight: Type.Optional(Params.wait_weight),
+  handover_s: Type.Optional(Params.handover_s),
 });
 
 export const PositionedCourierSchema = Type.Object({
   id: Id,
   lat: Latitude,
   lng: Longitude,
-  speed_mps: Type.Number({ exclusiveMinimum: 0 }),
+  speed_mps: SpeedMps,
   free_in_s: NonNegative,
 });
 
@@ -104,6 +97,10 @@ export function inputErrorFromSchemaError(error: ErrorObject): InputError {
     const missing = (error.params as { missingProperty: string }).missingProperty;
     return new InputError(field === '' ? missing : `${field}.${missing}`, 'is required');
   }
+  if (error.keyword === 'additionalProperties') {
+    const unknown = (error.params as { additionalProperty: string }).additionalProperty;
+    return new InputError(field === '' ? unknown : `${field}.${unknown}`, 'is not a known field');
+  }
   const wanted = describe(error.parentSchema);
   return new InputError(
     field === '' ? 'snapshot' : field,
@@ -154,7 +151,8 @@ function describe(schema: AnySchemaObject | undefined): string | undefined {
     case 'integer':
       return `${schema.type === 'integer' ? 'an integer' : 'a number'}${describeRange(schema)}`;
     case 'string':
-      return schema.minLength ? 'a non-empty string' : 'a string';
+      // A pattern says more than a length: its schema's description words it (limits.ts).
+      return schema.description ?? (schema.minLength ? 'a non-empty string' : 'a string');
     case 'array':
       return Array.isArray(schema.items) ? `an array of ${schema.items.length} items` : 'an array';
     case 'object':

@@ -6,7 +6,8 @@
 import { timingSafeEqual } from 'node:crypto';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
+import { MAX_PATH_PARAM_LENGTH } from '../domain/limits.js';
 import type { HostContext } from './context.js';
 import { HttpError, installErrorHandler } from './errors.js';
 import { citiesRoutes } from './routes/cities.js';
@@ -26,6 +27,13 @@ export async function buildApp(host: HostContext): Promise<FastifyInstance> {
   const app = Fastify({
     logger: host.config.logger ? { level: host.config.logLevel ?? 'warn' } : false,
     bodyLimit: host.config.bodyLimitBytes,
+    // Every id the schemas accept fits a path, however a client percent-encodes it.
+    routerOptions: { maxParamLength: MAX_PATH_PARAM_LENGTH },
+    // A path that does not decode (%ZZ, or UTF-8 of a lone surrogate) is a 400 in the API's shape.
+    frameworkErrors: (error, _request, reply: FastifyReply) => {
+      if (error.code !== 'FST_ERR_BAD_URL') return reply.send(error);
+      return reply.code(400).send({ error: 'url: is not a valid percent-encoded UTF-8 path', field: 'url', code: 'invalid_field' });
+    },
     // Shutdown closes idle keep-alive connections instead of waiting for them.
     forceCloseConnections: 'idle',
   });

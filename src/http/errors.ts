@@ -1,8 +1,9 @@
 /**
- * The single error handler: every failure becomes `{ error, field? }` with the right status.
- * Schema violations (Ajv) and InputErrors are 400 naming the field; unknown resources 404; a lease
- * held elsewhere 409 naming the holder; too large a body 413; a store that is down or does not
- * answer in time 503 `{ error, code: 'store_unavailable' }`; anything else 500.
+ * The single error handler: every failure becomes `{ error, field?, code? }` with the right
+ * status. Schema violations (Ajv) and InputErrors are 400 naming the field, with `code`
+ * `unknown_field` for a field no schema has and `invalid_field` for one that breaks its rule;
+ * unknown resources 404; a lease held elsewhere 409 naming the holder; too large a body 413;
+ * anything else 500.
  */
 import type { FastifyError, FastifyInstance } from 'fastify';
 import type { ErrorObject } from 'ajv';
@@ -14,7 +15,7 @@ export class HttpError extends Error {
   constructor(
     readonly statusCode: number,
     message: string,
-    readonly extra: { field?: string; holder?: string | null } = {},
+    readonly extra: { field?: string; holder?: string | null; code?: string } = {},
   ) {
     super(message);
     this.name = 'HttpError';
@@ -22,7 +23,7 @@ export class HttpError extends Error {
 }
 
 export const notFound = (message: string) => new HttpError(404, message);
-export const conflict = (message: string, extra: { holder?: string | null } = {}) => new HttpError(409, message, extra);
+export const conflict = (message: string, extra: { holder?: string | null; code?: string } = {}) => new HttpError(409, message, extra);
 
 export function installErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
@@ -37,10 +38,11 @@ export function installErrorHandler(app: FastifyInstance): void {
       if (context === 'body' && first.keyword === 'maxItems' && /^\/(couriers|orders)$/.test(first.instancePath)) {
         return reply.code(413).send({ error: `${field}: at most ${first.params.limit} per request`, field });
       }
-      return reply.code(400).send({ error: `${field}: ${input.reason}`, field });
+      const code = first.keyword === 'additionalProperties' ? 'unknown_field' : 'invalid_field';
+      return reply.code(400).send({ error: `${field}: ${input.reason}`, field, code });
     }
     if (error instanceof InputError) {
-      return reply.code(400).send({ error: error.message, field: error.field });
+      return reply.code(400).send({ error: error.message, field: error.field, code: 'invalid_field' });
     }
     if (error instanceof StoreUnavailableError) {
       request.log.warn({ err: error }, 'store unavailable');

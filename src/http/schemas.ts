@@ -1,19 +1,23 @@
 /**
  * The JSON of the HTTP API as TypeBox schemas: request validation, response serialisation and
- * the OpenAPI document at /docs all come from these. Positions reuse the snapshot schema's rules.
+ * the OpenAPI document at /docs all come from these. Every field's rule comes from
+ * src/domain/limits.ts, which the stores check with too; every object a caller sends is closed,
+ * so an unknown field is a 400 naming it rather than silently ignored.
  */
-import { Type, type Static, type TSchema } from '@sinclair/typebox';
-import { ParamsSchema, PositionedCourierSchema } from '../domain/snapshot-schema.js';
+import { Type, type Static, type TObject, type TProperties, type TSchema } from '@sinclair/typebox';
+import { CityId, DecisionsLimit, EpochMs, ItemId, Latitude, Longitude, SpeedMps, TickMs, Version } from '../domain/limits.js';
+import { ParamsSchema } from '../domain/snapshot-schema.js';
 
 /** Bulk upserts are sized for this many couriers; a larger batch is refused with 413. */
 export const MAX_BULK_COURIERS = 50_000;
 export const MAX_BULK_ORDERS = 50_000;
 
-export const CityId = Type.String({ pattern: '^[A-Za-z0-9_.-]{1,64}$', description: 'city id: 1-64 of A-Z a-z 0-9 _ . -' });
-export const ItemId = Type.String({ pattern: '^[^|]{1,128}$', description: '1-128 characters, no |' });
-const Latitude = PositionedCourierSchema.properties.lat;
-const Longitude = PositionedCourierSchema.properties.lng;
-const Position = Type.Object({ lat: Latitude, lng: Longitude });
+/** An object a caller sends: no fields beyond these. */
+function Input<T extends TProperties>(properties: T, options: { description?: string } = {}): TObject<T> {
+  return Type.Object(properties, { additionalProperties: false, ...options });
+}
+
+const Position = Input({ lat: Latitude, lng: Longitude });
 
 export const CityParams = Type.Object({ city: CityId });
 export const CourierParams = Type.Object({ city: CityId, id: ItemId });
@@ -22,14 +26,24 @@ export const OfferParams = Type.Object({ city: CityId, order: ItemId });
 
 export const ErrorBody = Type.Object({
   error: Type.String(),
+  code: Type.Optional(
+    Type.Union([Type.Literal('invalid_field'), Type.Literal('unknown_field'), Type.Literal('order_exists'), Type.Literal('store_unavailable')], {
+      description:
+        'invalid_field / unknown_field: a 400 naming a field (the value breaks its rule, or the field does not exist); order_exists: a 409, nothing of the batch created; store_unavailable: a 503',
+    }),
+  ),
   field: Type.Optional(Type.String()),
   holder: Type.Optional(Type.Union([Type.String(), Type.Null()])),
 });
 
-export const CityBody = Type.Object({
+export const CityBody = Input({
   enabled: Type.Optional(Type.Boolean()),
-  tick_ms: Type.Optional(Type.Integer({ minimum: 50, maximum: 3_600_000 })),
-  params: Type.Optional(ParamsSchema),
+  tick_ms: Type.Optional(TickMs),
+  params: Type.Optional(
+    Input(ParamsSchema.properties, {
+      description: "replaces the city's whole params object: a parameter left out takes its default",
+    }),
+  ),
 });
 export type CityBody = Static<typeof CityBody>;
 
@@ -49,33 +63,33 @@ export const City = Type.Object({
 export type City = Static<typeof City>;
 export const CityList = Type.Object({ cities: Type.Array(City) });
 
-export const CourierInput = Type.Object({
+export const CourierInput = Input({
   id: ItemId,
   lat: Latitude,
   lng: Longitude,
-  speed_mps: PositionedCourierSchema.properties.speed_mps,
+  speed_mps: SpeedMps,
   status: Type.Union([Type.Literal('on_shift'), Type.Literal('off_shift')], { description: 'on_shift: may be dispatched' }),
 });
-export const CouriersBody = Type.Object({
+export const CouriersBody = Input({
   couriers: Type.Array(CourierInput, { maxItems: MAX_BULK_COURIERS }),
 });
 export type CouriersBody = Static<typeof CouriersBody>;
 export const Upserted = Type.Object({ upserted: Type.Integer() });
 
-export const OrderInput = Type.Object({
+export const OrderInput = Input({
   id: ItemId,
   pickup: Position,
   dropoff: Position,
   ready_at: Type.Optional(
-    Type.Integer({ minimum: 0, description: 'when the kitchen has it ready, epoch milliseconds; default now' }),
+    Type.Integer({ ...EpochMs, description: 'when the kitchen has it ready, epoch milliseconds (1970 to 2100) on the caller’s clock; default: now on the state store’s clock' }),
   ),
 });
-export const OrdersBody = Type.Object({ orders: Type.Array(OrderInput, { maxItems: MAX_BULK_ORDERS }) });
+export const OrdersBody = Input({ orders: Type.Array(OrderInput, { maxItems: MAX_BULK_ORDERS }) });
 export type OrdersBody = Static<typeof OrdersBody>;
 export const Created = Type.Object({ created: Type.Integer() });
 
 export const OfferAnswerBody = Type.Union([
-  Type.Object({ courier: Type.Optional(ItemId) }),
+  Input({ courier: Type.Optional(ItemId) }),
   Type.Null(),
 ]);
 export const OrderEventReply = Type.Object({
@@ -113,10 +127,14 @@ export const DispatchReply = Type.Object({
   }),
 });
 
-export const DecisionsQuery = Type.Object({
-  after: Type.Optional(Type.Integer({ minimum: 0, default: 0 })),
-  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 100 })),
+export const DecisionsQuery = Input({
+  after: Type.Optional(Type.Integer({ ...Version, default: 0 })),
+  limit: Type.Optional(Type.Integer({ ...DecisionsLimit, default: 100 })),
 });
+/** The query string of a route that takes none: any parameter is unknown. */
+export const NoQuery = Input({});
+/** The body of a route that takes none: absent (Fastify validates it as null) or `{}`. */
+export const NoBody = Type.Union([Input({}), Type.Null()]);
 export const Decisions = Type.Object({
   durable_version: Type.Integer({ description: 'the highest version recorded in the durable log' }),
   committed_version: Type.Union([Type.Integer(), Type.Null()], {

@@ -1,3 +1,5 @@
+import { Version } from '../domain/limits.js';
+import { numberRule } from '../domain/snapshot-schema.js';
 import { assertCityId } from './city-id.js';
 import { assertHolderName, assertToken, type CommittedDecision } from './decision.js';
 
@@ -17,6 +19,8 @@ export interface DecisionLog {
   read(city: string, afterVersion: number, limit: number): Promise<CommittedDecision[]>;
 }
 
+const VERSION = numberRule(Version);
+
 export function assertCommittedDecision(d: CommittedDecision): void {
   assertCityId(d.city);
   assertToken(d.token);
@@ -32,7 +36,7 @@ export function assertVersionRange(from: number, to: number): void {
 }
 
 export function assertReadWindow(afterVersion: number, limit: number): void {
-  if (!Number.isSafeInteger(afterVersion) || afterVersion < 0) throw new RangeError(`afterVersion must be ≥ 0, got ${afterVersion}`);
+  if (!VERSION.accepts(afterVersion)) throw new RangeError(`afterVersion ${VERSION.reason}, got ${afterVersion}`);
   if (!Number.isSafeInteger(limit) || limit < 1) throw new RangeError(`limit must be a positive integer, got ${limit}`);
 }
 

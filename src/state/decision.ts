@@ -1,3 +1,4 @@
+import { isItemId, ItemId } from '../domain/limits.js';
 import { assertCityId } from './city-id.js';
 
 /** One order offered to one courier. */
@@ -69,9 +70,7 @@ export function assertToken(token: unknown): asserts token is number {
   }
 }
 
-/** `|` separates fields in the Redis records (redis-records.ts), so ids cannot contain it. */
+/** The store-side test of ItemId (limits.ts): what the HTTP schema accepts, this accepts. */
 export function assertItemId(id: unknown, kind: 'order' | 'courier'): asserts id is string {
-  if (typeof id !== 'string' || id.length === 0 || id.length > 128 || id.includes('|')) {
-    throw new TypeError(`${kind} id must be a string of 1-128 characters without '|', got ${JSON.stringify(id)}`);
-  }
+  if (!isItemId(id)) throw new TypeError(`${kind} id must be ${ItemId.description}, got ${JSON.stringify(id)}`);
 }

@@ -1,8 +1,13 @@
+import { EpochMs, SpeedMps } from '../domain/limits.js';
+import { numberRule } from '../domain/snapshot-schema.js';
 import { assertItemId } from './decision.js';
 import type { CourierState, CourierStatus, CourierUpdate, NewOrder, OrderState, OrderStatus } from './city-state-store.js';
 
 const COURIER_STATUSES: readonly CourierStatus[] = ['free', 'busy', 'offline'];
 const ORDER_STATUSES: readonly OrderStatus[] = ['pending', 'assigned', 'picked_up', 'delivered', 'cancelled'];
+
+const SPEED_MPS = numberRule(SpeedMps);
+const EPOCH_MS = numberRule(EpochMs);
 
 /** Statuses that leave the hot set. */
 export const FINISHED_ORDER_STATUSES: ReadonlySet<OrderStatus> = new Set(['delivered', 'cancelled']);
@@ -10,9 +15,7 @@ export const FINISHED_ORDER_STATUSES: ReadonlySet<OrderStatus> = new Set(['deliv
 export function assertCourierUpdate(c: CourierUpdate): void {
   assertItemId(c.id, 'courier');
   assertPosition(c.lat, c.lng, `courier ${c.id}`);
-  if (!Number.isFinite(c.speedMps) || c.speedMps <= 0) {
-    throw new RangeError(`courier ${c.id}: speedMps must be a positive number, got ${c.speedMps}`);
-  }
+  if (!SPEED_MPS.accepts(c.speedMps)) throw new RangeError(`courier ${c.id}: speedMps ${SPEED_MPS.reason}, got ${c.speedMps}`);
   if (!COURIER_STATUSES.includes(c.status)) {
     throw new RangeError(`courier ${c.id}: status must be one of ${COURIER_STATUSES.join(', ')}, got ${c.status}`);
   }
@@ -62,7 +65,5 @@ function assertPosition(lat: number, lng: number, what: string): void {
 }
 
 function assertEpochMs(value: number, what: string): void {
-  if (!Number.isSafeInteger(value) || value < 0) {
-    throw new RangeError(`${what} must be a non-negative integer of epoch milliseconds, got ${value}`);
-  }
+  if (!EPOCH_MS.accepts(value)) throw new RangeError(`${what} ${EPOCH_MS.reason} of epoch milliseconds, got ${value}`);
 }

@@ -102,16 +102,16 @@ describe('HTTP API on the embedded stores (inject)', () => {
   it('400 naming the field for any schema violation', async () => {
     const bad = await put('/v1/cities/bcn/couriers', { couriers: [...couriers(2), { id: 'c9', lat: 91, lng: 2, speed_mps: 4, status: 'on_shift' }] });
     expect(bad.statusCode).toBe(400);
-    expect(bad.json()).toEqual({ error: 'couriers[2].lat: must be a number in [-90, 90]', field: 'couriers[2].lat' });
+    expect(bad.json()).toEqual({ error: 'couriers[2].lat: must be a number in [-90, 90]', field: 'couriers[2].lat', code: 'invalid_field' });
     const missing = await post('/v1/cities/bcn/orders', { orders: [{ id: 'x', pickup: { lat: 1, lng: 1 } }] });
-    expect(missing.json()).toEqual({ error: 'orders[0].dropoff: is required', field: 'orders[0].dropoff' });
+    expect(missing.json()).toEqual({ error: 'orders[0].dropoff: is required', field: 'orders[0].dropoff', code: 'invalid_field' });
     const stringly = await put('/v1/cities/bcn/couriers', { couriers: [{ ...couriers(1)[0], speed_mps: '4' }] });
     expect(stringly.json().field).toBe('couriers[0].speed_mps');
     const status = await put('/v1/cities/bcn/couriers', { couriers: [{ ...couriers(1)[0], status: 'busy' }] });
     expect(status.statusCode).toBe(400);
     expect(status.json().field).toBe('couriers[0].status');
     expect((await put('/v1/cities/b{a}d', {})).json().field).toBe('city');
-    expect((await put('/v1/cities/bcn', { tick_ms: 0 })).json()).toEqual({ error: 'tick_ms: must be an integer in [50, 3600000]', field: 'tick_ms' });
+    expect((await put('/v1/cities/bcn', { tick_ms: 0 })).json()).toEqual({ error: 'tick_ms: must be an integer in [50, 3600000]', field: 'tick_ms', code: 'invalid_field' });
     expect((await put('/v1/cities/bcn', { params: { unassigned_penalty_s: 1e12 } })).json().field).toBe('params.unassigned_penalty_s');
     expect((await app.inject('/v1/cities/bcn/decisions?after=-1')).json().field).toBe('after');
     const notJson = await app.inject({ method: 'PUT', url: '/v1/cities/bcn/couriers', headers: { ...auth, 'content-type': 'application/json' }, payload: '{"couriers": [' });

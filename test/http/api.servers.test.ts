@@ -70,7 +70,7 @@ describe('HTTP API over sockets on MariaDB + Redis', () => {
   it('refuses: 401, 400 naming the field, 404, 409 with the holder, 413', async () => {
     expect((await call('PUT', '/v1/cities/mad/couriers', { couriers: couriers(1) }, null)).status).toBe(401);
     const bad = await call('POST', '/v1/cities/mad/orders', { orders: [{ id: 'z', pickup: { lat: 1, lng: 500 }, dropoff: { lat: 1, lng: 1 } }] });
-    expect(bad).toEqual({ status: 400, body: { error: 'orders[0].pickup.lng: must be a number in [-180, 180]', field: 'orders[0].pickup.lng' } });
+    expect(bad).toEqual({ status: 400, body: { error: 'orders[0].pickup.lng: must be a number in [-180, 180]', field: 'orders[0].pickup.lng', code: 'invalid_field' } });
     expect((await call('POST', '/v1/cities/nowhere/dispatch')).status).toBe(404);
 
     // Another host holds a city: it is live first, so this host (already at its fair share of
@@ -87,6 +87,20 @@ describe('HTTP API over sockets on MariaDB + Redis', () => {
     expect(huge.status).toBe(413);
     expect((await call('PUT', '/v1/cities/mad/couriers', { couriers: couriers(50_001, 'x') })).status).toBe(413);
     expect((await call('PUT', '/v1/cities/mad/couriers', { couriers: couriers(50_000, 'bulk') })).body).toEqual({ upserted: 50_000 });
+  });
+
+  it('ids on Redis: 128 emoji round-trip through every path; lone surrogates are refused, not aliased', async () => {
+    await call('PUT', '/v1/cities/ids', { enabled: false });
+    const id = '😀'.repeat(128);
+    const order = { pickup: { lat: 41.4, lng: 2.17 }, dropoff: { lat: 41.41, lng: 2.16 } };
+    expect((await call('POST', '/v1/cities/ids/orders', { orders: [{ id, ...order }] })).status).toBe(201);
+    expect((await call('POST', `/v1/cities/ids/offers/${encodeURIComponent(id)}/accept`)).status).toBe(409);
+    expect((await call('POST', `/v1/cities/ids/orders/${encodeURIComponent(id)}/cancel`)).body).toEqual({ order: id, status: 'cancelled', courier: null });
+    expect((await call('POST', '/v1/cities/ids/orders', { orders: [{ id: 's\ufffd', ...order }] })).status).toBe(201);
+    for (const lone of ['s\\ud800', 's\\udbff']) {
+      const refused = await call('POST', '/v1/cities/ids/orders', `{"orders":[{"id":"${lone}","pickup":{"lat":1,"lng":1},"dropoff":{"lat":1,"lng":1}}]}`);
+      expect(refused).toEqual({ status: 400, body: { error: expect.any(String), field: 'orders[0].id', code: 'invalid_field' } });
+    }
   });
 
   it('graceful shutdown releases the leases, bumping their tokens', async () => {

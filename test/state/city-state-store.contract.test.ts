@@ -136,7 +136,7 @@ describe.each(STATE_STORES)('CityStateStore contract: $name', ({ create }) => {
       await expect(store.putCouriers(CITY, [courier('c-1', { speedMps: 0 })])).rejects.toThrow(/speedMps/);
       await expect(store.putCouriers(CITY, [courier('c-1', { status: 'napping' as never })])).rejects.toThrow(/status/);
       await expect(store.putOrders(CITY, [order('', {})])).rejects.toThrow(/order id/);
-      await expect(store.putOrders(CITY, [order('o|1', {})])).rejects.toThrow(/without '\|'/);
+      await expect(store.putOrders(CITY, [order('o|1', {})])).rejects.toThrow(/without \|/);
       await expect(store.putOrders(CITY, [order('o-1', { readyAt: 1.5 })])).rejects.toThrow(/readyAt/);
       await expect(store.putOrders('no{tag}', [order('o-1')])).rejects.toThrow(/city id/);
     });

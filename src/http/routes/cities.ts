@@ -1,7 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { CityConfig } from '../../coordination/city-config.js';
-import { checkPenaltyRounding } from '../../domain/problem-checks.js';
-import { DEFAULT_PARAMS, type DispatchParams } from '../../domain/problem.js';
+import type { DispatchParams } from '../../domain/problem.js';
 import { paramsToJson } from '../../domain/snapshot.js';
 import type { HostContext } from '../context.js';
 import { notFound } from '../errors.js';
@@ -13,6 +12,10 @@ export const citiesRoutes: FastifyPluginAsync<{ host: HostContext }> = async (ap
     {
       schema: {
         summary: 'Create a city or change it: enable or disable it, set its dispatch parameters and tick',
+        description:
+          'Fields left out keep their current value (or the default, for a new city). `params`, when given, ' +
+          "replaces the city's whole params object: a parameter it leaves out takes its default, it does not " +
+          'keep its current value. An unknown field anywhere is a 400 naming it.',
         tags: ['cities'],
         params: CityParams,
         body: CityBody,
@@ -25,7 +28,6 @@ export const citiesRoutes: FastifyPluginAsync<{ host: HostContext }> = async (ap
       const existing = await host.stores.leases.getCity(city);
       // Given parameters replace the city's (unset ones take the defaults); without, they are kept.
       const params: Partial<DispatchParams> = body.params ? paramsFromJson(body.params) : { ...existing?.params };
-      checkPenaltyRounding(params.unassignedPenaltyS ?? DEFAULT_PARAMS.unassignedPenaltyS);
       const config = await host.stores.leases.putCity({
         id: city,
         enabled: body.enabled ?? existing?.enabled ?? true,

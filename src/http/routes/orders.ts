@@ -30,7 +30,7 @@ export const ordersRoutes: FastifyPluginAsync<{ host: HostContext }> = async (ap
       await knownCity(host, city);
       const seen = new Set<string>();
       for (const [i, o] of request.body.orders.entries()) {
-        if (seen.has(o.id)) throw new HttpError(400, `orders[${i}].id: duplicate id ${o.id}`, { field: `orders[${i}].id` });
+        if (seen.has(o.id)) throw new HttpError(400, `orders[${i}].id: duplicate id ${o.id}`, { field: `orders[${i}].id`, code: 'invalid_field' });
         seen.add(o.id);
       }
       const orders: NewOrder[] = request.body.orders.map((o) => ({
@@ -43,7 +43,7 @@ export const ordersRoutes: FastifyPluginAsync<{ host: HostContext }> = async (ap
       }));
       // All or nothing in one atomic step of the store: a concurrent creation of the same id loses.
       const created = await host.stores.state.createOrders(city, orders);
-      if (!created.ok) throw conflict(`order ${created.id} already exists; no order of the batch was created`);
+      if (!created.ok) throw conflict(`order ${created.id} already exists; no order of the batch was created`, { code: 'order_exists' });
       host.metrics.ingested.inc({ city, kind: 'order' }, orders.length);
       return reply.code(201).send({ created: orders.length });
     },

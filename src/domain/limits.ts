@@ -1,0 +1,72 @@
+/**
+ * What every value a caller gives may be, written once. The HTTP schemas (src/http/schemas.ts),
+ * the snapshot schema (snapshot-schema.ts), the stores' own checks (src/state, city-config.ts:
+ * defence in depth, with these same rules) and docs/host.md all read them from here.
+ *
+ * Every number has a minimum and a maximum, so what passes a schema also passes every store:
+ * JSON's 1e309 (Infinity) fails every number schema (Ajv's strictNumbers), and a bound such as
+ * ready_at's keeps a value inside what a safe integer, a Lua double and an i32 cost can carry.
+ */
+import { Type } from '@sinclair/typebox';
+import { DEFAULT_PARAMS, MAX_COST } from './problem.js';
+
+/** Longest order or courier id, in Unicode code points (the unit Ajv's maxLength counts). */
+export const ITEM_ID_MAX_CODE_POINTS = 128;
+
+/**
+ * Order and courier ids: 1-128 code points, no `|` (it separates the fields of the Redis
+ * records), well-formed Unicode only. Under the `u` flag (Ajv compiles patterns with it) a
+ * surrogate pair is one code point and `\p{Cs}` matches only a lone surrogate, which Redis would
+ * store as U+FFFD, so `s\ud800` and `s\udbff` would be one order.
+ */
+export const ItemId = Type.String({
+  pattern: `^[^|\\p{Cs}]{1,${ITEM_ID_MAX_CODE_POINTS}}$`,
+  description: `1-${ITEM_ID_MAX_CODE_POINTS} Unicode characters (code points) of well-formed Unicode, without |`,
+});
+const ITEM_ID = new RegExp(ItemId.pattern!, 'u');
+
+/** The store-side test of ItemId. */
+export function isItemId(id: unknown): id is string {
+  return typeof id === 'string' && ITEM_ID.test(id);
+}
+
+/** City ids name Redis keys (inside a `{city}` hash tag) and MySQL rows: a safe alphabet, no braces. */
+export const CityId = Type.String({
+  pattern: '^[A-Za-z0-9_.-]{1,64}$',
+  description: 'city id: 1-64 of A-Z a-z 0-9 _ . -',
+});
+
+/**
+ * The longest path parameter any route must take, as find-my-way measures it (the raw,
+ * percent-encoded text, before decoding): a code point is at most 4 UTF-8 bytes, each `%XX`.
+ * Fastify's default of 100 answered 414 for ids the schema accepted.
+ */
+export const MAX_PATH_PARAM_LENGTH = ITEM_ID_MAX_CODE_POINTS * 4 * 3;
+
+export const Latitude = Type.Number({ minimum: -90, maximum: 90 });
+export const Longitude = Type.Number({ minimum: -180, maximum: 180 });
+/** 100 m/s is 360 km/h: above any courier. */
+export const SpeedMps = Type.Number({ exclusiveMinimum: 0, maximum: 100 });
+
+/** 2100-01-01T00:00:00Z. */
+const EPOCH_MS_MAX = 4_102_444_800_000;
+/** A moment given or kept as epoch milliseconds (ready_at, a courier's freeAt). */
+export const EpochMs = Type.Integer({ minimum: 0, maximum: EPOCH_MS_MAX, description: 'epoch milliseconds, 1970 to 2100' });
+
+/** Decision versions count commits from 1; they stay exact in a double and in Lua. */
+export const Version = Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER });
+export const DecisionsLimit = Type.Integer({ minimum: 1, maximum: 1000 });
+export const TickMs = Type.Integer({ minimum: 50, maximum: 3_600_000, description: 'milliseconds between dispatch ticks' });
+
+/**
+ * The dispatch parameters (docs/problem.md), each with its default. The penalty's maximum is
+ * MAX_COST in deciseconds (rounded, docs/problem.md), so it crosses into the solver as an i32.
+ */
+export const Params = {
+  max_pickup_s: Type.Number({ minimum: 0, maximum: 10_000_000, default: DEFAULT_PARAMS.maxPickupS }),
+  max_candidates: Type.Integer({ minimum: 0, maximum: 10_000, default: DEFAULT_PARAMS.maxCandidates }),
+  unassigned_penalty_s: Type.Number({ minimum: 0, maximum: MAX_COST / 10, default: DEFAULT_PARAMS.unassignedPenaltyS }),
+  detour_factor: Type.Number({ exclusiveMinimum: 0, maximum: 10, default: DEFAULT_PARAMS.detourFactor }),
+  wait_weight: Type.Number({ minimum: 0, maximum: 100, default: DEFAULT_PARAMS.waitWeight }),
+  handover_s: Type.Number({ minimum: 0, maximum: 86_400, default: DEFAULT_PARAMS.handoverS }),
+};
