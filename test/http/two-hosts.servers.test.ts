@@ -63,6 +63,8 @@ describe('two hosts sharing MariaDB + Redis', () => {
     const log = await call(holder, 'GET', `/v1/cities/${city}/decisions`);
     const offers = log.body.decisions.flatMap((d: { assignments: { order: string; courier: string }[] }) => d.assignments);
     expect(offers.filter((o: { order: string }) => o.order === offered.order)).toEqual([{ order: offered.order, courier: offered.courier }]);
+    // Out of the way of the next test's one-city-per-host split.
+    await call(a, 'PUT', `/v1/cities/${city}`, { enabled: false });
   });
 
   it('each city is dispatched by one host; the other answers 409 naming it; a shut-down host hands over', async () => {
