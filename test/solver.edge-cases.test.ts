@@ -192,7 +192,7 @@ describe('caller-given edges', () => {
   });
 
   it('finds the published optimum 305 of OR-Library assign100', () => {
-    const numbers = readFileSync(join(packageRoot(), '..', 'shared', 'data', 'orlib', 'assign100.txt'), 'utf8').trim().split(/\s+/).map(Number);
+    const numbers = readFileSync(join(packageRoot(), 'test', 'fixtures', 'orlib', 'assign100.txt'), 'utf8').trim().split(/\s+/).map(Number);
     const n = numbers[0];
     expect(numbers.length).toBe(1 + n * n);
     const edges = Array.from({ length: n * n }, (_, i) => [Math.floor(i / n), i % n, numbers[1 + i]] as [number, number, number]);
