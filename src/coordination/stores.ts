@@ -43,7 +43,7 @@ export async function openServerStores(options: ServerStoresOptions): Promise<Co
     throw error;
   }
   const redis = new Redis(options.redisUrl, {
-    lazyConnect: false,
+    lazyConnect: true,
     // Fail fast while disconnected instead of queueing: callers get a 503, not a hang.
     enableOfflineQueue: false,
     maxRetriesPerRequest: 1,
@@ -53,6 +53,9 @@ export async function openServerStores(options: ServerStoresOptions): Promise<Co
   });
   // Connection errors reach callers as failed commands; the event would only repeat them.
   redis.on('error', () => undefined);
+  // Without an offline queue a command sent before the first connection fails: wait for it (a
+  // Redis that is down is not fatal at start-up: the client keeps reconnecting, calls get 503).
+  await redis.connect().catch(() => undefined);
   return {
     leases: boundedStore('leases', new MysqlLeaseStore(pool), isMysqlConnectionError),
     state: boundedStore('state', new RedisCityStateStore(redis, { keyPrefix: options.keyPrefix }), isRedisConnectionError),
