@@ -84,6 +84,11 @@ export interface CheckInput {
   /** Times at which the state store lost everything (restart without persistence): every offer ends there. */
   stateLostAt?: readonly number[];
   liveness?: LivenessWindow;
+  /**
+   * When reading the log began (epoch ms), if acknowledgements kept coming while it was read: one
+   * that came back later may be missing from what was read without being lost, so it is not checked.
+   */
+  logReadAt?: number;
 }
 
 export interface CheckReport {
@@ -251,7 +256,9 @@ function overlaps(spans: OfferSpan[], key: (s: OfferSpan) => string, kind: Viola
 }
 
 function checkAcknowledged(byCity: Map<string, CommittedDecision[]>, input: CheckInput, violations: Violation[]): void {
+  const readAt = input.logReadAt ?? Number.POSITIVE_INFINITY;
   for (const ack of input.acknowledged ?? []) {
+    if (ack.ackAt > readAt) continue;
     const d = byCity.get(ack.city)?.find((x) => x.version === ack.version);
     if (!d || d.token !== ack.token) {
       violations.push({
@@ -264,7 +271,7 @@ function checkAcknowledged(byCity: Map<string, CommittedDecision[]>, input: Chec
     }
   }
   for (const e of input.events ?? []) {
-    if (e.kind !== 'accept' || e.courier === undefined) continue;
+    if (e.kind !== 'accept' || e.courier === undefined || e.ackAt > readAt) continue;
     const offered = byCity
       .get(e.city)
       ?.some((d) => d.committedAt <= e.ackAt && d.assignments.some((a) => a.order === e.order && a.courier === e.courier));

@@ -164,8 +164,11 @@ describe.skipIf(process.env.DISPATCHD_FAULTS === '0')('a cluster of real hosts u
   const check = async (scenario: string, from: number, failoverMs: number | null, notes: Record<string, unknown> = {}): Promise<CheckReport> => {
     await sleep(TICK * 2); // let answers to the latest offers come back
     const to = Date.now() - TICK;
+    // The feeder keeps going while the log is read.
+    const logReadAt = Date.now();
     const log = await readDecisionLog({ pool: db.pool, redis: redisClient, keyPrefix, cities: CITIES });
     const report = checkDecisionLog({
+      logReadAt,
       decisions: log.decisions,
       offerTtlMs: OFFER_TTL,
       acknowledged: feeder.acknowledged,

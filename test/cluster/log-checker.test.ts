@@ -120,6 +120,13 @@ describe('checkDecisionLog', () => {
     expect(kinds({ ...input, acknowledged: [{ city: 'bcn', version: 5, token: 2, ackAt: T0 + 2_900 }] })).toEqual(['acknowledged_missing']);
   });
 
+  it('leaves out what was acknowledged after the log was read: it may be missing from the read, not lost', () => {
+    const input = goodLog();
+    const late = { acknowledged: [{ city: 'bcn', version: 6, token: 3, ackAt: T0 + 2_900 }], events: [...input.events!, ev('accept', 'o2', 2_100, 'c7')] };
+    expect(kinds({ ...input, ...late, logReadAt: T0 + 2_000 })).toEqual([]);
+    expect(kinds({ ...input, ...late, logReadAt: T0 + 3_000 })).toEqual(['acknowledged_missing', 'accept_without_offer']);
+  });
+
   it('fails an acknowledged accept that no logged decision offered', () => {
     const input = goodLog();
     expect(kinds({ ...input, events: [...input.events!, ev('accept', 'o2', 2_100, 'c7')] })).toEqual(['accept_without_offer']);
