@@ -10,6 +10,7 @@ import { registerClusterCommand } from './cli/cluster-command.js';
 import { registerDemoCommand } from './cli/demo-command.js';
 import { registerMigrateCommand } from './cli/migrate-command.js';
 import { registerServeCommand } from './cli/serve-command.js';
+import { registerSimulateCommand } from './cli/simulate-command.js';
 import { registerSolveCommand } from './cli/solve-command.js';
 import { InputError } from './domain/errors.js';
 
@@ -29,6 +30,7 @@ registerServeCommand(program);
 registerMigrateCommand(program);
 registerBenchCommand(program);
 registerClusterCommand(program);
+registerSimulateCommand(program);
 
 try {
   await program.parseAsync();

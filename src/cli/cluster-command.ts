@@ -14,6 +14,7 @@ import { checkDecisionLog, formatViolations } from '../cluster/log-checker.js';
 import { readDecisionLog } from '../cluster/log-reader.js';
 import { createMysqlPool, runOnServer } from '../coordination/mysql.js';
 import { InputError } from '../domain/errors.js';
+import { int } from './flags.js';
 
 interface ClusterFlags {
   hosts: string;
@@ -57,12 +58,6 @@ export function registerClusterCommand(program: Command): void {
     .action(async (flags: ClusterFlags) => {
       process.exitCode = await runCluster(flags);
     });
-}
-
-function int(name: string, text: string, min: number, max: number): number {
-  const value = Number(text);
-  if (!/^\d+$/.test(text) || value < min || value > max) throw new InputError(`--${name}`, `must be an integer in [${min}, ${max}], got ${JSON.stringify(text)}`);
-  return value;
 }
 
 async function runCluster(flags: ClusterFlags): Promise<number> {

@@ -1,5 +1,5 @@
-import { Params, TickMs } from '../domain/limits.js';
-import { DEFAULT_PARAMS, type DispatchParams } from '../domain/problem.js';
+import { Bundling, Params, TickMs } from '../domain/limits.js';
+import { DEFAULT_BUNDLING, DEFAULT_PARAMS, type BundlingParams, type DispatchParams } from '../domain/problem.js';
 import { numberRule, type NumberRule } from '../domain/snapshot-schema.js';
 import { assertCityId } from '../state/city-id.js';
 
@@ -8,6 +8,8 @@ export interface CityConfig {
   id: string;
   enabled: boolean;
   params: DispatchParams;
+  /** How orders of one restaurant are grouped into pickups. */
+  bundling: BundlingParams;
   /** Interval between dispatch ticks, milliseconds. */
   tickMs: number;
 }
@@ -17,6 +19,7 @@ export interface CityInput {
   id: string;
   enabled?: boolean;
   params?: Partial<DispatchParams>;
+  bundling?: Partial<BundlingParams>;
   tickMs?: number;
 }
 
@@ -27,6 +30,7 @@ export interface CityOverrides {
   id: string;
   enabled: boolean;
   params: Partial<DispatchParams>;
+  bundling: Partial<BundlingParams>;
   tickMs: number | undefined;
 }
 
@@ -39,9 +43,14 @@ const PARAM_RULES: Record<keyof DispatchParams, NumberRule> = {
   waitWeight: numberRule(Params.wait_weight),
   handoverS: numberRule(Params.handover_s),
 };
+const BUNDLING_RULES: Record<keyof BundlingParams, NumberRule> = {
+  maxBundleSize: numberRule(Bundling.max_bundle_size),
+  bundleWindowS: numberRule(Bundling.bundle_window_s),
+};
 const TICK_MS = numberRule(TickMs);
 
 export const PARAM_NAMES = Object.keys(PARAM_RULES) as (keyof DispatchParams)[];
+export const BUNDLING_NAMES = Object.keys(BUNDLING_RULES) as (keyof BundlingParams)[];
 
 /** Checks a city input and keeps only what it sets. */
 export function cityOverrides(input: CityInput): CityOverrides {
@@ -52,17 +61,33 @@ export function cityOverrides(input: CityInput): CityOverrides {
   if (input.tickMs !== undefined && !TICK_MS.accepts(input.tickMs)) {
     throw new RangeError(`city ${input.id}: tickMs ${TICK_MS.reason}, got ${input.tickMs}`);
   }
-  const params: Partial<DispatchParams> = {};
-  for (const [name, value] of Object.entries(input.params ?? {})) {
-    const rule = PARAM_RULES[name as keyof DispatchParams];
-    if (!rule) throw new RangeError(`city ${input.id}: unknown dispatch parameter ${name}`);
+  return {
+    id: input.id,
+    enabled: input.enabled ?? true,
+    params: checkedNumbers(input.id, 'dispatch parameter', PARAM_RULES, input.params),
+    bundling: checkedNumbers(input.id, 'bundling parameter', BUNDLING_RULES, input.bundling),
+    tickMs: input.tickMs,
+  };
+}
+
+/** The set values of `values`, each checked against its rule; an unknown name is an error. */
+function checkedNumbers<K extends string>(
+  city: string,
+  what: string,
+  rules: Record<K, NumberRule>,
+  values: Partial<Record<K, number>> | undefined,
+): Partial<Record<K, number>> {
+  const checked: Partial<Record<K, number>> = {};
+  for (const [name, value] of Object.entries(values ?? {})) {
+    const rule = rules[name as K] as NumberRule | undefined;
+    if (!rule) throw new RangeError(`city ${city}: unknown ${what} ${name}`);
     if (value === undefined) continue;
     if (typeof value !== 'number' || !rule.accepts(value)) {
-      throw new RangeError(`city ${input.id}: ${name} ${rule.reason}, got ${value}`);
+      throw new RangeError(`city ${city}: ${name} ${rule.reason}, got ${String(value)}`);
     }
-    params[name as keyof DispatchParams] = value;
+    checked[name as K] = value;
   }
-  return { id: input.id, enabled: input.enabled ?? true, params, tickMs: input.tickMs };
+  return checked;
 }
 
 export function cityConfig(overrides: CityOverrides): CityConfig {
@@ -70,6 +95,7 @@ export function cityConfig(overrides: CityOverrides): CityConfig {
     id: overrides.id,
     enabled: overrides.enabled,
     params: { ...DEFAULT_PARAMS, ...overrides.params },
+    bundling: { ...DEFAULT_BUNDLING, ...overrides.bundling },
     tickMs: overrides.tickMs ?? DEFAULT_TICK_MS,
   };
 }

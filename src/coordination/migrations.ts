@@ -62,6 +62,14 @@ export const MIGRATIONS: readonly Migration[] = [
       ) ENGINE = InnoDB`,
     ],
   },
+  {
+    version: 3,
+    name: 'bundling knobs per city',
+    statements: [
+      // NULL means the default (DEFAULT_BUNDLING), as for the dispatch parameters.
+      'ALTER TABLE cities ADD COLUMN IF NOT EXISTS max_bundle_size INT NULL, ADD COLUMN IF NOT EXISTS bundle_window_s DOUBLE NULL',
+    ],
+  },
 ];
 
 export interface MigrationReport {

@@ -1,8 +1,8 @@
 import type { Pool, ResultSetHeader, RowDataPacket } from 'mysql2/promise';
-import type { DispatchParams } from '../domain/problem.js';
+import type { BundlingParams, DispatchParams } from '../domain/problem.js';
 import { assertCityId } from '../state/city-id.js';
 import { assertToken } from '../state/decision.js';
-import { cityConfig, cityOverrides, PARAM_NAMES, type CityConfig, type CityInput } from './city-config.js';
+import { BUNDLING_NAMES, cityConfig, cityOverrides, PARAM_NAMES, type CityConfig, type CityInput } from './city-config.js';
 import { assertHolder, type Holder } from './holder.js';
 import { assertTtlMs, UnknownCityError, type Census, type LeaseStore } from './lease-store.js';
 
@@ -15,7 +15,17 @@ const PARAM_COLUMNS: Record<keyof DispatchParams, string> = {
   waitWeight: 'wait_weight',
   handoverS: 'handover_s',
 };
-const CITY_COLUMNS = ['id', 'enabled', ...PARAM_NAMES.map((p) => PARAM_COLUMNS[p]), 'tick_ms'];
+const BUNDLING_COLUMNS: Record<keyof BundlingParams, string> = {
+  maxBundleSize: 'max_bundle_size',
+  bundleWindowS: 'bundle_window_s',
+};
+const CITY_COLUMNS = [
+  'id',
+  'enabled',
+  ...PARAM_NAMES.map((p) => PARAM_COLUMNS[p]),
+  ...BUNDLING_NAMES.map((b) => BUNDLING_COLUMNS[b]),
+  'tick_ms',
+];
 
 /** Dead hosts' rows are pruned this long after their last heartbeat. */
 const HOST_RETENTION_S = 24 * 3600;
@@ -34,6 +44,7 @@ export class MysqlLeaseStore implements LeaseStore {
       overrides.id,
       overrides.enabled,
       ...PARAM_NAMES.map((p) => overrides.params[p] ?? null),
+      ...BUNDLING_NAMES.map((b) => overrides.bundling[b] ?? null),
       overrides.tickMs ?? null,
     ];
     const connection = await this.pool.getConnection();
@@ -176,10 +187,13 @@ export class MysqlLeaseStore implements LeaseStore {
 function cityFromRow(row: RowDataPacket): CityConfig {
   const params: Partial<DispatchParams> = {};
   for (const p of PARAM_NAMES) if (row[PARAM_COLUMNS[p]] !== null) params[p] = Number(row[PARAM_COLUMNS[p]]);
+  const bundling: Partial<BundlingParams> = {};
+  for (const b of BUNDLING_NAMES) if (row[BUNDLING_COLUMNS[b]] !== null) bundling[b] = Number(row[BUNDLING_COLUMNS[b]]);
   return cityConfig({
     id: String(row.id),
     enabled: Number(row.enabled) === 1,
     params,
+    bundling,
     tickMs: row.tick_ms === null ? undefined : Number(row.tick_ms),
   });
 }

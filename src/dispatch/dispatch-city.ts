@@ -1,7 +1,9 @@
 /**
- * One dispatch cycle for one city: read the snapshot of free couriers and pending orders, solve
- * it in the worker pool with the pairs in their decline cooldown excluded, commit through the fence,
- * and hand the outcome to whoever publishes it. The lease is checked again by commitFenced right
+ * One dispatch cycle for one city: read the snapshot of free couriers and pending orders, group
+ * orders of one restaurant into pickups when the city bundles (src/solver/bundles.ts), price
+ * courier × pickup pairs (the engine's geographic model, or the caller's own costs), solve it
+ * exactly in the worker pool with the pairs in their decline cooldown excluded, commit through
+ * the fence, and hand the outcome to whoever publishes it. The lease is checked again by commitFenced right
  * before committing, so a cycle that outlives its lease commits nothing.
  */
 import { performance } from 'node:perf_hooks';
@@ -11,7 +13,9 @@ import { commitFenced } from '../coordination/fenced-commit.js';
 import type { Holder } from '../coordination/holder.js';
 import type { Lease } from '../coordination/lease.js';
 import type { LeaseStore } from '../coordination/lease-store.js';
-import type { ExcludedPairs, PositionsProblem } from '../domain/problem.js';
+import type { BundlingParams, ExcludedPairs, PositionsProblem } from '../domain/problem.js';
+import { bundleEdgesFromPositions, proposeBundles, solveBundles, type Bundle, type BundleEdge } from '../solver/bundles.js';
+import { travelSeconds } from '../solver/travel.js';
 import type { CitySnapshot, CityStateStore } from '../state/city-state-store.js';
 import type { Assignment } from '../state/decision.js';
 import type { DecisionLog } from '../state/decision-log.js';
@@ -32,7 +36,20 @@ export interface DispatchContext {
   offerTtlMs: number;
   /** Where committed decisions whose durable append failed wait until they land. */
   outbox: DecisionOutbox;
+  /** The caller's prices of courier × pickup pairs; without it the engine prices positions itself. */
+  costs?: PickupCosts;
   metrics?: DispatchMetrics;
+}
+
+/**
+ * Caller-given costs (the snapshot's `edges` path, for a running city): a fleet prices pairs with
+ * its own travel and preparation models. Only the pairs it lists are eligible.
+ */
+export interface PickupCosts {
+  /** Travel seconds between two points, used to choose the delivery sequence of a pickup. */
+  travelS(fromLat: number, fromLng: number, toLat: number, toLng: number): number;
+  /** Candidate (pickup, courier) pairs of the snapshot with their costs, integer deciseconds. */
+  edges(snapshot: CitySnapshot, pickups: readonly Bundle[]): BundleEdge[];
 }
 
 export interface DispatchCycleOptions {
@@ -53,7 +70,7 @@ export type HeldReason = 'not_durable';
 export interface OfferedPair {
   order: string;
   courier: string;
-  /** Deciseconds. */
+  /** Deciseconds: the pair's cost, or for an order of a multi-order pickup the whole pickup's. */
   cost: number;
   /** Where the courier was and where the order is picked up, for the map. */
   courierLat: number;
@@ -119,7 +136,7 @@ export async function dispatchCity(
     metrics?.snapshotDuration.observe({ city }, snapshotMs / 1000);
 
     const solveStarted = performance.now();
-    const solved = await solveWithCooldowns(context.solver, snapshot, cooldowns, options.signal);
+    const solved = await solveWithCooldowns(context, config.bundling, snapshot, cooldowns, options.signal);
     const solveMs = performance.now() - solveStarted;
     metrics?.solveDuration.observe({ city }, solveMs / 1000);
 
@@ -179,10 +196,12 @@ interface Solved {
 
 /**
  * Solves the snapshot with the pairs in their decline cooldown excluded: they are not
- * eligible, so the result is the optimum over every other pair.
+ * eligible, so the result is the optimum over every other pair. A city that neither bundles nor
+ * brings its own costs is solved exactly as a snapshot file would be (the solver prices positions).
  */
 async function solveWithCooldowns(
-  solver: DispatchSolver,
+  context: DispatchContext,
+  bundling: BundlingParams,
   snapshot: CitySnapshot,
   cooldowns: readonly Assignment[],
   signal: AbortSignal | undefined,
@@ -191,28 +210,91 @@ async function solveWithCooldowns(
     return { pairs: [], unassigned: [...snapshot.orderIds], objective: 0, cooledDown: 0 };
   }
   const excluded = excludedPairs(snapshot, cooldowns);
+  if (!context.costs && bundling.maxBundleSize === 1) return solveOrders(context.solver, snapshot, excluded, signal);
+  return solvePickups(context, bundling, snapshot, excluded, signal);
+}
+
+async function solveOrders(solver: DispatchSolver, snapshot: CitySnapshot, excluded: ExcludedPairs, signal: AbortSignal | undefined): Promise<Solved> {
   const problem: PositionsProblem = { ...snapshot.problem, excluded };
   const solution = await solver.solve(problem, { signal });
-
   const pairs: OfferedPair[] = [];
   const unassigned: string[] = [];
   for (let o = 0; o < snapshot.orderIds.length; o++) {
     const c = solution.orderCourier[o];
-    if (c < 0) {
-      unassigned.push(snapshot.orderIds[o]);
-      continue;
-    }
-    pairs.push({
-      order: snapshot.orderIds[o],
-      courier: snapshot.courierIds[c],
-      cost: solution.orderCost[o],
-      courierLat: problem.courierLat[c],
-      courierLng: problem.courierLng[c],
-      pickupLat: problem.orderPickupLat[o],
-      pickupLng: problem.orderPickupLng[o],
-    });
+    if (c < 0) unassigned.push(snapshot.orderIds[o]);
+    else pairs.push(offeredPair(snapshot, o, c, solution.orderCost[o]));
   }
   return { pairs, unassigned, objective: solution.objective, cooledDown: excluded.order.length };
+}
+
+/** Orders grouped into pickups, courier × pickup pairs priced, then the exact assignment of couriers to pickups. */
+async function solvePickups(
+  context: DispatchContext,
+  bundling: BundlingParams,
+  snapshot: CitySnapshot,
+  excluded: ExcludedPairs,
+  signal: AbortSignal | undefined,
+): Promise<Solved> {
+  const problem = snapshot.problem;
+  const orders = Array.from({ length: problem.orderCount }, (_, o) => ({
+    index: o,
+    pickupLat: problem.orderPickupLat[o],
+    pickupLng: problem.orderPickupLng[o],
+    dropoffLat: problem.orderDropoffLat[o],
+    dropoffLng: problem.orderDropoffLng[o],
+    readyInS: problem.orderReadyInS[o],
+  }));
+  const pickups = proposeBundles(orders, {
+    maxSize: bundling.maxBundleSize,
+    readyWindowS: bundling.bundleWindowS,
+    targetBundles: problem.courierCount,
+    travelS: context.costs ? context.costs.travelS : referenceTravelS(problem),
+  });
+  let edges = context.costs ? context.costs.edges(snapshot, pickups) : bundleEdgesFromPositions(problem, pickups);
+  if (excluded.order.length > 0) {
+    const cooled = new Set(Array.from(excluded.order, (o, i) => o * problem.courierCount + excluded.courier[i]));
+    edges = edges.filter((e) => !pickups[e.bundle].orders.some((o) => cooled.has(o * problem.courierCount + e.courier)));
+  }
+  const solved = await solveBundles(
+    { solve: (p, o) => context.solver.solve(p, { ...o, signal }) },
+    {
+      bundles: pickups,
+      courierCount: problem.courierCount,
+      orderCount: problem.orderCount,
+      edges,
+      penaltyPerOrderDs: Math.floor(problem.params.unassignedPenaltyS * 10 + 0.5),
+    },
+  );
+  const pairs: OfferedPair[] = [];
+  const unassigned: string[] = [];
+  pickups.forEach((pickup, b) => {
+    const c = solved.bundleCourier[b];
+    for (const o of pickup.orders) {
+      if (c < 0) unassigned.push(snapshot.orderIds[o]);
+      else pairs.push(offeredPair(snapshot, o, c, solved.bundleCost[b]));
+    }
+  });
+  return { pairs, unassigned, objective: solved.objective, cooledDown: excluded.order.length };
+}
+
+/** The engine's travel model with the snapshot's median courier speed: pickups are sequenced before a courier is chosen. */
+function referenceTravelS(problem: PositionsProblem): (aLat: number, aLng: number, bLat: number, bLng: number) => number {
+  const speeds = Float64Array.from(problem.courierSpeedMps).sort();
+  const speed = speeds[speeds.length >> 1];
+  return (aLat, aLng, bLat, bLng) => travelSeconds(aLat, aLng, bLat, bLng, speed, problem.params.detourFactor);
+}
+
+function offeredPair(snapshot: CitySnapshot, o: number, c: number, cost: number): OfferedPair {
+  const problem = snapshot.problem;
+  return {
+    order: snapshot.orderIds[o],
+    courier: snapshot.courierIds[c],
+    cost,
+    courierLat: problem.courierLat[c],
+    courierLng: problem.courierLng[c],
+    pickupLat: problem.orderPickupLat[o],
+    pickupLng: problem.orderPickupLng[o],
+  };
 }
 
 /** The cooldown pairs whose order and courier are both in the snapshot, as indices. */

@@ -8,7 +8,7 @@
  * ready_at's keeps a value inside what a safe integer, a Lua double and an i32 cost can carry.
  */
 import { Type } from '@sinclair/typebox';
-import { DEFAULT_PARAMS, MAX_COST } from './problem.js';
+import { DEFAULT_BUNDLING, DEFAULT_PARAMS, MAX_BUNDLE_SIZE, MAX_COST } from './problem.js';
 
 /** Longest order or courier id, in Unicode code points (the unit Ajv's maxLength counts). */
 export const ITEM_ID_MAX_CODE_POINTS = 128;
@@ -69,4 +69,20 @@ export const Params = {
   detour_factor: Type.Number({ exclusiveMinimum: 0, maximum: 10, default: DEFAULT_PARAMS.detourFactor }),
   wait_weight: Type.Number({ minimum: 0, maximum: 100, default: DEFAULT_PARAMS.waitWeight }),
   handover_s: Type.Number({ minimum: 0, maximum: 86_400, default: DEFAULT_PARAMS.handoverS }),
+};
+
+/** A city's bundling knobs (BundlingParams), each with its default. */
+export const Bundling = {
+  max_bundle_size: Type.Integer({
+    minimum: 1,
+    maximum: MAX_BUNDLE_SIZE,
+    default: DEFAULT_BUNDLING.maxBundleSize,
+    description: 'most orders of one restaurant one pickup may hold; 1 = no bundling',
+  }),
+  bundle_window_s: Type.Number({
+    minimum: 0,
+    maximum: 3600,
+    default: DEFAULT_BUNDLING.bundleWindowS,
+    description: "the ready times of one pickup's orders lie within this many seconds",
+  }),
 };

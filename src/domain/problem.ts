@@ -21,6 +21,23 @@ export interface DispatchParams {
   handoverS: number;
 }
 
+/**
+ * How a city's dispatch cycle groups orders of one restaurant into pickups (src/solver/bundles.ts).
+ * A dispatch-cycle policy, not part of the snapshot problem: the solver sees the pickups it forms.
+ */
+export interface BundlingParams {
+  /** Most orders one pickup may hold; 1 = every order is its own pickup (no bundling). */
+  maxBundleSize: number;
+  /** The ready times of one pickup's orders lie within this many seconds of each other. */
+  bundleWindowS: number;
+}
+
+/** Off by default: a city bundles only when asked, so a one-order pickup stays the default behaviour. */
+export const DEFAULT_BUNDLING: Readonly<BundlingParams> = Object.freeze({ maxBundleSize: 1, bundleWindowS: 600 });
+
+/** The most orders of one pickup: its delivery sequence is chosen by enumerating every permutation. */
+export const MAX_BUNDLE_SIZE = 4;
+
 export const DEFAULT_PARAMS: Readonly<DispatchParams> = Object.freeze({
   maxPickupS: 600,
   maxCandidates: 0,

@@ -5,7 +5,7 @@
  * so an unknown field is a 400 naming it rather than silently ignored.
  */
 import { Type, type Static, type TObject, type TProperties, type TSchema } from '@sinclair/typebox';
-import { CityId, DecisionsLimit, EpochMs, ItemId, Latitude, Longitude, SpeedMps, TickMs, Version } from '../domain/limits.js';
+import { Bundling, CityId, DecisionsLimit, EpochMs, ItemId, Latitude, Longitude, SpeedMps, TickMs, Version } from '../domain/limits.js';
 import { ParamsSchema } from '../domain/snapshot-schema.js';
 
 /** Bulk upserts are sized for this many couriers; a larger batch is refused with 413. */
@@ -44,6 +44,11 @@ export const CityBody = Input({
       description: "replaces the city's whole params object: a parameter left out takes its default",
     }),
   ),
+  bundling: Type.Optional(
+    Input(Bundling, {
+      description: "replaces the city's whole bundling object: a knob left out takes its default",
+    }),
+  ),
 });
 export type CityBody = Static<typeof CityBody>;
 
@@ -59,6 +64,7 @@ export const City = Type.Object({
     wait_weight: Type.Number(),
     handover_s: Type.Number(),
   }),
+  bundling: Type.Object({ max_bundle_size: Type.Integer(), bundle_window_s: Type.Number() }),
 });
 export type City = Static<typeof City>;
 export const CityList = Type.Object({ cities: Type.Array(City) });

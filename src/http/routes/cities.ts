@@ -1,6 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { CityConfig } from '../../coordination/city-config.js';
-import type { DispatchParams } from '../../domain/problem.js';
+import type { BundlingParams, DispatchParams } from '../../domain/problem.js';
 import { paramsToJson } from '../../domain/snapshot.js';
 import type { HostContext } from '../context.js';
 import { notFound } from '../errors.js';
@@ -15,7 +15,7 @@ export const citiesRoutes: FastifyPluginAsync<{ host: HostContext }> = async (ap
         description:
           'Fields left out keep their current value (or the default, for a new city). `params`, when given, ' +
           "replaces the city's whole params object: a parameter it leaves out takes its default, it does not " +
-          'keep its current value. An unknown field anywhere is a 400 naming it.',
+          'keep its current value; `bundling` likewise. An unknown field anywhere is a 400 naming it.',
         tags: ['cities'],
         params: CityParams,
         body: CityBody,
@@ -28,10 +28,12 @@ export const citiesRoutes: FastifyPluginAsync<{ host: HostContext }> = async (ap
       const existing = await host.stores.leases.getCity(city);
       // Given parameters replace the city's (unset ones take the defaults); without, they are kept.
       const params: Partial<DispatchParams> = body.params ? paramsFromJson(body.params) : { ...existing?.params };
+      const bundling: Partial<BundlingParams> = body.bundling ? bundlingFromJson(body.bundling) : { ...existing?.bundling };
       const config = await host.stores.leases.putCity({
         id: city,
         enabled: body.enabled ?? existing?.enabled ?? true,
         params,
+        bundling,
         tickMs: body.tick_ms ?? existing?.tickMs,
       });
       return cityJson(config);
@@ -65,11 +67,19 @@ function paramsFromJson(json: CityBody['params']): Partial<DispatchParams> {
   return params;
 }
 
+function bundlingFromJson(json: NonNullable<CityBody['bundling']>): Partial<BundlingParams> {
+  return {
+    ...(json.max_bundle_size === undefined ? {} : { maxBundleSize: json.max_bundle_size }),
+    ...(json.bundle_window_s === undefined ? {} : { bundleWindowS: json.bundle_window_s }),
+  };
+}
+
 export function cityJson(config: CityConfig): City {
   return {
     id: config.id,
     enabled: config.enabled,
     tick_ms: config.tickMs,
     params: paramsToJson(config.params),
+    bundling: { max_bundle_size: config.bundling.maxBundleSize, bundle_window_s: config.bundling.bundleWindowS },
   };
 }

@@ -1,0 +1,32 @@
+/**
+ * One policy on one MDRP instance, end to end: simulate the day, write the three solution
+ * files, and judge them with the evaluator (which re-derives everything from the instance and
+ * the files, not from the simulator).
+ */
+import { mkdirSync } from 'node:fs';
+import { evaluateMdrp } from './mdrp/evaluator.js';
+import type { MdrpInstance } from './mdrp/instance.js';
+import { readMdrpSolution, writeMdrpSolution } from './mdrp/solution.js';
+import { policyReport, type PolicyReport, type PolicyRunData } from './report.js';
+import { simulateMdrp, type SimulationOptions } from './simulator.js';
+
+export interface PolicyRun {
+  report: PolicyReport;
+  data: PolicyRunData;
+}
+
+/** Writes the solution under `outDir` (when given) and evaluates what was written. */
+export async function runPolicy(instance: MdrpInstance, options: SimulationOptions, outDir?: string): Promise<PolicyRun> {
+  const result = await simulateMdrp(instance, options);
+  let solution = result.solution;
+  if (outDir) {
+    mkdirSync(outDir, { recursive: true });
+    writeMdrpSolution(outDir, solution);
+    solution = readMdrpSolution(outDir);
+  }
+  const evaluation = evaluateMdrp(instance, solution);
+  return {
+    report: policyReport(options.policy, evaluation, result.decisions, result.wallMs),
+    data: { policy: options.policy, clickToDoorMin: evaluation.clickToDoorMin, timeline: result.timeline },
+  };
+}

@@ -1,0 +1,305 @@
+/**
+ * A day of an MDRP instance on a simulated clock, dispatched by the engine itself: every epoch
+ * the city's real dispatch cycle runs (dispatchCity: snapshot → pickups → solve → fenced commit)
+ * on the embedded stores, whose clock is the simulated one; a simulated fleet then follows the
+ * MDRP rules — couriers on and off duty, travel ceil(euclidean / metres per minute), service
+ * times, no diversion once a pickup is accepted, no pickup before the food is ready or after the
+ * courier's off time — and reports back through the same store events a real fleet sends
+ * (accept, picked up, delivered). Time jumps from one minute to the next: nothing sleeps.
+ *
+ * The `greedy` policy is the baseline: first come first served, each order to the idle courier
+ * that reaches its restaurant soonest, one order per trip, committed through the same fence.
+ */
+import { performance } from 'node:perf_hooks';
+import { cityConfig, cityOverrides, type CityConfig } from '../coordination/city-config.js';
+import { takeOverCity } from '../coordination/city-takeover.js';
+import { DecisionOutbox } from '../coordination/decision-outbox.js';
+import { commitFenced } from '../coordination/fenced-commit.js';
+import { newHolder } from '../coordination/holder.js';
+import { Lease } from '../coordination/lease.js';
+import { MemoryLeaseStore } from '../coordination/memory-lease-store.js';
+import { dispatchCity, type DispatchContext } from '../dispatch/dispatch-city.js';
+import { InThreadSolver, type DispatchSolver } from '../dispatch/solver.js';
+import { DEFAULT_PARAMS } from '../domain/problem.js';
+import { MemoryCityStateStore } from '../state/memory-city-state-store.js';
+import { MemoryDecisionLog } from '../state/memory-decision-log.js';
+import { pickupsOf, type Assignment } from '../state/decision.js';
+import { mdrpPickupCosts, planPickup, type CourierPosition } from './mdrp-costs.js';
+import { travelMin, type MdrpCourier, type MdrpInstance, type MdrpOrder } from './mdrp/instance.js';
+import type { MdrpAssignment, MdrpDeliveredOrder, MdrpMove, MdrpSolution } from './mdrp/solution.js';
+import { MDRP_PLANE } from './planar.js';
+
+export type SimPolicy = 'dispatchd' | 'greedy';
+export const SIM_POLICIES: readonly SimPolicy[] = ['dispatchd', 'greedy'];
+
+export interface SimulationOptions {
+  policy: SimPolicy;
+  /** Minutes between dispatch decisions. */
+  epochMin: number;
+  /** Most orders per pickup under the dispatchd policy; 1 = no bundling. */
+  maxBundleSize: number;
+  /** The ready times of one pickup lie within this many minutes. */
+  bundleWindowMin: number;
+  /** Weight of a courier's wait at the restaurant in the dispatchd policy's costs. */
+  waitWeight: number;
+  solver?: DispatchSolver;
+}
+
+export const DEFAULT_SIMULATION: Readonly<Omit<SimulationOptions, 'solver'>> = Object.freeze({
+  policy: 'dispatchd',
+  epochMin: 1,
+  maxBundleSize: 3,
+  bundleWindowMin: 10,
+  waitWeight: 0.5,
+});
+
+/** Sampled at every decision: what waits for the dispatcher, and who is available. */
+export interface Timeline {
+  minute: number[];
+  /** Placed orders not yet offered to a courier. */
+  ordersWaiting: number[];
+  /** On-duty couriers with nothing to do. */
+  couriersIdle: number[];
+}
+
+export interface SimulationResult {
+  solution: MdrpSolution;
+  timeline: Timeline;
+  /** Committed decisions. */
+  decisions: number;
+  wallMs: number;
+}
+
+/** The day starts at this epoch on the stores' clock (any fixed instant works). */
+const DAY_START_MS = Date.UTC(2026, 0, 1);
+const MS_PER_MIN = 60_000;
+const CITY = 'mdrp';
+/** Real time: a simulated day takes seconds, the lease only has to outlast it. */
+const LEASE_TTL_MS = 3_600_000;
+/** The simulated fleet answers at once; an offer never needs to wait this long. */
+const OFFER_TTL_MS = 60_000;
+
+interface SimCourier extends CourierPosition {
+  def: MdrpCourier;
+  /** Where it stands: '0' (its start) or the last order it delivered. */
+  at: string;
+  onDuty: boolean;
+  /** On a pickup: cannot be diverted until it is done. */
+  carrying: boolean;
+}
+
+type SimEvent =
+  | { kind: 'place'; order: MdrpOrder }
+  | { kind: 'on' | 'off'; courier: SimCourier }
+  | { kind: 'picked_up'; order: string }
+  | { kind: 'delivered'; order: string; courier?: SimCourier };
+
+/** Events bucketed by minute: MDRP times are integer minutes. */
+class Agenda {
+  private readonly byMinute = new Map<number, SimEvent[]>();
+  last = 0;
+
+  add(minute: number, event: SimEvent): void {
+    const list = this.byMinute.get(minute) ?? [];
+    list.push(event);
+    this.byMinute.set(minute, list);
+    this.last = Math.max(this.last, minute);
+  }
+
+  take(minute: number): SimEvent[] {
+    const list = this.byMinute.get(minute) ?? [];
+    this.byMinute.delete(minute);
+    return list;
+  }
+}
+
+export async function simulateMdrp(instance: MdrpInstance, options: SimulationOptions): Promise<SimulationResult> {
+  const started = performance.now();
+  const p = instance.parameters;
+  let nowMin = 0;
+  const stores = {
+    leases: new MemoryLeaseStore(),
+    state: new MemoryCityStateStore({ now: () => DAY_START_MS + nowMin * MS_PER_MIN }),
+    decisions: new MemoryDecisionLog(),
+  };
+  const config: CityConfig = cityConfig(
+    cityOverrides({
+      id: CITY,
+      // Every courier of the instance is reachable; the off time is what limits a pair.
+      params: { ...DEFAULT_PARAMS, maxPickupS: 24 * 3600, waitWeight: options.waitWeight },
+      bundling: { maxBundleSize: options.policy === 'greedy' ? 1 : options.maxBundleSize, bundleWindowS: options.bundleWindowMin * 60 },
+    }),
+  );
+  await stores.leases.putCity(config);
+  const holder = newHolder('simulator');
+  const token = await stores.leases.acquire(CITY, holder, LEASE_TTL_MS);
+  if (token === null) throw new Error('simulator: could not lease its own city');
+  const lease = new Lease(CITY, token, LEASE_TTL_MS, performance.now());
+  await takeOverCity(stores, CITY, token);
+  const solver = options.solver ?? new InThreadSolver();
+  const context: DispatchContext = {
+    stores,
+    solver,
+    holder,
+    offerTtlMs: OFFER_TTL_MS,
+    outbox: new DecisionOutbox({ log: stores.decisions, intervalMs: 1_000 }),
+  };
+
+  const orders = new Map(instance.orders.map((o) => [o.id, o]));
+  const couriers = new Map<string, SimCourier>();
+  const agenda = new Agenda();
+  for (const o of instance.orders) agenda.add(o.placementMin, { kind: 'place', order: o });
+  for (const def of instance.couriers) {
+    const courier: SimCourier = { def, x: def.x, y: def.y, freeMin: def.onMin, offMin: def.offMin, at: '0', onDuty: false, carrying: false };
+    couriers.set(def.id, courier);
+    agenda.add(def.onMin, { kind: 'on', courier });
+    agenda.add(def.offMin, { kind: 'off', courier });
+  }
+  const lastOffMin = Math.max(0, ...instance.couriers.map((c) => c.offMin));
+
+  const solution: MdrpSolution = { assignments: [], orders: [], moves: [] };
+  const timeline: Timeline = { minute: [], ordersWaiting: [], couriersIdle: [] };
+  let pending = 0;
+  let decisions = 0;
+  const speedMps = p.metersPerMinute / 60;
+  const courierUpdate = (c: SimCourier, status: 'free' | 'offline') => {
+    const { lat, lng } = MDRP_PLANE.toLatLng(c.x, c.y);
+    return stores.state.updateCouriers(CITY, [{ id: c.def.id, lat, lng, speedMps, status }]);
+  };
+
+  const apply = async (event: SimEvent) => {
+    switch (event.kind) {
+      case 'place': {
+        const o = event.order;
+        const restaurant = instance.restaurants.get(o.restaurant)!;
+        const pickup = MDRP_PLANE.toLatLng(restaurant.x, restaurant.y);
+        const dropoff = MDRP_PLANE.toLatLng(o.x, o.y);
+        const created = await stores.state.createOrders(CITY, [
+          { id: o.id, pickupLat: pickup.lat, pickupLng: pickup.lng, dropoffLat: dropoff.lat, dropoffLng: dropoff.lng, readyAt: DAY_START_MS + o.readyMin * MS_PER_MIN },
+        ]);
+        if (!created.ok) throw new Error(`simulator: order ${o.id} placed twice`);
+        pending++;
+        return;
+      }
+      case 'on':
+        event.courier.onDuty = true;
+        return courierUpdate(event.courier, 'free');
+      case 'off':
+        event.courier.onDuty = false;
+        // One carrying a pickup finishes it first (MDRP lets it deliver after its off time).
+        if (!event.courier.carrying) await courierUpdate(event.courier, 'offline');
+        return;
+      case 'picked_up':
+        await expectOk(stores.state.applyOrderEvent(CITY, event.order, { kind: 'picked_up' }), event.order);
+        return;
+      case 'delivered': {
+        await expectOk(stores.state.applyOrderEvent(CITY, event.order, { kind: 'delivered' }), event.order);
+        const c = event.courier;
+        if (c) {
+          c.carrying = false;
+          if (!c.onDuty) await courierUpdate(c, 'offline');
+        }
+        return;
+      }
+    }
+  };
+
+  /** The committed pickups, carried out: accepted at once, then driven by the MDRP rules. */
+  const carryOut = async (assignments: readonly Assignment[]) => {
+    for (const { courier: courierId, orders: ids } of pickupsOf(assignments)) {
+      const c = couriers.get(courierId)!;
+      const bundle = ids.map((id) => orders.get(id)!);
+      await expectOk(stores.state.applyOrderEvent(CITY, ids[0], { kind: 'accept', courier: courierId }), ids[0]);
+      const plan = planPickup(instance, c, nowMin, bundle);
+      pending -= ids.length;
+      const restaurant = bundle[0].restaurant;
+      solution.assignments.push({ assignmentMin: nowMin, pickupMin: plan.pickupMin, courier: courierId, orders: ids } satisfies MdrpAssignment);
+      solution.moves.push({ courier: courierId, departureMin: nowMin, origin: c.at, destination: restaurant } satisfies MdrpMove);
+      let origin = restaurant;
+      let departure = plan.departureMin;
+      bundle.forEach((o, i) => {
+        solution.moves.push({ courier: courierId, departureMin: departure, origin, destination: o.id });
+        solution.orders.push({
+          order: o.id,
+          placementMin: o.placementMin,
+          readyMin: o.readyMin,
+          pickupMin: plan.pickupMin,
+          dropoffMin: plan.dropoffMin[i],
+          courier: courierId,
+        } satisfies MdrpDeliveredOrder);
+        const last = i === bundle.length - 1;
+        // The courier is free when it leaves the last customer; earlier orders are done at their dropoff.
+        agenda.add(last ? plan.freeMin : plan.dropoffMin[i], { kind: 'delivered', order: o.id, ...(last ? { courier: c } : {}) });
+        origin = o.id;
+        departure = plan.leaveMin[i];
+      });
+      agenda.add(plan.pickupMin, { kind: 'picked_up', order: ids[0] });
+      const lastOrder = bundle[bundle.length - 1];
+      Object.assign(c, { x: lastOrder.x, y: lastOrder.y, at: lastOrder.id, freeMin: plan.freeMin, carrying: true });
+    }
+  };
+
+  for (nowMin = 0; nowMin <= agenda.last; nowMin++) {
+    for (const event of agenda.take(nowMin)) await apply(event);
+    if (nowMin % options.epochMin !== 0 || nowMin > lastOffMin) continue;
+    if (pending === 0) continue;
+    const assignments = options.policy === 'greedy' ? await greedyDecision() : await dispatchdDecision();
+    if (assignments.length > 0) {
+      decisions++;
+      await carryOut(assignments);
+    }
+  }
+
+  async function dispatchdDecision(): Promise<Assignment[]> {
+    const costs = mdrpPickupCosts(instance, nowMin, (id) => couriers.get(id)!, { waitWeight: options.waitWeight });
+    const outcome = await dispatchCity({ ...context, costs }, lease, config);
+    sample(outcome.orders, outcome.couriers);
+    if (!outcome.committed) {
+      if (outcome.reason !== 'nothing_to_assign') throw new Error(`simulator: the engine did not commit (${outcome.reason})`);
+      return [];
+    }
+    return outcome.assignments.map(({ order, courier }) => ({ order, courier }));
+  }
+
+  async function greedyDecision(): Promise<Assignment[]> {
+    const snapshot = await stores.state.readSnapshot(CITY, config.params);
+    sample(snapshot.orderIds.length, snapshot.courierIds.length);
+    const idle = snapshot.courierIds.map((id) => couriers.get(id)!);
+    const waiting = snapshot.orderIds.map((id) => orders.get(id)!).sort((a, b) => a.placementMin - b.placementMin || a.id.localeCompare(b.id));
+    const assignments: Assignment[] = [];
+    for (const o of waiting) {
+      const r = instance.restaurants.get(o.restaurant)!;
+      let best: SimCourier | undefined;
+      let bestArrival = Number.POSITIVE_INFINITY;
+      for (const c of idle) {
+        if (c.carrying) continue;
+        const arrival = Math.max(nowMin, c.freeMin) + travelMin(p, c.x, c.y, r.x, r.y);
+        if (arrival < bestArrival && planPickup(instance, c, Math.max(nowMin, c.freeMin), [o]).pickupMin <= c.offMin) {
+          best = c;
+          bestArrival = arrival;
+        }
+      }
+      if (!best) continue;
+      assignments.push({ order: o.id, courier: best.def.id });
+      idle.splice(idle.indexOf(best), 1);
+    }
+    if (assignments.length === 0) return [];
+    const result = await commitFenced(stores, lease, holder, assignments, OFFER_TTL_MS);
+    if (!result.ok) throw new Error(`simulator: the greedy commit was refused (${result.reason})`);
+    return assignments;
+  }
+
+  function sample(ordersWaiting: number, couriersIdle: number) {
+    timeline.minute.push(nowMin);
+    timeline.ordersWaiting.push(ordersWaiting);
+    timeline.couriersIdle.push(couriersIdle);
+  }
+
+  await solver.close();
+  return { solution, timeline, decisions, wallMs: performance.now() - started };
+}
+
+async function expectOk(result: Promise<{ ok: boolean; reason?: string }>, order: string): Promise<void> {
+  const r = await result;
+  if (!r.ok) throw new Error(`simulator: event on order ${order} refused (${r.reason})`);
+}
