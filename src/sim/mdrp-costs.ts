@@ -12,16 +12,8 @@
 import type { PickupCosts } from '../dispatch/dispatch-city.js';
 import type { Bundle, BundleEdge } from '../solver/bundles.js';
 import type { CitySnapshot } from '../state/city-state-store.js';
-import {
-  dropoffMomentMin,
-  leaveCustomerMin,
-  leaveRestaurantMin,
-  pickupMomentMin,
-  travelMin,
-  type MdrpInstance,
-  type MdrpOrder,
-  type MdrpRestaurant,
-} from './mdrp/instance.js';
+import type { MdrpInstance, MdrpOrder, MdrpRestaurant } from './mdrp/instance.js';
+import { dropoffMomentMin, leaveCustomerMin, leaveRestaurantMin, pickupMomentMin, travelMin } from './mdrp/rules.js';
 import { MDRP_PLANE } from './planar.js';
 
 /** Deciseconds per minute: the engine's costs are integer deciseconds. */
