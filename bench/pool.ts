@@ -6,7 +6,7 @@
  * 3. hand-off: an XL city checked, packed and transferred to a worker;
  * 4. responsiveness: main-thread event-loop delay while XL cities solve in the pool.
  *
- * Cities come from bench/city.ts. Solves are timed with performance.now(): each figure is
+ * Cities come from src/sim/city.ts. Solves are timed with performance.now(): each figure is
  * seconds long (or, for the hand-off, the median of many runs), far above timer noise.
  */
 import { loadavg } from 'node:os';
@@ -16,9 +16,9 @@ import { Piscina } from 'piscina';
 import { packProblem } from '../src/domain/packed-problem.js';
 import type { Problem, Solution } from '../src/domain/problem.js';
 import { packageRoot } from '../src/package-root.js';
+import { generateCity } from '../src/sim/city.js';
 import { loadSolver } from '../src/solver/index.js';
 import { SolverPool } from '../src/solver/solver-pool.js';
-import { generateCity } from './city.js';
 import type { HandoffTask } from './pool-handoff-worker.js';
 import { machineInfo, solverBuild, type MachineInfo, type SolverBuild } from './results.js';
 

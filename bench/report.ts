@@ -60,7 +60,7 @@ export function renderResultsMarkdown(results: BenchResults): string {
     '',
     '### How it is measured',
     '',
-    `- Cities come from bench/city.ts (seed ${results.seed}): S 300 couriers / 120 orders (4 km radius), M 3,000 / 1,000 (8 km), L 12,000 / 4,000 (12 km), XL 40,000 / 12,000 (14 km); K is max_candidates (0 = every eligible pair), other params are the spec defaults.`,
+    `- Cities come from src/sim/city.ts (seed ${results.seed}): S 300 couriers / 120 orders (4 km radius), M 3,000 / 1,000 (8 km), L 12,000 / 4,000 (12 km), XL 40,000 / 12,000 (14 km); K is max_candidates (0 = every eligible pair), other params are the spec defaults.`,
     '- Each city is generated and solved in its own child process, so peak RSS (the process maximum, city generation included) is that city\'s alone; wasm MB is the solver instance\'s linear memory after the solves.',
     `- Wasm: one warm-up solve, then tinybench over ${unique(iterations).join(', ')} solves. Total is the median wall time of \`solve()\` (copying in and out included); edge build and matching are the medians of the solver's own stats. Edges are candidate edges; kept are those that can be in an optimum (cost ≤ penalty).`,
     '- jsLPSolver: javascript-lp-solver 1.0.3 on the same city, candidate edges priced by the test oracle (test/support/reference.ts) and its MIP (a binary per edge, an unassigned variable per order); time = pricing + MIP, one run, killed after 60 s. Its tableau is dense (one row per constraint, including a bound row per binary), so a city whose tableau would not fit the memory budget is not run.',

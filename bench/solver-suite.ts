@@ -9,7 +9,7 @@ import { totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { packageRoot } from '../src/package-root.js';
-import { PRESETS, type PresetName } from './city.js';
+import { PRESETS, type PresetName } from '../src/sim/city.js';
 import type { Job, JobReply } from './job.js';
 import { renderResultsMarkdown } from './report.js';
 import { writeResultsSection } from './results-sections.js';
