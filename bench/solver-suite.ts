@@ -1,6 +1,6 @@
 /**
- * The solver suite of `dispatchd bench`: the wasm solver (and javascript-lp-solver, where
- * it can finish) on generated cities S, M, L, XL × max_candidates {0, 64}, each in a child
+ * The solver suite of `npm run bench` (bench/run.ts): the wasm solver (and javascript-lp-solver,
+ * where it can finish) on generated cities S, M, L, XL × max_candidates {0, 64}, each in a child
  * process. Writes bench/results.json and the solver section of bench/RESULTS.md.
  */
 import { fork } from 'node:child_process';
