@@ -5,9 +5,9 @@
  */
 import { Bench } from 'tinybench';
 import type { SolveStats } from '../src/domain/problem.js';
+import { generateCity, type PresetName } from '../src/sim/city.js';
 import { loadSolver } from '../src/solver/index.js';
 import { candidateEdges, lpOptimum } from '../test/support/reference.js';
-import { generateCity, type PresetName } from './city.js';
 import type { LpMeasurement, WasmMeasurement } from './results.js';
 
 export interface Job {

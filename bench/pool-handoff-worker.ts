@@ -4,7 +4,7 @@
  * trip is the hand-off alone. Also receives snapshot JSON objects, cloned, for comparison.
  */
 import { unpackProblem, type PackedProblem } from '../src/domain/packed-problem.js';
-import type { SnapshotJson } from './city.js';
+import type { SnapshotJson } from '../src/sim/city.js';
 
 export type HandoffTask = { problem: PackedProblem } | { json: SnapshotJson };
 

@@ -4,8 +4,8 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { packageRoot } from '../src/package-root.js';
+import type { PresetName } from '../src/sim/city.js';
 import { WASM_PATH } from '../src/solver/wasm-module.js';
-import type { PresetName } from './city.js';
 
 export interface MachineInfo {
   cpu: string;

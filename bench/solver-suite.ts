@@ -1,6 +1,6 @@
 /**
- * The solver suite of `dispatchd bench`: the wasm solver (and javascript-lp-solver, where
- * it can finish) on generated cities S, M, L, XL × max_candidates {0, 64}, each in a child
+ * The solver suite of `npm run bench` (bench/run.ts): the wasm solver (and javascript-lp-solver,
+ * where it can finish) on generated cities S, M, L, XL × max_candidates {0, 64}, each in a child
  * process. Writes bench/results.json and the solver section of bench/RESULTS.md.
  */
 import { fork } from 'node:child_process';
@@ -9,7 +9,7 @@ import { totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { packageRoot } from '../src/package-root.js';
-import { PRESETS, type PresetName } from './city.js';
+import { PRESETS, type PresetName } from '../src/sim/city.js';
 import type { Job, JobReply } from './job.js';
 import { renderResultsMarkdown } from './report.js';
 import { writeResultsSection } from './results-sections.js';

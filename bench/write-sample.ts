@@ -2,7 +2,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { packageRoot } from '../src/package-root.js';
-import { generateCity, type SnapshotJson } from './city.js';
+import { generateCity, type SnapshotJson } from '../src/sim/city.js';
 
 export function formatSnapshotJson(json: SnapshotJson): string {
   const rows = (items: object[]) => items.map((item) => `    ${JSON.stringify(item)}`).join(',\n');

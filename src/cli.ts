@@ -5,7 +5,6 @@
  * 2 for bad input or usage, 1 for anything else.
  */
 import { Command, CommanderError } from 'commander';
-import { registerBenchCommand } from './cli/bench-command.js';
 import { registerClusterCommand } from './cli/cluster-command.js';
 import { registerDemoCommand } from './cli/demo-command.js';
 import { registerMigrateCommand } from './cli/migrate-command.js';
@@ -28,7 +27,6 @@ registerSolveCommand(program);
 registerDemoCommand(program);
 registerServeCommand(program);
 registerMigrateCommand(program);
-registerBenchCommand(program);
 registerClusterCommand(program);
 registerSimulateCommand(program);
 

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { generateCity } from '../bench/city.js';
 import { randomInstance } from '../bench/random-instance.js';
-import { Rng } from '../bench/rng.js';
 import type { PositionsProblem, Problem } from '../src/domain/problem.js';
+import { generateCity } from '../src/sim/city.js';
+import { Rng } from '../src/sim/rng.js';
 import { WasmSolver } from '../src/solver/index.js';
 import { candidateEdges, pairArrivalS, pairCost, pairCostSeconds, penaltyOf } from './support/reference.js';
 import { positionsProblem } from './support/problems.js';

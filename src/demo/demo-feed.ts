@@ -2,15 +2,15 @@
  * The demo city feed (`dispatchd serve --demo`): a simulated city driven entirely through the
  * host's own HTTP handlers (fastify.inject), so a newcomer sees dispatch happen at once.
  *
- * Positions come from bench/city.ts's generator. Every step the feed reads the new decisions,
+ * Positions come from src/sim/city.ts's generator. Every step the feed reads the new decisions,
  * has each offered courier accept (most), decline (some) or ignore the offer (a few, which then
  * lapse at the offer TTL), moves couriers towards their pickups and dropoffs (time runs faster
  * than the wall clock), reports picked-up and delivered, uploads every courier's position, and
  * lets new orders arrive.
  */
 import type { FastifyInstance } from 'fastify';
-import { generateCity, type OrderJson } from '../../bench/city.js';
-import { Rng } from '../../bench/rng.js';
+import { generateCity, type OrderJson } from '../sim/city.js';
+import { Rng } from '../sim/rng.js';
 
 export interface DemoOptions {
   city?: string;

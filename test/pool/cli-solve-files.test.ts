@@ -7,8 +7,8 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { generateCity } from '../../bench/city.js';
 import type { DispatchResult } from '../../src/domain/result.js';
+import { generateCity } from '../../src/sim/city.js';
 import { runCli } from '../support/cli.js';
 
 const work = mkdtempSync(join(tmpdir(), 'dispatchd-solve-files-'));

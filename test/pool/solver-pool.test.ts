@@ -5,10 +5,10 @@
  */
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generateCity, type PresetName } from '../../bench/city.js';
 import { randomInstance } from '../../bench/random-instance.js';
 import { packProblem, unpackProblem } from '../../src/domain/packed-problem.js';
 import type { Solution } from '../../src/domain/problem.js';
+import { generateCity, type PresetName } from '../../src/sim/city.js';
 import { loadSolver } from '../../src/solver/index.js';
 import { SolveError } from '../../src/solver/solve-error.js';
 import { SolverPool } from '../../src/solver/solver-pool.js';

@@ -1,5 +1,6 @@
 /**
- * Deterministic synthetic cities for benchmarks and tests.
+ * Deterministic synthetic cities for the demo feed, benchmarks and tests. It lives under src/
+ * because the shipped demo (src/demo/demo-feed.ts) draws its positions from it.
  *
  * The geography is shaped like a food-delivery market: pickups cluster around a few
  * dozen restaurant hotspots whose popularity is heavy-tailed, dropoffs spread over the
@@ -8,9 +9,9 @@
  * A generated city comes both as the spec's snapshot JSON and as the columnar problem
  * built from the very same (rounded) numbers, so either can be fed to a solver.
  */
-import { DEFAULT_PARAMS, type DispatchParams, type PositionsProblem } from '../src/domain/problem.js';
-import type { ParamsJson } from '../src/domain/snapshot-schema.js';
-import { paramsToJson } from '../src/domain/snapshot.js';
+import { DEFAULT_PARAMS, type DispatchParams, type PositionsProblem } from '../domain/problem.js';
+import type { ParamsJson } from '../domain/snapshot-schema.js';
+import { paramsToJson } from '../domain/snapshot.js';
 import { Rng } from './rng.js';
 
 export type PresetName = 'S' | 'M' | 'L' | 'XL';
