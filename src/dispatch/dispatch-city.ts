@@ -14,8 +14,15 @@ import type { Holder } from '../coordination/holder.js';
 import type { Lease } from '../coordination/lease.js';
 import type { LeaseStore } from '../coordination/lease-store.js';
 import type { BundlingParams, ExcludedPairs, PositionsProblem } from '../domain/problem.js';
-import { bundleEdgesFromPositions, proposeBundles, solveBundles, type Bundle, type BundleEdge } from '../solver/bundles.js';
-import { travelSeconds } from '../solver/travel.js';
+import {
+  bundleEdgesFromPositions,
+  bundleOrdersOf,
+  proposeBundles,
+  solveBundles,
+  specTravelS,
+  type Bundle,
+  type BundleEdge,
+} from '../solver/bundles.js';
 import type { CitySnapshot, CityStateStore } from '../state/city-state-store.js';
 import type { Assignment } from '../state/decision.js';
 import type { DecisionLog } from '../state/decision-log.js';
@@ -236,15 +243,7 @@ async function solvePickups(
   signal: AbortSignal | undefined,
 ): Promise<Solved> {
   const problem = snapshot.problem;
-  const orders = Array.from({ length: problem.orderCount }, (_, o) => ({
-    index: o,
-    pickupLat: problem.orderPickupLat[o],
-    pickupLng: problem.orderPickupLng[o],
-    dropoffLat: problem.orderDropoffLat[o],
-    dropoffLng: problem.orderDropoffLng[o],
-    readyInS: problem.orderReadyInS[o],
-  }));
-  const pickups = proposeBundles(orders, {
+  const pickups = proposeBundles(bundleOrdersOf(problem), {
     maxSize: bundling.maxBundleSize,
     readyWindowS: bundling.bundleWindowS,
     targetBundles: problem.courierCount,
@@ -277,11 +276,10 @@ async function solvePickups(
   return { pairs, unassigned, objective: solved.objective, cooledDown: excluded.order.length };
 }
 
-/** The engine's travel model with the snapshot's median courier speed: pickups are sequenced before a courier is chosen. */
+/** The engine's travel model at the snapshot's median courier speed: pickups are sequenced before a courier is chosen. */
 function referenceTravelS(problem: PositionsProblem): (aLat: number, aLng: number, bLat: number, bLng: number) => number {
   const speeds = Float64Array.from(problem.courierSpeedMps).sort();
-  const speed = speeds[speeds.length >> 1];
-  return (aLat, aLng, bLat, bLng) => travelSeconds(aLat, aLng, bLat, bLng, speed, problem.params.detourFactor);
+  return specTravelS(problem.params.detourFactor, speeds[speeds.length >> 1]);
 }
 
 function offeredPair(snapshot: CitySnapshot, o: number, c: number, cost: number): OfferedPair {
