@@ -10,14 +10,14 @@
  * order). So the sequence chosen once, with a reference speed, is the best for every courier,
  * up to floating-point ties.
  */
+import { MAX_BUNDLE_SIZE } from '../domain/problem.js';
 
 /** A pickup: snapshot order indices, in delivery sequence, all from one restaurant. */
 export interface Bundle {
   orders: number[];
 }
 
-/** Largest bundle: its sequences are enumerated (24 permutations), and a courier's bag holds about that much. */
-export const MAX_BUNDLE_SIZE = 4;
+export { MAX_BUNDLE_SIZE };
 
 /** Every permutation of 0..n−1 in lexicographic order, for n ≤ MAX_BUNDLE_SIZE (ties go to the first). */
 const PERMUTATIONS: readonly (readonly number[])[][] = Array.from({ length: MAX_BUNDLE_SIZE + 1 }, (_, n) => permutationsOf(n));
