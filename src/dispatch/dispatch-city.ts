@@ -13,7 +13,7 @@ import type { Lease } from '../coordination/lease.js';
 import type { LeaseStore } from '../coordination/lease-store.js';
 import type { ExcludedPairs, PositionsProblem } from '../domain/problem.js';
 import type { CitySnapshot, CityStateStore } from '../state/city-state-store.js';
-import type { Assignment } from '../state/decision.js';
+import { withPickupIds, type Assignment } from '../state/decision.js';
 import type { DecisionLog } from '../state/decision-log.js';
 import type { DispatchMetrics } from './metrics.js';
 import type { DispatchSolver } from './solver.js';
@@ -53,6 +53,8 @@ export type HeldReason = 'not_durable';
 export interface OfferedPair {
   order: string;
   courier: string;
+  /** The pickup the pair is in once committed (decision.ts pickupId); '' while not committed. */
+  pickup: string;
   /** Deciseconds. */
   cost: number;
   /** Where the courier was and where the order is picked up, for the map. */
@@ -129,7 +131,7 @@ export async function dispatchCity(
       durable: false,
       version: snapshot.version,
       token: lease.token,
-      assignments: solved.pairs,
+      assignments: solved.pairs.map((pair) => ({ ...pair, pickup: '' })),
       unassigned: solved.unassigned,
       objective: solved.objective,
       couriers: snapshot.courierIds.length,
@@ -161,6 +163,7 @@ export async function dispatchCity(
         committed: true,
         durable: result.durable,
         version: result.decision.version,
+        assignments: withPickupIds(outcome.assignments, result.decision.version),
         ...(result.durable ? {} : { logError: String(result.logError) }),
       });
     }
@@ -171,7 +174,7 @@ export async function dispatchCity(
 }
 
 interface Solved {
-  pairs: OfferedPair[];
+  pairs: Omit<OfferedPair, 'pickup'>[];
   unassigned: string[];
   objective: number;
   cooledDown: number;
@@ -194,7 +197,7 @@ async function solveWithCooldowns(
   const problem: PositionsProblem = { ...snapshot.problem, excluded };
   const solution = await solver.solve(problem, { signal });
 
-  const pairs: OfferedPair[] = [];
+  const pairs: Solved['pairs'] = [];
   const unassigned: string[] = [];
   for (let o = 0; o < snapshot.orderIds.length; o++) {
     const c = solution.orderCourier[o];

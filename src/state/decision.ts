@@ -47,6 +47,12 @@ export function pickupId(version: number, n: number): string {
   return `p${version}.${n}`;
 }
 
+/** The pairs with the id of the pickup each is in, for the decision with this version. */
+export function withPickupIds<T extends Assignment>(assignments: readonly T[], version: number): (T & { pickup: string })[] {
+  const ids = new Map(pickupsOf(assignments).map((p, i) => [p.courier, pickupId(version, i + 1)]));
+  return assignments.map((a) => ({ ...a, pickup: ids.get(a.courier)! }));
+}
+
 /** The store-side test of PickupId (limits.ts): what the HTTP schema accepts, this accepts. */
 export function assertPickupId(id: unknown): asserts id is string {
   if (!isPickupId(id)) throw new TypeError(`pickup id must be ${PickupId.description}, got ${JSON.stringify(id)}`);
