@@ -9,7 +9,9 @@
  * - tokens never decrease along the versions, and one token belongs to one holder;
  * - no order is offered to two couriers at once, no courier holds two offers at once (an offer
  *   lives from its commit until it lapses or is answered; an accepted one holds order and courier
- *   until the order is delivered or cancelled; a lost state store ends every offer);
+ *   until the order is delivered or cancelled; a lost state store ends every offer). The orders of
+ *   one pickup (one decision, one courier) are one offer: answering one answers all, and the
+ *   courier is held until the last of them is released;
  * - every decision the API acknowledged (POST /dispatch) is in the log with the same token, and
  *   every acknowledged accept answers an offer that is in the log;
  * - no order is offered after its cancellation or delivery was acknowledged.
@@ -23,7 +25,7 @@
  * was applied no earlier), so clock skew between the two can only hide a violation, never
  * invent one.
  */
-import type { Assignment, CommittedDecision } from '../state/decision.js';
+import { pickupId, pickupsOf, type Assignment, type CommittedDecision } from '../state/decision.js';
 import { sameDecision } from '../state/decision-log.js';
 
 export type ViolationKind =
@@ -176,6 +178,7 @@ interface OfferSpan {
   order: string;
   courier: string;
   version: number;
+  pickup: string;
   at: number;
   /** When neither side is held by it any more. */
   end: number;
@@ -189,30 +192,38 @@ function checkOffers(city: string, list: CommittedDecision[], input: CheckInput,
   // Answers are attributed to the pair's latest offer committed before the answer came back.
   const offersByPair = new Map<string, OfferSpan[]>();
   const spans: OfferSpan[] = [];
+  const byPickup = new Map<string, OfferSpan[]>();
   for (const d of ordered) {
-    for (const a of d.assignments) {
-      const span: OfferSpan = { order: a.order, courier: a.courier, version: d.version, at: d.committedAt, end: d.committedAt + input.offerTtlMs };
-      spans.push(span);
-      const key = pairKey(a);
-      const list = offersByPair.get(key) ?? [];
-      list.push(span);
-      offersByPair.set(key, list);
-    }
+    pickupsOf(d.assignments).forEach(({ courier, orders }, i) => {
+      const pickup = pickupId(d.version, i + 1);
+      const members = orders.map((order): OfferSpan => ({ order, courier, version: d.version, pickup, at: d.committedAt, end: d.committedAt + input.offerTtlMs }));
+      byPickup.set(pickup, members);
+      for (const span of members) {
+        spans.push(span);
+        const key = pairKey(span);
+        const list = offersByPair.get(key) ?? [];
+        list.push(span);
+        offersByPair.set(key, list);
+      }
+    });
   }
   const endsOfOrder = (order: string, after: number) =>
     events.filter((e) => e.order === order && (e.kind === 'delivered' || e.kind === 'cancel') && e.sentAt >= after).map((e) => e.sentAt);
   for (const e of events) {
     if ((e.kind !== 'accept' && e.kind !== 'decline') || e.courier === undefined) continue;
     const candidates = (offersByPair.get(pairKey({ order: e.order, courier: e.courier })) ?? []).filter((s) => s.at <= e.ackAt);
-    const span = candidates[candidates.length - 1];
-    if (!span) continue; // reported by checkAcknowledged for accepts
-    if (e.kind === 'decline') {
-      span.end = Math.min(span.end, Math.max(span.at, e.sentAt));
-    } else {
-      const released = endsOfOrder(e.order, e.sentAt);
-      // Accepted: the order and its courier stay held until delivered or cancelled.
-      span.end = released.length > 0 ? Math.max(span.at, Math.min(...released)) : Number.POSITIVE_INFINITY;
-      span.accepted = true;
+    const answered = candidates[candidates.length - 1];
+    if (!answered) continue; // reported by checkAcknowledged for accepts
+    // An answer to one order of a pickup answers the whole pickup.
+    for (const span of byPickup.get(answered.pickup)!) {
+      if (e.kind === 'decline') {
+        span.end = Math.min(span.end, Math.max(span.at, e.sentAt));
+      } else {
+        const released = endsOfOrder(span.order, e.sentAt);
+        // Accepted: the order and its courier stay held until delivered or cancelled.
+        span.end = released.length > 0 ? Math.max(span.at, Math.min(...released)) : Number.POSITIVE_INFINITY;
+        span.accepted = true;
+      }
     }
   }
   // A cancelled order withdraws its outstanding (unanswered) offer.
@@ -227,7 +238,13 @@ function checkOffers(city: string, list: CommittedDecision[], input: CheckInput,
     if (reset !== undefined) span.end = Math.min(span.end, reset);
   }
   overlaps(spans, (s) => s.order, 'order_offered_twice', city, violations);
-  overlaps(spans, (s) => s.courier, 'courier_two_offers', city, violations);
+  // A courier holds one offer per pickup, until the last of its orders is released.
+  const pickupSpans = [...byPickup.values()].map((members): OfferSpan => ({
+    ...members[0],
+    order: members.map((m) => m.order).join(', '),
+    end: Math.max(...members.map((m) => m.end)),
+  }));
+  overlaps(pickupSpans, (s) => s.courier, 'courier_two_offers', city, violations);
   return spans.length;
 }
 

@@ -24,7 +24,7 @@ import {
   type BundleEdge,
 } from '../solver/bundles.js';
 import type { CitySnapshot, CityStateStore } from '../state/city-state-store.js';
-import type { Assignment } from '../state/decision.js';
+import { withPickupIds, type Assignment } from '../state/decision.js';
 import type { DecisionLog } from '../state/decision-log.js';
 import type { DispatchMetrics } from './metrics.js';
 import type { DispatchSolver } from './solver.js';
@@ -77,6 +77,8 @@ export type HeldReason = 'not_durable';
 export interface OfferedPair {
   order: string;
   courier: string;
+  /** The pickup the pair is in once committed (decision.ts pickupId); '' while not committed. */
+  pickup: string;
   /** Deciseconds: the pair's cost, or for an order of a multi-order pickup the whole pickup's. */
   cost: number;
   /** Where the courier was and where the order is picked up, for the map. */
@@ -153,7 +155,7 @@ export async function dispatchCity(
       durable: false,
       version: snapshot.version,
       token: lease.token,
-      assignments: solved.pairs,
+      assignments: solved.pairs.map((pair) => ({ ...pair, pickup: '' })),
       unassigned: solved.unassigned,
       objective: solved.objective,
       couriers: snapshot.courierIds.length,
@@ -185,6 +187,7 @@ export async function dispatchCity(
         committed: true,
         durable: result.durable,
         version: result.decision.version,
+        assignments: withPickupIds(outcome.assignments, result.decision.version),
         ...(result.durable ? {} : { logError: String(result.logError) }),
       });
     }
@@ -195,7 +198,7 @@ export async function dispatchCity(
 }
 
 interface Solved {
-  pairs: OfferedPair[];
+  pairs: Omit<OfferedPair, 'pickup'>[];
   unassigned: string[];
   objective: number;
   cooledDown: number;
@@ -224,7 +227,7 @@ async function solveWithCooldowns(
 async function solveOrders(solver: DispatchSolver, snapshot: CitySnapshot, excluded: ExcludedPairs, signal: AbortSignal | undefined): Promise<Solved> {
   const problem: PositionsProblem = { ...snapshot.problem, excluded };
   const solution = await solver.solve(problem, { signal });
-  const pairs: OfferedPair[] = [];
+  const pairs: Solved['pairs'] = [];
   const unassigned: string[] = [];
   for (let o = 0; o < snapshot.orderIds.length; o++) {
     const c = solution.orderCourier[o];
@@ -264,7 +267,7 @@ async function solvePickups(
       penaltyPerOrderDs: Math.floor(problem.params.unassignedPenaltyS * 10 + 0.5),
     },
   );
-  const pairs: OfferedPair[] = [];
+  const pairs: Solved['pairs'] = [];
   const unassigned: string[] = [];
   pickups.forEach((pickup, b) => {
     const c = solved.bundleCourier[b];
@@ -282,7 +285,7 @@ function referenceTravelS(problem: PositionsProblem): (aLat: number, aLng: numbe
   return specTravelS(problem.params.detourFactor, speeds[speeds.length >> 1]);
 }
 
-function offeredPair(snapshot: CitySnapshot, o: number, c: number, cost: number): OfferedPair {
+function offeredPair(snapshot: CitySnapshot, o: number, c: number, cost: number): Solved['pairs'][number] {
   const problem = snapshot.problem;
   return {
     order: snapshot.orderIds[o],

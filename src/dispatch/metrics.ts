@@ -61,7 +61,7 @@ export class DispatchMetrics {
     });
     this.orderEvents = new Counter({
       name: 'dispatchd_order_events_total',
-      help: 'Accept, decline, picked-up, delivered and cancel events, by result',
+      help: 'Accept, decline, picked-up, delivered and cancel events of orders, and pickup_accept, pickup_decline, pickup_picked_up of pickups, by result',
       labelNames: ['city', 'event', 'result'],
       registers,
     });

@@ -30,6 +30,22 @@ export function isItemId(id: unknown): id is string {
   return typeof id === 'string' && ITEM_ID.test(id);
 }
 
+/**
+ * Pickup ids are derived, never stored in the log: `p<version>.<n>` is the n-th pickup of the
+ * decision with that version (src/state/decision.ts). At most 15 digits each, so both numbers
+ * are exact in a double and in Lua: what the pattern accepts, every store takes.
+ */
+export const PickupId = Type.String({
+  pattern: '^p[1-9][0-9]{0,14}\\.[1-9][0-9]{0,14}$',
+  description: 'pickup id p<decision version>.<n>: the n-th pickup (1-based) of that decision, e.g. p23.1',
+});
+const PICKUP_ID = new RegExp(PickupId.pattern!);
+
+/** The store-side test of PickupId. */
+export function isPickupId(id: unknown): id is string {
+  return typeof id === 'string' && PICKUP_ID.test(id);
+}
+
 /** City ids name Redis keys (inside a `{city}` hash tag) and MySQL rows: a safe alphabet, no braces. */
 export const CityId = Type.String({
   pattern: '^[A-Za-z0-9_.-]{1,64}$',

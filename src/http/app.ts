@@ -19,6 +19,7 @@ import { leasesRoutes } from './routes/leases.js';
 import { mapRoutes } from './routes/map.js';
 import { metricsRoutes } from './routes/metrics.js';
 import { ordersRoutes } from './routes/orders.js';
+import { pickupsRoutes } from './routes/pickups.js';
 import { installValidators } from './validation.js';
 
 const MUTATING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
@@ -65,6 +66,7 @@ export async function buildApp(host: HostContext): Promise<FastifyInstance> {
     citiesRoutes,
     couriersRoutes,
     ordersRoutes,
+    pickupsRoutes,
     dispatchRoutes,
     decisionsRoutes,
     leasesRoutes,

@@ -5,7 +5,7 @@
  * so an unknown field is a 400 naming it rather than silently ignored.
  */
 import { Type, type Static, type TObject, type TProperties, type TSchema } from '@sinclair/typebox';
-import { Bundling, CityId, DecisionsLimit, EpochMs, ItemId, Latitude, Longitude, SpeedMps, TickMs, Version } from '../domain/limits.js';
+import { Bundling, CityId, DecisionsLimit, EpochMs, ItemId, Latitude, Longitude, PickupId, SpeedMps, TickMs, Version } from '../domain/limits.js';
 import { ParamsSchema } from '../domain/snapshot-schema.js';
 
 /** Bulk upserts are sized for this many couriers; a larger batch is refused with 413. */
@@ -23,14 +23,26 @@ export const CityParams = Type.Object({ city: CityId });
 export const CourierParams = Type.Object({ city: CityId, id: ItemId });
 export const OrderParams = Type.Object({ city: CityId, id: ItemId });
 export const OfferParams = Type.Object({ city: CityId, order: ItemId });
+export const PickupParams = Type.Object({ city: CityId, pickup: PickupId });
 
 export const ErrorBody = Type.Object({
   error: Type.String(),
   code: Type.Optional(
-    Type.Union([Type.Literal('invalid_field'), Type.Literal('unknown_field'), Type.Literal('order_exists'), Type.Literal('store_unavailable')], {
-      description:
-        'invalid_field / unknown_field: a 400 naming a field (the value breaks its rule, or the field does not exist); order_exists: a 409, nothing of the batch created; store_unavailable: a 503',
-    }),
+    Type.Union(
+      [
+        Type.Literal('invalid_field'),
+        Type.Literal('unknown_field'),
+        Type.Literal('order_exists'),
+        Type.Literal('unknown_pickup'),
+        Type.Literal('no_offer'),
+        Type.Literal('wrong_state'),
+        Type.Literal('store_unavailable'),
+      ],
+      {
+        description:
+          'invalid_field / unknown_field: a 400 naming a field (the value breaks its rule, or the field does not exist); order_exists: a 409, nothing of the batch created; unknown_pickup: a 404 (never committed, or ended); no_offer / wrong_state: a 409 refusing an offer answer or an event; store_unavailable: a 503',
+      },
+    ),
   ),
   field: Type.Optional(Type.String()),
   holder: Type.Optional(Type.Union([Type.String(), Type.Null()])),
@@ -98,16 +110,42 @@ export const OfferAnswerBody = Type.Union([
   Input({ courier: Type.Optional(ItemId) }),
   Type.Null(),
 ]);
+const PickupOrders = Type.Array(Type.String(), { description: "the pickup's orders not yet delivered or cancelled, in delivery sequence" });
 export const OrderEventReply = Type.Object({
   order: Type.String(),
   status: Type.String(),
   courier: Type.Union([Type.String(), Type.Null()]),
+  pickup_id: Type.Optional(Type.String({ description: 'only for an order in a pickup of several orders: accept, decline and picked-up acted on all of them' })),
+  pickup_orders: Type.Optional(Type.Array(Type.String(), { description: "with pickup_id: the pickup's orders when the event came, in delivery sequence" })),
 });
+
+export const Pickup = Type.Object({
+  pickup_id: Type.String(),
+  courier: Type.String(),
+  orders: PickupOrders,
+  status: Type.Union([Type.Literal('offered'), Type.Literal('assigned'), Type.Literal('picked_up')]),
+  expires_at: Type.Integer({ description: "when the offer lapses (lapsed, once accepted), epoch ms on the state store's clock" }),
+});
+export const PickupEventReply = Type.Object({
+  pickup_id: Type.String(),
+  status: Type.String({ description: "the status of the pickup's orders after the event (pending after a decline)" }),
+  courier: Type.String(),
+  orders: Type.Array(Type.String(), { description: 'the orders the event acted on, in delivery sequence' }),
+});
+/** A decision's pickups (decision.ts pickupsOf), each with its id. */
+const Pickups = Type.Array(
+  Type.Object({
+    pickup_id: Type.Union([Type.String(), Type.Null()], { description: 'p<version>.<n>; null when nothing was committed' }),
+    courier: Type.String(),
+    orders: Type.Array(Type.String(), { description: 'in delivery sequence' }),
+  }),
+);
 
 const Pair = Type.Object({
   order: Type.String(),
   courier: Type.String(),
   cost: Type.Integer({ description: 'deciseconds' }),
+  pickup_id: Type.Union([Type.String(), Type.Null()], { description: 'the pickup the order is in; null when nothing was committed' }),
 });
 export const DispatchReply = Type.Object({
   city: Type.String(),
@@ -120,6 +158,7 @@ export const DispatchReply = Type.Object({
   version: Type.Integer(),
   token: Type.Integer(),
   assignments: Type.Array(Pair),
+  pickups: Pickups,
   unassigned: Type.Array(Type.String()),
   objective: Type.Number({ description: 'deciseconds' }),
   couriers: Type.Integer(),
@@ -153,6 +192,7 @@ export const Decisions = Type.Object({
       holder: Type.String(),
       committed_at: Type.Integer({ description: 'epoch ms, state store clock' }),
       assignments: Type.Array(Type.Object({ order: Type.String(), courier: Type.String() })),
+      pickups: Pickups,
     }),
   ),
 });

@@ -51,12 +51,38 @@ export type CreateOrdersResult =
   /** Nothing was created: this order (the first of the batch that exists) is already in the hot set. */
   | { ok: false; reason: 'exists'; id: string };
 
-/** An outstanding offer of an order to a courier, made by the decision with this version. */
+/**
+ * An outstanding offer of a pickup (one or more orders) to a courier, made by the decision with
+ * this version. An order's offer and its courier's are the same offer seen from either side.
+ */
 export interface Offer {
+  /** An order's offer: that order; a courier's: the first order still in its pickup. */
   order: string;
   courier: string;
   version: number;
   /** Epoch ms on the state store's clock; after it the offer lapses and both sides are free again. */
+  expiresAt: number;
+  /** The pickup's id, `p<version>.<n>` (decision.ts pickupId). */
+  pickup: string;
+  /** The pickup's orders not yet delivered or cancelled, in delivery sequence. */
+  orders: string[];
+}
+
+/** `offered`: waiting for the courier's answer; then its orders' status (the same for all of them). */
+export type PickupStatus = 'offered' | 'assigned' | 'picked_up';
+
+/**
+ * A pickup from its commit until it ends: declined, lapsed unanswered, withdrawn (its courier
+ * removed), or its last order delivered or cancelled. An ended pickup is unknown.
+ */
+export interface PickupView {
+  id: string;
+  courier: string;
+  version: number;
+  /** Not yet delivered or cancelled, in delivery sequence. */
+  orders: string[];
+  status: PickupStatus;
+  /** When the offer lapses (or lapsed, once accepted), epoch ms on the state store's clock. */
   expiresAt: number;
 }
 
@@ -95,7 +121,11 @@ export interface CitySnapshot extends Snapshot {
 export interface ConflictingItem {
   kind: 'order' | 'courier';
   id: string;
-  /** `missing`, the item's status, or `offered` when it has an outstanding offer. */
+  /**
+   * `missing`, the item's status, `offered` when it has an outstanding offer, or (an order)
+   * `pickup_mismatch` when its pickup position is not that of its pickup's first order: all
+   * orders of one pickup come from one restaurant, which only the store can check.
+   */
   state: string;
 }
 
@@ -114,6 +144,12 @@ export type CommitResult =
  * offered again until its cooldown ends); then the order is picked up and delivered (the courier
  * is free again at the dropoff), or cancelled at any point (a carrying courier is freed).
  * An offer nobody answers lapses at its expiry, which frees both sides without an event.
+ *
+ * An order offered in a pickup of several orders: accept, decline and picked_up act on the whole
+ * pickup (as applyPickupEvent does), so clients that know only orders keep working; delivered and
+ * cancel act on the order alone and free the courier only when nothing of its pickup remains
+ * (delivered: at this order's dropoff). A cancelled order leaves its pickup: an offered pickup
+ * stays offered with its other orders.
  */
 export type OrderEvent =
   /** `courier`: the answer must come from this courier (the offer's); omitted = whoever holds it. */
@@ -123,12 +159,45 @@ export type OrderEvent =
   | { kind: 'delivered' }
   | { kind: 'cancel' };
 
+/** A pickup of several orders an order event acted on. */
+export interface PickupRef {
+  id: string;
+  /** The pickup's orders when the event came, before it removed any, in delivery sequence. */
+  orders: string[];
+}
+
 export type OrderEventResult =
-  /** `courier`: the courier the order was offered to or carried by, if any. */
-  | { ok: true; courier: string | null }
+  /**
+   * `courier`: the courier the order was offered to or carried by, if any. `pickup`: only when
+   * the order was in a pickup of several orders (a one-order pickup answers as before pickups).
+   */
+  | { ok: true; courier: string | null; pickup?: PickupRef }
   | { ok: false; reason: 'unknown_order' }
   /** Accept or decline without an outstanding offer to that courier (never offered, lapsed, or another courier's). */
   | { ok: false; reason: 'no_offer' }
+  | { ok: false; reason: 'wrong_state'; state: OrderStatus };
+
+/** The result of an order event that succeeded: the one place that decides when `pickup` is shown. */
+export function orderEventDone(courier: string | null, pickup?: PickupRef): OrderEventResult {
+  return pickup && pickup.orders.length > 1 ? { ok: true, courier, pickup: { id: pickup.id, orders: [...pickup.orders] } } : { ok: true, courier };
+}
+
+/** A step of a pickup's life: the courier's answer to its offer, then picking all its orders up. */
+export type PickupEvent =
+  /** `courier`: the answer must come from this courier (the pickup's); omitted = whoever holds it. */
+  | { kind: 'accept'; courier?: string }
+  /** Every (order, courier) pair of the pickup cools down. */
+  | { kind: 'decline'; courier?: string; cooldownMs: number }
+  | { kind: 'picked_up' };
+
+export type PickupEventResult =
+  /** `orders`: the pickup's orders the event acted on, in delivery sequence. */
+  | { ok: true; courier: string; orders: string[] }
+  /** No such pickup now: never committed, or ended (declined, lapsed, withdrawn, delivered, cancelled). */
+  | { ok: false; reason: 'unknown_pickup' }
+  /** Accept or decline naming a courier the pickup is not offered to. */
+  | { ok: false; reason: 'no_offer' }
+  /** The pickup's orders' status does not allow the event (an accepted pickup answered again, picked up before accepting). */
   | { ok: false; reason: 'wrong_state'; state: OrderStatus };
 
 /** Hot per-city dispatch state with the fenced commit; Redis in production, memory when embedded. */
@@ -144,11 +213,15 @@ export interface CityStateStore {
   createOrders(city: string, orders: readonly NewOrder[]): Promise<CreateOrdersResult>;
   readCourier(city: string, id: string): Promise<CourierView | undefined>;
   readOrder(city: string, id: string): Promise<OrderView | undefined>;
+  /** A pickup that has not ended (see PickupView); undefined otherwise. */
+  readPickup(city: string, id: string): Promise<PickupView | undefined>;
   /** Free couriers without an outstanding offer and pending orders without one, read atomically. */
   readSnapshot(city: string, params: DispatchParams): Promise<CitySnapshot>;
   /**
    * Commits a decision atomically if its token is at least the fence and every order is still
-   * pending and every courier still free, neither with an outstanding offer; otherwise changes nothing.
+   * pending and every courier still free, neither with an outstanding offer, and the orders of
+   * each pickup share one pickup position; otherwise changes nothing (`conflict` names the first
+   * item, in assignment order). Each pickup (decision.ts pickupsOf) becomes one offer.
    */
   commit(decision: Decision): Promise<CommitResult>;
   /** Raises the fence token and version to at least the given values; returns the fence after. */
@@ -163,10 +236,15 @@ export interface CityStateStore {
    * courier marked `busy` by an accepted offer stays busy until its order is delivered or cancelled.
    */
   updateCouriers(city: string, couriers: readonly CourierUpdate[]): Promise<void>;
-  /** Removes a courier; its outstanding offer is withdrawn and an accepted, not picked-up order is pending again. False if unknown. */
+  /**
+   * Removes a courier; its pickup ends: an outstanding offer is withdrawn and accepted, not
+   * picked-up orders are pending again. False if unknown.
+   */
   removeCourier(city: string, id: string): Promise<boolean>;
   /** Applies one step of an order's life atomically (see OrderEvent). */
   applyOrderEvent(city: string, order: string, event: OrderEvent): Promise<OrderEventResult>;
+  /** Applies one step of a pickup's life to all its orders atomically (see PickupEvent). */
+  applyPickupEvent(city: string, pickup: string, event: PickupEvent): Promise<PickupEventResult>;
   /** Declined (order, courier) pairs whose cooldown has not ended yet. */
   readCooldowns(city: string): Promise<Assignment[]>;
 }

@@ -1,10 +1,61 @@
-import { isItemId, ItemId } from '../domain/limits.js';
+import { isItemId, isPickupId, ItemId, PickupId } from '../domain/limits.js';
 import { assertCityId } from './city-id.js';
 
-/** One order offered to one courier. */
+/**
+ * One order offered to one courier. In a decision a courier may have several assignments, next
+ * to each other: together they are one pickup (see pickupsOf).
+ */
 export interface Assignment {
   order: string;
   courier: string;
+}
+
+/**
+ * One courier's share of a decision: one restaurant, its orders delivered in this sequence. A
+ * one-order pickup is what an assignment was before pickups.
+ */
+export interface Pickup {
+  courier: string;
+  orders: string[];
+}
+
+/**
+ * The pickups of a decision's assignments, in order of first appearance: each run of
+ * consecutive assignments to one courier is one pickup, its orders in the order they appear.
+ * (assertValidDecision refuses a courier with two runs, so in a valid decision a courier has
+ * at most one pickup.)
+ */
+export function pickupsOf(assignments: readonly Assignment[]): Pickup[] {
+  const pickups: Pickup[] = [];
+  let last: Pickup | undefined;
+  for (const { order, courier } of assignments) {
+    if (last?.courier === courier) {
+      last.orders.push(order);
+    } else {
+      last = { courier, orders: [order] };
+      pickups.push(last);
+    }
+  }
+  return pickups;
+}
+
+/**
+ * The id of the n-th pickup (1-based, see pickupsOf) of the decision with this version: derived
+ * wherever it is needed, so the decision log stays a list of [order, courier] pairs.
+ */
+export function pickupId(version: number, n: number): string {
+  return `p${version}.${n}`;
+}
+
+/** The pairs with the id of the pickup each is in, for the decision with this version. */
+export function withPickupIds<T extends Assignment>(assignments: readonly T[], version: number): (T & { pickup: string })[] {
+  const ids = new Map(pickupsOf(assignments).map((p, i) => [p.courier, pickupId(version, i + 1)]));
+  return assignments.map((a) => ({ ...a, pickup: ids.get(a.courier)! }));
+}
+
+/** The store-side test of PickupId (limits.ts): what the HTTP schema accepts, this accepts. */
+export function assertPickupId(id: unknown): asserts id is string {
+  if (!isPickupId(id)) throw new TypeError(`pickup id must be ${PickupId.description}, got ${JSON.stringify(id)}`);
 }
 
 /** The assignments a holder computed for a city under fencing token `token`. */
@@ -45,13 +96,19 @@ export function assertValidDecision(decision: Decision): void {
     throw new TypeError('decision assignments must be a non-empty array');
   }
   const orders = new Set<string>();
-  const couriers = new Set<string>();
   for (const { order, courier } of decision.assignments) {
     assertItemId(order, 'order');
     assertItemId(courier, 'courier');
     if (orders.has(order)) throw new RangeError(`order ${order} is assigned twice in one decision`);
-    if (couriers.has(courier)) throw new RangeError(`courier ${courier} is assigned twice in one decision`);
     orders.add(order);
+  }
+  // A courier's assignments are one pickup only when they are contiguous. That a pickup's orders
+  // share one restaurant the stores check, against the positions they hold, inside the commit.
+  const couriers = new Set<string>();
+  for (const { courier } of pickupsOf(decision.assignments)) {
+    if (couriers.has(courier)) {
+      throw new RangeError(`courier ${courier} is assigned twice in one decision: a pickup's assignments must be contiguous`);
+    }
     couriers.add(courier);
   }
 }

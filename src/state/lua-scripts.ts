@@ -10,8 +10,25 @@ import { packageRoot } from '../package-root.js';
  * relative to the package root, which works from src/ (tests) and dist/src/ (built) alike.
  */
 
-export type ScriptName = 'commit_decision' | 'raise_fence' | 'order_event' | 'update_couriers' | 'remove_courier' | 'create_orders';
-const SCRIPT_NAMES: readonly ScriptName[] = ['commit_decision', 'raise_fence', 'order_event', 'update_couriers', 'remove_courier', 'create_orders'];
+export type ScriptName =
+  | 'commit_decision'
+  | 'raise_fence'
+  | 'order_event'
+  | 'update_couriers'
+  | 'remove_courier'
+  | 'create_orders'
+  | 'read_offer'
+  | 'read_pickup';
+const SCRIPT_NAMES: readonly ScriptName[] = [
+  'commit_decision',
+  'raise_fence',
+  'order_event',
+  'update_couriers',
+  'remove_courier',
+  'create_orders',
+  'read_offer',
+  'read_pickup',
+];
 
 export interface LuaScript {
   name: ScriptName;

@@ -13,23 +13,31 @@ import {
   type CreateOrdersResult,
   type NewOrder,
   type Fence,
-  type Offer,
+  orderEventDone,
   type OrderEvent,
   type OrderEventResult,
   type OrderState,
   type OrderView,
+  type PickupEvent,
+  type PickupEventResult,
+  type PickupView,
 } from './city-state-store.js';
 import {
   assertItemId,
+  assertPickupId,
   assertValidDecision,
   DEFAULT_OFFER_TTL_MS,
+  pickupId,
+  pickupsOf,
   type Assignment,
   type CommittedDecision,
   type Decision,
 } from './decision.js';
+import { offerView, pickupState, pickupView, type PickupRecord } from './pickups.js';
 import {
   assertCourierState,
   assertCourierUpdate,
+  assertEventAnswer,
   assertNewOrder,
   assertOrderState,
   courierRecord,
@@ -41,8 +49,11 @@ import { SnapshotBuilder } from './snapshot.js';
 interface CityData {
   couriers: Map<string, CourierState>;
   orders: Map<string, OrderState>;
-  courierOffers: Map<string, Offer>;
-  orderOffers: Map<string, Offer>;
+  /** Pickups from their commit until they end (lapsed ones until the next commit purges them). */
+  pickups: Map<string, PickupRecord>;
+  /** Order id / courier id -> the pickup that offered it, is carrying it or lapsed, while that pickup is held. */
+  orderPickups: Map<string, string>;
+  courierPickups: Map<string, string>;
   fence: Fence | null;
   stream: CommittedDecision[];
   /** "order|courier" -> end of the pair's decline cooldown, epoch ms. */
@@ -82,8 +93,9 @@ export class MemoryCityStateStore implements CityStateStore {
     const data = this.city(city);
     for (const o of orders) {
       if (FINISHED_ORDER_STATUSES.has(o.status)) {
+        // As the Redis store: the order and its offer go; its pickup is left as it is.
         data.orders.delete(o.id);
-        data.orderOffers.delete(o.id);
+        data.orderPickups.delete(o.id);
       } else {
         data.orders.set(o.id, orderRecord(o));
       }
@@ -104,14 +116,23 @@ export class MemoryCityStateStore implements CityStateStore {
     assertItemId(id, 'courier');
     const data = this.city(city);
     const courier = data.couriers.get(id);
-    return courier && { ...courier, offer: liveOffer(data.courierOffers, id, this.now()) };
+    const p = pickupOf(data, data.courierPickups, id);
+    return courier && { ...courier, offer: p ? offerView(p, p.orders[0], this.now()) : null };
   }
 
   async readOrder(city: string, id: string): Promise<OrderView | undefined> {
     assertItemId(id, 'order');
     const data = this.city(city);
     const order = data.orders.get(id);
-    return order && { ...order, offer: liveOffer(data.orderOffers, id, this.now()) };
+    const p = pickupOf(data, data.orderPickups, id);
+    return order && { ...order, offer: p ? offerView(p, id, this.now()) : null };
+  }
+
+  async readPickup(city: string, id: string): Promise<PickupView | undefined> {
+    assertPickupId(id);
+    const data = this.city(city);
+    const p = data.pickups.get(id);
+    return p && pickupView(p, statuses(data, p), this.now());
   }
 
   async readSnapshot(city: string, params: DispatchParams): Promise<CitySnapshot> {
@@ -122,8 +143,8 @@ export class MemoryCityStateStore implements CityStateStore {
       params,
       now,
       version: data.fence?.version ?? 0,
-      offeredCouriers: liveOfferIds(data.courierOffers, now),
-      offeredOrders: liveOfferIds(data.orderOffers, now),
+      offeredCouriers: offeredIds(data, data.courierPickups, now),
+      offeredOrders: offeredIds(data, data.orderPickups, now),
       maxCouriers: data.couriers.size,
       maxOrders: data.orders.size,
     });
@@ -143,19 +164,28 @@ export class MemoryCityStateStore implements CityStateStore {
     if (decision.token < data.fence.token) return { ok: false, reason: 'stale_token', fence: data.fence.token };
 
     const now = this.now();
-    for (const { order, courier } of decision.assignments) {
-      const conflict = orderConflict(data, order, now) ?? courierConflict(data, courier, now);
-      if (conflict) return { ok: false, reason: 'conflict', item: conflict };
+    const pickups = pickupsOf(decision.assignments);
+    for (const { courier, orders } of pickups) {
+      const first = data.orders.get(orders[0]);
+      for (const order of orders) {
+        const conflict = orderConflict(data, order, now) ?? positionConflict(first, data.orders.get(order)) ?? courierConflict(data, courier, now);
+        if (conflict) return { ok: false, reason: 'conflict', item: conflict };
+      }
     }
 
+    // Lapsed pickups are dropped here (as the Redis commit purges lapsed offers), so they stay few.
+    for (const p of data.pickups.values()) {
+      if (p.expiresAt <= now && pickupState(p, statuses(data, p), now) === undefined) endPickup(data, p);
+    }
     const version = data.fence.version + 1;
     data.fence = { token: decision.token, version };
     const expiresAt = now + (decision.offerTtlMs ?? DEFAULT_OFFER_TTL_MS);
-    for (const { order, courier } of decision.assignments) {
-      const offer = { order, courier, version, expiresAt };
-      data.orderOffers.set(order, offer);
-      data.courierOffers.set(courier, offer);
-    }
+    pickups.forEach(({ courier, orders }, i) => {
+      const p: PickupRecord = { id: pickupId(version, i + 1), courier, version, expiresAt, orders: [...orders] };
+      data.pickups.set(p.id, p);
+      data.courierPickups.set(courier, p.id);
+      for (const order of orders) data.orderPickups.set(order, p.id);
+    });
     const committed: CommittedDecision = {
       city: decision.city,
       version,
@@ -202,71 +232,77 @@ export class MemoryCityStateStore implements CityStateStore {
     assertItemId(id, 'courier');
     const data = this.city(city);
     const existed = data.couriers.delete(id);
-    const offer = data.courierOffers.get(id);
-    if (offer) {
-      if (sameOffer(data.orderOffers.get(offer.order), offer)) {
-        data.orderOffers.delete(offer.order);
-        const order = data.orders.get(offer.order);
+    const p = pickupOf(data, data.courierPickups, id);
+    if (p) {
+      for (const orderId of p.orders) {
+        const order = data.orders.get(orderId);
         if (order?.status === 'assigned') data.orders.set(order.id, { ...order, status: 'pending' });
       }
-      data.courierOffers.delete(id);
+      endPickup(data, p);
     }
     return existed;
   }
 
   async applyOrderEvent(city: string, orderId: string, event: OrderEvent): Promise<OrderEventResult> {
     assertItemId(orderId, 'order');
+    assertEventAnswer(event);
     const data = this.city(city);
     const now = this.now();
     const order = data.orders.get(orderId);
     if (!order) return { ok: false, reason: 'unknown_order' };
-    const offer = data.orderOffers.get(orderId);
-    const courierId = offer?.courier ?? null;
-    const dropOffer = () => {
-      data.orderOffers.delete(orderId);
-      if (offer && sameOffer(data.courierOffers.get(offer.courier), offer)) data.courierOffers.delete(offer.courier);
-    };
-    const freeCourier = (lat?: number, lng?: number) => {
-      const courier = courierId === null ? undefined : data.couriers.get(courierId);
-      if (courier?.status !== 'busy') return;
-      data.couriers.set(courier.id, { ...courier, lat: lat ?? courier.lat, lng: lng ?? courier.lng, freeAt: now, status: 'free' });
-    };
+    const p = pickupOf(data, data.orderPickups, orderId);
+    const courierId = p?.courier ?? null;
+    const done = () => orderEventDone(courierId, p && { id: p.id, orders: p.orders });
     switch (event.kind) {
       case 'accept':
-      case 'decline': {
+      case 'decline':
         if (order.status !== 'pending') return { ok: false, reason: 'wrong_state', state: order.status };
-        if (!offer || offer.expiresAt <= now || (event.courier !== undefined && event.courier !== offer.courier)) {
+        if (!p || p.expiresAt <= now || (event.courier !== undefined && event.courier !== p.courier)) {
           return { ok: false, reason: 'no_offer' };
         }
-        if (event.kind === 'accept') {
-          data.orders.set(orderId, { ...order, status: 'assigned' });
-          const courier = data.couriers.get(offer.courier);
-          if (courier) data.couriers.set(courier.id, { ...courier, status: 'busy' });
-        } else {
-          dropOffer();
-          for (const [pair, until] of data.cooldowns) if (until <= now) data.cooldowns.delete(pair);
-          data.cooldowns.set(`${orderId}|${offer.courier}`, now + event.cooldownMs);
-        }
-        return { ok: true, courier: courierId };
-      }
+        break;
       case 'picked_up':
         if (order.status !== 'assigned') return { ok: false, reason: 'wrong_state', state: order.status };
-        data.orders.set(orderId, { ...order, status: 'picked_up' });
-        return { ok: true, courier: courierId };
+        if (!p) {
+          data.orders.set(orderId, { ...order, status: 'picked_up' });
+          return done();
+        }
+        break;
       case 'delivered':
-        if (order.status !== 'assigned' && order.status !== 'picked_up') {
+      case 'cancel': {
+        if (event.kind === 'delivered' && order.status !== 'assigned' && order.status !== 'picked_up') {
           return { ok: false, reason: 'wrong_state', state: order.status };
         }
-        freeCourier(order.dropoffLat, order.dropoffLng);
-        dropOffer();
+        const result = done();
+        const carrying = order.status === 'assigned' || order.status === 'picked_up';
         data.orders.delete(orderId);
-        return { ok: true, courier: courierId };
-      case 'cancel':
-        if (order.status === 'assigned' || order.status === 'picked_up') freeCourier();
-        dropOffer();
-        data.orders.delete(orderId);
-        return { ok: true, courier: courierId };
+        data.orderPickups.delete(orderId);
+        if (p && leavePickup(data, p, orderId) && carrying) {
+          const at = event.kind === 'delivered' ? { lat: order.dropoffLat, lng: order.dropoffLng } : undefined;
+          freeCourier(data, p.courier, now, at);
+        }
+        return result;
+      }
     }
+    const result = done();
+    pickupStep(data, p, event, now);
+    return result;
+  }
+
+  async applyPickupEvent(city: string, id: string, event: PickupEvent): Promise<PickupEventResult> {
+    assertPickupId(id);
+    assertEventAnswer(event);
+    const data = this.city(city);
+    const now = this.now();
+    const p = data.pickups.get(id);
+    const state = p && pickupState(p, statuses(data, p), now);
+    if (!p || state === undefined) return { ok: false, reason: 'unknown_pickup' };
+    const wanted = event.kind === 'picked_up' ? 'assigned' : 'pending';
+    if (state !== wanted) return { ok: false, reason: 'wrong_state', state };
+    if (event.kind !== 'picked_up' && event.courier !== undefined && event.courier !== p.courier) return { ok: false, reason: 'no_offer' };
+    const result: PickupEventResult = { ok: true, courier: p.courier, orders: [...p.orders] };
+    pickupStep(data, p, event, now);
+    return result;
   }
 
   async readCooldowns(city: string): Promise<Assignment[]> {
@@ -293,8 +329,9 @@ export class MemoryCityStateStore implements CityStateStore {
       data = {
         couriers: new Map(),
         orders: new Map(),
-        courierOffers: new Map(),
-        orderOffers: new Map(),
+        pickups: new Map(),
+        orderPickups: new Map(),
+        courierPickups: new Map(),
         fence: null,
         stream: [],
         cooldowns: new Map(),
@@ -305,33 +342,87 @@ export class MemoryCityStateStore implements CityStateStore {
   }
 }
 
-function liveOffer(offers: Map<string, Offer>, id: string, now: number): Offer | null {
-  const offer = offers.get(id);
-  return offer && offer.expiresAt > now ? { ...offer } : null;
+function pickupOf(data: CityData, index: Map<string, string>, id: string): PickupRecord | undefined {
+  const p = index.get(id);
+  return p === undefined ? undefined : data.pickups.get(p);
 }
 
-function sameOffer(a: Offer | undefined, b: Offer): boolean {
-  return a !== undefined && a.order === b.order && a.courier === b.courier && a.version === b.version;
+function statuses(data: CityData, p: PickupRecord): (OrderState['status'] | undefined)[] {
+  return p.orders.map((id) => data.orders.get(id)?.status);
 }
 
-function liveOfferIds(offers: Map<string, Offer>, now: number): Set<string> {
+function offeredIds(data: CityData, index: Map<string, string>, now: number): Set<string> {
   const ids = new Set<string>();
-  for (const [id, offer] of offers) if (offer.expiresAt > now) ids.add(id);
+  for (const [id, p] of index) if ((data.pickups.get(p)?.expiresAt ?? 0) > now) ids.add(id);
   return ids;
+}
+
+/** The pickup ends: neither its orders nor its courier are held by it any more. */
+function endPickup(data: CityData, p: PickupRecord): void {
+  data.pickups.delete(p.id);
+  for (const order of p.orders) if (data.orderPickups.get(order) === p.id) data.orderPickups.delete(order);
+  if (data.courierPickups.get(p.courier) === p.id) data.courierPickups.delete(p.courier);
+}
+
+/** Takes a delivered or cancelled order out of its pickup; true when that was the pickup's last order (it has ended). */
+function leavePickup(data: CityData, p: PickupRecord, order: string): boolean {
+  p.orders = p.orders.filter((o) => o !== order);
+  if (p.orders.length > 0) return false;
+  endPickup(data, p);
+  return true;
+}
+
+/** A carrying (busy) courier is free from now, at `at` when given. */
+function freeCourier(data: CityData, id: string, now: number, at?: { lat: number; lng: number }): void {
+  const courier = data.couriers.get(id);
+  if (courier?.status !== 'busy') return;
+  data.couriers.set(id, { ...courier, lat: at?.lat ?? courier.lat, lng: at?.lng ?? courier.lng, freeAt: now, status: 'free' });
+}
+
+/** Accept, decline or picked_up of a whole pickup, its state already checked. */
+function pickupStep(data: CityData, p: PickupRecord, event: PickupEvent, now: number): void {
+  const move = (from: OrderState['status'], to: OrderState['status']) => {
+    for (const id of p.orders) {
+      const order = data.orders.get(id);
+      if (order?.status === from) data.orders.set(id, { ...order, status: to });
+    }
+  };
+  switch (event.kind) {
+    case 'accept': {
+      move('pending', 'assigned');
+      const courier = data.couriers.get(p.courier);
+      if (courier) data.couriers.set(courier.id, { ...courier, status: 'busy' });
+      return;
+    }
+    case 'decline':
+      endPickup(data, p);
+      for (const [pair, until] of data.cooldowns) if (until <= now) data.cooldowns.delete(pair);
+      for (const order of p.orders) data.cooldowns.set(`${order}|${p.courier}`, now + event.cooldownMs);
+      return;
+    case 'picked_up':
+      move('assigned', 'picked_up');
+      return;
+  }
 }
 
 function orderConflict(data: CityData, id: string, now: number): ConflictingItem | undefined {
   const order = data.orders.get(id);
   if (!order) return { kind: 'order', id, state: 'missing' };
   if (order.status !== 'pending') return { kind: 'order', id, state: order.status };
-  if (liveOffer(data.orderOffers, id, now)) return { kind: 'order', id, state: 'offered' };
+  if ((pickupOf(data, data.orderPickups, id)?.expiresAt ?? 0) > now) return { kind: 'order', id, state: 'offered' };
   return undefined;
+}
+
+/** All orders of a pickup are picked up where its first one is (exactly: one restaurant). */
+function positionConflict(first: OrderState | undefined, order: OrderState | undefined): ConflictingItem | undefined {
+  if (!first || !order || (first.pickupLat === order.pickupLat && first.pickupLng === order.pickupLng)) return undefined;
+  return { kind: 'order', id: order.id, state: 'pickup_mismatch' };
 }
 
 function courierConflict(data: CityData, id: string, now: number): ConflictingItem | undefined {
   const courier = data.couriers.get(id);
   if (!courier) return { kind: 'courier', id, state: 'missing' };
   if (courier.status !== 'free') return { kind: 'courier', id, state: courier.status };
-  if (liveOffer(data.courierOffers, id, now)) return { kind: 'courier', id, state: 'offered' };
+  if ((pickupOf(data, data.courierPickups, id)?.expiresAt ?? 0) > now) return { kind: 'courier', id, state: 'offered' };
   return undefined;
 }

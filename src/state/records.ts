@@ -1,7 +1,7 @@
 import { EpochMs, SpeedMps } from '../domain/limits.js';
 import { numberRule } from '../domain/snapshot-schema.js';
 import { assertItemId } from './decision.js';
-import type { CourierState, CourierStatus, CourierUpdate, NewOrder, OrderState, OrderStatus } from './city-state-store.js';
+import type { CourierState, CourierStatus, CourierUpdate, NewOrder, OrderEvent, OrderState, OrderStatus, PickupEvent } from './city-state-store.js';
 
 const COURIER_STATUSES: readonly CourierStatus[] = ['free', 'busy', 'offline'];
 const ORDER_STATUSES: readonly OrderStatus[] = ['pending', 'assigned', 'picked_up', 'delivered', 'cancelled'];
@@ -38,6 +38,14 @@ export function assertOrderState(o: OrderState): void {
   assertEpochMs(o.readyAt, `order ${o.id}: readyAt`);
   if (!ORDER_STATUSES.includes(o.status)) {
     throw new RangeError(`order ${o.id}: status must be one of ${ORDER_STATUSES.join(', ')}, got ${o.status}`);
+  }
+}
+
+/** The answer's courier and a decline's cooldown, for order and pickup events alike. */
+export function assertEventAnswer(event: OrderEvent | PickupEvent): void {
+  if ((event.kind === 'accept' || event.kind === 'decline') && event.courier !== undefined) assertItemId(event.courier, 'courier');
+  if (event.kind === 'decline' && (!Number.isSafeInteger(event.cooldownMs) || event.cooldownMs < 0)) {
+    throw new RangeError(`cooldownMs must be a non-negative integer, got ${event.cooldownMs}`);
   }
 }
 

@@ -12,15 +12,20 @@ import {
   type NewOrder,
   type CourierView,
   type Fence,
+  orderEventDone,
   type Offer,
   type OrderEvent,
   type OrderEventResult,
   type OrderState,
   type OrderStatus,
   type OrderView,
+  type PickupEvent,
+  type PickupEventResult,
+  type PickupView,
 } from './city-state-store.js';
 import {
   assertItemId,
+  assertPickupId,
   assertValidDecision,
   DEFAULT_OFFER_TTL_MS,
   type Assignment,
@@ -28,14 +33,23 @@ import {
   type Decision,
 } from './decision.js';
 import { registerLuaScripts, type CityScripts } from './lua-scripts.js';
-import { assertCourierState, assertCourierUpdate, assertNewOrder, assertOrderState, FINISHED_ORDER_STATUSES } from './records.js';
+import { offerView, pickupView } from './pickups.js';
+import {
+  assertCourierState,
+  assertCourierUpdate,
+  assertEventAnswer,
+  assertNewOrder,
+  assertOrderState,
+  FINISHED_ORDER_STATUSES,
+} from './records.js';
 import { assertKeyPrefix, cityKeys, type CityKeys } from './redis-keys.js';
 import {
   addCourierRecord,
   addOrderRecord,
   decodeCourier,
-  decodeOffer,
+  decodeOfferPickupId,
   decodeOrder,
+  decodePickup,
   encodeCourier,
   encodeOrder,
 } from './redis-records.js';
@@ -106,17 +120,24 @@ export class RedisCityStateStore implements CityStateStore {
   async readCourier(city: string, id: string): Promise<CourierView | undefined> {
     assertItemId(id, 'courier');
     const keys = this.keys(city);
-    const [record, offer, time] = await execute(
-      this.redis.multi().hget(keys.couriers, id).hget(keys.courierOffers, id).time(),
-    );
-    return record ? { ...decodeCourier(record as string), offer: liveOffer(offer, time) } : undefined;
+    const [record, offer, entry, now] = (await this.scripts.read_offer(keys.couriers, keys.courierOffers, keys.pickups, id)) as ReadOfferReply;
+    return record ? { ...decodeCourier(record), offer: liveOffer(offer, entry, null, Number(now)) } : undefined;
   }
 
   async readOrder(city: string, id: string): Promise<OrderView | undefined> {
     assertItemId(id, 'order');
     const keys = this.keys(city);
-    const [record, offer, time] = await execute(this.redis.multi().hget(keys.orders, id).hget(keys.orderOffers, id).time());
-    return record ? { ...decodeOrder(record as string), offer: liveOffer(offer, time) } : undefined;
+    const [record, offer, entry, now] = (await this.scripts.read_offer(keys.orders, keys.orderOffers, keys.pickups, id)) as ReadOfferReply;
+    return record ? { ...decodeOrder(record), offer: liveOffer(offer, entry, id, Number(now)) } : undefined;
+  }
+
+  async readPickup(city: string, id: string): Promise<PickupView | undefined> {
+    assertPickupId(id);
+    const keys = this.keys(city);
+    const [entry, now, ...records] = (await this.scripts.read_pickup(keys.pickups, keys.orders, id)) as (string | null)[];
+    if (entry === null) return undefined;
+    const statuses = records.map((r) => (r === null ? undefined : decodeOrder(r).status));
+    return pickupView(decodePickup(id, entry), statuses, Number(now));
   }
 
   async readSnapshot(city: string, params: DispatchParams): Promise<CitySnapshot> {
@@ -162,6 +183,7 @@ export class RedisCityStateStore implements CityStateStore {
       keys.courierOfferExpiry,
       keys.orderOfferExpiry,
       keys.decisions,
+      keys.pickups,
       String(decision.token),
       decision.holder,
       decision.offerTtlMs ?? DEFAULT_OFFER_TTL_MS,
@@ -237,25 +259,17 @@ export class RedisCityStateStore implements CityStateStore {
     assertItemId(id, 'courier');
     const k = this.keys(city);
     const existed = await this.scripts.remove_courier(
-      k.couriers, k.orders, k.courierOffers, k.orderOffers, k.courierOfferExpiry, k.orderOfferExpiry, id,
+      k.couriers, k.orders, k.courierOffers, k.orderOffers, k.courierOfferExpiry, k.orderOfferExpiry, k.pickups, id,
     );
     return Number(existed) === 1;
   }
 
   async applyOrderEvent(city: string, order: string, event: OrderEvent): Promise<OrderEventResult> {
     assertItemId(order, 'order');
-    const k = this.keys(city);
-    const courier = event.kind === 'accept' || event.kind === 'decline' ? (event.courier ?? '') : '';
-    if (courier !== '') assertItemId(courier, 'courier');
-    const cooldownMs = event.kind === 'decline' ? event.cooldownMs : 0;
-    if (!Number.isSafeInteger(cooldownMs) || cooldownMs < 0) throw new RangeError(`cooldownMs must be a non-negative integer, got ${cooldownMs}`);
-    const reply = (await this.scripts.order_event(
-      k.couriers, k.orders, k.courierOffers, k.orderOffers, k.courierOfferExpiry, k.orderOfferExpiry, k.cooldowns,
-      event.kind, order, courier, cooldownMs,
-    )) as string[];
+    const reply = await this.event(city, 'order', order, event);
     switch (reply[0]) {
       case 'ok':
-        return { ok: true, courier: reply[1] === '' ? null : reply[1] };
+        return orderEventDone(reply[1] === '' ? null : reply[1], reply[2] === '' ? undefined : { id: reply[2], orders: reply.slice(3) });
       case 'unknown_order':
         return { ok: false, reason: 'unknown_order' };
       case 'no_offer':
@@ -265,6 +279,35 @@ export class RedisCityStateStore implements CityStateStore {
       default:
         throw new Error(`order_event returned an unexpected reply: ${JSON.stringify(reply)}`);
     }
+  }
+
+  async applyPickupEvent(city: string, pickup: string, event: PickupEvent): Promise<PickupEventResult> {
+    assertPickupId(pickup);
+    const reply = await this.event(city, 'pickup', pickup, event);
+    switch (reply[0]) {
+      case 'ok':
+        return { ok: true, courier: reply[1], orders: reply.slice(3) };
+      case 'unknown_pickup':
+        return { ok: false, reason: 'unknown_pickup' };
+      case 'no_offer':
+        return { ok: false, reason: 'no_offer' };
+      case 'wrong_state':
+        return { ok: false, reason: 'wrong_state', state: reply[1] as OrderStatus };
+      default:
+        throw new Error(`order_event returned an unexpected reply: ${JSON.stringify(reply)}`);
+    }
+  }
+
+  /** One call of order_event.lua, for an order or a pickup. */
+  private async event(city: string, target: 'order' | 'pickup', id: string, event: OrderEvent | PickupEvent): Promise<string[]> {
+    assertEventAnswer(event);
+    const k = this.keys(city);
+    const courier = event.kind === 'accept' || event.kind === 'decline' ? (event.courier ?? '') : '';
+    const cooldownMs = event.kind === 'decline' ? event.cooldownMs : 0;
+    return (await this.scripts.order_event(
+      k.couriers, k.orders, k.courierOffers, k.orderOffers, k.courierOfferExpiry, k.orderOfferExpiry, k.cooldowns, k.pickups,
+      event.kind, target, id, courier, cooldownMs,
+    )) as string[];
   }
 
   async readCooldowns(city: string): Promise<Assignment[]> {
@@ -299,10 +342,14 @@ function serverTimeMs(time: unknown): number {
   return Number(seconds) * 1000 + Math.floor(Number(micros) / 1000);
 }
 
-function liveOffer(raw: unknown, time: unknown): Offer | null {
-  if (raw === null) return null;
-  const offer = decodeOffer(raw as string);
-  return offer.expiresAt > serverTimeMs(time) ? offer : null;
+/** read_offer.lua's reply: record, offer, the offer's pickup entry, Redis time in ms. */
+type ReadOfferReply = [string | null, string | null, string | null, string];
+
+/** The outstanding offer, as seen from `order` (null: from a courier, which sees its pickup's first order). */
+function liveOffer(offer: string | null, entry: string | null, order: string | null, now: number): Offer | null {
+  if (offer === null || entry === null) return null;
+  const pickup = decodePickup(decodeOfferPickupId(offer), entry);
+  return offerView(pickup, order ?? pickup.orders[0], now);
 }
 
 /** Members of a ZRANGE ... WITHSCORES reply whose expiry score is after `now`. */

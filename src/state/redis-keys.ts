@@ -20,6 +20,12 @@ export interface CityKeys {
   decisions: string;
   /** Sorted set: "order|courier" of declined offers scored by the end of their cooldown. */
   cooldowns: string;
+  /**
+   * Hash: pickup id -> "courier|version|expiresAt|order|order|..." (its orders not yet delivered
+   * or cancelled, in delivery sequence), from the commit until the pickup ends; a lapsed one until
+   * the next commit purges it with the lapsed offers.
+   */
+  pickups: string;
 }
 
 export function assertKeyPrefix(prefix: string): void {
@@ -39,5 +45,6 @@ export function cityKeys(prefix: string, city: string): CityKeys {
     orderOfferExpiry: `${base}order-offer-expiry`,
     decisions: `${base}decisions`,
     cooldowns: `${base}cooldowns`,
+    pickups: `${base}pickups`,
   };
 }

@@ -1,4 +1,5 @@
-import type { CourierState, CourierUpdate, NewOrder, Offer, OrderState } from './city-state-store.js';
+import type { CourierState, CourierUpdate, NewOrder, OrderState } from './city-state-store.js';
+import type { PickupRecord } from './pickups.js';
 import type { SnapshotBuilder } from './snapshot.js';
 
 /**
@@ -41,10 +42,19 @@ export function decodeOrder(value: string): OrderState {
   };
 }
 
-/** Offers are written by commit_decision.lua in this layout. */
-export function decodeOffer(value: string): Offer {
-  const [order, courier, version, expiresAt] = value.split(SEPARATOR);
-  return { order, courier, version: +version, expiresAt: +expiresAt };
+/**
+ * Offers are written by commit_decision.lua as "order|courier|version|expiresAt|pickup id"; the
+ * pickup's orders are in its entry (decodePickup), the one place that changes when one of them
+ * is delivered or cancelled.
+ */
+export function decodeOfferPickupId(value: string): string {
+  return value.slice(value.lastIndexOf(SEPARATOR) + 1);
+}
+
+/** A pickups hash entry, "courier|version|expiresAt|order|order|...", as commit_decision.lua writes it. */
+export function decodePickup(id: string, value: string): PickupRecord {
+  const [courier, version, expiresAt, ...orders] = value.split(SEPARATOR);
+  return { id, courier, version: +version, expiresAt: +expiresAt, orders };
 }
 
 /** Scratch for the numeric fields of one record: the snapshot path decodes without allocating arrays. */

@@ -102,6 +102,21 @@ describe('checkDecisionLog', () => {
     expect(kinds({ ...input, events })).toEqual(['courier_two_offers']);
   });
 
+  it('counts the orders of one pickup as one offer, holding the courier until the last is delivered', () => {
+    const input = goodLog();
+    // Version 6 gives c2 a two-order pickup (o6, o7); c2 accepts it through o7 and delivers o6 at 3_000, o7 at 3_400.
+    const pickup = d(6, 3, 2_700, [['o6', 'c2'], ['o7', 'c2']], 'h3');
+    const events = [...input.events!, ev('accept', 'o7', 2_750, 'c2'), ev('delivered', 'o6', 3_000), ev('delivered', 'o7', 3_400)];
+    const report = checkDecisionLog({ ...input, decisions: [...input.decisions, pickup], events });
+    expect(formatViolations(report.violations)).toBe('');
+    expect(report.offers).toBe(8);
+    // c2 is still carrying o7 at 3_200: a new offer then is a second one; at 3_500 it is free.
+    expect(kinds({ ...input, decisions: [...input.decisions, pickup, d(7, 3, 3_200, [['o8', 'c2']], 'h3')], events })).toEqual(['courier_two_offers']);
+    expect(kinds({ ...input, decisions: [...input.decisions, pickup, d(7, 3, 3_500, [['o8', 'c2']], 'h3')], events })).toEqual([]);
+    // The accept through o7 accepted o6 too: offering o6 elsewhere before its delivery is a double offer.
+    expect(kinds({ ...input, decisions: [...input.decisions, pickup, d(7, 3, 2_900, [['o6', 'c5']], 'h3')], events })).toEqual(['order_offered_twice']);
+  });
+
   it('counts an answer from when it was sent, so a re-offer before the decline was sent fails', () => {
     const input = goodLog();
     const events = input.events!.map((e) => (e.kind === 'decline' ? { ...e, sentAt: T0 + 1_050, ackAt: T0 + 1_060 } : e));

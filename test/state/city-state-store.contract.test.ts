@@ -167,7 +167,7 @@ describe.each(STATE_STORES)('CityStateStore contract: $name', ({ create }) => {
 
       const offered = await store.readOrder(CITY, 'o-1');
       expect(offered?.status).toBe('pending');
-      expect(offered?.offer).toEqual({ order: 'o-1', courier: 'c-1', version: 1, expiresAt: decision.committedAt + 60_000 });
+      expect(offered?.offer).toEqual({ order: 'o-1', courier: 'c-1', version: 1, expiresAt: decision.committedAt + 60_000, pickup: 'p1.1', orders: ['o-1'] });
       expect((await store.readCourier(CITY, 'c-2'))?.offer).toMatchObject({ order: 'o-2', courier: 'c-2', version: 1 });
 
       const snapshot = await store.readSnapshot(CITY, DEFAULT_PARAMS);
@@ -257,7 +257,8 @@ describe.each(STATE_STORES)('CityStateStore contract: $name', ({ create }) => {
       await store.raiseFence(CITY, { token: 1, version: 0 });
       await expect(store.commit(decide(1, []))).rejects.toThrow(/non-empty/);
       await expect(store.commit(decide(1, [['o-1', 'c-1'], ['o-1', 'c-2']]))).rejects.toThrow(/order o-1 is assigned twice/);
-      await expect(store.commit(decide(1, [['o-1', 'c-1'], ['o-2', 'c-1']]))).rejects.toThrow(/courier c-1 is assigned twice/);
+      // Adjacent assignments to one courier are one pickup; apart, they are refused.
+      await expect(store.commit(decide(1, [['o-1', 'c-1'], ['o-2', 'c-2'], ['o-3', 'c-1']]))).rejects.toThrow(/courier c-1 is assigned twice/);
       await expect(store.commit(decide(0, [['o-1', 'c-1']]))).rejects.toThrow(/token/);
       await expect(store.commit(decide(1.5, [['o-1', 'c-1']]))).rejects.toThrow(/token/);
       await expect(store.commit(decide(1, [['o-1', 'c-1']], { offerTtlMs: 0 }))).rejects.toThrow(/offerTtlMs/);

@@ -19,12 +19,14 @@ describe('Lua scripts', () => {
     expect(luaDirectory()).toMatch(/src[/\\]state[/\\]lua$/);
     const scripts = readLuaScripts();
     expect(scripts.map((s) => [s.name, s.numberOfKeys])).toEqual([
-      ['commit_decision', 8],
+      ['commit_decision', 9],
       ['raise_fence', 1],
-      ['order_event', 7],
+      ['order_event', 8],
       ['update_couriers', 1],
-      ['remove_courier', 6],
+      ['remove_courier', 7],
       ['create_orders', 1],
+      ['read_offer', 3],
+      ['read_pickup', 2],
     ]);
     for (const s of scripts) {
       expect(s.source).toMatch(/^--\[\[/);

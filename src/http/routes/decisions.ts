@@ -1,5 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { HostContext } from '../context.js';
+import { pickupsJson } from '../pickup-json.js';
 import { CityParams, Decisions, DecisionsQuery, errors } from '../schemas.js';
 import { knownCity } from './city-guard.js';
 
@@ -35,6 +36,7 @@ export const decisionsRoutes: FastifyPluginAsync<{ host: HostContext }> = async 
           holder: d.holder,
           committed_at: d.committedAt,
           assignments: d.assignments,
+          pickups: pickupsJson(d.assignments, d.version),
         })),
       };
     },

@@ -4,6 +4,7 @@ import { NotLeasedError } from '../../dispatch/dispatch-loop.js';
 import type { DispatchOutcome } from '../../dispatch/dispatch-city.js';
 import type { HostContext } from '../context.js';
 import { conflict } from '../errors.js';
+import { pickupsJson } from '../pickup-json.js';
 import { CityParams, DispatchReply, errors } from '../schemas.js';
 import { knownCity } from './city-guard.js';
 
@@ -47,7 +48,8 @@ export function outcomeJson(o: DispatchOutcome) {
     ...(o.reason === undefined ? {} : { reason: o.reason }),
     version: o.version,
     token: o.token,
-    assignments: o.assignments.map(({ order, courier, cost }) => ({ order, courier, cost })),
+    assignments: o.assignments.map(({ order, courier, cost, pickup }) => ({ order, courier, cost, pickup_id: pickup === '' ? null : pickup })),
+    pickups: pickupsJson(o.assignments, o.committed ? o.version : null),
     unassigned: o.unassigned,
     objective: o.objective,
     couriers: o.couriers,

@@ -68,14 +68,17 @@ export const ordersRoutes: FastifyPluginAsync<{ host: HostContext }> = async (ap
         const e = make(request.body ?? null);
         const result = await host.stores.state.applyOrderEvent(city, orderId, e);
         host.metrics.orderEvents.inc({ city, event: e.kind, result: result.ok ? 'ok' : result.reason });
-        if (result.ok) return { order: orderId, status: EVENT_STATUS[e.kind], courier: result.courier };
+        if (result.ok) {
+          const pickup = result.pickup ? { pickup_id: result.pickup.id, pickup_orders: result.pickup.orders } : {};
+          return { order: orderId, status: EVENT_STATUS[e.kind], courier: result.courier, ...pickup };
+        }
         switch (result.reason) {
           case 'unknown_order':
             throw notFound(`unknown order ${orderId}`);
           case 'no_offer':
-            throw conflict(`order ${orderId} has no outstanding offer${'courier' in e && e.courier ? ` to courier ${e.courier}` : ''}`);
+            throw conflict(`order ${orderId} has no outstanding offer${'courier' in e && e.courier ? ` to courier ${e.courier}` : ''}`, { code: 'no_offer' });
           case 'wrong_state':
-            throw conflict(`order ${orderId} is ${result.state}`);
+            throw conflict(`order ${orderId} is ${result.state}`, { code: 'wrong_state' });
         }
       },
     );

@@ -3,14 +3,21 @@ commit_decision: the fenced, all-or-nothing commit of one dispatch decision for 
 Records are fields joined by "|" with the status last (see redis-records.ts). An offer is
 outstanding while its expiry score is in the future.
 
+A decision's assignments are grouped into pickups: each run of consecutive assignments to one
+courier is one pickup (decision.ts pickupsOf; the caller has checked that a courier has one run),
+its orders in delivery sequence. The n-th pickup of version v has id "p<v>.<n>". Every order of
+a pickup must be picked up where its first order is (the same pickup lat|lng text).
+
 KEYS[1] fence hash: token (highest fencing token seen), version (decisions committed)
 KEYS[2] couriers hash: courier id -> "id|lat|lng|speed|freeAt|status"; status must be "free"
 KEYS[3] orders hash: order id -> "id|pickup lat|lng|dropoff lat|lng|readyAt|status"; status must be "pending"
-KEYS[4] courier offers hash: courier id -> offer "order|courier|version|expiresAt"
-KEYS[5] order offers hash: order id -> offer (the same value)
+KEYS[4] courier offers hash: courier id -> offer "order|courier|version|expiresAt|pickup id",
+        the order being the pickup's first
+KEYS[5] order offers hash: order id -> offer "order|courier|version|expiresAt|pickup id"
 KEYS[6] courier offer expiry sorted set: courier id scored by expiresAt
 KEYS[7] order offer expiry sorted set: order id scored by expiresAt
 KEYS[8] decisions stream
+KEYS[9] pickups hash: pickup id -> "courier|version|expiresAt|order|order|..."
 
 ARGV[1] fencing token of the decision (integer)
 ARGV[2] holder that computed it (host id / boot id)
@@ -23,7 +30,9 @@ Returns one of
   {"fence_missing"}                  the fence is gone: nothing is committed until it is re-seeded
   {"stale_token", fence token}       a newer holder has committed or been fenced in
   {"conflict", "order" | "courier", id, state}   the first item not dispatchable; state is
-                                     "missing", its status, or "offered" (outstanding offer)
+                                     "missing", its status, "offered" (outstanding offer), or
+                                     "pickup_mismatch" (an order of a pickup picked up elsewhere
+                                     than the pickup's first order)
 Nothing changes unless the result is "ok". Times are Redis server time.
 ]]
 
@@ -56,10 +65,19 @@ local function call_chunked(command, key, args)
 end
 
 local assignments = cjson.decode(ARGV[5])
-local order_ids, courier_ids = {}, {}
+-- first[i]: the index of the first assignment of i's pickup; pickup_of[i]: its pickup's number.
+local order_ids, courier_ids, first, pickup_of = {}, {}, {}, {}
+local pickups = 0
 for i, pair in ipairs(assignments) do
   order_ids[i] = pair[1]
   courier_ids[i] = pair[2]
+  if i > 1 and courier_ids[i] == courier_ids[i - 1] then
+    first[i] = first[i - 1]
+  else
+    first[i] = i
+    pickups = pickups + 1
+  end
+  pickup_of[i] = pickups
 end
 
 -- The status is the last field: a suffix comparison is enough unless it does not match.
@@ -76,21 +94,39 @@ local function conflict(kind, id, record, expires_at, wanted_suffix)
   return nil
 end
 
+-- "pickup lat|lng" of an order record: the same text means the same place.
+local function pickup_place(record)
+  return string.match(record, '^[^|]*|([^|]*|[^|]*)|')
+end
+
 local order_records = call_chunked('HMGET', KEYS[3], order_ids)
 local courier_records = call_chunked('HMGET', KEYS[2], courier_ids)
 local order_expiry = call_chunked('ZMSCORE', KEYS[7], order_ids)
 local courier_expiry = call_chunked('ZMSCORE', KEYS[6], courier_ids)
 for i = 1, #assignments do
   local found = conflict('order', order_ids[i], order_records[i], order_expiry[i], '|pending')
-    or conflict('courier', courier_ids[i], courier_records[i], courier_expiry[i], '|free')
+  local lead = order_records[first[i]]
+  if not found and lead and pickup_place(lead) ~= pickup_place(order_records[i]) then
+    found = {'conflict', 'order', order_ids[i], 'pickup_mismatch'}
+  end
+  found = found or conflict('courier', courier_ids[i], courier_records[i], courier_expiry[i], '|free')
   if found then
     return found
   end
 end
 
--- Lapsed offers are dropped here, so the expiry sets hold little more than the live offers.
+-- Lapsed offers are dropped here, with their pickups, so the expiry sets and the pickups hash
+-- hold little more than the live offers.
 local function purge_lapsed(offers_key, expiry_key)
-  call_chunked('HDEL', offers_key, redis.call('ZRANGEBYSCORE', expiry_key, '-inf', now))
+  local lapsed = redis.call('ZRANGEBYSCORE', expiry_key, '-inf', now)
+  local pickup_ids = {}
+  for _, offer in ipairs(call_chunked('HMGET', offers_key, lapsed)) do
+    if offer then
+      pickup_ids[#pickup_ids + 1] = string.match(offer, '[^|]*$')
+    end
+  end
+  call_chunked('HDEL', KEYS[9], pickup_ids)
+  call_chunked('HDEL', offers_key, lapsed)
   redis.call('ZREMRANGEBYSCORE', expiry_key, '-inf', now)
 end
 purge_lapsed(KEYS[4], KEYS[6])
@@ -99,18 +135,32 @@ purge_lapsed(KEYS[5], KEYS[7])
 redis.call('HSET', KEYS[1], 'token', ARGV[1])
 local version = redis.call('HINCRBY', KEYS[1], 'version', 1)
 local expires_at = string.format('%d', now + tonumber(ARGV[3]))
-local order_offers, courier_offers, order_scores, courier_scores = {}, {}, {}, {}
+local function push2(list, a, b)
+  list[#list + 1] = a
+  list[#list + 1] = b
+end
+local order_offers, courier_offers, order_scores, courier_scores, pickup_entries = {}, {}, {}, {}, {}
+local entry
 for i = 1, #assignments do
-  local offer = order_ids[i] .. '|' .. courier_ids[i] .. '|' .. version .. '|' .. expires_at
-  order_offers[2 * i - 1], order_offers[2 * i] = order_ids[i], offer
-  courier_offers[2 * i - 1], courier_offers[2 * i] = courier_ids[i], offer
-  order_scores[2 * i - 1], order_scores[2 * i] = expires_at, order_ids[i]
-  courier_scores[2 * i - 1], courier_scores[2 * i] = expires_at, courier_ids[i]
+  local pickup_id = 'p' .. version .. '.' .. pickup_of[i]
+  local offer = order_ids[i] .. '|' .. courier_ids[i] .. '|' .. version .. '|' .. expires_at .. '|' .. pickup_id
+  push2(order_offers, order_ids[i], offer)
+  push2(order_scores, expires_at, order_ids[i])
+  if first[i] == i then
+    push2(courier_offers, courier_ids[i], offer)
+    push2(courier_scores, expires_at, courier_ids[i])
+    entry = {courier_ids[i], version, expires_at}
+  end
+  entry[#entry + 1] = order_ids[i]
+  if i == #assignments or first[i + 1] == i + 1 then
+    push2(pickup_entries, pickup_id, table.concat(entry, '|'))
+  end
 end
 call_chunked('HSET', KEYS[5], order_offers)
 call_chunked('HSET', KEYS[4], courier_offers)
 call_chunked('ZADD', KEYS[7], order_scores)
 call_chunked('ZADD', KEYS[6], courier_scores)
+call_chunked('HSET', KEYS[9], pickup_entries)
 redis.call('XADD', KEYS[8], 'MAXLEN', '~', ARGV[4], '*',
   'version', version, 'token', ARGV[1], 'holder', ARGV[2],
   'at', string.format('%d', now), 'assignments', ARGV[5])

@@ -1,9 +1,15 @@
 --[[
-order_event: one step of an order's life after dispatch, atomically: a courier answers its
-offer (accept / decline), the order is picked up or delivered, or it is cancelled.
-Records are fields joined by "|" with the status last (see redis-records.ts); an offer value is
-"order|courier|version|expiresAt". An accepted offer stays in the offer hashes (it names the
-courier carrying the order) but leaves the expiry sets, so commits never purge it.
+order_event: one step of an order's or a pickup's life after dispatch, atomically: a courier
+answers its offer (accept / decline), the orders are picked up, an order is delivered, or it is
+cancelled. Records are fields joined by "|" with the status last (see redis-records.ts); an offer
+value is "order|courier|version|expiresAt|pickup id". An accepted offer stays in the offer
+hashes (it names the courier carrying the orders) but leaves the expiry sets, so commits never
+purge it.
+
+A pickup's orders move together: accept, decline and picked_up act on every order of the
+pickup, whether the event names the pickup or one of its orders. Delivered and cancel act on one
+order, which leaves its pickup; the pickup ends (its entry and its courier's offer go) with its
+last order, and only then is a carrying courier freed (delivered: at that order's dropoff).
 
 KEYS[1] couriers hash: courier id -> "id|lat|lng|speed|freeAt|status"
 KEYS[2] orders hash: order id -> "id|pickup lat|lng|dropoff lat|lng|readyAt|status"
@@ -12,29 +18,28 @@ KEYS[4] order offers hash: order id -> offer
 KEYS[5] courier offer expiry sorted set
 KEYS[6] order offer expiry sorted set
 KEYS[7] cooldowns sorted set: "order|courier" scored by the end of its cooldown
+KEYS[8] pickups hash: pickup id -> "courier|version|expiresAt|order|order|..."
 
-ARGV[1] event: accept, decline, picked_up, delivered or cancel
-ARGV[2] order id
-ARGV[3] courier id the answer must come from ("" = whoever holds the offer)
-ARGV[4] decline cooldown in milliseconds
+ARGV[1] event: accept, decline, picked_up, delivered or cancel (a pickup: the first three)
+ARGV[2] what the event names: "order" or "pickup"
+ARGV[3] the order id or pickup id
+ARGV[4] courier id the answer must come from ("" = whoever holds the offer)
+ARGV[5] decline cooldown in milliseconds
 
 Returns one of
-  {"ok", courier id or ""}       done; the courier is the one the order was offered to / carried by
+  {"ok", courier id or "", pickup id or "", order, order, ...}   done; the courier the orders were
+                                 offered to / carried by; the pickup and its orders as they were
+                                 before the event
   {"unknown_order"}              no such order in the hot set
+  {"unknown_pickup"}             no such pickup now (never committed, or ended, lapsed included)
   {"no_offer"}                   accept/decline without an outstanding offer to that courier
-  {"wrong_state", status}        the order's status does not allow the event
+  {"wrong_state", status}        the order's (the pickup's orders') status does not allow the event
 Times are Redis server time.
 ]]
 
-local event, order_id, wanted_courier = ARGV[1], ARGV[2], ARGV[3]
+local event, target, id, wanted_courier = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
 local time = redis.call('TIME')
 local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
-
-local order = redis.call('HGET', KEYS[2], order_id)
-if not order then
-  return {'unknown_order'}
-end
-local status = string.match(order, '[^|]*$')
 
 local function fields(record)
   local out = {}
@@ -44,38 +49,68 @@ local function fields(record)
   return out
 end
 
--- The order's offer: courier id and whether it is still outstanding.
-local offer = redis.call('HGET', KEYS[4], order_id)
-local offer_courier, offer_live = nil, false
-if offer then
-  local f = fields(offer)
-  offer_courier = f[2]
-  offer_live = tonumber(f[4]) > now and redis.call('ZSCORE', KEYS[6], order_id) ~= false
+local function last_field(record)
+  return string.match(record, '[^|]*$')
 end
 
 local function with_status(record, new_status)
-  local old = string.match(record, '[^|]*$')
+  local old = last_field(record)
   return string.sub(record, 1, #record - #old) .. new_status
 end
 
-local function drop_offer()
-  redis.call('HDEL', KEYS[4], order_id)
-  redis.call('ZREM', KEYS[6], order_id)
-  if offer_courier then
-    local courier_offer = redis.call('HGET', KEYS[3], offer_courier)
-    if courier_offer and string.sub(courier_offer, 1, #order_id + 1) == order_id .. '|' then
-      redis.call('HDEL', KEYS[3], offer_courier)
-      redis.call('ZREM', KEYS[5], offer_courier)
+-- The pickup entry as a table {id, courier, version, expires, orders}, or nil.
+local function read_pickup(pickup_id)
+  local entry = redis.call('HGET', KEYS[8], pickup_id)
+  if not entry then
+    return nil
+  end
+  local f = fields(entry)
+  local p = {id = pickup_id, courier = f[1], version = f[2], expires = tonumber(f[3]), orders = {}}
+  for k = 4, #f do
+    p.orders[#p.orders + 1] = f[k]
+  end
+  return p
+end
+
+local function write_pickup(p)
+  redis.call('HSET', KEYS[8], p.id, p.courier .. '|' .. p.version .. '|' .. string.format('%d', p.expires) .. '|' .. table.concat(p.orders, '|'))
+end
+
+-- The records of the pickup's orders (false for one no longer in the hot set) and their status:
+-- they move together, so the first one present speaks for all.
+local function pickup_records(p)
+  if #p.orders == 0 then
+    return {}, nil
+  end
+  local records = redis.call('HMGET', KEYS[2], unpack(p.orders))
+  for k = 1, #p.orders do
+    if records[k] then
+      return records, last_field(records[k])
     end
+  end
+  return records, nil
+end
+
+-- The pickup ends: its entry goes, and every offer that still names it.
+local function end_pickup(p)
+  redis.call('HDEL', KEYS[8], p.id)
+  for _, order_id in ipairs(p.orders) do
+    local offer = redis.call('HGET', KEYS[4], order_id)
+    if offer and last_field(offer) == p.id then
+      redis.call('HDEL', KEYS[4], order_id)
+      redis.call('ZREM', KEYS[6], order_id)
+    end
+  end
+  local offer = redis.call('HGET', KEYS[3], p.courier)
+  if offer and last_field(offer) == p.id then
+    redis.call('HDEL', KEYS[3], p.courier)
+    redis.call('ZREM', KEYS[5], p.courier)
   end
 end
 
--- Frees the courier that carried the order, optionally at a new position, from now.
-local function free_courier(lat, lng)
-  if not offer_courier then
-    return
-  end
-  local record = redis.call('HGET', KEYS[1], offer_courier)
+-- Frees a carrying (busy) courier, optionally at a new position, from now.
+local function free_courier(courier_id, lat, lng)
+  local record = redis.call('HGET', KEYS[1], courier_id)
   if not record then
     return
   end
@@ -85,60 +120,145 @@ local function free_courier(lat, lng)
   end
   local updated = f[1] .. '|' .. (lat or f[2]) .. '|' .. (lng or f[3]) .. '|' .. f[4] .. '|' ..
     string.format('%d', now) .. '|free'
-  redis.call('HSET', KEYS[1], offer_courier, updated)
+  redis.call('HSET', KEYS[1], courier_id, updated)
 end
 
-local courier_out = offer_courier or ''
+-- Moves every order of the pickup in status `from` to `to`.
+local function move(p, records, from, to)
+  for k, order_id in ipairs(p.orders) do
+    if records[k] and last_field(records[k]) == from then
+      redis.call('HSET', KEYS[2], order_id, with_status(records[k], to))
+      if from == 'pending' then
+        redis.call('ZREM', KEYS[6], order_id)
+      end
+    end
+  end
+end
+
+-- Accept, decline or picked_up of the whole pickup, its state already checked.
+local function pickup_step(p, records)
+  if event == 'accept' then
+    move(p, records, 'pending', 'assigned')
+    local courier = redis.call('HGET', KEYS[1], p.courier)
+    if courier then
+      redis.call('HSET', KEYS[1], p.courier, with_status(courier, 'busy'))
+    end
+    redis.call('ZREM', KEYS[5], p.courier)
+  elseif event == 'decline' then
+    end_pickup(p)
+    redis.call('ZREMRANGEBYSCORE', KEYS[7], '-inf', now)
+    for _, order_id in ipairs(p.orders) do
+      redis.call('ZADD', KEYS[7], now + tonumber(ARGV[5]), order_id .. '|' .. p.courier)
+    end
+  else
+    move(p, records, 'assigned', 'picked_up')
+  end
+end
+
+-- Built before the event changes the pickup: it names the orders as they were.
+local function ok_reply(courier, p)
+  local reply = {'ok', courier or '', p and p.id or ''}
+  if p then
+    for _, order_id in ipairs(p.orders) do
+      reply[#reply + 1] = order_id
+    end
+  end
+  return reply
+end
+
+if target == 'pickup' then
+  if event ~= 'accept' and event ~= 'decline' and event ~= 'picked_up' then
+    return redis.error_reply('order_event: event ' .. event .. ' does not apply to a pickup')
+  end
+  local p = read_pickup(id)
+  if not p then
+    return {'unknown_pickup'}
+  end
+  local records, status = pickup_records(p)
+  if not status or (status == 'pending' and p.expires <= now) then
+    return {'unknown_pickup'}
+  end
+  local wanted_status = event == 'picked_up' and 'assigned' or 'pending'
+  if status ~= wanted_status then
+    return {'wrong_state', status}
+  end
+  if event ~= 'picked_up' and wanted_courier ~= '' and wanted_courier ~= p.courier then
+    return {'no_offer'}
+  end
+  local reply = ok_reply(p.courier, p)
+  pickup_step(p, records)
+  return reply
+end
+
+local order = redis.call('HGET', KEYS[2], id)
+if not order then
+  return {'unknown_order'}
+end
+local status = last_field(order)
+
+-- The pickup the order's offer belongs to (outstanding, accepted, or lapsed and not yet purged).
+local offer = redis.call('HGET', KEYS[4], id)
+local p = offer and read_pickup(last_field(offer)) or nil
+local courier_out = p and p.courier or ''
 
 if event == 'accept' or event == 'decline' then
   if status ~= 'pending' then
     return {'wrong_state', status}
   end
-  if not offer_live or (wanted_courier ~= '' and wanted_courier ~= offer_courier) then
+  if not p or p.expires <= now or (wanted_courier ~= '' and wanted_courier ~= p.courier) then
     return {'no_offer'}
   end
-  if event == 'accept' then
-    redis.call('HSET', KEYS[2], order_id, with_status(order, 'assigned'))
-    local courier = redis.call('HGET', KEYS[1], offer_courier)
-    if courier then
-      redis.call('HSET', KEYS[1], offer_courier, with_status(courier, 'busy'))
-    end
-    redis.call('ZREM', KEYS[6], order_id)
-    redis.call('ZREM', KEYS[5], offer_courier)
-  else
-    drop_offer()
-    redis.call('ZREMRANGEBYSCORE', KEYS[7], '-inf', now)
-    redis.call('ZADD', KEYS[7], now + tonumber(ARGV[4]), order_id .. '|' .. offer_courier)
-  end
-  return {'ok', courier_out}
+  local records = pickup_records(p)
+  local reply = ok_reply(courier_out, p)
+  pickup_step(p, records)
+  return reply
 end
 
 if event == 'picked_up' then
   if status ~= 'assigned' then
     return {'wrong_state', status}
   end
-  redis.call('HSET', KEYS[2], order_id, with_status(order, 'picked_up'))
-  return {'ok', courier_out}
+  local reply = ok_reply(courier_out, p)
+  if p then
+    pickup_step(p, (pickup_records(p)))
+  else
+    redis.call('HSET', KEYS[2], id, with_status(order, 'picked_up'))
+  end
+  return reply
 end
 
-if event == 'delivered' then
-  if status ~= 'assigned' and status ~= 'picked_up' then
+if event == 'delivered' or event == 'cancel' then
+  if event == 'delivered' and status ~= 'assigned' and status ~= 'picked_up' then
     return {'wrong_state', status}
   end
-  local f = fields(order)
-  free_courier(f[4], f[5])
-  drop_offer()
-  redis.call('HDEL', KEYS[2], order_id)
-  return {'ok', courier_out}
-end
-
-if event == 'cancel' then
-  if status == 'assigned' or status == 'picked_up' then
-    free_courier(nil, nil)
+  local reply = ok_reply(courier_out, p)
+  local carrying = status == 'assigned' or status == 'picked_up'
+  redis.call('HDEL', KEYS[2], id)
+  redis.call('HDEL', KEYS[4], id)
+  redis.call('ZREM', KEYS[6], id)
+  if p then
+    local rest = {}
+    for _, order_id in ipairs(p.orders) do
+      if order_id ~= id then
+        rest[#rest + 1] = order_id
+      end
+    end
+    p.orders = rest
+    if #rest > 0 then
+      write_pickup(p)
+    else
+      end_pickup(p)
+      if carrying then
+        local f = fields(order)
+        if event == 'delivered' then
+          free_courier(p.courier, f[4], f[5])
+        else
+          free_courier(p.courier, nil, nil)
+        end
+      end
+    end
   end
-  drop_offer()
-  redis.call('HDEL', KEYS[2], order_id)
-  return {'ok', courier_out}
+  return reply
 end
 
 return redis.error_reply('order_event: unknown event ' .. event)

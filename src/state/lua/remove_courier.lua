@@ -1,13 +1,15 @@
 --[[
-remove_courier: a courier leaves the city. Its outstanding offer is withdrawn (the order is
-pending again at once) and an order it had accepted but not picked up goes back to pending.
+remove_courier: a courier leaves the city. Its pickup ends: an outstanding offer is withdrawn
+(its orders are pending again at once) and the orders it had accepted but not picked up go back
+to pending.
 
 KEYS[1] couriers hash
 KEYS[2] orders hash
-KEYS[3] courier offers hash: courier id -> "order|courier|version|expiresAt"
-KEYS[4] order offers hash
+KEYS[3] courier offers hash: courier id -> "order|courier|version|expiresAt|pickup id"
+KEYS[4] order offers hash: order id -> "order|courier|version|expiresAt|pickup id"
 KEYS[5] courier offer expiry sorted set
 KEYS[6] order offer expiry sorted set
+KEYS[7] pickups hash: pickup id -> "courier|version|expiresAt|order|order|..."
 
 ARGV[1] courier id
 
@@ -18,15 +20,24 @@ local id = ARGV[1]
 local existed = redis.call('HDEL', KEYS[1], id)
 local offer = redis.call('HGET', KEYS[3], id)
 if offer then
-  local order_id = string.match(offer, '^[^|]*')
-  local order_offer = redis.call('HGET', KEYS[4], order_id)
-  if order_offer == offer then
-    redis.call('HDEL', KEYS[4], order_id)
-    redis.call('ZREM', KEYS[6], order_id)
-    local order = redis.call('HGET', KEYS[2], order_id)
-    if order and string.sub(order, -9) == '|assigned' then
-      redis.call('HSET', KEYS[2], order_id, string.sub(order, 1, #order - 8) .. 'pending')
+  local pickup_id = string.match(offer, '[^|]*$')
+  local entry = redis.call('HGET', KEYS[7], pickup_id)
+  -- "courier|version|expiresAt|order|...": the orders are the fields after the third.
+  if entry and string.sub(entry, 1, #id + 1) == id .. '|' then
+    local k = 0
+    for order_id in string.gmatch(entry .. '|', '([^|]*)|') do
+      k = k + 1
+      local order_offer = k > 3 and redis.call('HGET', KEYS[4], order_id)
+      if order_offer and string.match(order_offer, '[^|]*$') == pickup_id then
+        redis.call('HDEL', KEYS[4], order_id)
+        redis.call('ZREM', KEYS[6], order_id)
+        local order = redis.call('HGET', KEYS[2], order_id)
+        if order and string.sub(order, -9) == '|assigned' then
+          redis.call('HSET', KEYS[2], order_id, string.sub(order, 1, #order - 8) .. 'pending')
+        end
+      end
     end
+    redis.call('HDEL', KEYS[7], pickup_id)
   end
   redis.call('HDEL', KEYS[3], id)
   redis.call('ZREM', KEYS[5], id)
