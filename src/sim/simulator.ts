@@ -296,6 +296,13 @@ export async function simulateMdrp(instance: MdrpInstance, options: SimulationOp
   }
 
   await solver.close();
+  // The solution format keeps each courier's moves in one block, in execution order.
+  const firstMove = new Map<string, number>();
+  solution.moves.forEach((m, i) => firstMove.has(m.courier) || firstMove.set(m.courier, i));
+  solution.moves = solution.moves
+    .map((m, i) => ({ m, i }))
+    .sort((a, b) => firstMove.get(a.m.courier)! - firstMove.get(b.m.courier)! || a.i - b.i)
+    .map(({ m }) => m);
   return { solution, timeline, decisions, wallMs: performance.now() - started };
 }
 
