@@ -11,9 +11,9 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { generateCity } from '../bench/city.js';
+import { generateCity } from '../src/sim/city.js';
 import { randomInstance } from '../bench/random-instance.js';
-import { Rng } from '../bench/rng.js';
+import { Rng } from '../src/sim/rng.js';
 import { MAX_COST, type DispatchParams, type PositionsProblem } from '../src/domain/problem.js';
 import { InThreadSolver } from '../src/dispatch/solver.js';
 import {

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DEFAULT_TICK_MS } from '../../src/coordination/city-config.js';
 import type { Holder } from '../../src/coordination/holder.js';
 import { UnknownCityError, type LeaseStore } from '../../src/coordination/lease-store.js';
-import { DEFAULT_PARAMS } from '../../src/domain/problem.js';
+import { DEFAULT_BUNDLING, DEFAULT_PARAMS } from '../../src/domain/problem.js';
 import { sleep } from '../state/support/state-stores.js';
 import { LEASE_STORES, type LeaseFixture } from './support/lease-stores.js';
 
@@ -22,12 +22,18 @@ describe.each(LEASE_STORES)('LeaseStore contract: $name', ({ create }) => {
 
   describe('cities', () => {
     it('keeps per-city parameters, the spec defaults standing in for unset ones', async () => {
-      const stored = await store.putCity({ id: 'bcn', params: { maxPickupS: 900, maxCandidates: 8 }, tickMs: 500 });
-      expect(stored).toEqual({ id: 'bcn', enabled: true, params: { ...DEFAULT_PARAMS, maxPickupS: 900, maxCandidates: 8 }, tickMs: 500 });
+      const stored = await store.putCity({ id: 'bcn', params: { maxPickupS: 900, maxCandidates: 8 }, bundling: { maxBundleSize: 3 }, tickMs: 500 });
+      expect(stored).toEqual({
+        id: 'bcn',
+        enabled: true,
+        params: { ...DEFAULT_PARAMS, maxPickupS: 900, maxCandidates: 8 },
+        bundling: { ...DEFAULT_BUNDLING, maxBundleSize: 3 },
+        tickMs: 500,
+      });
       expect(await store.getCity('bcn')).toEqual(stored);
 
       await store.putCity({ id: 'bcn', enabled: false });
-      expect(await store.getCity('bcn')).toEqual({ id: 'bcn', enabled: false, params: DEFAULT_PARAMS, tickMs: DEFAULT_TICK_MS });
+      expect(await store.getCity('bcn')).toEqual({ id: 'bcn', enabled: false, params: DEFAULT_PARAMS, bundling: DEFAULT_BUNDLING, tickMs: DEFAULT_TICK_MS });
       await store.putCity({ id: 'ams' });
       expect((await store.listCities()).map((c) => c.id)).toEqual(['ams', 'bcn']);
       expect(await store.getCity('nowhere')).toBeUndefined();
@@ -37,6 +43,7 @@ describe.each(LEASE_STORES)('LeaseStore contract: $name', ({ create }) => {
       await expect(store.putCity({ id: 'b{cn}' })).rejects.toThrow(/city id/);
       await expect(store.putCity({ id: 'bcn', params: { maxCandidates: 1.5 } })).rejects.toThrow(/maxCandidates must be an integer/);
       await expect(store.putCity({ id: 'bcn', params: { detourFactor: 0 } })).rejects.toThrow(/detourFactor/);
+      await expect(store.putCity({ id: 'bcn', bundling: { maxBundleSize: 5 } })).rejects.toThrow(/maxBundleSize/);
       await expect(store.putCity({ id: 'bcn', params: { waitWeight: Number.NaN } })).rejects.toThrow(/waitWeight/);
       await expect(store.putCity({ id: 'bcn', params: { speed: 3 } as never })).rejects.toThrow(/unknown dispatch parameter speed/);
       await expect(store.putCity({ id: 'bcn', tickMs: 0 })).rejects.toThrow(/tickMs/);
