@@ -272,7 +272,6 @@ export async function simulateMdrp(instance: MdrpInstance, options: SimulationOp
       let best: SimCourier | undefined;
       let bestArrival = Number.POSITIVE_INFINITY;
       for (const c of idle) {
-        if (c.carrying) continue;
         const arrival = Math.max(nowMin, c.freeMin) + travelMin(p, c.x, c.y, r.x, r.y);
         if (arrival < bestArrival && planPickup(instance, c, Math.max(nowMin, c.freeMin), [o]).pickupMin <= c.offMin) {
           best = c;

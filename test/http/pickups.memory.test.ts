@@ -102,4 +102,20 @@ describe('pickups through HTTP on the embedded stores (inject)', () => {
       for (const op of operations) expect(op.tags).toEqual(['pickups']);
     }
   });
+
+  it('a city that bundles: PUT sets the knobs, POST /dispatch gives one courier the restaurant\'s three orders as one pickup', async () => {
+    const bad = await app.inject({ method: 'PUT', url: '/v1/cities/bundles', payload: { bundling: { max_bundle_size: 5 } } });
+    expect([bad.statusCode, bad.json().code, bad.json().field]).toEqual([400, 'invalid_field', 'bundling.max_bundle_size']);
+    const city = await app.inject({ method: 'PUT', url: '/v1/cities/bundles', payload: { tick_ms: 3_600_000, params: { max_pickup_s: 900 }, bundling: { max_bundle_size: 3 } } });
+    expect(city.json().bundling).toEqual({ max_bundle_size: 3, bundle_window_s: 600 });
+    expect((await app.inject('/v1/cities/bundles')).json().bundling).toEqual({ max_bundle_size: 3, bundle_window_s: 600 });
+    await app.inject({ method: 'PUT', url: '/v1/cities/bundles/couriers', payload: { couriers: couriers(1) } });
+    expect((await post('/v1/cities/bundles/orders', { orders: [order('k1'), order('k2'), order('k3')] })).statusCode).toBe(201);
+    await waitFor(() => host.keeper.lease('bundles'), 5_000, 'the lease of bundles');
+    const reply = (await post('/v1/cities/bundles/dispatch')).json();
+    expect(reply).toMatchObject({ committed: true, unassigned: [] });
+    expect(reply.pickups).toHaveLength(1);
+    expect(reply.pickups[0]).toMatchObject({ pickup_id: `p${reply.version}.1`, courier: 'c1' });
+    expect([...reply.pickups[0].orders].sort()).toEqual(['k1', 'k2', 'k3']);
+  });
 });

@@ -33,4 +33,28 @@ describe('dispatchd simulate', () => {
     expect(runCli(['simulate', '--mdrp', join(dir, 'missing')]).status).toBe(2);
     expect(runCli(['simulate', '--mdrp', dir, '--epoch-min', '0']).stderr).toMatch(/--epoch-min/);
   });
+
+  it('--mdrp-all: every instance under the folder, both policies, a summary in markdown and JSON', () => {
+    const root = mkdtempSync(join(tmpdir(), 'simulate-all-'));
+    for (const name of ['0r50t100s1p100', '2r50t75s1p125']) cpSync(fileURLToPath(new URL(`../fixtures/mdrp/${name}`, import.meta.url)), join(root, name), { recursive: true });
+    const out = join(root, 'out');
+    const run = runCli(['simulate', '--mdrp-all', root, '--out', out, '--threads', '2']);
+    expect(run.status).toBe(0);
+    expect(run.stdout).toMatch(/^\| dispatchd \| 2\/2 \|/m);
+    expect(run.stdout).toMatch(/^\| greedy \| 2\/2 \|/m);
+    const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
+    expect(summary.instances.map((i: { instance: string }) => i.instance)).toEqual(['0r50t100s1p100', '2r50t75s1p125']);
+    expect(existsSync(join(out, 'summary.md'))).toBe(true);
+    expect(existsSync(join(out, '2r50t75s1p125', 'greedy', 'solution_info_orders.txt'))).toBe(true);
+    expect(runCli(['simulate', '--mdrp-all', root]).status).toBe(2);
+  });
+
+  it('--city S: a generated city through the same simulator and evaluator', () => {
+    const run = runCli(['simulate', '--city', 'S', '--seed', '3']);
+    expect(run.status).toBe(0);
+    expect(run.stdout).toMatch(/^city-S-seed3/);
+    expect(run.stdout).toMatch(/^dispatchd .* yes /m);
+    expect(run.stdout).toMatch(/^greedy .* yes /m);
+    expect(runCli(['simulate', '--city', 'XXL']).stderr).toMatch(/^dispatchd: --city: must be one of S, M, L, XL/);
+  });
 });
