@@ -57,6 +57,11 @@ export interface PickupCosts {
   travelS(fromLat: number, fromLng: number, toLat: number, toLng: number): number;
   /** Candidate (pickup, courier) pairs of the snapshot with their costs, integer deciseconds. */
   edges(snapshot: CitySnapshot, pickups: readonly Bundle[]): BundleEdge[];
+  /**
+   * Per snapshot order, what leaving it for a later tick costs, integer deciseconds (e.g. more
+   * for an order that has waited long); without it every order costs the city's unassigned_penalty_s.
+   */
+  penaltiesDs?(snapshot: CitySnapshot): ArrayLike<number>;
 }
 
 export interface DispatchCycleOptions {
@@ -264,7 +269,7 @@ async function solvePickups(
       courierCount: problem.courierCount,
       orderCount: problem.orderCount,
       edges,
-      penaltyPerOrderDs: Math.floor(problem.params.unassignedPenaltyS * 10 + 0.5),
+      penaltyPerOrderDs: context.costs?.penaltiesDs?.(snapshot) ?? Math.floor(problem.params.unassignedPenaltyS * 10 + 0.5),
     },
   );
   const pairs: Solved['pairs'] = [];

@@ -42,6 +42,10 @@ export interface SimulationOptions {
   bundleWindowMin: number;
   /** Weight of a courier's wait at the restaurant in the dispatchd policy's costs. */
   waitWeight: number;
+  /** The dispatchd policy's penalty for leaving an order to a later decision (mdrp-costs.ts). */
+  penaltyMin: number;
+  ageWeight: number;
+  ageCapMin: number;
   solver?: DispatchSolver;
 }
 
@@ -51,6 +55,9 @@ export const DEFAULT_SIMULATION: Readonly<Omit<SimulationOptions, 'solver'>> = O
   maxBundleSize: 3,
   bundleWindowMin: 10,
   waitWeight: 0.5,
+  penaltyMin: 40,
+  ageWeight: 0.5,
+  ageCapMin: 60,
 });
 
 /** Sampled at every decision: what waits for the dispatcher, and who is available. */
@@ -251,7 +258,7 @@ export async function simulateMdrp(instance: MdrpInstance, options: SimulationOp
   }
 
   async function dispatchdDecision(): Promise<Assignment[]> {
-    const costs = mdrpPickupCosts(instance, nowMin, (id) => couriers.get(id)!, { waitWeight: options.waitWeight });
+    const costs = mdrpPickupCosts(instance, nowMin, (id) => couriers.get(id)!, options);
     const outcome = await dispatchCity({ ...context, costs }, lease, config);
     sample(outcome.orders, outcome.couriers);
     if (!outcome.committed) {
