@@ -11,18 +11,18 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { generateCity } from '../src/sim/city.js';
-import { randomInstance } from '../bench/random-instance.js';
-import { Rng } from '../src/sim/rng.js';
-import { MAX_COST, type DispatchParams, type PositionsProblem } from '../src/domain/problem.js';
-import { InThreadSolver } from '../src/dispatch/solver.js';
+import { generateCity } from '../../src/sim/city.js';
+import { randomInstance } from '../../bench/random-instance.js';
+import { Rng } from '../../src/sim/rng.js';
+import { MAX_COST, type DispatchParams, type PositionsProblem } from '../../src/domain/problem.js';
+import { InThreadSolver } from '../../src/dispatch/solver.js';
 import {
   MAX_BUNDLE_SIZE, bundleEdgesFromPositions, bundleOrdersOf, priceBundle, proposeBundles, solveBundles, specTravelS,
   type Bundle, type BundleAssignment, type BundleAssignmentInput, type BundleEdge, type BundleOrder,
-} from '../src/solver/bundles.js';
-import { WasmSolver, toDeciseconds } from '../src/solver/index.js';
-import { MAX_PENALTY_S, positionsProblem } from './support/problems.js';
-import { checkSolution, distanceM, pairArrivalS, pairCost } from './support/reference.js';
+} from '../../src/solver/bundles.js';
+import { WasmSolver, toDeciseconds } from '../../src/solver/index.js';
+import { MAX_PENALTY_S, positionsProblem } from '../support/problems.js';
+import { checkSolution, distanceM, pairArrivalS, pairCost } from '../support/reference.js';
 
 const between = (min: number, max: number) => fc.noBias(fc.integer({ min, max }));
 const real = (min: number, max: number) => between(0, 2 ** 30).map((i) => min + ((max - min) * i) / 2 ** 30);

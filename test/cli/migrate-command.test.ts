@@ -1,7 +1,7 @@
 import type { RowDataPacket } from 'mysql2';
 import { afterEach, describe, expect, it } from 'vitest';
-import { runCli } from './support/cli.js';
-import { createTestDatabase, type TestDatabase } from './coordination/support/mysql.js';
+import { runCli } from '../support/cli.js';
+import { createTestDatabase, type TestDatabase } from '../coordination/support/mysql.js';
 
 // `dispatchd migrate` against the local MariaDB, in a database of its own.
 describe('dispatchd migrate', () => {
