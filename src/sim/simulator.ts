@@ -290,7 +290,7 @@ export async function simulateMdrp(instance: MdrpInstance, options: SimulationOp
       idle.splice(idle.indexOf(best), 1);
     }
     if (assignments.length === 0) return [];
-    const result = await commitFenced(stores, lease, holder, assignments, OFFER_TTL_MS);
+    const result = await commitFenced(stores, lease, holder, assignments, { offerTtlMs: OFFER_TTL_MS });
     if (!result.ok) throw new Error(`simulator: the greedy commit was refused (${result.reason})`);
     return assignments;
   }

@@ -129,13 +129,24 @@ export interface ConflictingItem {
   state: string;
 }
 
+/** A pickup a per-pickup commit left out, and the first of its items that was no longer dispatchable. */
+export interface DroppedPickup {
+  courier: string;
+  orders: string[];
+  item: ConflictingItem;
+}
+
 export type CommitResult =
-  | { ok: true; decision: CommittedDecision }
+  /** Committed: the whole decision, or (Decision.partial) all but the dropped pickups. */
+  | { ok: true; decision: CommittedDecision; dropped: DroppedPickup[] }
   /** The token is below the city's fence: a newer holder exists. */
   | { ok: false; reason: 'stale_token'; fence: number }
   /** The fence was lost (state store restarted or failed over): re-seed it from the lease store. */
   | { ok: false; reason: 'fence_missing' }
-  /** An order is no longer pending or a courier no longer free: the first such item in the decision. */
+  /**
+   * An order is no longer pending or a courier no longer free: the first such item in the
+   * decision (per pickup: only when every pickup has one).
+   */
   | { ok: false; reason: 'conflict'; item: ConflictingItem };
 
 /**

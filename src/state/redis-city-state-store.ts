@@ -27,7 +27,9 @@ import {
   assertItemId,
   assertPickupId,
   assertValidDecision,
+  assignmentsOf,
   DEFAULT_OFFER_TTL_MS,
+  pickupsOf,
   type Assignment,
   type CommittedDecision,
   type Decision,
@@ -189,9 +191,15 @@ export class RedisCityStateStore implements CityStateStore {
       decision.offerTtlMs ?? DEFAULT_OFFER_TTL_MS,
       this.streamMaxLen,
       assignments,
+      decision.partial ? '1' : '0',
     )) as (string | number)[];
     switch (reply[0]) {
-      case 'ok':
+      case 'ok': {
+        // [pickup number in the decision, kind, id, state] per dropped pickup.
+        const droppedReply = JSON.parse(String(reply[3])) as [number, 'order' | 'courier', string, string][];
+        const pickups = pickupsOf(decision.assignments);
+        const dropped = droppedReply.map(([n, kind, id, state]) => ({ ...pickups[n - 1], item: { kind, id, state } }));
+        const droppedNumbers = new Set(droppedReply.map(([n]) => n));
         return {
           ok: true,
           decision: {
@@ -200,9 +208,11 @@ export class RedisCityStateStore implements CityStateStore {
             token: decision.token,
             holder: decision.holder,
             committedAt: Number(reply[2]),
-            assignments: decision.assignments.map(({ order, courier }) => ({ order, courier })),
+            assignments: assignmentsOf(pickups.filter((_, i) => !droppedNumbers.has(i + 1))),
           },
+          dropped,
         };
+      }
       case 'fence_missing':
         return { ok: false, reason: 'fence_missing' };
       case 'stale_token':
