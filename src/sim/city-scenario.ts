@@ -3,7 +3,8 @@
  * dropoffs and courier positions, projected onto a local plane and expressed as an MDRP
  * instance, so that one simulator and one evaluator serve both. Pickups are snapped to
  * restaurants on a grid (orders of one restaurant share a position, as bundling needs), orders
- * are placed over a few hours with a kitchen time each, and couriers work the whole period.
+ * are placed over a few hours with a kitchen time each, and couriers start their shifts during
+ * the first hour and end them around the end of the period (so the fleet ramps up and down).
  */
 import { BARCELONA, generateCity, PRESETS, type PresetName } from './city.js';
 import type { MdrpInstance, MdrpOrder, MdrpRestaurant } from './mdrp/instance.js';
@@ -25,6 +26,12 @@ const RESTAURANT_GRID_M = 150;
 const KITCHEN_MIN: readonly [number, number] = [5, 20];
 const DETOUR_FACTOR = 1.3;
 const SERVICE_MIN = 4;
+/** Shifts start within this many minutes of the period's start and end this many minutes around its end. */
+const SHIFT_START_MIN = 60;
+const SHIFT_END_MIN: readonly [number, number] = [-30, 60];
+
+/** The local plane the generated cities are laid out on (the generator's centre). */
+export const CITY_PLANE = new LocalPlane(BARCELONA);
 
 export function cityScenario(size: CitySize, seed: number): MdrpInstance {
   const preset = PRESETS[size];
@@ -32,7 +39,7 @@ export function cityScenario(size: CitySize, seed: number): MdrpInstance {
     preset: { ...preset, orders: preset.orders * ORDER_TURNOVER, couriers: Math.max(1, Math.round(preset.couriers * COURIER_SHARE)) },
     seed,
   });
-  const plane = new LocalPlane(BARCELONA);
+  const plane = CITY_PLANE;
   const rng = new Rng(seed);
   const restaurants = new Map<string, MdrpRestaurant>();
   const orders: MdrpOrder[] = city.json.orders.map((o) => {
@@ -61,7 +68,8 @@ export function cityScenario(size: CitySize, seed: number): MdrpInstance {
     orders,
     couriers: city.json.couriers.map((c) => {
       const at = plane.toPlanar(c.lat, c.lng);
-      return { id: c.id, x: Math.round(at.x), y: Math.round(at.y), onMin: 0, offMin: PERIOD_MIN + 60 };
+      const onMin = rng.int(0, SHIFT_START_MIN - 1);
+      return { id: c.id, x: Math.round(at.x), y: Math.round(at.y), onMin, offMin: PERIOD_MIN + rng.int(SHIFT_END_MIN[0], SHIFT_END_MIN[1]) };
     }),
   };
 }
