@@ -59,6 +59,9 @@ const DEMO_CITY = {
   bundleWindowS: 600,
 } as const;
 
+/** The first day starts this far in, when orders come briskly (orders before it never happen): the map is busy at once. */
+const FIRST_DAY_FROM_MIN = 60;
+
 /** Couriers answer within seconds, most accept; a few ignore the offer and let it lapse. */
 const DEMO_BEHAVIOUR: FleetBehaviour = { declineRate: 0.08, ignoreRate: 0.04, answerMin: [5 / 60, 25 / 60], seed: 7 };
 
@@ -111,7 +114,7 @@ export class DemoCity {
       params: { max_pickup_s: DEMO_CITY.maxPickupS, detour_factor: 1, handover_s: p.dropoffServiceMin * 60 },
       bundling: { max_bundle_size: this.options.maxBundleSize ?? 3, bundle_window_s: DEMO_CITY.bundleWindowS },
     });
-    this.startDay(day);
+    this.startDay(day, FIRST_DAY_FROM_MIN);
     await this.step();
     this.timer = setInterval(() => {
       if (this.stepping) return; // a slow step skips the next, like the dispatch loop
@@ -141,10 +144,12 @@ export class DemoCity {
     return { ...instance, orders: instance.orders.map((o) => ({ ...o, id: `d${day}.${o.id}` })) };
   }
 
-  private startDay(instance: MdrpInstance): void {
+  /** A new day, `fromMin` minutes in: its couriers are on duty by then, and only orders from then on are placed. */
+  private startDay(instance: MdrpInstance, fromMin = 0): void {
     this.stats.days++;
-    this.fleet = new Fleet(instance, { ...DEMO_BEHAVIOUR, ...this.options.behaviour, seed: (this.options.seed ?? 7) + this.stats.days });
-    this.dayStartMs = this.clock.now();
+    const day = { ...instance, orders: instance.orders.filter((o) => o.placementMin >= fromMin) };
+    this.fleet = new Fleet(day, { ...DEMO_BEHAVIOUR, ...this.options.behaviour, seed: (this.options.seed ?? 7) + this.stats.days });
+    this.dayStartMs = this.clock.now() - fromMin * MS_PER_MIN;
   }
 
   private async step(): Promise<void> {

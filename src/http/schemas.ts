@@ -229,7 +229,7 @@ export const CityMap = Type.Object({
     description: "the latest committed decision's offers: courier → pickup",
   }),
   kpis: Type.Object({
-    pending_orders: Type.Integer(),
+    pending_orders: Type.Integer({ description: 'orders waiting for a dispatch (pending, no outstanding offer)' }),
     couriers: Type.Object({ free: Type.Integer(), offered: Type.Integer(), carrying: Type.Integer() }),
     mean_wait_s: Nullable(Type.Number(), 'food waiting for its courier (now − ready, of ready orders not picked up), mean over the last window_s; null before any'),
     deliveries_per_min: Nullable(Type.Number(), 'deliveries reported to this host per minute over the last window_s; null until two samples'),

@@ -54,7 +54,7 @@ export const mapRoutes: FastifyPluginAsync<{ host: HostContext }> = async (app, 
       let waiting = 0;
       for (const o of view.orders) {
         if (o.status === 'pending') {
-          pending++;
+          if (!o.offered) pending++;
           if (orders.length < MAX_POINTS) orders.push({ id: o.id, lat: o.pickupLat, lng: o.pickupLng, state: o.offered ? 'offered' : 'waiting' });
         }
         // Food that is ready and still at the restaurant.
