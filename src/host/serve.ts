@@ -1,14 +1,22 @@
 /**
- * `dispatchd serve`: start a host (and the demo feed with --demo), print where it listens, and
+ * `dispatchd serve`: start a host (and the demo city with --demo), print where it listens, and
  * shut down gracefully on SIGTERM or SIGINT — also when the signal arrives during start-up.
  */
-import { DemoFeed } from '../demo/demo-feed.js';
+import { openEmbeddedStores } from '../coordination/stores.js';
+import { DemoCity } from '../demo/demo-city.js';
+import { SimClock } from '../sim/sim-clock.js';
 import type { HostConfig } from './config.js';
 import { startHost, type Host } from './host.js';
 
+/**
+ * How much faster than real time the demo city runs on the embedded stores, whose clock it sets.
+ * With MySQL + Redis the state store keeps Redis's own clock, so the demo runs in real time.
+ */
+export const DEMO_TIME_SCALE = 20;
+
 export interface ServeHandle {
   host: Host;
-  demo?: DemoFeed;
+  demo?: DemoCity;
   /** Resolves once the host has shut down (after a signal or stop()). */
   done: Promise<void>;
   stop(): Promise<void>;
@@ -30,8 +38,9 @@ export async function serve(config: HostConfig, options: { signals?: boolean; ou
     process.on('SIGINT', onSignal);
   }
 
-  const host = await startHost(config);
-  let demo: DemoFeed | undefined;
+  const clock = config.demo ? new SimClock(config.mysqlUrl ? 1 : DEMO_TIME_SCALE) : undefined;
+  const host = await startHost(config, clock && !config.mysqlUrl ? { stores: openEmbeddedStores({ now: () => clock.now() }) } : {});
+  let demo: DemoCity | undefined;
   let stopping: Promise<void> | undefined;
   let resolveDone!: () => void;
   const done = new Promise<void>((resolve) => (resolveDone = resolve));
@@ -47,15 +56,15 @@ export async function serve(config: HostConfig, options: { signals?: boolean; ou
     await stop();
     return { host, done, stop };
   }
-  if (config.demo) {
-    demo = new DemoFeed(host.app, { token: config.token, onError: (error) => host.app.log.warn({ err: error }, 'demo step failed') });
+  if (clock) {
+    demo = new DemoCity(host.app, { clock, token: config.token, onError: (error) => host.app.log.warn({ err: error }, 'demo step failed') });
     await demo.start();
   }
   const stores = config.mysqlUrl ? 'MySQL + Redis' : 'embedded (in memory)';
   const address = host.app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   const base = config.listen === '0.0.0.0' || config.listen === '::' ? `http://localhost:${port}` : (host.url ?? '');
-  out(`dispatchd ${host.holder.hostId} listening on ${base} — stores: ${stores}, solver threads: ${config.threads}${demo ? `, demo city "${demo.city}"` : ''}`);
+  out(`dispatchd ${host.holder.hostId} listening on ${base} — stores: ${stores}, solver threads: ${config.threads}${demo && clock ? `, demo city "${demo.city}" (simulated, ${clock.scale}× real time)` : ''}`);
   out(`  map ${base}/   API docs ${base}/docs`);
   return { host, demo, done, stop };
 }

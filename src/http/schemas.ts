@@ -214,22 +214,38 @@ export const Leases = Type.Object({
 
 export const Health = Type.Object({ status: Type.String(), checks: Type.Optional(Type.Record(Type.String(), Type.String())) });
 
-const MapPoint = Type.Tuple([Type.String(), Type.Number(), Type.Number()]);
+const MapPosition = { lat: Type.Number(), lng: Type.Number() };
+const Nullable = (schema: TSchema, description?: string) => Type.Union([schema, Type.Null()], description ? { description } : {});
 export const CityMap = Type.Object({
   city: Type.String(),
-  couriers: Type.Array(MapPoint, { description: '[id, lat, lng] of free couriers without an offer' }),
-  orders: Type.Array(MapPoint, { description: '[id, lat, lng] of pending pickups without an offer' }),
-  lines: Type.Array(Type.Tuple([Type.Number(), Type.Number(), Type.Number(), Type.Number()]), {
-    description: 'latest assignments: courier lat, lng → pickup lat, lng',
+  couriers: Type.Array(
+    Type.Object({ id: Type.String(), ...MapPosition, state: Type.Union([Type.Literal('free'), Type.Literal('offered'), Type.Literal('carrying')]) }),
+    { description: 'couriers on shift: free, offered a pickup (waiting for their answer), or carrying one (accepted, on their way)' },
+  ),
+  orders: Type.Array(Type.Object({ id: Type.String(), ...MapPosition, state: Type.Union([Type.Literal('waiting'), Type.Literal('offered')]) }), {
+    description: 'orders not yet accepted by a courier, at their pickup: waiting for a dispatch, or offered',
+  }),
+  lines: Type.Array(Type.Object({ courier: Type.Object(MapPosition), pickup: Type.Object(MapPosition) }), {
+    description: "the latest committed decision's offers: courier → pickup",
   }),
   kpis: Type.Object({
-    pending_orders: Type.Integer(),
-    free_couriers: Type.Integer(),
-    mean_wait_s: Type.Number(),
-    last_solve_ms: Type.Union([Type.Number(), Type.Null()]),
+    pending_orders: Type.Integer({ description: 'orders waiting for a dispatch (pending, no outstanding offer)' }),
+    couriers: Type.Object({ free: Type.Integer(), offered: Type.Integer(), carrying: Type.Integer() }),
+    mean_wait_s: Nullable(Type.Number(), 'food waiting for its courier (now − ready, of ready orders not picked up), mean over the last window_s; null before any'),
+    deliveries_per_min: Nullable(Type.Number(), 'deliveries reported to this host per minute over the last window_s; null until two samples'),
+    window_s: Type.Integer({ description: "the KPIs' window, seconds of the state store's clock" }),
+    last_solve_ms: Nullable(Type.Number()),
     version: Type.Integer(),
     last_assigned: Type.Integer(),
   }),
+  series: Type.Object(
+    {
+      at: Type.Array(Type.Integer(), { description: "sample times, epoch ms on the state store's clock" }),
+      mean_wait_s: Type.Array(Nullable(Type.Number())),
+      deliveries_per_min: Type.Array(Nullable(Type.Number())),
+    },
+    { description: 'the two KPIs at each sample of the recent past (taken while the map is watched), oldest first' },
+  ),
 });
 
 /** Standard error responses every route may give. */

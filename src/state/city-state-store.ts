@@ -96,6 +96,17 @@ export interface OrderView extends OrderState {
   offer: Offer | null;
 }
 
+/**
+ * Every courier and order of a city as it stands, for displays (the map page): `offered` when it
+ * has an outstanding (unexpired) offer. Read atomically, like the snapshot.
+ */
+export interface CityView {
+  /** Read time on the state store's clock, epoch ms. */
+  takenAt: number;
+  couriers: (CourierState & { offered: boolean })[];
+  orders: (OrderState & { offered: boolean })[];
+}
+
 /** Per city: the highest fencing token a commit has used (or was seeded with) and the decision version. */
 export interface Fence {
   token: number;
@@ -228,6 +239,8 @@ export interface CityStateStore {
   readPickup(city: string, id: string): Promise<PickupView | undefined>;
   /** Free couriers without an outstanding offer and pending orders without one, read atomically. */
   readSnapshot(city: string, params: DispatchParams): Promise<CitySnapshot>;
+  /** Every courier and order of the city with its state (see CityView). */
+  readCityView(city: string): Promise<CityView>;
   /**
    * Commits a decision atomically if its token is at least the fence and every order is still
    * pending and every courier still free, neither with an outstanding offer, and the orders of

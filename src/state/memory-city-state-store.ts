@@ -5,6 +5,7 @@ import {
   DEFAULT_STREAM_MAX_LEN,
   type CitySnapshot,
   type CityStateStore,
+  type CityView,
   type CommitResult,
   type ConflictingItem,
   type CourierState,
@@ -158,6 +159,18 @@ export class MemoryCityStateStore implements CityStateStore {
       if (snapshot.wantsOrder(o.id, o.status)) snapshot.addOrder(o.id, o.pickupLat, o.pickupLng, o.dropoffLat, o.dropoffLng, o.readyAt);
     }
     return snapshot.build();
+  }
+
+  async readCityView(city: string): Promise<CityView> {
+    const data = this.city(city);
+    const now = this.now();
+    const offeredCouriers = offeredIds(data, data.courierPickups, now);
+    const offeredOrders = offeredIds(data, data.orderPickups, now);
+    return {
+      takenAt: now,
+      couriers: [...data.couriers.values()].map((c) => ({ ...c, offered: offeredCouriers.has(c.id) })),
+      orders: [...data.orders.values()].map((o) => ({ ...o, offered: offeredOrders.has(o.id) })),
+    };
   }
 
   async commit(decision: Decision): Promise<CommitResult> {

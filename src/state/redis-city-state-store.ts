@@ -5,6 +5,7 @@ import {
   DEFAULT_STREAM_MAX_LEN,
   type CitySnapshot,
   type CityStateStore,
+  type CityView,
   type CommitResult,
   type CourierState,
   type CourierUpdate,
@@ -170,6 +171,27 @@ export class RedisCityStateStore implements CityStateStore {
     for (const value of courierRecords) addCourierRecord(snapshot, value);
     for (const value of orderRecords) addOrderRecord(snapshot, value);
     return snapshot.build();
+  }
+
+  async readCityView(city: string): Promise<CityView> {
+    const keys = this.keys(city);
+    const [couriers, orders, courierOffers, orderOffers, time] = await execute(
+      this.redis
+        .multi()
+        .hvals(keys.couriers)
+        .hvals(keys.orders)
+        .zrange(keys.courierOfferExpiry, 0, '-1', 'WITHSCORES')
+        .zrange(keys.orderOfferExpiry, 0, '-1', 'WITHSCORES')
+        .time(),
+    );
+    const now = serverTimeMs(time);
+    const offeredCouriers = unexpired(courierOffers, now);
+    const offeredOrders = unexpired(orderOffers, now);
+    return {
+      takenAt: now,
+      couriers: (couriers as string[]).map(decodeCourier).map((c) => ({ ...c, offered: offeredCouriers.has(c.id) })),
+      orders: (orders as string[]).map(decodeOrder).map((o) => ({ ...o, offered: offeredOrders.has(o.id) })),
+    };
   }
 
   async commit(decision: Decision): Promise<CommitResult> {

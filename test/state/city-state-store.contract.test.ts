@@ -71,6 +71,21 @@ describe.each(STATE_STORES)('CityStateStore contract: $name', ({ create }) => {
       expect(p.orderReadyInS[snapshot.orderIds.indexOf('o-waiting')]).toBeLessThan(-25);
     });
 
+    it('shows every courier and order with its state in the city view, offered ones marked', async () => {
+      await store.putCouriers(CITY, [courier('c-free'), courier('c-offered'), courier('c-busy', { status: 'busy' }), courier('c-offline', { status: 'offline' })]);
+      await store.putOrders(CITY, [order('o-waiting'), order('o-offered'), order('o-picked', { status: 'picked_up' })]);
+      await store.raiseFence(CITY, { token: 1, version: 0 });
+      expect((await store.commit(decide(1, [['o-offered', 'c-offered']], { offerTtlMs: 60_000 }))).ok).toBe(true);
+      const view = await store.readCityView(CITY);
+      expect(Math.abs(view.takenAt - Date.now())).toBeLessThan(5_000);
+      const states = (items: { id: string; status: string; offered: boolean }[]) =>
+        Object.fromEntries(items.map((i) => [i.id, `${i.status}${i.offered ? '+offered' : ''}`]));
+      expect(states(view.couriers)).toEqual({ 'c-free': 'free', 'c-offered': 'free+offered', 'c-busy': 'busy', 'c-offline': 'offline' });
+      expect(states(view.orders)).toEqual({ 'o-waiting': 'pending', 'o-offered': 'pending+offered', 'o-picked': 'picked_up' });
+      expect(view.couriers.find((c) => c.id === 'c-free')).toMatchObject(courier('c-free'));
+      expect(await store.readCityView('empty')).toMatchObject({ couriers: [], orders: [] });
+    });
+
     it('is empty for a city with no state', async () => {
       const snapshot = await store.readSnapshot('empty', DEFAULT_PARAMS);
       expect(snapshot.courierIds).toEqual([]);
