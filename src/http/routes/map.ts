@@ -1,29 +1,31 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { packageRoot } from '../../package-root.js';
 import type { HostContext } from '../context.js';
-import { CityMap, CityParams, errors } from '../schemas.js';
+import { CityMap, CityParams, ref } from '../schemas.js';
 import { knownCity } from './city-guard.js';
 
 /** At most this many points of each kind go to the browser. */
 const MAX_POINTS = 5_000;
 
-export const mapRoutes: FastifyPluginAsync<{ host: HostContext }> = async (app, { host }) => {
+export const mapRoutes: FastifyPluginAsyncTypebox<{ host: HostContext }> = async (app, { host }) => {
   const page = join(packageRoot(), 'public', 'index.html');
 
   app.get('/', { schema: { hide: true } }, async (_request, reply) =>
     reply.type('text/html; charset=utf-8').send(await readFile(page, 'utf8')),
   );
 
-  app.get<{ Params: { city: string } }>(
+  app.get(
     '/v1/cities/:city/map',
     {
       schema: {
+        operationId: 'getCityMap',
         summary: "What the map page draws: free couriers, pending orders, the latest assignments, KPIs",
         tags: ['cities'],
         params: CityParams,
-        response: { 200: CityMap, ...errors(400, 404) },
+        response: { 200: ref(CityMap, { description: 'what the map draws now' }) },
+        errors: ['unknown_city', 'store_unavailable'],
       },
     },
     async (request) => {
