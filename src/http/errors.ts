@@ -26,7 +26,7 @@ export const ERROR_CODES = {
   invalid_json: {
     status: 400,
     meaning: 'the body is not JSON, or is empty with `content-type: application/json`',
-    example: 'body: Unexpected end of JSON input',
+    example: "body: Body is not valid JSON but content-type is set to 'application/json'",
   },
   bad_request: {
     status: 400,

@@ -48,7 +48,7 @@ export const CityBody = Input(
     }),
   ),
   bundling: Type.Optional(
-    Input(Bundling, {
+    Input({ max_bundle_size: Type.Optional(Bundling.max_bundle_size), bundle_window_s: Type.Optional(Bundling.bundle_window_s) }, {
       description: "replaces the city's whole bundling object: a knob left out takes its default",
     }),
   ),
