@@ -111,7 +111,7 @@ export const ERROR_CODES = {
   unsupported_media_type: {
     status: 415,
     meaning: 'a body that is not `application/json`',
-    example: 'Unsupported Media Type: text/plain',
+    example: 'Unsupported Media Type: application/xml',
   },
   internal: {
     status: 500,
