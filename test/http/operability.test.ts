@@ -46,7 +46,7 @@ describe('logs at the default level', () => {
     await app.inject({ method: 'PUT', url: '/v1/cities/lg', payload: { tick_ms: 60_000 } });
     await app.inject({ method: 'PUT', url: '/v1/cities/lg/couriers', payload: { couriers: couriers(2) } });
     await app.inject({ method: 'POST', url: '/v1/cities/lg/orders', payload: { orders: orders(2) } });
-    const lease = await waitFor(() => host.keeper.lease('lg'), 5_000, 'the lease of lg');
+    const lease = (await waitFor(() => host.keeper.lease('lg'), 5_000, 'the lease of lg'))!;
     expect(find('lease_acquired', 'lg')).toEqual([expect.objectContaining({ level: 30, token: lease.token })]);
     expect(find('takeover', 'lg')).toEqual([expect.objectContaining({ level: 30, token: lease.token, decisions_copied: 0 })]);
 
@@ -65,7 +65,7 @@ describe('logs at the default level', () => {
     await waitFor(() => find('lease_lost', 'lg').length > 0, 5_000, 'the lease_lost line');
     expect(find('lease_lost', 'lg')[0]).toMatchObject({ level: 40, token: lease.token, reason: 'renewal refused' });
 
-    const again = await waitFor(() => host.keeper.lease('lg'), 5_000, 'the lease of lg again');
+    const again = (await waitFor(() => host.keeper.lease('lg'), 5_000, 'the lease of lg again'))!;
     await app.inject({ method: 'PUT', url: '/v1/cities/lg', payload: { enabled: false } });
     await waitFor(() => find('lease_released', 'lg').length > 0, 5_000, 'the lease_released line');
     expect(find('lease_released', 'lg')[0]).toMatchObject({ level: 30, token: again.token, reason: 'city disabled', next_token: again.token + 1 });
