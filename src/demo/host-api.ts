@@ -1,9 +1,11 @@
 /**
  * Every HTTP call the demo makes, in one place: the simulated fleet speaks to the host only
- * through its public API, as a courier app and an ordering front end would. Requests go through
- * fastify.inject (in process, no socket), with the host's bearer token when it requires one.
+ * through its public API, as a courier app and an ordering front end would, with the typed
+ * client (src/http/client) served in process through fastify.inject (no socket), and the
+ * host's bearer token when it requires one.
  */
 import type { FastifyInstance } from 'fastify';
+import { dispatchClient, injectFetch, type DispatchClient } from '../http/client/client.js';
 
 export interface CityBody {
   enabled: boolean;
@@ -39,35 +41,44 @@ export interface DurableDecision {
 }
 
 export class HostApi {
+  private readonly client: DispatchClient;
+
   constructor(
-    private readonly app: FastifyInstance,
+    app: FastifyInstance,
     private readonly city: string,
-    private readonly token?: string,
-  ) {}
+    token?: string,
+  ) {
+    this.client = dispatchClient({ baseUrl: 'http://demo', token, fetch: injectFetch(app) });
+  }
+
+  private get cityPath() {
+    return { params: { path: { city: this.city } } };
+  }
 
   async putCity(body: CityBody): Promise<void> {
-    await this.call('PUT', `/v1/cities/${this.city}`, body);
+    must('PUT city', await this.client.PUT('/v1/cities/{city}', { ...this.cityPath, body }));
   }
 
   async reportCouriers(couriers: readonly CourierReport[]): Promise<void> {
     if (couriers.length === 0) return;
-    await this.call('PUT', `/v1/cities/${this.city}/couriers`, {
-      couriers: couriers.map((c) => ({ id: c.id, lat: c.lat, lng: c.lng, speed_mps: c.speedMps, status: c.onShift ? 'on_shift' : 'off_shift' })),
-    });
+    const body = {
+      couriers: couriers.map((c) => ({ id: c.id, lat: c.lat, lng: c.lng, speed_mps: c.speedMps, status: c.onShift ? ('on_shift' as const) : ('off_shift' as const) })),
+    };
+    must('PUT couriers', await this.client.PUT('/v1/cities/{city}/couriers', { ...this.cityPath, body }));
   }
 
   async placeOrders(orders: readonly PlacedOrder[]): Promise<void> {
     if (orders.length === 0) return;
-    await this.call('POST', `/v1/cities/${this.city}/orders`, {
-      orders: orders.map((o) => ({ id: o.id, pickup: o.pickup, dropoff: o.dropoff, ready_at: o.readyAt })),
-    });
+    const body = { orders: orders.map((o) => ({ id: o.id, pickup: o.pickup, dropoff: o.dropoff, ready_at: o.readyAt })) };
+    must('POST orders', await this.client.POST('/v1/cities/{city}/orders', { ...this.cityPath, body }));
   }
 
   /** Durable decisions after `version`, oldest first. */
   async decisionsAfter(version: number): Promise<DurableDecision[]> {
-    const reply = (await this.call('GET', `/v1/cities/${this.city}/decisions?after=${version}&limit=1000`)) as {
-      decisions: { version: number; pickups: { pickup_id: string | null; courier: string; orders: string[] }[] }[];
-    };
+    const reply = must(
+      'GET decisions',
+      await this.client.GET('/v1/cities/{city}/decisions', { params: { path: { city: this.city }, query: { after: version, limit: 1000 } } }),
+    );
     return reply.decisions.map((d) => ({
       version: d.version,
       pickups: d.pickups.map((p) => ({ pickupId: p.pickup_id!, courier: p.courier, orders: p.orders })),
@@ -75,37 +86,46 @@ export class HostApi {
   }
 
   /** The courier's answer; false when the host refused it (the offer had lapsed). */
-  answer(pickupId: string, courier: string, accept: boolean): Promise<boolean> {
-    return this.event(`/v1/cities/${this.city}/pickups/${pickupId}/${accept ? 'accept' : 'decline'}`, { courier });
+  async answer(pickupId: string, courier: string, accept: boolean): Promise<boolean> {
+    const options = { params: { path: { city: this.city, pickup: pickupId } }, body: { courier } };
+    return refusable(
+      accept
+        ? await this.client.POST('/v1/cities/{city}/pickups/{pickup}/accept', options)
+        : await this.client.POST('/v1/cities/{city}/pickups/{pickup}/decline', options),
+    );
   }
 
-  pickedUp(pickupId: string): Promise<boolean> {
-    return this.event(`/v1/cities/${this.city}/pickups/${pickupId}/picked-up`);
+  async pickedUp(pickupId: string): Promise<boolean> {
+    return refusable(await this.client.POST('/v1/cities/{city}/pickups/{pickup}/picked-up', { params: { path: { city: this.city, pickup: pickupId } } }));
   }
 
-  delivered(order: string): Promise<boolean> {
-    return this.event(`/v1/cities/${this.city}/orders/${order}/delivered`);
+  async delivered(order: string): Promise<boolean> {
+    return refusable(await this.client.POST('/v1/cities/{city}/orders/{order}/delivered', { params: { path: { city: this.city, order } } }));
   }
 
-  cancel(order: string): Promise<boolean> {
-    return this.event(`/v1/cities/${this.city}/orders/${order}/cancel`);
+  async cancel(order: string): Promise<boolean> {
+    return refusable(await this.client.POST('/v1/cities/{city}/orders/{order}/cancel', { params: { path: { city: this.city, order } } }));
   }
+}
 
-  /** An event the host may refuse with 404 or 409 (false); anything else is an error. */
-  private async event(url: string, body?: object): Promise<boolean> {
-    const response = await this.app.inject({ method: 'POST', url, headers: this.headers(), ...(body ? { payload: body } : {}) });
-    if (response.statusCode === 404 || response.statusCode === 409) return false;
-    if (response.statusCode !== 200) throw new Error(`demo: POST ${url} answered ${response.statusCode}: ${response.body}`);
-    return true;
-  }
+interface Answer<T> {
+  data?: T;
+  error?: unknown;
+  response: Response;
+}
 
-  private async call(method: 'GET' | 'PUT' | 'POST', url: string, body?: object): Promise<unknown> {
-    const response = await this.app.inject({ method, url, headers: this.headers(), ...(body ? { payload: body } : {}) });
-    if (response.statusCode >= 300) throw new Error(`demo: ${method} ${url} answered ${response.statusCode}: ${response.body}`);
-    return response.json();
+/** The answer's body; anything but success is an error. */
+function must<T>(what: string, answer: Answer<T>): T {
+  if (answer.error !== undefined || answer.data === undefined) {
+    throw new Error(`demo: ${what} answered ${answer.response.status}: ${JSON.stringify(answer.error)}`);
   }
+  return answer.data;
+}
 
-  private headers(): Record<string, string> {
-    return this.token ? { authorization: `Bearer ${this.token}` } : {};
-  }
+/** An event the host may refuse with 404 or 409 (false); anything else is an error. */
+function refusable(answer: Answer<unknown>): boolean {
+  const { status } = answer.response;
+  if (status === 404 || status === 409) return false;
+  if (status !== 200) throw new Error(`demo: an event answered ${status}: ${JSON.stringify(answer.error)}`);
+  return true;
 }

@@ -27,6 +27,8 @@ export interface HostConfig {
   /** Solver worker threads. */
   threads: number;
   token?: string;
+  /** With a token: the API's reads (GET /v1/..., /metrics) need it too (DISPATCHD_TOKEN_READS=1). */
+  tokenReads: boolean;
   demo: boolean;
   offerTtlMs: number;
   declineCooldownMs: number;
@@ -39,7 +41,7 @@ export interface HostConfig {
   /** The whole shutdown's budget: cycles in flight get half, then connections are cut (Host.close). */
   shutdownGraceMs: number;
   logger: boolean;
-  /** pino level (DISPATCHD_LOG_LEVEL): warn by default, info logs every request. */
+  /** pino level (DISPATCHD_LOG_LEVEL): info by default, which logs every request. */
   logLevel: string;
 }
 
@@ -68,6 +70,7 @@ export const ENV = {
   offerTtlMs: 'DISPATCHD_OFFER_TTL_MS',
   declineCooldownMs: 'DISPATCHD_DECLINE_COOLDOWN_MS',
   token: 'DISPATCHD_TOKEN',
+  tokenReads: 'DISPATCHD_TOKEN_READS',
   keyPrefix: 'DISPATCHD_REDIS_PREFIX',
   log: 'DISPATCHD_LOG',
   logLevel: 'DISPATCHD_LOG_LEVEL',
@@ -94,6 +97,8 @@ export function resolveHostConfig(flags: HostFlags, env: NodeJS.ProcessEnv = pro
   const hostId = pick('hostId') ?? hostname().replace(/[^A-Za-z0-9_.:-]/g, '-').slice(0, 64);
   if (!/^[A-Za-z0-9_.:-]{1,64}$/.test(hostId)) throw new ConfigError(`--host-id must be 1-64 characters of A-Z a-z 0-9 _ . : -, got ${JSON.stringify(hostId)}`);
   const token = env[ENV.token] || undefined;
+  const tokenReads = onOff(ENV.tokenReads, env[ENV.tokenReads]);
+  if (tokenReads && token === undefined) throw new ConfigError(`${ENV.tokenReads}=1 needs ${ENV.token}`);
   const demoEnv = env[ENV.demo];
   const keyPrefix = env[ENV.keyPrefix] ?? 'dispatchd:';
   const leaseTtlMs = integer(ENV.leaseTtlMs, env[ENV.leaseTtlMs] || String(DEFAULT_LEASE_TIMING.ttlMs), 100, 3_600_000);
@@ -112,6 +117,7 @@ export function resolveHostConfig(flags: HostFlags, env: NodeJS.ProcessEnv = pro
     keyPrefix,
     threads,
     token,
+    tokenReads,
     demo: flags.demo === true || demoEnv === '1' || demoEnv === 'true',
     offerTtlMs: integer('--offer-ttl-ms', pick('offerTtlMs') ?? String(DEFAULT_OFFER_TTL_MS), 1, 86_400_000),
     declineCooldownMs: integer('--decline-cooldown-ms', pick('declineCooldownMs') ?? String(DEFAULT_DECLINE_COOLDOWN_MS), 0, 86_400_000),
@@ -122,8 +128,15 @@ export function resolveHostConfig(flags: HostFlags, env: NodeJS.ProcessEnv = pro
     unhealthyRounds: integer(ENV.unhealthyRounds, env[ENV.unhealthyRounds] || String(DEFAULT_UNHEALTHY_ROUNDS), 1, 1_000),
     shutdownGraceMs: 5_000,
     logger: env[ENV.log] !== '0',
-    logLevel: logLevel(env[ENV.logLevel] ?? 'warn'),
+    logLevel: logLevel(env[ENV.logLevel] ?? 'info'),
   };
+}
+
+/** An on/off environment variable: 1/true, 0/false, or unset (off). */
+function onOff(name: string, text: string | undefined): boolean {
+  if (text === undefined || text === '' || text === '0' || text === 'false') return false;
+  if (text === '1' || text === 'true') return true;
+  throw new ConfigError(`${name} must be 1, true, 0 or false, got ${JSON.stringify(text)}`);
 }
 
 function logLevel(level: string): string {

@@ -98,6 +98,6 @@ describe('DispatchLoop', () => {
     await waitFor(() => !host!.loop.cities().includes('off'), 5_000, 'the loop to drop off');
     const refused = await app.inject({ method: 'POST', url: '/v1/cities/off/dispatch' });
     expect(refused.statusCode).toBe(409);
-    expect(refused.json()).toEqual({ error: 'city off is disabled', holder: null });
+    expect(refused.json()).toEqual({ error: 'city off is disabled', code: 'city_disabled' });
   });
 });

@@ -51,6 +51,7 @@ describe('a commit per pickup', () => {
     const body = reply.json();
     expect(body.committed).toBe(true);
     expect(body.assignments.map((a: { order: string }) => a.order).sort()).toEqual(['o1', 'o3']);
+    expect(body.dropped).toEqual(['o2']);
 
     const [decision] = (await app.inject('/v1/cities/mid/decisions')).json().decisions;
     expect(decision.assignments.map((a: { order: string }) => a.order).sort()).toEqual(['o1', 'o3']);

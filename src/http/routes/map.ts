@@ -1,9 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { packageRoot } from '../../package-root.js';
 import type { HostContext } from '../context.js';
-import { CityMap, CityParams, errors } from '../schemas.js';
+import { CityMap, CityParams, ref } from '../schemas.js';
 import { knownCity } from './city-guard.js';
 import { KPI_WINDOW_MS, KpiHistory } from './map-kpis.js';
 
@@ -12,7 +12,7 @@ const MAX_POINTS = 5_000;
 
 type CourierState = 'free' | 'offered' | 'carrying';
 
-export const mapRoutes: FastifyPluginAsync<{ host: HostContext }> = async (app, { host }) => {
+export const mapRoutes: FastifyPluginAsyncTypebox<{ host: HostContext }> = async (app, { host }) => {
   const publicFile = (name: string) => join(packageRoot(), 'public', name);
   const history = new Map<string, KpiHistory>();
 
@@ -26,14 +26,16 @@ export const mapRoutes: FastifyPluginAsync<{ host: HostContext }> = async (app, 
     );
   }
 
-  app.get<{ Params: { city: string } }>(
+  app.get(
     '/v1/cities/:city/map',
     {
       schema: {
+        operationId: 'getCityMap',
         summary: 'What the map page draws: couriers by state, orders not yet accepted, the latest offers, moving KPIs',
         tags: ['cities'],
         params: CityParams,
-        response: { 200: CityMap, ...errors(400, 404) },
+        response: { 200: ref(CityMap, { description: 'what the map draws now' }) },
+        errors: ['unknown_city', 'store_unavailable'],
       },
     },
     async (request) => {
