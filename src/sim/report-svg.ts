@@ -59,11 +59,7 @@ export async function renderSummarySvg(title: string, points: readonly InstanceP
   const boundLine = bounds.length === 0 ? [] : [Math.min(...bounds), Math.max(...bounds)].map((m) => ({ bound: m, ctd: m }));
   const color = { field: 'policy', type: 'nominal', title: 'policy', scale: { domain: policies } } as const;
   return renderSvg({
-    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    title: { text: title, anchor: 'start', fontSize: 16 },
-    background: 'white',
-    padding: 16,
-    spacing: 32,
+    ...page(title),
     vconcat: [
       {
         title: `Excess click to door per instance (instances ranked by ${policies[0] ?? 'policy'})`,
@@ -103,6 +99,17 @@ export async function renderSummarySvg(title: string, points: readonly InstanceP
   });
 }
 
+/** What every picture of the simulator shares: its title, a white page, room around the charts. */
+function page(title: string) {
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    title: { text: title, anchor: 'start' as const, fontSize: 16 },
+    background: 'white',
+    padding: 16,
+    spacing: 32,
+  };
+}
+
 /** A Vega-Lite spec compiled to Vega and rendered headless. */
 async function renderSvg(spec: TopLevelSpec): Promise<string> {
   const view = new View(parse(compile(spec).spec), { renderer: 'none' });
@@ -139,11 +146,7 @@ function reportSpec(title: string, runs: readonly PolicyRun[]): TopLevelSpec {
     }) as const;
 
   return {
-    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    title: { text: title, anchor: 'start', fontSize: 16 },
-    background: 'white',
-    padding: 16,
-    spacing: 32,
+    ...page(title),
     vconcat: [
       {
         title: `Click to door, ${binMin}-minute bins (dashed: median)`,

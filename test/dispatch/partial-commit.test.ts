@@ -4,26 +4,19 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Problem, Solution } from '../../src/domain/problem.js';
-import { InThreadSolver, type DispatchSolver } from '../../src/dispatch/solver.js';
+import { InThreadSolver } from '../../src/dispatch/solver.js';
 import type { Host } from '../../src/host/host.js';
 import { couriers, orders, startTestHost, waitFor } from '../http/support/host.js';
 
 /** The in-thread solver, running `during` (once armed) before it answers: a change made mid-solve. */
-class MidSolveChange implements DispatchSolver {
-  private readonly inner = new InThreadSolver();
+class MidSolveChange extends InThreadSolver {
   during?: () => Promise<void>;
-  async solve(problem: Problem): Promise<Solution> {
-    const solution = await this.inner.solve(problem);
+  override async solve(problem: Problem): Promise<Solution> {
+    const solution = await super.solve(problem);
     const during = this.during;
     this.during = undefined;
     await during?.();
     return solution;
-  }
-  stats() {
-    return this.inner.stats();
-  }
-  close() {
-    return this.inner.close();
   }
 }
 
