@@ -12,6 +12,7 @@ import type { HostContext } from './context.js';
 import { HttpError, installErrorHandler } from './errors.js';
 import { citiesRoutes } from './routes/cities.js';
 import { couriersRoutes } from './routes/couriers.js';
+import { decisionStreamRoutes } from './routes/decision-stream.js';
 import { decisionsRoutes } from './routes/decisions.js';
 import { dispatchRoutes } from './routes/dispatch.js';
 import { healthRoutes } from './routes/health.js';
@@ -69,6 +70,7 @@ export async function buildApp(host: HostContext): Promise<FastifyInstance> {
     pickupsRoutes,
     dispatchRoutes,
     decisionsRoutes,
+    decisionStreamRoutes,
     leasesRoutes,
     healthRoutes,
     metricsRoutes,

@@ -1,3 +1,4 @@
+import type { DecisionWatch } from '../coordination/decision-watch.js';
 import type { Holder } from '../coordination/holder.js';
 import type { LeaseStore } from '../coordination/lease-store.js';
 import type { DispatchLoop, LeaseSource } from '../dispatch/dispatch-loop.js';
@@ -14,6 +15,8 @@ export interface HostContext {
   keeper: LeaseSource;
   holder: Holder;
   metrics: DispatchMetrics;
+  /** Wakes the decision streams when a city's durable log grows. */
+  watch: DecisionWatch;
   config: AppConfig;
 }
 
@@ -30,6 +33,8 @@ export interface AppConfig {
   logger?: boolean;
   /** pino level when logging; default warn (info logs every request). */
   logLevel?: string;
+  /** Between two keep-alive comments of an idle decision stream; default DEFAULT_STREAM_KEEPALIVE_MS. */
+  streamKeepAliveMs?: number;
 }
 
 export const DEFAULT_BODY_LIMIT_BYTES = 16 * 1024 * 1024;

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { HostContext } from '../context.js';
-import { pickupsJson } from '../pickup-json.js';
+import { decisionJson } from '../decision-json.js';
 import { CityParams, Decisions, DecisionsQuery, errors } from '../schemas.js';
 import { knownCity } from './city-guard.js';
 
@@ -30,14 +30,7 @@ export const decisionsRoutes: FastifyPluginAsync<{ host: HostContext }> = async 
       return {
         durable_version: durableVersion,
         committed_version: fence ? Math.max(fence.version, durableVersion) : null,
-        decisions: decisions.map((d) => ({
-          version: d.version,
-          token: d.token,
-          holder: d.holder,
-          committed_at: d.committedAt,
-          assignments: d.assignments,
-          pickups: pickupsJson(d.assignments, d.version),
-        })),
+        decisions: decisions.map(decisionJson),
       };
     },
   );
