@@ -34,8 +34,10 @@ export interface DecisionRelayOptions {
 
 interface CityRelay {
   stopWatching: () => void;
-  /** The broker's last version of the city as last seen; undefined: ask the broker. */
+  /** The broker's last version of the city as last seen (undefined: never asked yet). */
   published: number | undefined;
+  /** Whether `published` must be asked of the broker again before publishing (after a failure). */
+  stale: boolean;
   /** The highest durable version known. */
   durable: number;
   running: Promise<void> | undefined;
@@ -56,6 +58,7 @@ export class DecisionRelay {
     const run: CityRelay = {
       stopWatching: () => undefined,
       published: undefined,
+      stale: true,
       durable: 0,
       running: undefined,
       again: false,
@@ -109,7 +112,7 @@ export class DecisionRelay {
           await this.catchUp(city, run);
           run.delayMs = this.options.retryMs;
         } catch (error) {
-          run.published = undefined;
+          run.stale = true;
           if (this.cities.get(city) !== run) return;
           this.options.onFailed?.(city, error);
           run.retry = setTimeout(() => this.drain(city, run), run.delayMs);
@@ -123,7 +126,12 @@ export class DecisionRelay {
 
   private async catchUp(city: string, run: CityRelay): Promise<void> {
     const { log, publisher, encode } = this.options;
-    run.published ??= await publisher.lastPublished(city);
+    if (run.stale || run.published === undefined) {
+      // Known before the broker answers, so lag() is right while the broker is down.
+      run.durable = Math.max(run.durable, await log.lastVersion(city));
+      run.published = await publisher.lastPublished(city);
+      run.stale = false;
+    }
     while (this.cities.get(city) === run) {
       const batch = await log.read(city, run.published, RELAY_BATCH);
       if (batch.length === 0) return;
