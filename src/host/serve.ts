@@ -52,10 +52,11 @@ export async function serve(config: HostConfig, options: { signals?: boolean; ou
     await demo.start();
   }
   const stores = config.mysqlUrl ? 'MySQL + Redis' : 'embedded (in memory)';
+  const published = config.natsUrl ? `, decisions published to NATS stream ${config.natsStream}` : '';
   const address = host.app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   const base = config.listen === '0.0.0.0' || config.listen === '::' ? `http://localhost:${port}` : (host.url ?? '');
-  out(`dispatchd ${host.holder.hostId} listening on ${base} — stores: ${stores}, solver threads: ${config.threads}${demo ? `, demo city "${demo.city}"` : ''}`);
+  out(`dispatchd ${host.holder.hostId} listening on ${base} — stores: ${stores}, solver threads: ${config.threads}${published}${demo ? `, demo city "${demo.city}"` : ''}`);
   out(`  map ${base}/   API docs ${base}/docs`);
   return { host, demo, done, stop };
 }
