@@ -16,10 +16,11 @@ export const DECISION_BROKERS: { name: string; create(): Promise<TestBroker> }[]
   {
     name: 'memory',
     async create() {
-      // In memory the broker is the publisher's own state: every "publisher" is the one object.
+      // In memory the broker is the publisher's own state: every "publisher" is the one object
+      // (its close() keeps the messages, as a broker outlives a publisher's restart).
       const shared = new MemoryDecisionPublisher();
       return {
-        publisher: () => ({ ...bound(shared), close: async () => {} }),
+        publisher: () => shared,
         delivered: async (city) => shared.messages(city).map(({ id, version, data }) => ({ id, version, data })),
         cleanup: async () => {},
       };
@@ -46,7 +47,3 @@ export const DECISION_BROKERS: { name: string; create(): Promise<TestBroker> }[]
     },
   },
 ];
-
-function bound(p: MemoryDecisionPublisher): DecisionPublisher {
-  return { lastPublished: (city) => p.lastPublished(city), publish: (city, messages) => p.publish(city, messages), close: () => p.close() };
-}
