@@ -20,6 +20,7 @@ export function registerServeCommand(program: Command): void {
     .option('--host-id <id>', `this host's id in leases (${ENV.hostId}, default the machine name)`)
     .option('--mysql <url>', `MySQL for leases and the decision log, mysql://user:pass@host:port/db (${ENV.mysql})`)
     .option('--redis <url>', `Redis for the city state, redis://host:port (${ENV.redis})`)
+    .option('--nats <url>', `NATS JetStream that durable decisions are published to, nats://host:port (${ENV.nats}; stream ${ENV.natsStream})`)
     .option('--threads <n>', `solver worker threads (${ENV.threads}, default cores - 1)`)
     .option('--offer-ttl-ms <ms>', `how long an offer waits for an answer (${ENV.offerTtlMs}, default 30000)`)
     .option('--decline-cooldown-ms <ms>', `a declined pair is not offered again for this long (${ENV.declineCooldownMs}, default 120000)`)

@@ -27,9 +27,16 @@ export class DispatchMetrics {
   readonly citiesGivenUp: Counter<'city'>;
   readonly durableAppendFailures: Counter<'city'>;
   readonly decisionLogConflicts: Counter<'city'>;
+  readonly decisionsPublished: Counter<'city'>;
+  readonly publishFailures: Counter<'city'>;
 
   constructor(
-    sources: { leasesHeld?: () => number; poolStats?: () => SolverPoolStats; notDurable?: () => Map<string, number> } = {},
+    sources: {
+      leasesHeld?: () => number;
+      poolStats?: () => SolverPoolStats;
+      notDurable?: () => Map<string, number>;
+      publishLag?: () => Map<string, number>;
+    } = {},
     options: { defaultMetrics?: boolean } = {},
   ) {
     const registers = [this.registry];
@@ -96,6 +103,28 @@ export class DispatchMetrics {
       help: 'Committed decisions refused by the log because it holds another decision at their version (alert)',
       labelNames: ['city'],
       registers,
+    });
+    this.decisionsPublished = new Counter({
+      name: 'dispatchd_decisions_published_total',
+      help: 'Durable decisions stored by the broker through this host (one per city and version)',
+      labelNames: ['city'],
+      registers,
+    });
+    this.publishFailures = new Counter({
+      name: 'dispatchd_decision_publish_failures_total',
+      help: 'Attempts to deliver durable decisions to the broker that failed (retried with backoff)',
+      labelNames: ['city'],
+      registers,
+    });
+    new Gauge({
+      name: 'dispatchd_decisions_publish_lag',
+      help: 'Versions durable but not yet on the broker, per city this host relays',
+      labelNames: ['city'],
+      registers,
+      collect() {
+        this.reset();
+        for (const [city, lag] of sources.publishLag?.() ?? []) this.set({ city }, lag);
+      },
     });
     new Gauge({
       name: 'dispatchd_decisions_not_durable',

@@ -6,6 +6,8 @@ import { availableParallelism, hostname } from 'node:os';
 import { DEFAULT_BODY_LIMIT_BYTES, DEFAULT_DECLINE_COOLDOWN_MS } from '../http/context.js';
 import { DEFAULT_LEASE_TIMING, DEFAULT_UNHEALTHY_ROUNDS } from '../coordination/lease-keeper.js';
 import { DEFAULT_OFFER_TTL_MS } from '../state/decision.js';
+import { DEFAULT_NATS_STREAM, STREAM_NAME } from '../state/nats-decision-publisher.js';
+import { DEFAULT_STREAM_KEEPALIVE_MS } from '../http/routes/decision-stream.js';
 
 export class ConfigError extends Error {
   constructor(message: string) {
@@ -24,6 +26,11 @@ export interface HostConfig {
   redisUrl?: string;
   /** Redis key prefix. */
   keyPrefix: string;
+  /** NATS JetStream that durable decisions are published to; without it they go to an in-memory publisher. */
+  natsUrl?: string;
+  natsStream: string;
+  /** Between two keep-alive comments of an idle decision stream. */
+  streamKeepAliveMs: number;
   /** Solver worker threads. */
   threads: number;
   token?: string;
@@ -52,6 +59,7 @@ export interface HostFlags {
   hostId?: string;
   mysql?: string;
   redis?: string;
+  nats?: string;
   threads?: string;
   demo?: boolean;
   offerTtlMs?: string;
@@ -65,6 +73,8 @@ export const ENV = {
   hostId: 'DISPATCHD_HOST_ID',
   mysql: 'DISPATCHD_MYSQL_URL',
   redis: 'DISPATCHD_REDIS_URL',
+  nats: 'DISPATCHD_NATS_URL',
+  natsStream: 'DISPATCHD_NATS_STREAM',
   threads: 'DISPATCHD_THREADS',
   demo: 'DISPATCHD_DEMO',
   offerTtlMs: 'DISPATCHD_OFFER_TTL_MS',
@@ -108,6 +118,8 @@ export function resolveHostConfig(flags: HostFlags, env: NodeJS.ProcessEnv = pro
     throw new ConfigError(`${ENV.renewIntervalMs} (${renewIntervalMs}) must be at most half of ${ENV.leaseTtlMs} (${leaseTtlMs})`);
   }
   if (/[{}]/.test(keyPrefix)) throw new ConfigError(`${ENV.keyPrefix} must not contain braces`);
+  const natsStream = env[ENV.natsStream] || DEFAULT_NATS_STREAM;
+  if (!STREAM_NAME.test(natsStream)) throw new ConfigError(`${ENV.natsStream} must be 1-64 of A-Z a-z 0-9 _ -, got ${JSON.stringify(natsStream)}`);
   return {
     port,
     listen: pick('listen') ?? '0.0.0.0',
@@ -115,6 +127,9 @@ export function resolveHostConfig(flags: HostFlags, env: NodeJS.ProcessEnv = pro
     mysqlUrl,
     redisUrl,
     keyPrefix,
+    natsUrl: serviceUrl('--nats', pick('nats'), ['nats:']),
+    natsStream,
+    streamKeepAliveMs: DEFAULT_STREAM_KEEPALIVE_MS,
     threads,
     token,
     tokenReads,

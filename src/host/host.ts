@@ -7,13 +7,20 @@ import { pino, type DestinationStream, type Logger } from 'pino';
 import { fencingHooks, takeOverCity } from '../coordination/city-takeover.js';
 import { holderName, newHolder, type Holder } from '../coordination/holder.js';
 import { DecisionOutbox } from '../coordination/decision-outbox.js';
+import { DecisionRelay } from '../coordination/decision-relay.js';
+import { DecisionWatch } from '../coordination/decision-watch.js';
 import { LeaseKeeper } from '../coordination/lease-keeper.js';
 import { openEmbeddedStores, openServerStores, type CoordinationStores } from '../coordination/stores.js';
 import { DispatchLoop } from '../dispatch/dispatch-loop.js';
 import { DispatchMetrics } from '../dispatch/metrics.js';
 import type { DispatchSolver } from '../dispatch/solver.js';
 import { buildApp } from '../http/app.js';
+import { decisionJson } from '../http/decision-json.js';
 import { SolverPool } from '../solver/solver-pool.js';
+import type { DecisionPublisher } from '../state/decision-publisher.js';
+import { MemoryDecisionPublisher } from '../state/memory-decision-publisher.js';
+import { NatsDecisionPublisher } from '../state/nats-decision-publisher.js';
+import { ObservedDecisionLog } from '../state/observed-decision-log.js';
 import type { HostConfig } from './config.js';
 
 /** The fence read by the keeper's state-store check: a key of its own, never a real city's. */
@@ -28,6 +35,8 @@ export interface Host {
   loop: DispatchLoop;
   metrics: DispatchMetrics;
   holder: Holder;
+  /** Delivers the durable decisions of the cities this host leases to the publisher. */
+  relay: DecisionRelay;
   /** The listening address (http://host:port) once listen() resolved. */
   url?: string;
   /**
@@ -44,6 +53,8 @@ export interface HostParts {
   /** Stores to use instead of opening them from the config (tests). */
   stores?: CoordinationStores;
   solver?: DispatchSolver;
+  /** The broker decisions go to instead of the one the config names (tests). */
+  publisher?: DecisionPublisher;
   /** Listen on config.port (default true); false for fastify.inject tests. */
   listen?: boolean;
   /** The logger (default hostLogger(config)); serve() makes it first to log the shutdown of a host still starting. */
@@ -60,11 +71,14 @@ export function hostLogger(config: HostConfig, destination?: DestinationStream):
 }
 
 export async function startHost(config: HostConfig, parts: HostParts = {}): Promise<Host> {
-  const stores =
+  const opened =
     parts.stores ??
     (config.mysqlUrl && config.redisUrl
       ? await openServerStores({ mysqlUrl: config.mysqlUrl, redisUrl: config.redisUrl, keyPrefix: config.keyPrefix })
       : openEmbeddedStores());
+  // Every append of this host goes through the observed log, which wakes the streams and the relay.
+  const decisions = new ObservedDecisionLog(opened.decisions);
+  const stores: CoordinationStores = { ...opened, decisions };
   let solver: DispatchSolver | undefined;
   try {
     solver = parts.solver ?? (await SolverPool.start({ threads: config.threads }));
@@ -80,7 +94,12 @@ export async function startHost(config: HostConfig, parts: HostParts = {}): Prom
 
   let keeper: LeaseKeeper | undefined;
   const metrics = new DispatchMetrics(
-    { leasesHeld: () => keeper?.leases().length ?? 0, poolStats: () => pool.stats(), notDurable: () => outbox.waitingByCities() },
+    {
+      leasesHeld: () => keeper?.leases().length ?? 0,
+      poolStats: () => pool.stats(),
+      notDurable: () => outbox.waitingByCities(),
+      publishLag: () => relay.lag(),
+    },
     { defaultMetrics: true },
   );
   const outbox = new DecisionOutbox({
@@ -98,6 +117,19 @@ export async function startHost(config: HostConfig, parts: HostParts = {}): Prom
     onRetryFailed: (error) => log('durable log catch-up failed; retrying with backoff', error),
   });
   const leaseSource = { lease: (city: string) => keeper?.lease(city), leases: () => keeper?.leases() ?? [] };
+  const watch = new DecisionWatch({ log: decisions, isLocal: (city) => leaseSource.lease(city) !== undefined });
+  const relay = new DecisionRelay({
+    log: decisions,
+    publisher: parts.publisher ?? (config.natsUrl ? new NatsDecisionPublisher({ url: config.natsUrl, stream: config.natsStream }) : new MemoryDecisionPublisher()),
+    watch,
+    encode: (d) => JSON.stringify(decisionJson(d)),
+    retryMs: config.renewIntervalMs,
+    onPublished: (city, count) => metrics.decisionsPublished.inc({ city }, count),
+    onFailed: (city, error) => {
+      metrics.publishFailures.inc({ city });
+      logger.warn({ city, err: error }, `publishing decisions of ${city} failed; retrying`);
+    },
+  });
   const loop = new DispatchLoop({
     stores,
     solver: pool,
@@ -123,12 +155,17 @@ export async function startHost(config: HostConfig, parts: HostParts = {}): Prom
         `took over ${lease.city} with token ${lease.token}: fence raised, ${copied} decisions copied to the durable log`,
       );
       loop.cityAcquired(lease.city).catch((error: unknown) => log(`starting ${lease.city} failed`, error));
+      relay.cityAcquired(lease.city);
     },
     onReleased: async (city, token) => {
       loop.cityLost(city);
+      relay.cityLost(city);
       await fencing.onReleased!(city, token);
     },
-    onLost: (city) => loop.cityLost(city),
+    onLost: (city) => {
+      loop.cityLost(city);
+      relay.cityLost(city);
+    },
     stateCheck: () => stores.state.readFence(STATE_CHECK_CITY),
     unhealthyRounds: config.unhealthyRounds,
     onGivenUp: (city, error) => {
@@ -147,12 +184,14 @@ export async function startHost(config: HostConfig, parts: HostParts = {}): Prom
     holder,
     metrics,
     log: logger,
+    watch,
     config: {
       token: config.token,
       tokenReads: config.tokenReads,
       declineCooldownMs: config.declineCooldownMs,
       leaseTtlMs: config.leaseTtlMs,
       bodyLimitBytes: config.bodyLimitBytes,
+      streamKeepAliveMs: config.streamKeepAliveMs,
     },
   });
 
@@ -166,6 +205,7 @@ export async function startHost(config: HostConfig, parts: HostParts = {}): Prom
     loop,
     metrics,
     holder,
+    relay,
     close() {
       closing ??= (async () => {
         let step = 'finishing cycles and requests';
@@ -175,6 +215,10 @@ export async function startHost(config: HostConfig, parts: HostParts = {}): Prom
           step = 'recording decisions that are not durable yet';
           outbox.stop();
           if (!(await outbox.flush())) log(`shutdown: ${outbox.waiting()} committed decisions could not be made durable`, undefined);
+          // What is not on the broker yet, the city's next holder publishes from the broker's cursor.
+          step = 'closing the decision publisher';
+          watch.close();
+          await relay.close();
           step = 'releasing leases';
           await keeper!.stop();
           step = 'closing the solver pool';

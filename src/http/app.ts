@@ -16,6 +16,7 @@ import { installHttpMetrics, packageVersion } from './http-metrics.js';
 import { ApiDocument, PROBES, type AuthRule } from './openapi.js';
 import { citiesRoutes } from './routes/cities.js';
 import { couriersRoutes } from './routes/couriers.js';
+import { decisionStreamRoutes } from './routes/decision-stream.js';
 import { decisionsRoutes } from './routes/decisions.js';
 import { dispatchRoutes } from './routes/dispatch.js';
 import { healthRoutes } from './routes/health.js';
@@ -90,6 +91,7 @@ export async function buildApp(host: HostContext): Promise<FastifyInstance> {
     pickupsRoutes,
     dispatchRoutes,
     decisionsRoutes,
+    decisionStreamRoutes,
     leasesRoutes,
     healthRoutes,
     metricsRoutes,

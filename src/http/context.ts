@@ -1,4 +1,5 @@
 import type { FastifyBaseLogger } from 'fastify';
+import type { DecisionWatch } from '../coordination/decision-watch.js';
 import type { Holder } from '../coordination/holder.js';
 import type { LeaseStore } from '../coordination/lease-store.js';
 import type { DispatchLoop, LeaseSource } from '../dispatch/dispatch-loop.js';
@@ -17,6 +18,8 @@ export interface HostContext {
   metrics: DispatchMetrics;
   /** The host's JSON logger: the app logs each request with a child of it. */
   log: FastifyBaseLogger;
+  /** Wakes the decision streams when a city's durable log grows. */
+  watch: DecisionWatch;
   config: AppConfig;
 }
 
@@ -31,6 +34,8 @@ export interface AppConfig {
   leaseTtlMs: number;
   /** Largest request body; sized for a bulk upsert of 50,000 couriers. */
   bodyLimitBytes: number;
+  /** Between two keep-alive comments of an idle decision stream; default DEFAULT_STREAM_KEEPALIVE_MS. */
+  streamKeepAliveMs?: number;
 }
 
 export const DEFAULT_BODY_LIMIT_BYTES = 16 * 1024 * 1024;

@@ -98,7 +98,7 @@ describe('the OpenAPI document', () => {
       for (const [status, response] of Object.entries(op.responses)) {
         expect(response.description, `${name} ${status}`).not.toBe('Default Response');
         expect(response.headers, `${name} ${status}`).toHaveProperty('x-request-id');
-        const media = response.content?.['application/json'] ?? response.content?.['text/plain'];
+        const media = response.content?.['application/json'] ?? response.content?.['text/plain'] ?? response.content?.['text/event-stream'];
         if (Number(status) >= 400 && !(name === 'GET /readyz' && status === '503')) {
           expect(media?.schema, `${name} ${status}`).toEqual({ $ref: '#/components/schemas/Error' });
           // One example per code, each with its own status.

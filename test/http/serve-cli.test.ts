@@ -17,6 +17,8 @@ describe('dispatchd serve', () => {
     [['--port', 'eighty'], {}, /^dispatchd: --port must be an integer in \[0, 65535\], got "eighty"\n$/],
     [['--threads', '0'], {}, /^dispatchd: --threads must be an integer in \[1, 256\]/],
     [[], { DISPATCHD_MYSQL_URL: 'postgres://x/y', DISPATCHD_REDIS_URL: 'redis://127.0.0.1:6379' }, /^dispatchd: --mysql must be a mysql:\/\/ URL/],
+    [['--nats', 'http://127.0.0.1:4222'], {}, /^dispatchd: --nats must be a nats:\/\/ URL, got http:\/\/\n$/],
+    [[], { DISPATCHD_NATS_STREAM: 'decisions.eu' }, /^dispatchd: DISPATCHD_NATS_STREAM must be 1-64 of A-Z a-z 0-9 _ -, got "decisions.eu"\n$/],
   ])('refuses %j %j in one line, exit 2', (args, env, line) => {
     const run = serveSync(args, env);
     expect(run.status).toBe(2);

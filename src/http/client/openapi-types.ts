@@ -288,6 +288,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/cities/{city}/decisions/stream": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Follow durable decisions as Server-Sent Events, in version order, resumable
+         * @description One event per durable decision: `id` is its version, `data` the decision as GET /decisions lists it. Resumes after Last-Event-ID (or ?after); comment lines keep an idle stream open.
+         */
+        get: operations["streamDecisions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/leases": {
         parameters: {
             query?: never;
@@ -3006,6 +3026,96 @@ export interface operations {
                      *     }
                      */
                     "application/json": components["schemas"]["DecisionPage"];
+                };
+            };
+            /** @description `invalid_field`: a value breaks its field's rule; `field` names it (`couriers[2].lat`, a path or query parameter, or `url` for a path that does not decode); `unknown_field`: a field no schema has; `field` names it (every body object and query string is closed) */
+            400: {
+                headers: {
+                    /** @description the x-request-id the request carried (up to 128 of A-Z a-z 0-9 . _ : -), or a UUID the host made; its log lines carry it as request_id */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `unauthorized`: missing or wrong `Authorization: Bearer <token>` (the host has DISPATCHD_TOKEN) */
+            401: {
+                headers: {
+                    /** @description the x-request-id the request carried (up to 128 of A-Z a-z 0-9 . _ : -), or a UUID the host made; its log lines carry it as request_id */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `unknown_city`: no city has this id */
+            404: {
+                headers: {
+                    /** @description the x-request-id the request carried (up to 128 of A-Z a-z 0-9 . _ : -), or a UUID the host made; its log lines carry it as request_id */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `internal`: a failure of the host itself (logged with the request id) */
+            500: {
+                headers: {
+                    /** @description the x-request-id the request carried (up to 128 of A-Z a-z 0-9 . _ : -), or a UUID the host made; its log lines carry it as request_id */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `store_unavailable`: a store (MySQL or Redis) did not answer in time; the request may be retried; `shutting_down`: the host is shutting down; send the request to another host */
+            503: {
+                headers: {
+                    /** @description the x-request-id the request carried (up to 128 of A-Z a-z 0-9 . _ : -), or a UUID the host made; its log lines carry it as request_id */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    streamDecisions: {
+        parameters: {
+            query?: {
+                /** @description resume after this version (Last-Event-ID wins when both are given) */
+                after?: number;
+            };
+            header?: {
+                /** @description the version of the last event received: the stream resumes after it */
+                "last-event-id"?: number;
+            };
+            path: {
+                /** @description city id: 1-64 of A-Z a-z 0-9 _ . - */
+                city: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Server-Sent Events, one per durable decision: `id` its version, `data` the Decision (components.schemas.Decision) as one JSON line */
+            200: {
+                headers: {
+                    /** @description the x-request-id the request carried (up to 128 of A-Z a-z 0-9 . _ : -), or a UUID the host made; its log lines carry it as request_id */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example id: 23
+                     *     data: {"version":23,"token":4,"holder":"host-a/5f0c","committed_at":1767225600000,"assignments":[{"order":"o1","courier":"c1"}],"pickups":[{"pickup_id":"p23.1","courier":"c1","orders":["o1"]}]}
+                     */
+                    "text/event-stream": string;
                 };
             };
             /** @description `invalid_field`: a value breaks its field's rule; `field` names it (`couriers[2].lat`, a path or query parameter, or `url` for a path that does not decode); `unknown_field`: a field no schema has; `field` names it (every body object and query string is closed) */

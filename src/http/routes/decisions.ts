@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { HostContext } from '../context.js';
-import { pickupsJson } from '../pickup-json.js';
+import { decisionJson } from '../decision-json.js';
 import { CityParams, Decisions, DecisionsQuery, ref } from '../schemas.js';
 import { knownCity } from './city-guard.js';
 
@@ -32,14 +32,7 @@ export const decisionsRoutes: FastifyPluginAsyncTypebox<{ host: HostContext }> =
       return {
         durable_version: durableVersion,
         committed_version: fence ? Math.max(fence.version, durableVersion) : null,
-        decisions: decisions.map((d) => ({
-          version: d.version,
-          token: d.token,
-          holder: d.holder,
-          committed_at: d.committedAt,
-          assignments: d.assignments,
-          pickups: pickupsJson(d.assignments, d.version),
-        })),
+        decisions: decisions.map(decisionJson),
       };
     },
   );

@@ -1,0 +1,51 @@
+import type { CommittedDecision } from './decision.js';
+import { DecisionVersionConflictError, type DecisionLog } from './decision-log.js';
+
+/** Told the highest version of a city that one append has just recorded. */
+export type AppendListener = (city: string, version: number) => void;
+
+/**
+ * The durable log, telling listeners after each append which cities it recorded decisions of:
+ * everything this host makes durable (a commit, the outbox catching up, the copy at takeover)
+ * goes through append, so followers of a city wake at once instead of polling the log.
+ */
+export class ObservedDecisionLog implements DecisionLog {
+  private readonly listeners = new Set<AppendListener>();
+
+  constructor(private readonly log: DecisionLog) {}
+
+  /** Calls `listener` after every append; returns the function that stops it. */
+  onAppended(listener: AppendListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  async append(decisions: readonly CommittedDecision[]): Promise<void> {
+    try {
+      await this.log.append(decisions);
+    } catch (error) {
+      // A conflict still recorded every other decision of the call (the DecisionLog contract).
+      if (error instanceof DecisionVersionConflictError) this.tell(decisions);
+      throw error;
+    }
+    this.tell(decisions);
+  }
+
+  recordedVersions(city: string, from: number, to: number): Promise<number[]> {
+    return this.log.recordedVersions(city, from, to);
+  }
+
+  lastVersion(city: string): Promise<number> {
+    return this.log.lastVersion(city);
+  }
+
+  read(city: string, afterVersion: number, limit: number): Promise<CommittedDecision[]> {
+    return this.log.read(city, afterVersion, limit);
+  }
+
+  private tell(decisions: readonly CommittedDecision[]): void {
+    const highest = new Map<string, number>();
+    for (const d of decisions) highest.set(d.city, Math.max(d.version, highest.get(d.city) ?? 0));
+    for (const [city, version] of highest) for (const listener of this.listeners) listener(city, version);
+  }
+}
