@@ -6,6 +6,7 @@
 import { spawn } from 'node:child_process';
 import { createServer, type AddressInfo, type Server } from 'node:net';
 import { describe, expect, it } from 'vitest';
+import { ConfigError, resolveHostConfig } from '../../src/host/config.js';
 import { CLI_PATH as CLI, runCli } from '../support/cli.js';
 
 function serveSync(args: string[], env: Record<string, string> = {}) {
@@ -19,19 +20,9 @@ describe('dispatchd serve', () => {
     [['--port', 'eighty'], {}, /^dispatchd: --port must be an integer in \[0, 65535\], got "eighty"\n$/],
     [['--threads', '0'], {}, /^dispatchd: --threads must be an integer in \[1, 256\]/],
     [[], { DISPATCHD_MYSQL_URL: 'postgres://x/y', DISPATCHD_REDIS_URL: 'redis://127.0.0.1:6379' }, /^dispatchd: DISPATCHD_MYSQL_URL must be a mysql:\/\/ URL/],
-    // Each variable is named as itself, not as the flag it stands for.
+    // A variable is named as itself, not as the flag it stands for (more cases in-process below).
     [[], { DISPATCHD_PORT: '80a' }, /^dispatchd: DISPATCHD_PORT must be an integer in \[0, 65535\], got "80a"\n$/],
-    [[], { PORT: '65536' }, /^dispatchd: PORT must be an integer in \[0, 65535\], got "65536"\n$/],
-    [[], { DISPATCHD_PORT: ' 80' }, /^dispatchd: DISPATCHD_PORT must be an integer/],
-    [[], { DISPATCHD_THREADS: 'many' }, /^dispatchd: DISPATCHD_THREADS must be an integer in \[1, 256\]/],
     [[], { DISPATCHD_DEMO: 'maybe' }, /^dispatchd: DISPATCHD_DEMO must be one of 1, true, yes, on, 0, false, no, off, got "maybe"\n$/],
-    [[], { DISPATCHD_LOG: 'quiet' }, /^dispatchd: DISPATCHD_LOG must be one of 1, true, yes, on, 0, false, no, off/],
-    [[], { DISPATCHD_LOG_LEVEL: 'loud' }, /^dispatchd: DISPATCHD_LOG_LEVEL must be one of fatal, error/],
-    [[], { DISPATCHD_HOST_ID: 'a b' }, /^dispatchd: DISPATCHD_HOST_ID must be 1-64 characters/],
-    [[], { DISPATCHD_LISTEN: 'local host' }, /^dispatchd: DISPATCHD_LISTEN must be an IP address or a host name/],
-    [[], { DISPATCHD_OFFER_TTL_MS: '1e3' }, /^dispatchd: DISPATCHD_OFFER_TTL_MS must be an integer/],
-    [[], { DISPATCHD_TOKEN: 'two words' }, /^dispatchd: DISPATCHD_TOKEN must be printable ASCII without spaces\n$/],
-    [[], { DISPATCHD_REDIS_URL: 'redis://127.0.0.1:6379' , DISPATCHD_MYSQL_URL: 'mysql://127.0.0.1/' }, /^dispatchd: DISPATCHD_MYSQL_URL must name a database/],
   ])('refuses %j %j in one line, exit 2', (args, env, line) => {
     const run = serveSync(args, env);
     expect(run.status).toBe(2);
@@ -78,6 +69,43 @@ describe('dispatchd serve', () => {
         await stop();
       }
     }
+  });
+});
+
+describe('resolveHostConfig: every variable checked strictly, named in its error', () => {
+  it.each([
+    [{ DISPATCHD_PORT: '80a' }, /^DISPATCHD_PORT must be an integer in \[0, 65535\], got "80a"$/],
+    [{ PORT: '65536' }, /^PORT must be an integer in \[0, 65535\], got "65536"$/],
+    [{ DISPATCHD_PORT: ' 80' }, /^DISPATCHD_PORT must be an integer/],
+    [{ DISPATCHD_THREADS: 'many' }, /^DISPATCHD_THREADS must be an integer in \[1, 256\]/],
+    [{ DISPATCHD_DEMO: 'maybe' }, /^DISPATCHD_DEMO must be one of 1, true, yes, on, 0, false, no, off, got "maybe"$/],
+    [{ DISPATCHD_LOG: 'quiet' }, /^DISPATCHD_LOG must be one of 1, true, yes, on, 0, false, no, off/],
+    [{ DISPATCHD_LOG_LEVEL: 'loud' }, /^DISPATCHD_LOG_LEVEL must be one of fatal, error/],
+    [{ DISPATCHD_HOST_ID: 'a b' }, /^DISPATCHD_HOST_ID must be 1-64 characters/],
+    [{ DISPATCHD_LISTEN: 'local host' }, /^DISPATCHD_LISTEN must be an IP address or a host name/],
+    [{ DISPATCHD_OFFER_TTL_MS: '1e3' }, /^DISPATCHD_OFFER_TTL_MS must be an integer/],
+    [{ DISPATCHD_TOKEN: 'two words' }, /^DISPATCHD_TOKEN must be printable ASCII without spaces$/],
+    [{ DISPATCHD_REDIS_URL: 'redis://127.0.0.1:6379' , DISPATCHD_MYSQL_URL: 'mysql://127.0.0.1/' }, /^DISPATCHD_MYSQL_URL must name a database/],
+  ])('refuses %j', (env, message) => {
+    expect(() => resolveHostConfig({}, env)).toThrow(ConfigError);
+    expect(() => resolveHostConfig({}, env)).toThrow(message);
+  });
+
+  it.each([
+    [{}, {}, 3000],
+    [{}, { PORT: '8080' }, 8080],
+    [{}, { PORT: '8080', DISPATCHD_PORT: '9090' }, 9090],
+    [{ port: '7070' }, { PORT: '8080', DISPATCHD_PORT: '9090' }, 7070],
+    [{}, { PORT: '', DISPATCHD_PORT: '' }, 3000],
+  ])('port from flags %j and variables %j: %i', (flags, env, port) => {
+    expect(resolveHostConfig(flags, env).port).toBe(port);
+  });
+
+  it.each([
+    ['1', true], ['TRUE', true], ['yes', true], ['On', true],
+    ['0', false], ['false', false], ['NO', false], ['off', false], ['', false],
+  ])('DISPATCHD_DEMO=%j is %s', (word, demo) => {
+    expect(resolveHostConfig({}, { DISPATCHD_DEMO: word }).demo).toBe(demo);
   });
 });
 
