@@ -19,7 +19,7 @@ if (existsSync(dist)) {
     const source = join(root, relative(dist, output).replace(OUTPUT, '.ts'));
     if (!existsSync(source)) {
       rmSync(output);
-      process.stdout.write(`removed ${relative(root, output)} (its source is gone)\n`);
+      process.stderr.write(`removed ${relative(root, output)} (its source is gone)\n`);
     }
   }
 }

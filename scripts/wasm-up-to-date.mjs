@@ -32,4 +32,4 @@ try {
 }
 const stale = inputs.find((input) => statSync(input).mtimeMs >= built);
 if (stale !== undefined) process.exit(1);
-process.stdout.write('build/solver.wasm is up to date (newer than assembly/, asconfig.json and asc)\n');
+process.stderr.write('build/solver.wasm is up to date (newer than assembly/, asconfig.json and asc)\n');
