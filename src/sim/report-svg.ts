@@ -4,11 +4,10 @@
  * Three charts, one colour per policy throughout: the click-to-door distribution (share of each
  * policy's delivered orders per bin, so policies that delivered different numbers of orders
  * compare fairly, with a dashed line at each median), then orders waiting and couriers idle over
- * the day. The charts are a Vega-Lite spec compiled to Vega and rendered headless
- * (renderer 'none' → toSVG), which needs neither a browser nor a native canvas.
+ * the day. The charts are one Vega-Lite spec, rendered headless (src/vega-lite-svg.ts).
  */
-import { parse, View } from 'vega';
-import { compile, type TopLevelSpec } from 'vega-lite';
+import type { TopLevelSpec } from 'vega-lite';
+import { renderVegaLiteSvg } from '../vega-lite-svg.js';
 
 export interface PolicyRun {
   /** Name shown in the legend, e.g. 'dispatchd', 'greedy'. */
@@ -27,12 +26,7 @@ const COARSE_BIN_MIN = 5;
 const MAX_FINE_BINS = 30;
 
 export async function renderReportSvg(title: string, runs: readonly PolicyRun[]): Promise<string> {
-  const view = new View(parse(compile(reportSpec(title, runs)).spec), { renderer: 'none' });
-  try {
-    return await view.toSVG();
-  } finally {
-    view.finalize();
-  }
+  return renderVegaLiteSvg(reportSpec(title, runs));
 }
 
 function reportSpec(title: string, runs: readonly PolicyRun[]): TopLevelSpec {
