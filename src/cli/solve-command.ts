@@ -3,10 +3,11 @@
  *
  * One snapshot without --out-dir is solved in this thread, its result written to stdout
  * or --out, as it always was. With --out-dir, the snapshots are solved concurrently in a
- * pool of worker threads and each NAME.json gets DIR/NAME.result.json. Each way's modules are
- * imported only when it runs (the pool's only with --out-dir).
+ * pool of worker threads and each NAME.json gets DIR/NAME.result.json. The snapshot parser and
+ * the solver are imported only when a solve runs, the pool only with --out-dir.
  */
 import { InvalidArgumentError, type Command } from 'commander';
+import { writeFileAtomic } from './files.js';
 
 interface SolveOptions {
   out?: string;
@@ -32,7 +33,7 @@ export function registerSolveCommand(program: Command): void {
         return;
       }
       if (snapshotPaths.length > 1) command.error('too many arguments: several snapshots need --out-dir');
-      const [{ solveSnapshotFile }, { writeFileAtomic }] = await Promise.all([import('./solve-snapshot-file.js'), import('./files.js')]);
+      const { solveSnapshotFile } = await import('./solve-snapshot-file.js');
       const result = await solveSnapshotFile(snapshotPaths[0], { duals: options.duals });
       const json = `${JSON.stringify(result)}\n`;
       if (options.out === undefined) process.stdout.write(json);
