@@ -5,9 +5,12 @@
  * an occasional POST /dispatch on the city's holder. It keeps what the API acknowledged
  * (successful order events with their send times, committed dispatches) for the log checker.
  *
+ * Every request goes through the API's typed client (src/http/client), one per host.
+ *
  * One step runs at a time; `idle()` waits for the current one, so a caller can take a host out
  * of rotation (`setHosts`) and be sure no request is still on its way to it before killing it.
  */
+import { dispatchClient, type DispatchClient } from '../http/client/client.js';
 import type { AcknowledgedDecision, AcknowledgedEvent } from './log-checker.js';
 
 export interface FeederHost {
@@ -74,6 +77,13 @@ const BCN = { lat: 41.39, lng: 2.17 };
 
 class RequestFailed extends Error {}
 
+/** What every call of the typed client resolves to. */
+interface Answer<T> {
+  data?: T;
+  error?: unknown;
+  response: Response;
+}
+
 export class Feeder {
   readonly events: AcknowledgedEvent[] = [];
   readonly acknowledged: AcknowledgedDecision[] = [];
@@ -82,6 +92,7 @@ export class Feeder {
   };
   private readonly options: Required<Omit<FeederOptions, 'token'>> & Pick<FeederOptions, 'token'>;
   private hosts: FeederHost[];
+  private readonly clients = new Map<string, DispatchClient>();
   private next = 0;
   private generation = 0;
   private sims = new Map<string, CitySim>();
@@ -119,7 +130,9 @@ export class Feeder {
   /** Creates (or re-enables) the cities and uploads their couriers and first orders. */
   async setUp(): Promise<void> {
     for (const city of this.options.cities) {
-      await this.call('PUT', `/v1/cities/${city}`, { enabled: true, tick_ms: this.options.tickMs, params: { max_pickup_s: 1_800 } });
+      await this.must((c) =>
+        c.PUT('/v1/cities/{city}', { params: { path: { city } }, body: { enabled: true, tick_ms: this.options.tickMs, params: { max_pickup_s: 1_800 } } }),
+      );
     }
     await this.seedState();
   }
@@ -163,7 +176,7 @@ export class Feeder {
       this.options.cities.map(async (city) => {
         const sim: CitySim = { city, lastVersion: await this.lastVersion(city), nextOrder: 0, openOrders: new Set(), carrying: new Map(), lastMoveAt: 0 };
         this.sims.set(city, sim);
-        await this.call('PUT', `/v1/cities/${city}/couriers`, { couriers: this.couriers(g) });
+        await this.putCouriers(city, g);
         await this.createOrders(sim, this.options.initialOrders);
       }),
     );
@@ -172,7 +185,7 @@ export class Feeder {
   private async lastVersion(city: string): Promise<number> {
     let after = 0;
     for (;;) {
-      const reply = (await this.call('GET', `/v1/cities/${city}/decisions?after=${after}&limit=1000`)) as { decisions: { version: number }[] };
+      const reply = await this.decisions(city, after);
       if (reply.decisions.length === 0) return after;
       after = reply.decisions[reply.decisions.length - 1].version;
     }
@@ -194,16 +207,14 @@ export class Feeder {
     const now = Date.now();
     if (now - sim.lastMoveAt >= this.options.moveEveryMs && this.generation === g) {
       sim.lastMoveAt = now;
-      await this.call('PUT', `/v1/cities/${sim.city}/couriers`, { couriers: this.couriers(g) });
+      await this.putCouriers(sim.city, g);
     }
     const room = this.options.maxOpenOrders - sim.openOrders.size;
     if (room > 0 && this.generation === g) await this.createOrders(sim, Math.min(room, this.options.ordersPerStep));
   }
 
   private async answerOffers(sim: CitySim): Promise<void> {
-    const reply = (await this.call('GET', `/v1/cities/${sim.city}/decisions?after=${sim.lastVersion}&limit=1000`)) as {
-      decisions: { version: number; assignments: { order: string; courier: string }[] }[];
-    };
+    const reply = await this.decisions(sim.city, sim.lastVersion);
     for (const decision of reply.decisions) {
       sim.lastVersion = Math.max(sim.lastVersion, decision.version);
       for (const { order, courier } of decision.assignments) {
@@ -219,10 +230,13 @@ export class Feeder {
 
   private async answer(sim: CitySim, order: string, courier: string, kind: 'accept' | 'decline'): Promise<void> {
     const sentAt = Date.now();
-    const path = `/v1/cities/${sim.city}/offers/${order}/${kind}`;
+    const options = { params: { path: { city: sim.city, order } }, body: { courier } };
     let status: number;
     try {
-      status = (await this.request('POST', path, { courier })).status;
+      const answer = await this.send((c) =>
+        kind === 'accept' ? c.POST('/v1/cities/{city}/offers/{order}/accept', options) : c.POST('/v1/cities/{city}/offers/{order}/decline', options),
+      );
+      status = answer.response.status;
     } catch {
       // Unknown outcome: an accept may have landed, so try delivering it later (unrecorded).
       if (kind === 'accept') sim.carrying.set(order, { order, courier, deliverAt: Date.now() + this.options.deliverAfterMs, pickedUp: false });
@@ -240,11 +254,12 @@ export class Feeder {
 
   private async deliver(sim: CitySim): Promise<void> {
     const now = Date.now();
+    const order = (carry: Carry) => ({ params: { path: { city: sim.city, order: carry.order } } });
     for (const carry of [...sim.carrying.values()]) {
       if (!carry.pickedUp && now >= carry.deliverAt - this.options.deliverAfterMs / 2) {
         const sentAt = Date.now();
         try {
-          const { status } = await this.request('POST', `/v1/cities/${sim.city}/orders/${carry.order}/picked-up`);
+          const { status } = (await this.send((c) => c.POST('/v1/cities/{city}/orders/{order}/picked-up', order(carry)))).response;
           if (status === 200) this.events.push({ city: sim.city, order: carry.order, kind: 'picked_up', sentAt, ackAt: Date.now() });
           if (status === 200 || status === 409) carry.pickedUp = true;
           if (status === 404) this.forget(sim, carry.order);
@@ -255,7 +270,7 @@ export class Feeder {
       if (carry.pickedUp && now >= carry.deliverAt) {
         const sentAt = Date.now();
         try {
-          const { status } = await this.request('POST', `/v1/cities/${sim.city}/orders/${carry.order}/delivered`);
+          const { status } = (await this.send((c) => c.POST('/v1/cities/{city}/orders/{order}/delivered', order(carry)))).response;
           if (status === 200) {
             this.events.push({ city: sim.city, order: carry.order, kind: 'delivered', sentAt: carry.uncertainSince ?? sentAt, ackAt: Date.now() });
             this.stats.delivered++;
@@ -290,11 +305,19 @@ export class Feeder {
         dropoff: { lat: BCN.lat + (this.random() - 0.5) * 0.04, lng: BCN.lng + (this.random() - 0.5) * 0.04 },
       };
     });
-    const { status } = await this.request('POST', `/v1/cities/${sim.city}/orders`, { orders });
-    if (status === 201) {
+    const { response } = await this.send((c) => c.POST('/v1/cities/{city}/orders', { params: { path: { city: sim.city } }, body: { orders } }));
+    if (response.status === 201) {
       for (const o of orders) sim.openOrders.add(o.id);
       this.stats.ordersCreated += orders.length;
     }
+  }
+
+  private async putCouriers(city: string, generation: number): Promise<void> {
+    await this.must((c) => c.PUT('/v1/cities/{city}/couriers', { params: { path: { city } }, body: { couriers: this.couriers(generation) } }));
+  }
+
+  private decisions(city: string, after: number) {
+    return this.must((c) => c.GET('/v1/cities/{city}/decisions', { params: { path: { city }, query: { after, limit: 1000 } } }));
   }
 
   private couriers(generation: number) {
@@ -311,48 +334,48 @@ export class Feeder {
   private async dispatchOnHolder(): Promise<void> {
     const cities = this.options.cities;
     const city = cities[Math.floor(this.random() * cities.length)];
-    const leases = (await this.call('GET', '/v1/leases')) as { leases: { city: string; holder: string | null }[] };
+    const leases = await this.must((c) => c.GET('/v1/leases'));
     const holder = leases.leases.find((l) => l.city === city)?.holder;
     const host = holder ? this.hosts.find((h) => holder.startsWith(`${h.id}/`)) : undefined;
     if (!host) return;
-    const { status, body } = await this.request('POST', `/v1/cities/${city}/dispatch`, undefined, host);
-    const outcome = body as { committed?: boolean; durable?: boolean; version?: number; token?: number };
+    const { data: outcome, response } = await this.send((c) => c.POST('/v1/cities/{city}/dispatch', { params: { path: { city } } }), host);
     // Acknowledged means durable: a decision committed only in the state store may still be lost with it.
-    if (status === 200 && outcome.committed && outcome.durable) {
-      this.acknowledged.push({ city, version: outcome.version!, token: outcome.token!, ackAt: Date.now() });
+    if (outcome?.committed && outcome.durable) {
+      this.acknowledged.push({ city, version: outcome.version, token: outcome.token, ackAt: Date.now() });
       this.stats.dispatchAcks++;
-    } else if (status === 409) {
+    } else if (response.status === 409) {
       this.stats.dispatchRefused++;
     }
   }
 
-  /** A request that must succeed (2xx). */
-  private async call(method: string, path: string, body?: unknown): Promise<unknown> {
-    const { status, body: reply } = await this.request(method, path, body);
-    if (status < 200 || status > 299) throw new RequestFailed(`${method} ${path}: ${status} ${JSON.stringify(reply)}`);
-    return reply;
+  /** A request that must succeed (2xx): its answer's body. */
+  private async must<T>(call: (client: DispatchClient) => Promise<Answer<T>>): Promise<T> {
+    const { data, error, response } = await this.send(call);
+    if (!response.ok || data === undefined) throw new RequestFailed(`${response.url}: ${response.status} ${JSON.stringify(error)}`);
+    return data;
   }
 
-  private async request(method: string, path: string, body?: unknown, host?: FeederHost): Promise<{ status: number; body: unknown }> {
+  /** One request to `host` (default: the next in rotation); a 5xx or no answer is a failure, thrown. */
+  private async send<T>(call: (client: DispatchClient) => Promise<Answer<T>>, host?: FeederHost): Promise<Answer<T>> {
     const target = host ?? this.pickHost();
     this.stats.requests++;
     try {
-      const headers: Record<string, string> = {};
-      if (body !== undefined) headers['content-type'] = 'application/json';
-      if (this.options.token) headers.authorization = `Bearer ${this.options.token}`;
-      const response = await fetch(`${target.url}${path}`, {
-        method,
-        headers,
-        body: body === undefined ? undefined : JSON.stringify(body),
-        signal: AbortSignal.timeout(this.options.requestTimeoutMs),
-      });
-      const text = await response.text();
-      if (response.status >= 500) throw new RequestFailed(`${method} ${path}: ${response.status} ${text.slice(0, 200)}`);
-      return { status: response.status, body: text ? (JSON.parse(text) as unknown) : null };
+      const answer = await call(this.client(target));
+      if (answer.response.status >= 500) throw new RequestFailed(`${answer.response.url}: ${answer.response.status} ${JSON.stringify(answer.error)}`);
+      return answer;
     } catch (error) {
       this.stats.failures++;
       throw error;
     }
+  }
+
+  private client(host: FeederHost): DispatchClient {
+    let client = this.clients.get(host.url);
+    if (!client) {
+      client = dispatchClient({ baseUrl: host.url, token: this.options.token, timeoutMs: this.options.requestTimeoutMs });
+      this.clients.set(host.url, client);
+    }
+    return client;
   }
 
   private pickHost(): FeederHost {

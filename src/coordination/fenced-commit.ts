@@ -1,5 +1,5 @@
-import type { CityStateStore, CommitResult } from '../state/city-state-store.js';
-import type { Assignment, CommittedDecision } from '../state/decision.js';
+import type { CityStateStore, CommitResult, DroppedPickup } from '../state/city-state-store.js';
+import type { Assignment, CommittedDecision, Decision } from '../state/decision.js';
 import { DecisionVersionConflictError, type DecisionLog } from '../state/decision-log.js';
 import { reseedFence } from './city-takeover.js';
 import { holderName, type Holder } from './holder.js';
@@ -11,13 +11,13 @@ export const DURABLE_APPEND_RETRY_DELAYS_MS: readonly number[] = [100, 400];
 
 export type FencedCommitResult =
   /** Committed in the state store and recorded in the durable log: safe to acknowledge. */
-  | { ok: true; decision: CommittedDecision; durable: true }
+  | { ok: true; decision: CommittedDecision; dropped: DroppedPickup[]; durable: true }
   /**
    * Committed in the state store (the offers are live) but not recorded durably: the caller must
    * hand it to the DecisionOutbox, and must not acknowledge it as durable. `logError` says why;
    * a DecisionVersionConflictError means the log holds another decision at this version.
    */
-  | { ok: true; decision: CommittedDecision; durable: false; logError: unknown }
+  | { ok: true; decision: CommittedDecision; dropped: DroppedPickup[]; durable: false; logError: unknown }
   | Exclude<CommitResult, { ok: true }>
   /** The lease lapsed on this host's clock: nothing was attempted. */
   | { ok: false; reason: 'lease_lapsed' };
@@ -32,9 +32,9 @@ export async function commitFenced(
   lease: Lease,
   holder: Holder,
   assignments: readonly Assignment[],
-  offerTtlMs?: number,
+  options: Pick<Decision, 'offerTtlMs' | 'partial'> = {},
 ): Promise<FencedCommitResult> {
-  const decision = { city: lease.city, token: lease.token, holder: holderName(holder), assignments, offerTtlMs };
+  const decision: Decision = { city: lease.city, token: lease.token, holder: holderName(holder), assignments, ...options };
   if (!lease.isValid()) return { ok: false, reason: 'lease_lapsed' };
   let result = await stores.state.commit(decision);
   if (!result.ok && result.reason === 'fence_missing') {
@@ -48,12 +48,12 @@ export async function commitFenced(
     if (delayMs > 0) await new Promise((resolve) => setTimeout(resolve, delayMs));
     try {
       await stores.decisions.append([result.decision]);
-      return { ok: true, decision: result.decision, durable: true };
+      return { ...result, durable: true };
     } catch (error) {
       logError = error;
       // Another decision holds this version: retrying cannot help.
       if (error instanceof DecisionVersionConflictError) break;
     }
   }
-  return { ok: true, decision: result.decision, durable: false, logError };
+  return { ...result, durable: false, logError };
 }

@@ -1,7 +1,11 @@
+import type { BaseLogger } from 'pino';
 import { planLeases, type FairSharePolicy } from './fair-share.js';
 import { assertHolder, type Holder } from './holder.js';
 import { Lease, monotonicNow, type MonotonicClock } from './lease.js';
 import type { LeaseStore } from './lease-store.js';
+
+/** Where lease and dispatch events are logged (the host's JSON logger). */
+export type EventLog = Pick<BaseLogger, 'debug' | 'info' | 'warn'>;
 
 /** Defaults in the spirit of Kubernetes leases: 15 s duration, renew every 5 s, retry every 2 s. */
 export const DEFAULT_LEASE_TIMING = Object.freeze({ ttlMs: 15_000, renewIntervalMs: 5_000, acquireIntervalMs: 2_000 });
@@ -40,6 +44,8 @@ export interface LeaseKeeperOptions {
   /** A city released because the state store failed its checks (before the release itself). */
   onGivenUp?: (city: string, error: unknown) => void;
   onError?: (error: unknown) => void;
+  /** Lease acquired, lost and released lines, with city and token. */
+  log?: EventLog;
 }
 
 /**
@@ -107,7 +113,7 @@ export class LeaseKeeper {
     this.timers.clear();
     await this.serialise(async () => {
       if (release) {
-        await Promise.all([...this.held.values()].map((lease) => this.release(lease)));
+        await Promise.all([...this.held.values()].map((lease) => this.release(lease, 'shutdown')));
         await this.store.forgetHost(this.holder);
       } else {
         for (const lease of this.held.values()) lease.end();
@@ -165,7 +171,10 @@ export class LeaseKeeper {
     const disabled = [...this.held.values()].filter((l) => plan.disabled.includes(l.city));
     // Shed the most recently acquired first: their state is the least warmed up.
     const shed = [...this.held.values()].filter((l) => !plan.disabled.includes(l.city)).reverse().slice(0, plan.shed);
-    await Promise.all([...disabled, ...shed].map((lease) => this.release(lease)));
+    await Promise.all([
+      ...disabled.map((lease) => this.release(lease, 'city disabled')),
+      ...shed.map((lease) => this.release(lease, 'above the fair share')),
+    ]);
   }
 
   /** Resolves with the check's error, or undefined when it passed (or there is none). */
@@ -190,7 +199,7 @@ export class LeaseKeeper {
   private async giveUp(error: unknown): Promise<void> {
     const leases = [...this.held.values()];
     for (const lease of leases) this.options.onGivenUp?.(lease.city, error);
-    await Promise.all(leases.map((lease) => this.release(lease)));
+    await Promise.all(leases.map((lease) => this.release(lease, 'state store unhealthy')));
     await this.store.forgetHost(this.holder).catch((e: unknown) => this.reportError(e));
   }
 
@@ -204,11 +213,12 @@ export class LeaseKeeper {
       const token = await this.store.acquire(city, this.holder, this.ttlMs);
       if (token === null) continue;
       const lease = new Lease(city, token, this.ttlMs, requestedAt, this.clock);
+      this.options.log?.info({ event: 'lease_acquired', city, token }, `lease of ${city} acquired with token ${token}`);
       try {
         await this.options.onAcquired?.(lease);
       } catch (error) {
         this.reportError(error);
-        await this.release(lease);
+        await this.release(lease, 'takeover failed');
         continue;
       }
       this.held.set(city, lease);
@@ -226,17 +236,23 @@ export class LeaseKeeper {
       if (lease.isValid()) return;
     }
     if (renewed && lease.renewed(requestedAt)) return;
+    const reason = renewed ? 'renewed too late' : lease.isValid() ? 'renewal refused' : 'lapsed';
+    this.options.log?.warn({ event: 'lease_lost', city: lease.city, token: lease.token, reason }, `lease of ${lease.city} (token ${lease.token}) lost: ${reason}`);
     lease.end();
     this.held.delete(lease.city);
     this.options.onLost?.(lease.city);
   }
 
   /** Ends the lease locally first, so the dispatch loop stops before the token moves on. */
-  private async release(lease: Lease): Promise<void> {
+  private async release(lease: Lease, reason: string): Promise<void> {
     lease.end();
     this.held.delete(lease.city);
     try {
       const token = await this.store.release(lease.city, this.holder, lease.token);
+      this.options.log?.info(
+        { event: 'lease_released', city: lease.city, token: lease.token, next_token: token, reason },
+        `lease of ${lease.city} (token ${lease.token}) released: ${reason}`,
+      );
       if (token !== null) await this.options.onReleased?.(lease.city, token);
     } catch (error) {
       this.reportError(error);

@@ -73,11 +73,14 @@ export async function openServerStores(options: ServerStoresOptions): Promise<Co
   };
 }
 
-/** Everything in process memory: the embedded default, for a laptop with no servers. */
-export function openEmbeddedStores(): CoordinationStores {
+/**
+ * Everything in process memory: the embedded default, for a laptop with no servers. `now` is the
+ * city state's clock (what Redis TIME is for Redis): a simulated one runs a city faster than real time.
+ */
+export function openEmbeddedStores(options: { now?: () => number } = {}): CoordinationStores {
   return {
     leases: new MemoryLeaseStore(),
-    state: new MemoryCityStateStore(),
+    state: new MemoryCityStateStore(options),
     decisions: new MemoryDecisionLog(),
     async close() {},
     destroy() {},

@@ -57,6 +57,11 @@ export interface PickupCosts {
   travelS(fromLat: number, fromLng: number, toLat: number, toLng: number): number;
   /** Candidate (pickup, courier) pairs of the snapshot with their costs, integer deciseconds. */
   edges(snapshot: CitySnapshot, pickups: readonly Bundle[]): BundleEdge[];
+  /**
+   * Per snapshot order, what leaving it for a later tick costs, integer deciseconds (e.g. more
+   * for an order that has waited long); without it every order costs the city's unassigned_penalty_s.
+   */
+  penaltiesDs?(snapshot: CitySnapshot): ArrayLike<number>;
 }
 
 export interface DispatchCycleOptions {
@@ -104,6 +109,11 @@ export interface DispatchOutcome {
   token: number;
   assignments: OfferedPair[];
   unassigned: string[];
+  /**
+   * Orders of pickups the commit left out because one of their items (an order, or the courier)
+   * changed since the snapshot: they are pending again at the next tick.
+   */
+  dropped: string[];
   /** Exact, in deciseconds, of the solve the assignments came from. */
   objective: number;
   couriers: number;
@@ -131,7 +141,7 @@ export async function dispatchCity(
   if (context.outbox.waiting(city) > 0 && !(await context.outbox.flush(city))) {
     const timings = { snapshot_ms: 0, solve_ms: 0, commit_ms: 0, total_ms: round(performance.now() - started) };
     return {
-      city, committed: false, durable: false, reason: 'not_durable', version: 0, token: lease.token, assignments: [], unassigned: [],
+      city, committed: false, durable: false, reason: 'not_durable', version: 0, token: lease.token, assignments: [], unassigned: [], dropped: [],
       objective: 0, couriers: 0, orders: 0, cooledDown: 0, timings, at: Date.now(),
     };
   }
@@ -157,6 +167,7 @@ export async function dispatchCity(
       token: lease.token,
       assignments: solved.pairs.map((pair) => ({ ...pair, pickup: '' })),
       unassigned: solved.unassigned,
+      dropped: [],
       objective: solved.objective,
       couriers: snapshot.courierIds.length,
       orders: snapshot.orderIds.length,
@@ -174,20 +185,27 @@ export async function dispatchCity(
 
     const commitStarted = performance.now();
     const assignments: Assignment[] = solved.pairs.map(({ order, courier }) => ({ order, courier }));
-    const result = await commitFenced(stores, lease, context.holder, assignments, context.offerTtlMs);
+    // Per pickup: items changed since the snapshot are left to the next tick, the rest is committed.
+    const result = await commitFenced(stores, lease, context.holder, assignments, { offerTtlMs: context.offerTtlMs, partial: true });
     const commitMs = performance.now() - commitStarted;
     metrics?.commitDuration.observe({ city }, commitMs / 1000);
     outcome.timings.commit_ms = round(commitMs);
     if (result.ok) {
+      const dropped = new Set(result.dropped.flatMap((p) => p.orders));
       metrics?.commits.inc({ city });
-      metrics?.assignments.inc({ city }, assignments.length);
+      metrics?.assignments.inc({ city }, result.decision.assignments.length);
+      if (dropped.size > 0) {
+        metrics?.partialCommits.inc({ city });
+        metrics?.droppedOrders.inc({ city }, dropped.size);
+      }
       if (!result.durable) context.outbox.add(result.decision, result.logError);
       return finish({
         ...outcome,
         committed: true,
         durable: result.durable,
         version: result.decision.version,
-        assignments: withPickupIds(outcome.assignments, result.decision.version),
+        assignments: withPickupIds(outcome.assignments.filter((a) => !dropped.has(a.order)), result.decision.version),
+        dropped: [...dropped],
         ...(result.durable ? {} : { logError: String(result.logError) }),
       });
     }
@@ -264,7 +282,7 @@ async function solvePickups(
       courierCount: problem.courierCount,
       orderCount: problem.orderCount,
       edges,
-      penaltyPerOrderDs: Math.floor(problem.params.unassignedPenaltyS * 10 + 0.5),
+      penaltyPerOrderDs: context.costs?.penaltiesDs?.(snapshot) ?? Math.floor(problem.params.unassignedPenaltyS * 10 + 0.5),
     },
   );
   const pairs: Solved['pairs'] = [];

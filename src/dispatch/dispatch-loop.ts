@@ -10,6 +10,7 @@
  */
 import type { CityConfig } from '../coordination/city-config.js';
 import type { Lease } from '../coordination/lease.js';
+import type { EventLog } from '../coordination/lease-keeper.js';
 import { dispatchCity, type DispatchContext, type DispatchOutcome } from './dispatch-city.js';
 
 export interface LeaseSource {
@@ -22,6 +23,8 @@ export interface DispatchLoopOptions extends DispatchContext {
   /** Called with every cycle's outcome (the publish step: the map page, logs). */
   onOutcome?: (outcome: DispatchOutcome) => void;
   onError?: (city: string, error: unknown) => void;
+  /** A line per cycle: committed or rejected (info), nothing to assign (debug), with city, token and version. */
+  log?: EventLog;
 }
 
 /** The city's lease is not held by this host. */
@@ -149,6 +152,21 @@ export class DispatchLoop {
     return promise;
   }
 
+  private logOutcome(o: DispatchOutcome): void {
+    const log = this.options.log;
+    const fields = { city: o.city, token: o.token, version: o.version };
+    if (o.committed) {
+      log?.info(
+        { event: 'dispatch_committed', ...fields, durable: o.durable, assignments: o.assignments.length, unassigned: o.unassigned.length, ms: o.timings.total_ms },
+        `dispatch of ${o.city} committed version ${o.version} (token ${o.token}): ${o.assignments.length} offers`,
+      );
+    } else if (o.reason === 'nothing_to_assign') {
+      log?.debug({ event: 'dispatch_idle', ...fields }, `dispatch of ${o.city}: nothing to assign`);
+    } else {
+      log?.info({ event: 'dispatch_rejected', ...fields, reason: o.reason }, `dispatch of ${o.city} rejected (token ${o.token}): ${o.reason}`);
+    }
+  }
+
   private async runCycle(city: string, run: CityRun | undefined): Promise<DispatchOutcome> {
     const metrics = this.options.metrics;
     const lease = this.options.keeper.lease(city);
@@ -162,6 +180,7 @@ export class DispatchLoop {
       }
       const outcome = await dispatchCity(this.options, lease, config satisfies CityConfig, { signal: this.abort.signal });
       metrics?.ticks.inc({ city, outcome: outcome.committed ? 'committed' : outcome.reason === 'nothing_to_assign' ? 'idle' : 'rejected' });
+      this.logOutcome(outcome);
       this.latestOutcomes.set(city, outcome);
       if (outcome.committed) this.latestCommits.set(city, outcome);
       this.options.onOutcome?.(outcome);

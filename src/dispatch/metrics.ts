@@ -18,6 +18,8 @@ export class DispatchMetrics {
   readonly solveDuration: Histogram<'city'>;
   readonly commitDuration: Histogram<'city'>;
   readonly commits: Counter<'city'>;
+  readonly partialCommits: Counter<'city'>;
+  readonly droppedOrders: Counter<'city'>;
   readonly assignments: Counter<'city'>;
   readonly rejections: Counter<'city' | 'reason'>;
   readonly ingested: Counter<'city' | 'kind'>;
@@ -46,6 +48,18 @@ export class DispatchMetrics {
     this.solveDuration = histogram('dispatchd_solve_duration_seconds', 'Solving in the worker pool, queueing included');
     this.commitDuration = histogram('dispatchd_commit_duration_seconds', 'The fenced commit, durable log write included');
     this.commits = new Counter({ name: 'dispatchd_commits_total', help: 'Decisions committed', labelNames: ['city'], registers });
+    this.partialCommits = new Counter({
+      name: 'dispatchd_partial_commits_total',
+      help: 'Decisions committed without some of their pickups (an order or courier changed since the snapshot)',
+      labelNames: ['city'],
+      registers,
+    });
+    this.droppedOrders = new Counter({
+      name: 'dispatchd_dropped_orders_total',
+      help: 'Orders a partial commit left to the next tick with their pickups',
+      labelNames: ['city'],
+      registers,
+    });
     this.assignments = new Counter({ name: 'dispatchd_assignments_total', help: 'Offers made by committed decisions', labelNames: ['city'], registers });
     this.rejections = new Counter({
       name: 'dispatchd_commit_rejections_total',

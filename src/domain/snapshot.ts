@@ -53,7 +53,7 @@ let compiledValidator: ValidateFunction<SnapshotJson> | undefined;
 function snapshotValidator(): ValidateFunction<SnapshotJson> {
   // verbose: errors carry the failing schema, from which the message is worded.
   // validateSchema off: checking our constant schema against the meta-schema would cost
-  // every process ~30 ms; test/snapshot.test.ts checks it once instead.
+  // every process ~30 ms; test/domain/snapshot.test.ts checks it once instead.
   compiledValidator ??= new Ajv({
     allErrors: false,
     verbose: true,

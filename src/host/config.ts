@@ -29,6 +29,8 @@ export interface HostConfig {
   /** Solver worker threads. */
   threads: number;
   token?: string;
+  /** With a token: the API's reads (GET /v1/..., /metrics) need it too (DISPATCHD_TOKEN_READS=1). */
+  tokenReads: boolean;
   demo: boolean;
   offerTtlMs: number;
   declineCooldownMs: number;
@@ -41,7 +43,7 @@ export interface HostConfig {
   /** The whole shutdown's budget: cycles in flight get half, then connections are cut (Host.close). */
   shutdownGraceMs: number;
   logger: boolean;
-  /** pino level (DISPATCHD_LOG_LEVEL): warn by default, info logs every request. */
+  /** pino level (DISPATCHD_LOG_LEVEL): info by default, which logs every request. */
   logLevel: string;
 }
 
@@ -70,6 +72,7 @@ export const ENV = {
   offerTtlMs: 'DISPATCHD_OFFER_TTL_MS',
   declineCooldownMs: 'DISPATCHD_DECLINE_COOLDOWN_MS',
   token: 'DISPATCHD_TOKEN',
+  tokenReads: 'DISPATCHD_TOKEN_READS',
   keyPrefix: 'DISPATCHD_REDIS_PREFIX',
   log: 'DISPATCHD_LOG',
   logLevel: 'DISPATCHD_LOG_LEVEL',
@@ -128,6 +131,8 @@ export function resolveHostConfig(flags: HostFlags, env: NodeJS.ProcessEnv = pro
   if (token !== undefined && !/^[\x21-\x7e]+$/.test(token.text)) {
     throw new ConfigError(`${ENV.token} must be printable ASCII without spaces`);
   }
+  const tokenReads = boolean(variable(ENV.tokenReads), false);
+  if (tokenReads && token === undefined) throw new ConfigError(`${ENV.tokenReads}=1 needs ${ENV.token}`);
   const keyPrefix = env[ENV.keyPrefix] ?? 'dispatchd:';
   if (/[{}]/.test(keyPrefix)) throw new ConfigError(`${ENV.keyPrefix} must not contain braces`);
   const leaseTtlMs = integer(variable(ENV.leaseTtlMs), DEFAULT_LEASE_TIMING.ttlMs, 100, 3_600_000);
@@ -145,6 +150,7 @@ export function resolveHostConfig(flags: HostFlags, env: NodeJS.ProcessEnv = pro
     keyPrefix,
     threads,
     token: token?.text,
+    tokenReads,
     demo: flags.demo === true || boolean(variable(ENV.demo), false),
     offerTtlMs: integer(pick('offerTtlMs'), DEFAULT_OFFER_TTL_MS, 1, 86_400_000),
     declineCooldownMs: integer(pick('declineCooldownMs'), DEFAULT_DECLINE_COOLDOWN_MS, 0, 86_400_000),
@@ -167,7 +173,7 @@ function flagName(flag: string): string {
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
 function logLevel(setting: Setting | undefined): string {
-  if (setting === undefined) return 'warn';
+  if (setting === undefined) return 'info';
   if (!LOG_LEVELS.includes(setting.text)) throw new ConfigError(`${setting.name} must be one of ${LOG_LEVELS.join(', ')}, got ${JSON.stringify(setting.text)}`);
   return setting.text;
 }

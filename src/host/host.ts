@@ -3,8 +3,9 @@
  * dispatch loop driven by it, and the HTTP app. close() is the graceful shutdown.
  */
 import type { FastifyInstance } from 'fastify';
-import { fencingHooks } from '../coordination/city-takeover.js';
-import { newHolder, type Holder } from '../coordination/holder.js';
+import { pino, type DestinationStream, type Logger } from 'pino';
+import { fencingHooks, takeOverCity } from '../coordination/city-takeover.js';
+import { holderName, newHolder, type Holder } from '../coordination/holder.js';
 import { DecisionOutbox } from '../coordination/decision-outbox.js';
 import { LeaseKeeper } from '../coordination/lease-keeper.js';
 import { openEmbeddedStores, openServerStores, type CoordinationStores } from '../coordination/stores.js';
@@ -45,6 +46,17 @@ export interface HostParts {
   solver?: DispatchSolver;
   /** Listen on config.port (default true); false for fastify.inject tests. */
   listen?: boolean;
+  /** The logger (default hostLogger(config)); serve() makes it first to log the shutdown of a host still starting. */
+  log?: Logger;
+}
+
+/**
+ * The host's logger: JSON lines (pino) on stdout, or `destination`, at config.logLevel;
+ * nothing at all with logging off (DISPATCHD_LOG=0).
+ */
+export function hostLogger(config: HostConfig, destination?: DestinationStream): Logger {
+  const options = { level: config.logger ? config.logLevel : 'silent' };
+  return destination ? pino(options, destination) : pino(options);
 }
 
 export async function startHost(config: HostConfig, parts: HostParts = {}): Promise<Host> {
@@ -63,23 +75,22 @@ export async function startHost(config: HostConfig, parts: HostParts = {}): Prom
   const pool = solver;
   const holder = newHolder(config.hostId);
   const fencing = fencingHooks(stores);
-  // The app's logger exists only once the app is built; until then errors go to stderr.
-  let log: (message: string, error: unknown) => void = (message, error) => console.error(message, error);
+  const logger = (parts.log ?? hostLogger(config)).child({ holder: holderName(holder) });
+  const log = (message: string, error: unknown) => logger.error({ err: error }, message);
 
   let keeper: LeaseKeeper | undefined;
   const metrics = new DispatchMetrics(
     { leasesHeld: () => keeper?.leases().length ?? 0, poolStats: () => pool.stats(), notDurable: () => outbox.waitingByCities() },
     { defaultMetrics: true },
   );
-  let note: (level: 'info' | 'warn', fields: Record<string, unknown>, message: string) => void = (level, _fields, message) => console[level](message);
   const outbox = new DecisionOutbox({
     log: stores.decisions,
     intervalMs: config.renewIntervalMs,
     onWaiting: (d, error) => {
       metrics.durableAppendFailures.inc({ city: d.city });
-      note('warn', { city: d.city, version: d.version, err: error }, `decision ${d.city} version ${d.version} is committed but not durable yet; retrying`);
+      logger.warn({ city: d.city, version: d.version, err: error }, `decision ${d.city} version ${d.version} is committed but not durable yet; retrying`);
     },
-    onLanded: (d) => note('info', { city: d.city, version: d.version }, `decision ${d.city} version ${d.version} is durable now`),
+    onLanded: (d) => logger.info({ city: d.city, version: d.version }, `decision ${d.city} version ${d.version} is durable now`),
     onConflict: (d, error) => {
       metrics.decisionLogConflicts.inc({ city: d.city });
       log(`decision ${d.city} version ${d.version} conflicts with the durable log and is dropped`, error);
@@ -96,6 +107,7 @@ export async function startHost(config: HostConfig, parts: HostParts = {}): Prom
     metrics,
     keeper: leaseSource,
     onError: (city, error) => log(`dispatch of ${city} failed`, error),
+    log: logger,
   });
   keeper = new LeaseKeeper({
     store: stores.leases,
@@ -104,7 +116,11 @@ export async function startHost(config: HostConfig, parts: HostParts = {}): Prom
     renewIntervalMs: config.renewIntervalMs,
     acquireIntervalMs: config.acquireIntervalMs,
     onAcquired: async (lease) => {
-      await fencing.onAcquired!(lease);
+      const copied = await takeOverCity(stores, lease.city, lease.token);
+      logger.info(
+        { event: 'takeover', city: lease.city, token: lease.token, decisions_copied: copied },
+        `took over ${lease.city} with token ${lease.token}: fence raised, ${copied} decisions copied to the durable log`,
+      );
       loop.cityAcquired(lease.city).catch((error: unknown) => log(`starting ${lease.city} failed`, error));
     },
     onReleased: async (city, token) => {
@@ -116,9 +132,10 @@ export async function startHost(config: HostConfig, parts: HostParts = {}): Prom
     unhealthyRounds: config.unhealthyRounds,
     onGivenUp: (city, error) => {
       metrics.citiesGivenUp.inc({ city });
-      app.log.warn({ err: error, city }, `giving up city ${city}: the state store failed ${config.unhealthyRounds} checks in a row`);
+      logger.warn({ err: error, city }, `giving up city ${city}: the state store failed ${config.unhealthyRounds} checks in a row`);
     },
     onError: (error) => log('lease keeper', error),
+    log: logger,
   });
 
   const app = await buildApp({
@@ -128,17 +145,15 @@ export async function startHost(config: HostConfig, parts: HostParts = {}): Prom
     keeper: leaseSource,
     holder,
     metrics,
+    log: logger,
     config: {
       token: config.token,
+      tokenReads: config.tokenReads,
       declineCooldownMs: config.declineCooldownMs,
       leaseTtlMs: config.leaseTtlMs,
       bodyLimitBytes: config.bodyLimitBytes,
-      logger: config.logger,
-      logLevel: config.logLevel,
     },
   });
-  log = (message, error) => app.log.error({ err: error }, message);
-  note = (level, fields, message) => app.log[level](fields, message);
 
   let closing: Promise<void> | undefined;
   const host: Host = {

@@ -3,52 +3,43 @@
  * the OpenAPI document at /docs all come from these. Every field's rule comes from
  * src/domain/limits.ts, which the stores check with too; every object a caller sends is closed,
  * so an unknown field is a 400 naming it rather than silently ignored.
+ *
+ * The schemas with an `$id` are the OpenAPI document's named components (`components.schemas`):
+ * app.ts registers every one of SHARED_SCHEMAS and routes name them with ref(), which keeps the
+ * static type for the TypeBox type provider. Each carries an example.
  */
-import { Type, type Static, type TObject, type TProperties, type TSchema } from '@sinclair/typebox';
+import { Type, type Static, type TObject, type TProperties, type TSchema, type TUnsafe } from '@sinclair/typebox';
+import { ErrorBody } from './errors.js';
 import { Bundling, CityId, DecisionsLimit, EpochMs, ItemId, Latitude, Longitude, PickupId, SpeedMps, TickMs, Version } from '../domain/limits.js';
+import { DEFAULT_BUNDLING, DEFAULT_PARAMS } from '../domain/problem.js';
 import { ParamsSchema } from '../domain/snapshot-schema.js';
+import { paramsToJson } from '../domain/snapshot.js';
 
 /** Bulk upserts are sized for this many couriers; a larger batch is refused with 413. */
 export const MAX_BULK_COURIERS = 50_000;
 export const MAX_BULK_ORDERS = 50_000;
 
 /** An object a caller sends: no fields beyond these. */
-function Input<T extends TProperties>(properties: T, options: { description?: string } = {}): TObject<T> {
+function Input<T extends TProperties>(properties: T, options: { $id?: string; description?: string; examples?: unknown[] } = {}): TObject<T> {
   return Type.Object(properties, { additionalProperties: false, ...options });
 }
 
-const Position = Input({ lat: Latitude, lng: Longitude });
+/** A reference to a named component, typed as the schema it names. */
+export function ref<T extends TSchema & { $id?: string }>(schema: T, options: { description?: string } = {}): TUnsafe<Static<T>> {
+  if (schema.$id === undefined) throw new Error('ref() needs a schema with an $id');
+  return Type.Unsafe<Static<T>>(Type.Ref(schema.$id, options));
+}
+
+const Position = Input({ lat: Latitude, lng: Longitude }, { $id: 'Position', examples: [{ lat: 41.3874, lng: 2.1686 }] });
+const POSITION = ref(Position);
 
 export const CityParams = Type.Object({ city: CityId });
 export const CourierParams = Type.Object({ city: CityId, id: ItemId });
-export const OrderParams = Type.Object({ city: CityId, id: ItemId });
-export const OfferParams = Type.Object({ city: CityId, order: ItemId });
+export const OrderParams = Type.Object({ city: CityId, order: ItemId });
 export const PickupParams = Type.Object({ city: CityId, pickup: PickupId });
 
-export const ErrorBody = Type.Object({
-  error: Type.String(),
-  code: Type.Optional(
-    Type.Union(
-      [
-        Type.Literal('invalid_field'),
-        Type.Literal('unknown_field'),
-        Type.Literal('order_exists'),
-        Type.Literal('unknown_pickup'),
-        Type.Literal('no_offer'),
-        Type.Literal('wrong_state'),
-        Type.Literal('store_unavailable'),
-      ],
-      {
-        description:
-          'invalid_field / unknown_field: a 400 naming a field (the value breaks its rule, or the field does not exist); order_exists: a 409, nothing of the batch created; unknown_pickup: a 404 (never committed, or ended); no_offer / wrong_state: a 409 refusing an offer answer or an event; store_unavailable: a 503',
-      },
-    ),
-  ),
-  field: Type.Optional(Type.String()),
-  holder: Type.Optional(Type.Union([Type.String(), Type.Null()])),
-});
-
-export const CityBody = Input({
+export const CityBody = Input(
+  {
   enabled: Type.Optional(Type.Boolean()),
   tick_ms: Type.Optional(TickMs),
   params: Type.Optional(
@@ -57,11 +48,13 @@ export const CityBody = Input({
     }),
   ),
   bundling: Type.Optional(
-    Input(Bundling, {
+    Input({ max_bundle_size: Type.Optional(Bundling.max_bundle_size), bundle_window_s: Type.Optional(Bundling.bundle_window_s) }, {
       description: "replaces the city's whole bundling object: a knob left out takes its default",
     }),
   ),
-});
+  },
+  { $id: 'CityUpdate', examples: [{ enabled: true, tick_ms: 1000, params: { max_pickup_s: 900 }, bundling: { max_bundle_size: 2 } }] },
+);
 export type CityBody = Static<typeof CityBody>;
 
 export const City = Type.Object({
@@ -77,9 +70,20 @@ export const City = Type.Object({
     handover_s: Type.Number(),
   }),
   bundling: Type.Object({ max_bundle_size: Type.Integer(), bundle_window_s: Type.Number() }),
+}, {
+  $id: 'City',
+  examples: [
+    {
+      id: 'bcn',
+      enabled: true,
+      tick_ms: 1000,
+      params: paramsToJson(DEFAULT_PARAMS),
+      bundling: { max_bundle_size: DEFAULT_BUNDLING.maxBundleSize, bundle_window_s: DEFAULT_BUNDLING.bundleWindowS },
+    },
+  ],
 });
 export type City = Static<typeof City>;
-export const CityList = Type.Object({ cities: Type.Array(City) });
+export const CityList = Type.Object({ cities: Type.Array(ref(City)) }, { $id: 'CityList', examples: [{ cities: [] }] });
 
 export const CourierInput = Input({
   id: ItemId,
@@ -87,29 +91,35 @@ export const CourierInput = Input({
   lng: Longitude,
   speed_mps: SpeedMps,
   status: Type.Union([Type.Literal('on_shift'), Type.Literal('off_shift')], { description: 'on_shift: may be dispatched' }),
-});
-export const CouriersBody = Input({
-  couriers: Type.Array(CourierInput, { maxItems: MAX_BULK_COURIERS }),
-});
+}, { $id: 'Courier', examples: [{ id: 'c1', lat: 41.3874, lng: 2.1686, speed_mps: 4.5, status: 'on_shift' }] });
+export const CouriersBody = Input(
+  { couriers: Type.Array(ref(CourierInput), { maxItems: MAX_BULK_COURIERS }) },
+  { $id: 'CourierBatch', examples: [{ couriers: [{ id: 'c1', lat: 41.3874, lng: 2.1686, speed_mps: 4.5, status: 'on_shift' }] }] },
+);
 export type CouriersBody = Static<typeof CouriersBody>;
-export const Upserted = Type.Object({ upserted: Type.Integer() });
+export const Upserted = Type.Object({ upserted: Type.Integer() }, { $id: 'Upserted', examples: [{ upserted: 1 }] });
 
+const ORDER_EXAMPLE = { id: 'o1', pickup: { lat: 41.3874, lng: 2.1686 }, dropoff: { lat: 41.4036, lng: 2.1744 }, ready_at: 1767225600000 };
 export const OrderInput = Input({
   id: ItemId,
-  pickup: Position,
-  dropoff: Position,
+  pickup: POSITION,
+  dropoff: POSITION,
   ready_at: Type.Optional(
     Type.Integer({ ...EpochMs, description: 'when the kitchen has it ready, epoch milliseconds (1970 to 2100) on the caller’s clock; default: now on the state store’s clock' }),
   ),
-});
-export const OrdersBody = Input({ orders: Type.Array(OrderInput, { maxItems: MAX_BULK_ORDERS }) });
+}, { $id: 'Order', examples: [ORDER_EXAMPLE] });
+export const OrdersBody = Input(
+  { orders: Type.Array(ref(OrderInput), { maxItems: MAX_BULK_ORDERS }) },
+  { $id: 'OrderBatch', examples: [{ orders: [ORDER_EXAMPLE] }] },
+);
 export type OrdersBody = Static<typeof OrdersBody>;
-export const Created = Type.Object({ created: Type.Integer() });
+export const Created = Type.Object({ created: Type.Integer() }, { $id: 'Created', examples: [{ created: 1 }] });
 
-export const OfferAnswerBody = Type.Union([
-  Input({ courier: Type.Optional(ItemId) }),
-  Type.Null(),
-]);
+export const OfferAnswerBody = Type.Union([Input({ courier: Type.Optional(ItemId) }), Type.Null()], {
+  $id: 'OfferAnswer',
+  description: 'optional: `{ courier }` makes the answer count only when the offer is to that courier',
+  examples: [{ courier: 'c1' }],
+});
 const PickupOrders = Type.Array(Type.String(), { description: "the pickup's orders not yet delivered or cancelled, in delivery sequence" });
 export const OrderEventReply = Type.Object({
   order: Type.String(),
@@ -117,7 +127,7 @@ export const OrderEventReply = Type.Object({
   courier: Type.Union([Type.String(), Type.Null()]),
   pickup_id: Type.Optional(Type.String({ description: 'only for an order in a pickup of several orders: accept, decline and picked-up acted on all of them' })),
   pickup_orders: Type.Optional(Type.Array(Type.String(), { description: "with pickup_id: the pickup's orders when the event came, in delivery sequence" })),
-});
+}, { $id: 'OrderEventReply', examples: [{ order: 'o1', status: 'assigned', courier: 'c1' }] });
 
 export const Pickup = Type.Object({
   pickup_id: Type.String(),
@@ -125,21 +135,23 @@ export const Pickup = Type.Object({
   orders: PickupOrders,
   status: Type.Union([Type.Literal('offered'), Type.Literal('assigned'), Type.Literal('picked_up')]),
   expires_at: Type.Integer({ description: "when the offer lapses (lapsed, once accepted), epoch ms on the state store's clock" }),
-});
+}, { $id: 'Pickup', examples: [{ pickup_id: 'p23.1', courier: 'c1', orders: ['o1', 'o2'], status: 'offered', expires_at: 1767225630000 }] });
 export const PickupEventReply = Type.Object({
   pickup_id: Type.String(),
   status: Type.String({ description: "the status of the pickup's orders after the event (pending after a decline)" }),
   courier: Type.String(),
   orders: Type.Array(Type.String(), { description: 'the orders the event acted on, in delivery sequence' }),
-});
+}, { $id: 'PickupEventReply', examples: [{ pickup_id: 'p23.1', status: 'assigned', courier: 'c1', orders: ['o1', 'o2'] }] });
 /** A decision's pickups (decision.ts pickupsOf), each with its id. */
-const Pickups = Type.Array(
-  Type.Object({
+const DecisionPickup = Type.Object(
+  {
     pickup_id: Type.Union([Type.String(), Type.Null()], { description: 'p<version>.<n>; null when nothing was committed' }),
     courier: Type.String(),
     orders: Type.Array(Type.String(), { description: 'in delivery sequence' }),
-  }),
+  },
+  { $id: 'DecisionPickup', description: "one courier's orders at one restaurant in a decision", examples: [{ pickup_id: 'p23.1', courier: 'c1', orders: ['o1'] }] },
 );
+const Pickups = Type.Array(ref(DecisionPickup));
 
 const Pair = Type.Object({
   order: Type.String(),
@@ -160,6 +172,9 @@ export const DispatchReply = Type.Object({
   assignments: Type.Array(Pair),
   pickups: Pickups,
   unassigned: Type.Array(Type.String()),
+  dropped: Type.Array(Type.String(), {
+    description: "orders of pickups the commit left out because one of their items (an order, or the courier) changed since the snapshot: they are pending again at the next tick",
+  }),
   objective: Type.Number({ description: 'deciseconds' }),
   couriers: Type.Integer(),
   orders: Type.Integer(),
@@ -170,6 +185,26 @@ export const DispatchReply = Type.Object({
     commit_ms: Type.Number(),
     total_ms: Type.Number(),
   }),
+}, {
+  $id: 'DispatchOutcome',
+  examples: [
+    {
+      city: 'bcn',
+      committed: true,
+      durable: true,
+      version: 23,
+      token: 4,
+      assignments: [{ order: 'o1', courier: 'c1', cost: 1830, pickup_id: 'p23.1' }],
+      pickups: [{ pickup_id: 'p23.1', courier: 'c1', orders: ['o1'] }],
+      unassigned: [],
+      dropped: [],
+      objective: 1830,
+      couriers: 5,
+      orders: 1,
+      cooled_down: 0,
+      timings: { snapshot_ms: 1.2, solve_ms: 0.8, commit_ms: 2.1, total_ms: 4.3 },
+    },
+  ],
 });
 
 export const DecisionsQuery = Input({
@@ -180,59 +215,137 @@ export const DecisionsQuery = Input({
 export const NoQuery = Input({});
 /** The body of a route that takes none: absent (Fastify validates it as null) or `{}`. */
 export const NoBody = Type.Union([Input({}), Type.Null()]);
+const DECISION_EXAMPLE = {
+  version: 23,
+  token: 4,
+  holder: 'host-a/5f0c',
+  committed_at: 1767225600000,
+  assignments: [{ order: 'o1', courier: 'c1' }],
+  pickups: [{ pickup_id: 'p23.1', courier: 'c1', orders: ['o1'] }],
+};
+export const Decision = Type.Object(
+  {
+    version: Type.Integer(),
+    token: Type.Integer({ description: 'the fencing token of the lease it was committed under' }),
+    holder: Type.String(),
+    committed_at: Type.Integer({ description: 'epoch ms, state store clock' }),
+    assignments: Type.Array(Type.Object({ order: Type.String(), courier: Type.String() })),
+    pickups: Pickups,
+  },
+  { $id: 'Decision', description: 'a committed decision, as recorded in the durable log', examples: [DECISION_EXAMPLE] },
+);
 export const Decisions = Type.Object({
   durable_version: Type.Integer({ description: 'the highest version recorded in the durable log' }),
   committed_version: Type.Union([Type.Integer(), Type.Null()], {
     description: 'the highest version committed in the state store (null when it cannot be read); above durable_version, decisions are committed but not durable yet',
   }),
-  decisions: Type.Array(
-    Type.Object({
-      version: Type.Integer(),
-      token: Type.Integer(),
-      holder: Type.String(),
-      committed_at: Type.Integer({ description: 'epoch ms, state store clock' }),
-      assignments: Type.Array(Type.Object({ order: Type.String(), courier: Type.String() })),
-      pickups: Pickups,
-    }),
-  ),
-});
+  decisions: Type.Array(ref(Decision)),
+}, { $id: 'DecisionPage', examples: [{ durable_version: 23, committed_version: 23, decisions: [DECISION_EXAMPLE] }] });
 
+const LEASE_EXAMPLE = { city: 'bcn', enabled: true, token: 4, holder: 'host-a/5f0c', expires_in_ms: 11800, unheld_for_ms: null };
+export const Lease = Type.Object(
+  {
+    city: Type.String(),
+    enabled: Type.Boolean(),
+    token: Type.Integer({ description: 'the fencing token: raised by every acquisition and release' }),
+    holder: Type.Union([Type.String(), Type.Null()]),
+    expires_in_ms: Type.Union([Type.Number(), Type.Null()], { description: "this host's leases only, on its own clock" }),
+    unheld_for_ms: Type.Union([Type.Number(), Type.Null()]),
+  },
+  { $id: 'Lease', examples: [LEASE_EXAMPLE] },
+);
 export const Leases = Type.Object({
   host: Type.String({ description: 'this host (host id / boot id)' }),
   live_hosts: Type.Array(Type.String()),
-  leases: Type.Array(
-    Type.Object({
-      city: Type.String(),
-      enabled: Type.Boolean(),
-      token: Type.Integer(),
-      holder: Type.Union([Type.String(), Type.Null()]),
-      expires_in_ms: Type.Union([Type.Number(), Type.Null()], { description: "this host's leases only, on its own clock" }),
-      unheld_for_ms: Type.Union([Type.Number(), Type.Null()]),
-    }),
-  ),
-});
+  leases: Type.Array(ref(Lease)),
+}, { $id: 'LeaseCensus', examples: [{ host: 'host-a/5f0c', live_hosts: ['host-a/5f0c'], leases: [LEASE_EXAMPLE] }] });
 
-export const Health = Type.Object({ status: Type.String(), checks: Type.Optional(Type.Record(Type.String(), Type.String())) });
+export const Health = Type.Object(
+  {
+    status: Type.String({ description: 'ok (healthz); ready or not ready (readyz)' }),
+    checks: Type.Optional(Type.Record(Type.String(), Type.String(), { description: "readyz: each store's and the pool's check, `ok` or why not" })),
+  },
+  { $id: 'Health', examples: [{ status: 'ready', checks: { leases: 'ok', state: 'ok', decisions: 'ok', pool: 'ok' } }] },
+);
 
-const MapPoint = Type.Tuple([Type.String(), Type.Number(), Type.Number()]);
+const MapPosition = { lat: Type.Number(), lng: Type.Number() };
+const Nullable = (schema: TSchema, description?: string) => Type.Union([schema, Type.Null()], description ? { description } : {});
 export const CityMap = Type.Object({
   city: Type.String(),
-  couriers: Type.Array(MapPoint, { description: '[id, lat, lng] of free couriers without an offer' }),
-  orders: Type.Array(MapPoint, { description: '[id, lat, lng] of pending pickups without an offer' }),
-  lines: Type.Array(Type.Tuple([Type.Number(), Type.Number(), Type.Number(), Type.Number()]), {
-    description: 'latest assignments: courier lat, lng → pickup lat, lng',
+  couriers: Type.Array(
+    Type.Object({ id: Type.String(), ...MapPosition, state: Type.Union([Type.Literal('free'), Type.Literal('offered'), Type.Literal('carrying')]) }),
+    { description: 'couriers on shift: free, offered a pickup (waiting for their answer), or carrying one (accepted, on their way)' },
+  ),
+  orders: Type.Array(Type.Object({ id: Type.String(), ...MapPosition, state: Type.Union([Type.Literal('waiting'), Type.Literal('offered')]) }), {
+    description: 'orders not yet accepted by a courier, at their pickup: waiting for a dispatch, or offered',
+  }),
+  lines: Type.Array(Type.Object({ courier: Type.Object(MapPosition), pickup: Type.Object(MapPosition) }), {
+    description: "the latest committed decision's offers: courier → pickup",
   }),
   kpis: Type.Object({
-    pending_orders: Type.Integer(),
-    free_couriers: Type.Integer(),
-    mean_wait_s: Type.Number(),
-    last_solve_ms: Type.Union([Type.Number(), Type.Null()]),
+    pending_orders: Type.Integer({ description: 'orders waiting for a dispatch (pending, no outstanding offer)' }),
+    couriers: Type.Object({ free: Type.Integer(), offered: Type.Integer(), carrying: Type.Integer() }),
+    mean_wait_s: Nullable(Type.Number(), 'food waiting for its courier (now − ready, of ready orders not picked up), mean over the last window_s; null before any'),
+    deliveries_per_min: Nullable(Type.Number(), 'deliveries reported to this host per minute over the last window_s; null until two samples'),
+    window_s: Type.Integer({ description: "the KPIs' window, seconds of the state store's clock" }),
+    last_solve_ms: Nullable(Type.Number()),
     version: Type.Integer(),
     last_assigned: Type.Integer(),
   }),
+  series: Type.Object(
+    {
+      at: Type.Array(Type.Integer(), { description: "sample times, epoch ms on the state store's clock" }),
+      mean_wait_s: Type.Array(Nullable(Type.Number())),
+      deliveries_per_min: Type.Array(Nullable(Type.Number())),
+    },
+    { description: 'the two KPIs at each sample of the recent past (taken while the map is watched), oldest first' },
+  ),
+}, {
+  $id: 'CityMap',
+  examples: [
+    {
+      city: 'bcn',
+      couriers: [{ id: 'c1', lat: 41.3874, lng: 2.1686, state: 'offered' }],
+      orders: [{ id: 'o1', lat: 41.39, lng: 2.17, state: 'offered' }],
+      lines: [{ courier: { lat: 41.3874, lng: 2.1686 }, pickup: { lat: 41.39, lng: 2.17 } }],
+      kpis: {
+        pending_orders: 0,
+        couriers: { free: 0, offered: 1, carrying: 0 },
+        mean_wait_s: 12.5,
+        deliveries_per_min: 0.8,
+        window_s: 300,
+        last_solve_ms: 0.8,
+        version: 23,
+        last_assigned: 1,
+      },
+      series: { at: [1767225600000], mean_wait_s: [12.5], deliveries_per_min: [0.8] },
+    },
+  ],
 });
 
-/** Standard error responses every route may give. */
-export function errors(...codes: number[]): Record<number, TSchema> {
-  return Object.fromEntries(codes.map((c) => [c, ErrorBody]));
-}
+/** Every named component, registered once with the app (addSchema). */
+export const SHARED_SCHEMAS: TSchema[] = [
+  ErrorBody,
+  Position,
+  CityBody,
+  City,
+  CityList,
+  CourierInput,
+  CouriersBody,
+  Upserted,
+  OrderInput,
+  OrdersBody,
+  Created,
+  OfferAnswerBody,
+  OrderEventReply,
+  Pickup,
+  PickupEventReply,
+  DecisionPickup,
+  DispatchReply,
+  Decision,
+  Decisions,
+  Lease,
+  Leases,
+  Health,
+  CityMap,
+];

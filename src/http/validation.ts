@@ -6,6 +6,9 @@
  * strictNumbers: JSON.parse reads 1e309 as Infinity, which plain Ajv takes for a number; the
  * stores would not. Routes that take no body or no query string get a closed empty schema, so
  * what a caller sends there is refused naming it instead of being ignored.
+ *
+ * The shared schemas (the OpenAPI components routes refer to by $ref) go into both Ajv
+ * instances when the first route schema is compiled, once every addSchema has run.
  */
 import { Ajv, type ErrorObject, type Options, type SchemaObject } from 'ajv';
 import type { FastifyInstance, RouteOptions } from 'fastify';
@@ -15,9 +18,17 @@ export function installValidators(app: FastifyInstance): void {
   const common: Options = { verbose: true, allErrors: false, useDefaults: true, strict: false, strictNumbers: true };
   const json = new Ajv({ ...common, coerceTypes: false });
   const text = new Ajv({ ...common, coerceTypes: true });
-  app.setValidatorCompiler(({ schema, httpPart }) =>
-    httpPart === 'body' ? json.compile(schema) : finiteOnly(text.compile(schema), schema),
-  );
+  let shared = false;
+  app.setValidatorCompiler(({ schema, httpPart }) => {
+    if (!shared) {
+      for (const s of Object.values(app.getSchemas())) {
+        json.addSchema(s as SchemaObject);
+        text.addSchema(s as SchemaObject);
+      }
+      shared = true;
+    }
+    return httpPart === 'body' ? json.compile(schema) : finiteOnly(text.compile(schema), schema);
+  });
   app.addHook('onRoute', closeApiInputs);
 }
 

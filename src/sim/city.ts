@@ -1,6 +1,6 @@
 /**
- * Deterministic synthetic cities for the demo feed, benchmarks and tests. It lives under src/
- * because the shipped demo (src/demo/demo-feed.ts) draws its positions from it.
+ * Deterministic synthetic cities for the demo city, simulate --city, benchmarks and tests. It lives under src/
+ * because the shipped demo and simulator (src/sim/city-scenario.ts) draw their cities from it.
  *
  * The geography is shaped like a food-delivery market: pickups cluster around a few
  * dozen restaurant hotspots whose popularity is heavy-tailed, dropoffs spread over the

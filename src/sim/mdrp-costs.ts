@@ -8,6 +8,11 @@
  * summed over the pickup's orders, plus a fraction of the courier's wait at the restaurant
  * (a courier idling for food is a courier the next orders cannot have). A pair is ineligible when
  * the pickup would come after the courier's off time.
+ *
+ * Leaving an order for a later tick costs a base penalty plus a share of the minutes it has already
+ * waited (up to a cap): a low base lets the engine wait for a better placed courier instead of
+ * sending a far one, and the growth keeps an order that is dear to serve from waiting for ever
+ * while cheaper ones keep arriving (with one penalty for all, such orders starved in busy hours).
  */
 import type { PickupCosts } from '../dispatch/dispatch-city.js';
 import type { Bundle, BundleEdge } from '../solver/bundles.js';
@@ -64,6 +69,12 @@ export function planPickup(instance: MdrpInstance, from: { x: number; y: number 
 export interface MdrpCostOptions {
   /** Weight of a minute the courier waits at the restaurant against a minute of delivery. */
   waitWeight: number;
+  /** What leaving a just-placed order for a later tick costs, in minutes of delivery. */
+  penaltyMin: number;
+  /** Minutes added to that penalty per minute the order has waited since its placement… */
+  ageWeight: number;
+  /** …counting at most this many minutes of waiting. */
+  ageCapMin: number;
 }
 
 /**
@@ -103,6 +114,12 @@ export function mdrpPickupCosts(
         });
       });
       return edges;
+    },
+    penaltiesDs(snapshot: CitySnapshot): Int32Array {
+      return Int32Array.from(snapshot.orderIds, (id) => {
+        const waitedMin = Math.min(options.ageCapMin, nowMin - orderById.get(id)!.placementMin);
+        return Math.round((options.penaltyMin + options.ageWeight * waitedMin) * DS_PER_MIN);
+      });
     },
   };
 }

@@ -1,6 +1,6 @@
 /**
  * Every MDRP instance under a folder, both policies, in parallel worker threads (one
- * simulation per task); then the summary over instances, as markdown and JSON.
+ * simulation per task); then the summary over instances, as markdown, JSON and a plot (summary.svg).
  */
 import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { Piscina } from 'piscina';
 import { packageRoot } from '../package-root.js';
 import { aggregate, formatSummaryMarkdown, type InstanceReport, type PolicyAggregate } from './report.js';
+import { renderSummarySvg } from './report-svg.js';
 import type { SimulateTask } from './simulate-worker.js';
 import { SIM_POLICIES, type SimulationOptions } from './simulator.js';
 
@@ -69,9 +70,14 @@ export async function runAll(run: RunAllOptions): Promise<RunAllResult> {
   const reports = [...byInstance.values()].sort((a, b) => a.instance.localeCompare(b.instance));
   for (const r of reports) r.policies.sort((a, b) => SIM_POLICIES.indexOf(a.policy) - SIM_POLICIES.indexOf(b.policy));
   const aggregates = aggregate(reports);
-  const title = `${reports.length} MDRP instances, decisions every ${run.options.epochMin} min, pickups of up to ${run.options.maxBundleSize} orders`;
+  const pickups = run.options.maxBundleSize === 1 ? 'one order per pickup (no bundling)' : `pickups of up to ${run.options.maxBundleSize} orders`;
+  const title = `${reports.length} MDRP instances, decisions every ${run.options.epochMin} min, ${pickups}`;
   const markdown = formatSummaryMarkdown(title, aggregates);
   writeFileSync(join(run.outDir, 'summary.md'), markdown);
+  const points = reports.flatMap((r) =>
+    r.policies.map(({ policy, metrics: m }) => ({ instance: r.instance, policy, excessMin: m.excessMean, clickToDoorMin: m.clickToDoorMean, boundMin: m.boundMean })),
+  );
+  writeFileSync(join(run.outDir, 'summary.svg'), await renderSummarySvg(title, points));
   writeFileSync(join(run.outDir, 'summary.json'), `${JSON.stringify({ options: run.options, aggregates, instances: reports }, null, 2)}\n`);
   return { reports, aggregates, markdown };
 }

@@ -1,11 +1,12 @@
 /**
  * A day of an MDRP instance on a simulated clock, dispatched by the engine itself: every epoch
  * the city's real dispatch cycle runs (dispatchCity: snapshot → pickups → solve → fenced commit)
- * on the embedded stores, whose clock is the simulated one; a simulated fleet then follows the
- * MDRP rules — couriers on and off duty, travel ceil(euclidean / metres per minute), service
- * times, no diversion once a pickup is accepted, no pickup before the food is ready or after the
- * courier's off time — and reports back through the same store events a real fleet sends
- * (accept, picked up, delivered). Time jumps from one minute to the next: nothing sleeps.
+ * on the embedded stores, whose clock is the simulated one; the simulated fleet (fleet.ts, the
+ * same model `serve --demo` runs) then keeps the MDRP rules — couriers on and off duty, travel
+ * ceil(euclidean / metres per minute), service times, no diversion once a pickup is accepted, no
+ * pickup before the food is ready or after the courier's off time — and this driver reports what
+ * it does through the same store events a real fleet sends (accept, picked up, delivered). Here
+ * every offer is accepted at once. Time jumps from one minute to the next: nothing sleeps.
  *
  * The `greedy` policy is the baseline: first come first served, each order to the idle courier
  * that reaches its restaurant soonest, one order per trip, committed through the same fence.
@@ -23,9 +24,10 @@ import { InThreadSolver, type DispatchSolver } from '../dispatch/solver.js';
 import { DEFAULT_PARAMS } from '../domain/problem.js';
 import { MemoryCityStateStore } from '../state/memory-city-state-store.js';
 import { MemoryDecisionLog } from '../state/memory-decision-log.js';
-import { pickupsOf, type Assignment } from '../state/decision.js';
-import { mdrpPickupCosts, planPickup, type CourierPosition } from './mdrp-costs.js';
-import { travelMin, type MdrpCourier, type MdrpInstance, type MdrpOrder } from './mdrp/instance.js';
+import { pickupsOf, type Assignment, type Pickup } from '../state/decision.js';
+import { Fleet, type FleetCourier, type FleetEvent, type Trip } from './fleet.js';
+import { mdrpPickupCosts, planPickup } from './mdrp-costs.js';
+import { travelMin, type MdrpInstance } from './mdrp/instance.js';
 import type { MdrpAssignment, MdrpDeliveredOrder, MdrpMove, MdrpSolution } from './mdrp/solution.js';
 import { MDRP_PLANE } from './planar.js';
 
@@ -42,6 +44,10 @@ export interface SimulationOptions {
   bundleWindowMin: number;
   /** Weight of a courier's wait at the restaurant in the dispatchd policy's costs. */
   waitWeight: number;
+  /** The dispatchd policy's penalty for leaving an order to a later decision (mdrp-costs.ts). */
+  penaltyMin: number;
+  ageWeight: number;
+  ageCapMin: number;
   solver?: DispatchSolver;
 }
 
@@ -51,6 +57,9 @@ export const DEFAULT_SIMULATION: Readonly<Omit<SimulationOptions, 'solver'>> = O
   maxBundleSize: 3,
   bundleWindowMin: 10,
   waitWeight: 0.5,
+  penaltyMin: 40,
+  ageWeight: 0.5,
+  ageCapMin: 60,
 });
 
 /** Sampled at every decision: what waits for the dispatcher, and who is available. */
@@ -78,40 +87,6 @@ const CITY = 'mdrp';
 const LEASE_TTL_MS = 3_600_000;
 /** The simulated fleet answers at once; an offer never needs to wait this long. */
 const OFFER_TTL_MS = 60_000;
-
-interface SimCourier extends CourierPosition {
-  def: MdrpCourier;
-  /** Where it stands: '0' (its start) or the last order it delivered. */
-  at: string;
-  onDuty: boolean;
-  /** On a pickup: cannot be diverted until it is done. */
-  carrying: boolean;
-}
-
-type SimEvent =
-  | { kind: 'place'; order: MdrpOrder }
-  | { kind: 'on' | 'off'; courier: SimCourier }
-  | { kind: 'picked_up'; order: string }
-  | { kind: 'delivered'; order: string; courier?: SimCourier };
-
-/** Events bucketed by minute: MDRP times are integer minutes. */
-class Agenda {
-  private readonly byMinute = new Map<number, SimEvent[]>();
-  last = 0;
-
-  add(minute: number, event: SimEvent): void {
-    const list = this.byMinute.get(minute) ?? [];
-    list.push(event);
-    this.byMinute.set(minute, list);
-    this.last = Math.max(this.last, minute);
-  }
-
-  take(minute: number): SimEvent[] {
-    const list = this.byMinute.get(minute) ?? [];
-    this.byMinute.delete(minute);
-    return list;
-  }
-}
 
 export async function simulateMdrp(instance: MdrpInstance, options: SimulationOptions): Promise<SimulationResult> {
   const started = performance.now();
@@ -145,16 +120,7 @@ export async function simulateMdrp(instance: MdrpInstance, options: SimulationOp
     outbox: new DecisionOutbox({ log: stores.decisions, intervalMs: 1_000 }),
   };
 
-  const orders = new Map(instance.orders.map((o) => [o.id, o]));
-  const couriers = new Map<string, SimCourier>();
-  const agenda = new Agenda();
-  for (const o of instance.orders) agenda.add(o.placementMin, { kind: 'place', order: o });
-  for (const def of instance.couriers) {
-    const courier: SimCourier = { def, x: def.x, y: def.y, freeMin: def.onMin, offMin: def.offMin, at: '0', onDuty: false, carrying: false };
-    couriers.set(def.id, courier);
-    agenda.add(def.onMin, { kind: 'on', courier });
-    agenda.add(def.offMin, { kind: 'off', courier });
-  }
+  const fleet = new Fleet(instance);
   const lastOffMin = Math.max(0, ...instance.couriers.map((c) => c.offMin));
 
   const solution: MdrpSolution = { assignments: [], orders: [], moves: [] };
@@ -162,12 +128,13 @@ export async function simulateMdrp(instance: MdrpInstance, options: SimulationOp
   let pending = 0;
   let decisions = 0;
   const speedMps = p.metersPerMinute / 60;
-  const courierUpdate = (c: SimCourier, status: 'free' | 'offline') => {
+  const courierUpdate = (c: FleetCourier, status: 'free' | 'offline') => {
     const { lat, lng } = MDRP_PLANE.toLatLng(c.x, c.y);
     return stores.state.updateCouriers(CITY, [{ id: c.def.id, lat, lng, speedMps, status }]);
   };
 
-  const apply = async (event: SimEvent) => {
+  /** What the fleet did, reported to the stores as a fleet's app would; accepted pickups recorded in the solution. */
+  const report = async (event: FleetEvent) => {
     switch (event.kind) {
       case 'place': {
         const o = event.order;
@@ -182,94 +149,85 @@ export async function simulateMdrp(instance: MdrpInstance, options: SimulationOp
         return;
       }
       case 'on':
-        event.courier.onDuty = true;
         return courierUpdate(event.courier, 'free');
       case 'off':
-        event.courier.onDuty = false;
         // One carrying a pickup finishes it first (MDRP lets it deliver after its off time).
-        if (!event.courier.carrying) await courierUpdate(event.courier, 'offline');
+        if (!event.courier.trip) await courierUpdate(event.courier, 'offline');
         return;
-      case 'picked_up':
-        await expectOk(stores.state.applyOrderEvent(CITY, event.order, { kind: 'picked_up' }), event.order);
-        return;
-      case 'delivered': {
-        await expectOk(stores.state.applyOrderEvent(CITY, event.order, { kind: 'delivered' }), event.order);
-        const c = event.courier;
-        if (c) {
-          c.carrying = false;
-          if (!c.onDuty) await courierUpdate(c, 'offline');
-        }
+      case 'answer': {
+        const { courier, pickup, orders: ids } = event.offer;
+        if (!event.accept) throw new Error(`simulator: courier ${courier} cannot take pickup ${pickup}`);
+        await expectOk(stores.state.applyOrderEvent(CITY, ids[0], { kind: 'accept', courier }), ids[0]);
+        record(fleet.startTrip(courier, pickup, ids, nowMin), courier);
+        pending -= ids.length;
         return;
       }
+      case 'picked_up':
+        await expectOk(stores.state.applyOrderEvent(CITY, event.trip.orders[0].id, { kind: 'picked_up' }), event.trip.orders[0].id);
+        return;
+      case 'delivered':
+        await expectOk(stores.state.applyOrderEvent(CITY, event.order.id, { kind: 'delivered' }), event.order.id);
+        if (event.last && !event.courier.onDuty) await courierUpdate(event.courier, 'offline');
+        return;
     }
   };
 
-  /** The committed pickups, carried out: accepted at once, then driven by the MDRP rules. */
-  const carryOut = async (assignments: readonly Assignment[]) => {
-    for (const { courier: courierId, orders: ids } of pickupsOf(assignments)) {
-      const c = couriers.get(courierId)!;
-      const bundle = ids.map((id) => orders.get(id)!);
-      await expectOk(stores.state.applyOrderEvent(CITY, ids[0], { kind: 'accept', courier: courierId }), ids[0]);
-      const plan = planPickup(instance, c, nowMin, bundle);
-      pending -= ids.length;
-      const restaurant = bundle[0].restaurant;
-      solution.assignments.push({ assignmentMin: nowMin, pickupMin: plan.pickupMin, courier: courierId, orders: ids } satisfies MdrpAssignment);
-      solution.moves.push({ courier: courierId, departureMin: nowMin, origin: c.at, destination: restaurant } satisfies MdrpMove);
-      let origin = restaurant;
-      let departure = plan.departureMin;
-      bundle.forEach((o, i) => {
-        solution.moves.push({ courier: courierId, departureMin: departure, origin, destination: o.id });
-        solution.orders.push({
-          order: o.id,
-          placementMin: o.placementMin,
-          readyMin: o.readyMin,
-          pickupMin: plan.pickupMin,
-          dropoffMin: plan.dropoffMin[i],
-          courier: courierId,
-        } satisfies MdrpDeliveredOrder);
-        const last = i === bundle.length - 1;
-        // The courier is free when it leaves the last customer; earlier orders are done at their dropoff.
-        agenda.add(last ? plan.freeMin : plan.dropoffMin[i], { kind: 'delivered', order: o.id, ...(last ? { courier: c } : {}) });
-        origin = o.id;
-        departure = plan.leaveMin[i];
-      });
-      agenda.add(plan.pickupMin, { kind: 'picked_up', order: ids[0] });
-      const lastOrder = bundle[bundle.length - 1];
-      Object.assign(c, { x: lastOrder.x, y: lastOrder.y, at: lastOrder.id, freeMin: plan.freeMin, carrying: true });
-    }
+  /** An accepted pickup in the MDRP solution format: the assignment, the moves, each order's times. */
+  const record = (trip: Trip, courierId: string) => {
+    const { plan, orders: bundle } = trip;
+    const restaurant = bundle[0].restaurant;
+    solution.assignments.push({ assignmentMin: nowMin, pickupMin: plan.pickupMin, courier: courierId, orders: bundle.map((o) => o.id) } satisfies MdrpAssignment);
+    solution.moves.push({ courier: courierId, departureMin: nowMin, origin: trip.origin, destination: restaurant } satisfies MdrpMove);
+    let origin = restaurant;
+    let departure = plan.departureMin;
+    bundle.forEach((o, i) => {
+      solution.moves.push({ courier: courierId, departureMin: departure, origin, destination: o.id });
+      solution.orders.push({
+        order: o.id,
+        placementMin: o.placementMin,
+        readyMin: o.readyMin,
+        pickupMin: plan.pickupMin,
+        dropoffMin: plan.dropoffMin[i],
+        courier: courierId,
+      } satisfies MdrpDeliveredOrder);
+      origin = o.id;
+      departure = plan.leaveMin[i];
+    });
   };
 
-  for (nowMin = 0; nowMin <= agenda.last; nowMin++) {
-    for (const event of agenda.take(nowMin)) await apply(event);
+  for (nowMin = 0; nowMin <= fleet.lastMin; nowMin++) {
+    for (const event of fleet.due(nowMin)) await report(event);
     if (nowMin % options.epochMin !== 0 || nowMin > lastOffMin) continue;
     if (pending === 0) continue;
-    const assignments = options.policy === 'greedy' ? await greedyDecision() : await dispatchdDecision();
-    if (assignments.length > 0) {
+    const pickups = options.policy === 'greedy' ? await greedyDecision() : await dispatchdDecision();
+    if (pickups.length > 0) {
       decisions++;
-      await carryOut(assignments);
+      // The fleet answers at once (ALWAYS_ACCEPT): the answers are due now.
+      for (const { courier, orders: ids } of pickups) fleet.offer({ pickup: '', courier, orders: ids }, nowMin);
+      for (const event of fleet.due(nowMin)) await report(event);
     }
   }
 
-  async function dispatchdDecision(): Promise<Assignment[]> {
-    const costs = mdrpPickupCosts(instance, nowMin, (id) => couriers.get(id)!, { waitWeight: options.waitWeight });
+  async function dispatchdDecision(): Promise<Pickup[]> {
+    const costs = mdrpPickupCosts(instance, nowMin, (id) => fleet.couriers.get(id)!, options);
     const outcome = await dispatchCity({ ...context, costs }, lease, config);
     sample(outcome.orders, outcome.couriers);
     if (!outcome.committed) {
       if (outcome.reason !== 'nothing_to_assign') throw new Error(`simulator: the engine did not commit (${outcome.reason})`);
       return [];
     }
-    return outcome.assignments.map(({ order, courier }) => ({ order, courier }));
+    return pickupsOf(outcome.assignments.map(({ order, courier }) => ({ order, courier })));
   }
 
-  async function greedyDecision(): Promise<Assignment[]> {
+  async function greedyDecision(): Promise<Pickup[]> {
     const snapshot = await stores.state.readSnapshot(CITY, config.params);
     sample(snapshot.orderIds.length, snapshot.courierIds.length);
-    const idle = snapshot.courierIds.map((id) => couriers.get(id)!);
-    const waiting = snapshot.orderIds.map((id) => orders.get(id)!).sort((a, b) => a.placementMin - b.placementMin || a.id.localeCompare(b.id));
+    const idle = snapshot.courierIds.map((id) => fleet.couriers.get(id)!);
+    const waiting = snapshot.orderIds.map((id) => fleet.orders.get(id)!).sort((a, b) => a.placementMin - b.placementMin || a.id.localeCompare(b.id));
     const assignments: Assignment[] = [];
     for (const o of waiting) {
       const r = instance.restaurants.get(o.restaurant)!;
-      let best: SimCourier | undefined;
+      let best: FleetCourier | undefined;
       let bestArrival = Number.POSITIVE_INFINITY;
       for (const c of idle) {
         const arrival = Math.max(nowMin, c.freeMin) + travelMin(p, c.x, c.y, r.x, r.y);
@@ -283,9 +241,9 @@ export async function simulateMdrp(instance: MdrpInstance, options: SimulationOp
       idle.splice(idle.indexOf(best), 1);
     }
     if (assignments.length === 0) return [];
-    const result = await commitFenced(stores, lease, holder, assignments, OFFER_TTL_MS);
+    const result = await commitFenced(stores, lease, holder, assignments, { offerTtlMs: OFFER_TTL_MS });
     if (!result.ok) throw new Error(`simulator: the greedy commit was refused (${result.reason})`);
-    return assignments;
+    return pickupsOf(assignments);
   }
 
   function sample(ordersWaiting: number, couriersIdle: number) {

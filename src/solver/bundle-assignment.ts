@@ -1,32 +1,32 @@
 /**
  * The exact assignment of couriers to bundles: each bundle to at most one courier, each courier
- * to at most one bundle, leaving a bundle unassigned costs |B| · P (the spec's penalty for each
- * of its orders). It is solved by the wasm core as an EdgesProblem whose "orders" are the
+ * to at most one bundle, leaving a bundle unassigned costs P_B = Σ_{o∈B} P_o (the penalty of each
+ * of its orders: the spec's one penalty P for all, or one per order when the caller weighs how long
+ * each has waited). It is solved by the wasm core as an EdgesProblem whose "orders" are the
  * bundles, after a transformation that gives every row the one penalty the core supports.
  *
- * The transformation. Let n_B = |B|, M = max_B n_B, P ≥ 0 the penalty per order in deciseconds,
- * P_max = M · P the core's penalty, and
+ * The transformation. Let P_o ≥ 0 be order o's penalty in deciseconds, P_B = Σ_{o∈B} P_o,
+ * P_max = max_B P_B the core's penalty, and
  *
- *     cost'(B, c) = cost(B, c) − n_B · P + P_max.
+ *     cost'(B, c) = cost(B, c) − P_B + P_max.
  *
- * For any feasible assignment x with assigned bundles A (and U₀ orders in no bundle at all):
+ * For any feasible assignment x with assigned bundles A (and the set U₀ of orders in no bundle):
  *
- *     obj'(x) = Σ_{B∈A} cost'(B, c_B) + Σ_{B∉A} P_max = Σ_{B∈A} (cost − n_B·P) + |bundles| · P_max
- *     obj(x)  = Σ_{B∈A} cost(B, c_B)  + Σ_{B∉A} n_B·P + U₀·P = Σ_{B∈A} (cost − n_B·P) + orderCount · P
+ *     obj'(x) = Σ_{B∈A} cost'(B, c_B) + Σ_{B∉A} P_max = Σ_{B∈A} (cost − P_B) + |bundles| · P_max
+ *     obj(x)  = Σ_{B∈A} cost(B, c_B)  + Σ_{B∉A} P_B + Σ_{o∈U₀} P_o = Σ_{B∈A} (cost − P_B) + Σ_o P_o
  *
- * (using Σ_{B∉A} n_B = Σ_B n_B − Σ_{B∈A} n_B and Σ_B n_B + U₀ = orderCount). So
- * obj(x) = obj'(x) − |bundles| · P_max + orderCount · P for every x: a constant shift, the same
- * minimisers, and the optimum maps back exactly (all integers). Since n_B ≤ M, cost' ≥ cost ≥ 0.
- * An edge with cost > n_B·P has cost' > P_max: dropping it from any assignment lowers the
- * objective, so no optimum uses it and it is left out; the kept ones have cost' ≤ P_max, which
- * must be ≤ MAX_COST (checked). Ties carry over: cost = n_B·P exactly when cost' = P_max, and
- * the core then assigns, as the spec prefers.
+ * (the bundles and U₀ partition the orders). So obj(x) = obj'(x) − |bundles| · P_max + Σ_o P_o
+ * for every x: a constant shift, the same minimisers, and the optimum maps back exactly (all
+ * integers). Since P_B ≤ P_max, cost' ≥ cost ≥ 0. An edge with cost > P_B has cost' > P_max:
+ * dropping it from any assignment lowers the objective, so no optimum uses it and it is left out;
+ * the kept ones have cost' ≤ P_max, which must be ≤ MAX_COST (checked). Ties carry over:
+ * cost = P_B exactly when cost' = P_max, and the core then assigns, as the spec prefers.
  *
  * Duals. If (u', v) certifies the transformed problem (docs/problem.md, "The certificate"), then
- * u_B = u'_B + n_B·P − P_max with the same v certifies the original one: reduced costs are
- * unchanged (cost − u_B − v_c = cost' − u'_B − v_c), u_B ≤ n_B·P iff u'_B ≤ P_max with equality
- * for the same unassigned bundles, a dropped edge has cost − u_B − v_c > n_B·P − u_B ≥ 0, and
- * Σ u + Σ v + U₀·P = obj' − |bundles|·P_max + orderCount·P = obj.
+ * u_B = u'_B + P_B − P_max with the same v certifies the original one: reduced costs are
+ * unchanged (cost − u_B − v_c = cost' − u'_B − v_c), u_B ≤ P_B iff u'_B ≤ P_max with equality
+ * for the same unassigned bundles, a dropped edge has cost − u_B − v_c > P_B − u_B ≥ 0, and
+ * Σ u + Σ v + Σ_{o∈U₀} P_o = obj' − |bundles|·P_max + Σ_o P_o = obj.
  */
 import { DEFAULT_PARAMS, MAX_COST, type EdgesProblem, type Problem, type Solution } from '../domain/problem.js';
 import type { Bundle } from './bundle-sequence.js';
@@ -46,8 +46,8 @@ export interface BundleAssignmentInput {
   orderCount: number;
   /** Eligible (bundle, courier) options, non-negative integer deciseconds; a pair listed twice keeps its lower cost. */
   edges: readonly BundleEdge[];
-  /** The spec's penalty for one unassigned order, integer deciseconds. */
-  penaltyPerOrderDs: number;
+  /** The penalty for leaving an order unassigned, integer deciseconds: one for every order, or one per order. */
+  penaltyPerOrderDs: number | ArrayLike<number>;
   duals?: boolean;
   /** K > 0: a bundle may only go to one of its K cheapest couriers (the spec's max_candidates, per bundle). */
   maxCandidates?: number;
@@ -58,30 +58,30 @@ export interface BundleAssignment {
   bundleCourier: Int32Array;
   /** Per bundle: the cost of its assignment in deciseconds (0 when unassigned). */
   bundleCost: Int32Array;
-  /** In the original terms: Σ assigned costs + penalty × every order left unassigned. */
+  /** In the original terms: Σ assigned costs + the penalty of every order left unassigned. */
   objective: number;
   /** The core's answer to the transformed problem (its objective and duals are in transformed terms). */
   solution: Solution;
   /** The transformed problem the core solved: rows are bundles, costs cost'. */
   problem: EdgesProblem;
-  /** With duals: the certificate in the original terms (u_B ≤ |B|·P, v_c ≤ 0). */
+  /** With duals: the certificate in the original terms (u_B ≤ P_B, v_c ≤ 0). */
   bundleDual?: Float64Array;
   courierDual?: Float64Array;
 }
 
 export async function solveBundles(solver: AssignmentSolver, input: BundleAssignmentInput): Promise<BundleAssignment> {
-  const { bundles, courierCount, orderCount, penaltyPerOrderDs: perOrder } = input;
+  const { bundles, courierCount, orderCount } = input;
   checkInput(input);
-  const sizes = bundles.map((b) => b.orders.length);
-  const maxSize = sizes.reduce((m, n) => Math.max(m, n), 0);
-  const penalty = maxSize * perOrder; // P_max
-  if (penalty > MAX_COST) throw new RangeError(`${maxSize} orders × penalty ${perOrder} ds exceeds the core's largest cost ${MAX_COST}`);
+  const orderPenalty = penaltyOfOrder(input.penaltyPerOrderDs);
+  const bundlePenalty = bundles.map((b) => b.orders.reduce((sum, o) => sum + orderPenalty(o), 0)); // P_B
+  const penalty = bundlePenalty.reduce((m, p) => Math.max(m, p), 0); // P_max
+  if (penalty > MAX_COST) throw new RangeError(`a bundle's penalty of ${penalty} ds exceeds the core's largest cost ${MAX_COST}`);
   // The core reads its penalty in seconds and rounds to deciseconds; P_max / 10 must round back to P_max.
   const penaltyS = penalty / 10;
   if (toDeciseconds(penaltyS) !== penalty) throw new Error(`penalty ${penalty} ds does not survive the conversion to seconds`);
 
-  const kept = input.edges.filter((e) => e.cost <= sizes[e.bundle] * perOrder);
-  const shift = (b: number) => penalty - sizes[b] * perOrder; // cost' − cost, ≥ 0
+  const kept = input.edges.filter((e) => e.cost <= bundlePenalty[e.bundle]);
+  const shift = (b: number) => penalty - bundlePenalty[b]; // cost' − cost, ≥ 0
   const problem: EdgesProblem = {
     kind: 'edges',
     params: { ...DEFAULT_PARAMS, maxCandidates: input.maxCandidates ?? 0, unassignedPenaltyS: penaltyS },
@@ -96,14 +96,12 @@ export async function solveBundles(solver: AssignmentSolver, input: BundleAssign
   const bundleCourier = solution.orderCourier.slice();
   const bundleCost = new Int32Array(bundles.length);
   let objective = 0;
-  let assignedOrders = 0;
+  for (let o = 0; o < orderCount; o++) objective += orderPenalty(o);
   for (let b = 0; b < bundles.length; b++) {
     if (bundleCourier[b] < 0) continue;
     bundleCost[b] = solution.orderCost[b] - shift(b);
-    objective += bundleCost[b];
-    assignedOrders += sizes[b];
+    objective += bundleCost[b] - bundlePenalty[b];
   }
-  objective += (orderCount - assignedOrders) * perOrder;
   const result: BundleAssignment = { bundleCourier, bundleCost, objective, solution, problem };
   if (solution.orderDual !== undefined && solution.courierDual !== undefined) {
     result.bundleDual = solution.orderDual.map((u, b) => u - shift(b));
@@ -119,7 +117,11 @@ function checkInput(input: BundleAssignmentInput): void {
   };
   count('courierCount', courierCount);
   count('orderCount', orderCount);
-  count('penaltyPerOrderDs', penaltyPerOrderDs);
+  if (typeof penaltyPerOrderDs === 'number') count('penaltyPerOrderDs', penaltyPerOrderDs);
+  else {
+    if (penaltyPerOrderDs.length !== orderCount) throw new RangeError(`penaltyPerOrderDs has ${penaltyPerOrderDs.length} entries for ${orderCount} orders`);
+    for (let o = 0; o < orderCount; o++) count(`penaltyPerOrderDs[${o}]`, penaltyPerOrderDs[o]);
+  }
   count('maxCandidates', input.maxCandidates ?? 0);
   const seen = new Uint8Array(orderCount);
   bundles.forEach((bundle, b) => {
@@ -135,4 +137,8 @@ function checkInput(input: BundleAssignmentInput): void {
     if (!(Number.isInteger(courier) && courier >= 0 && courier < courierCount)) throw new RangeError(`edge ${i}: courier ${courier} out of range`);
     if (!(Number.isInteger(cost) && cost >= 0)) throw new RangeError(`edge ${i}: cost ${cost} is not an integer ≥ 0`);
   });
+}
+
+function penaltyOfOrder(penalty: number | ArrayLike<number>): (order: number) => number {
+  return typeof penalty === 'number' ? () => penalty : (order) => penalty[order];
 }

@@ -14,6 +14,11 @@ export class MinHeap<T> {
     return this.#items.length;
   }
 
+  /** The least item, left in the heap. */
+  peek(): T | undefined {
+    return this.#items[0];
+  }
+
   push(item: T): void {
     const items = this.#items;
     let at = items.push(item) - 1;

@@ -96,6 +96,17 @@ export interface OrderView extends OrderState {
   offer: Offer | null;
 }
 
+/**
+ * Every courier and order of a city as it stands, for displays (the map page): `offered` when it
+ * has an outstanding (unexpired) offer. Read atomically, like the snapshot.
+ */
+export interface CityView {
+  /** Read time on the state store's clock, epoch ms. */
+  takenAt: number;
+  couriers: (CourierState & { offered: boolean })[];
+  orders: (OrderState & { offered: boolean })[];
+}
+
 /** Per city: the highest fencing token a commit has used (or was seeded with) and the decision version. */
 export interface Fence {
   token: number;
@@ -129,13 +140,24 @@ export interface ConflictingItem {
   state: string;
 }
 
+/** A pickup a per-pickup commit left out, and the first of its items that was no longer dispatchable. */
+export interface DroppedPickup {
+  courier: string;
+  orders: string[];
+  item: ConflictingItem;
+}
+
 export type CommitResult =
-  | { ok: true; decision: CommittedDecision }
+  /** Committed: the whole decision, or (Decision.partial) all but the dropped pickups. */
+  | { ok: true; decision: CommittedDecision; dropped: DroppedPickup[] }
   /** The token is below the city's fence: a newer holder exists. */
   | { ok: false; reason: 'stale_token'; fence: number }
   /** The fence was lost (state store restarted or failed over): re-seed it from the lease store. */
   | { ok: false; reason: 'fence_missing' }
-  /** An order is no longer pending or a courier no longer free: the first such item in the decision. */
+  /**
+   * An order is no longer pending or a courier no longer free: the first such item in the
+   * decision (per pickup: only when every pickup has one).
+   */
   | { ok: false; reason: 'conflict'; item: ConflictingItem };
 
 /**
@@ -217,6 +239,8 @@ export interface CityStateStore {
   readPickup(city: string, id: string): Promise<PickupView | undefined>;
   /** Free couriers without an outstanding offer and pending orders without one, read atomically. */
   readSnapshot(city: string, params: DispatchParams): Promise<CitySnapshot>;
+  /** Every courier and order of the city with its state (see CityView). */
+  readCityView(city: string): Promise<CityView>;
   /**
    * Commits a decision atomically if its token is at least the fence and every order is still
    * pending and every courier still free, neither with an outstanding offer, and the orders of

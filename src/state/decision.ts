@@ -39,6 +39,11 @@ export function pickupsOf(assignments: readonly Assignment[]): Pickup[] {
   return pickups;
 }
 
+/** The assignments of the pickups (pickupsOf) that are kept, in the given order. */
+export function assignmentsOf(pickups: readonly Pickup[]): Assignment[] {
+  return pickups.flatMap(({ courier, orders }) => orders.map((order) => ({ order, courier })));
+}
+
 /**
  * The id of the n-th pickup (1-based, see pickupsOf) of the decision with this version: derived
  * wherever it is needed, so the decision log stays a list of [order, courier] pairs.
@@ -67,6 +72,11 @@ export interface Decision {
   assignments: readonly Assignment[];
   /** How long each courier's offer stays outstanding; defaults to DEFAULT_OFFER_TTL_MS. */
   offerTtlMs?: number;
+  /**
+   * Per pickup: commit the pickups whose orders and courier are all still dispatchable and drop
+   * the others (CommitResult.dropped), instead of refusing the whole decision for one of them.
+   */
+  partial?: boolean;
 }
 
 /** A decision as recorded in the per-city stream and the durable decisions table. */

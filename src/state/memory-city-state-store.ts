@@ -5,12 +5,14 @@ import {
   DEFAULT_STREAM_MAX_LEN,
   type CitySnapshot,
   type CityStateStore,
+  type CityView,
   type CommitResult,
   type ConflictingItem,
   type CourierState,
   type CourierUpdate,
   type CourierView,
   type CreateOrdersResult,
+  type DroppedPickup,
   type NewOrder,
   type Fence,
   orderEventDone,
@@ -27,11 +29,13 @@ import {
   assertPickupId,
   assertValidDecision,
   DEFAULT_OFFER_TTL_MS,
+  assignmentsOf,
   pickupId,
   pickupsOf,
   type Assignment,
   type CommittedDecision,
   type Decision,
+  type Pickup,
 } from './decision.js';
 import { offerView, pickupState, pickupView, type PickupRecord } from './pickups.js';
 import {
@@ -157,6 +161,18 @@ export class MemoryCityStateStore implements CityStateStore {
     return snapshot.build();
   }
 
+  async readCityView(city: string): Promise<CityView> {
+    const data = this.city(city);
+    const now = this.now();
+    const offeredCouriers = offeredIds(data, data.courierPickups, now);
+    const offeredOrders = offeredIds(data, data.orderPickups, now);
+    return {
+      takenAt: now,
+      couriers: [...data.couriers.values()].map((c) => ({ ...c, offered: offeredCouriers.has(c.id) })),
+      orders: [...data.orders.values()].map((o) => ({ ...o, offered: offeredOrders.has(o.id) })),
+    };
+  }
+
   async commit(decision: Decision): Promise<CommitResult> {
     assertValidDecision(decision);
     const data = this.city(decision.city);
@@ -164,14 +180,15 @@ export class MemoryCityStateStore implements CityStateStore {
     if (decision.token < data.fence.token) return { ok: false, reason: 'stale_token', fence: data.fence.token };
 
     const now = this.now();
-    const pickups = pickupsOf(decision.assignments);
-    for (const { courier, orders } of pickups) {
-      const first = data.orders.get(orders[0]);
-      for (const order of orders) {
-        const conflict = orderConflict(data, order, now) ?? positionConflict(first, data.orders.get(order)) ?? courierConflict(data, courier, now);
-        if (conflict) return { ok: false, reason: 'conflict', item: conflict };
-      }
+    const pickups: Pickup[] = [];
+    const dropped: DroppedPickup[] = [];
+    for (const pickup of pickupsOf(decision.assignments)) {
+      const conflict = pickupConflict(data, pickup, now);
+      if (!conflict) pickups.push(pickup);
+      else if (!decision.partial) return { ok: false, reason: 'conflict', item: conflict };
+      else dropped.push({ courier: pickup.courier, orders: [...pickup.orders], item: conflict });
     }
+    if (pickups.length === 0) return { ok: false, reason: 'conflict', item: dropped[0].item };
 
     // Lapsed pickups are dropped here (as the Redis commit purges lapsed offers), so they stay few.
     for (const p of data.pickups.values()) {
@@ -192,11 +209,11 @@ export class MemoryCityStateStore implements CityStateStore {
       token: decision.token,
       holder: decision.holder,
       committedAt: now,
-      assignments: decision.assignments.map(({ order, courier }) => ({ order, courier })),
+      assignments: assignmentsOf(pickups),
     };
     data.stream.push(committed);
     if (data.stream.length > this.streamMaxLen) data.stream.splice(0, data.stream.length - this.streamMaxLen);
-    return { ok: true, decision: structuredClone(committed) };
+    return { ok: true, decision: structuredClone(committed), dropped };
   }
 
   async raiseFence(city: string, floor: Fence): Promise<Fence> {
@@ -403,6 +420,16 @@ function pickupStep(data: CityData, p: PickupRecord, event: PickupEvent, now: nu
       move('assigned', 'picked_up');
       return;
   }
+}
+
+/** The first item of the pickup that is no longer dispatchable, in the order Lua's commit checks them. */
+function pickupConflict(data: CityData, { courier, orders }: Pickup, now: number): ConflictingItem | undefined {
+  const first = data.orders.get(orders[0]);
+  for (const order of orders) {
+    const conflict = orderConflict(data, order, now) ?? positionConflict(first, data.orders.get(order)) ?? courierConflict(data, courier, now);
+    if (conflict) return conflict;
+  }
+  return undefined;
 }
 
 function orderConflict(data: CityData, id: string, now: number): ConflictingItem | undefined {

@@ -5,6 +5,7 @@ import {
   DEFAULT_STREAM_MAX_LEN,
   type CitySnapshot,
   type CityStateStore,
+  type CityView,
   type CommitResult,
   type CourierState,
   type CourierUpdate,
@@ -27,7 +28,9 @@ import {
   assertItemId,
   assertPickupId,
   assertValidDecision,
+  assignmentsOf,
   DEFAULT_OFFER_TTL_MS,
+  pickupsOf,
   type Assignment,
   type CommittedDecision,
   type Decision,
@@ -170,6 +173,27 @@ export class RedisCityStateStore implements CityStateStore {
     return snapshot.build();
   }
 
+  async readCityView(city: string): Promise<CityView> {
+    const keys = this.keys(city);
+    const [couriers, orders, courierOffers, orderOffers, time] = await execute(
+      this.redis
+        .multi()
+        .hvals(keys.couriers)
+        .hvals(keys.orders)
+        .zrange(keys.courierOfferExpiry, 0, '-1', 'WITHSCORES')
+        .zrange(keys.orderOfferExpiry, 0, '-1', 'WITHSCORES')
+        .time(),
+    );
+    const now = serverTimeMs(time);
+    const offeredCouriers = unexpired(courierOffers, now);
+    const offeredOrders = unexpired(orderOffers, now);
+    return {
+      takenAt: now,
+      couriers: (couriers as string[]).map(decodeCourier).map((c) => ({ ...c, offered: offeredCouriers.has(c.id) })),
+      orders: (orders as string[]).map(decodeOrder).map((o) => ({ ...o, offered: offeredOrders.has(o.id) })),
+    };
+  }
+
   async commit(decision: Decision): Promise<CommitResult> {
     assertValidDecision(decision);
     const keys = this.keys(decision.city);
@@ -189,9 +213,15 @@ export class RedisCityStateStore implements CityStateStore {
       decision.offerTtlMs ?? DEFAULT_OFFER_TTL_MS,
       this.streamMaxLen,
       assignments,
+      decision.partial ? '1' : '0',
     )) as (string | number)[];
     switch (reply[0]) {
-      case 'ok':
+      case 'ok': {
+        // [pickup number in the decision, kind, id, state] per dropped pickup.
+        const droppedReply = JSON.parse(String(reply[3])) as [number, 'order' | 'courier', string, string][];
+        const pickups = pickupsOf(decision.assignments);
+        const dropped = droppedReply.map(([n, kind, id, state]) => ({ ...pickups[n - 1], item: { kind, id, state } }));
+        const droppedNumbers = new Set(droppedReply.map(([n]) => n));
         return {
           ok: true,
           decision: {
@@ -200,9 +230,11 @@ export class RedisCityStateStore implements CityStateStore {
             token: decision.token,
             holder: decision.holder,
             committedAt: Number(reply[2]),
-            assignments: decision.assignments.map(({ order, courier }) => ({ order, courier })),
+            assignments: assignmentsOf(pickups.filter((_, i) => !droppedNumbers.has(i + 1))),
           },
+          dropped,
         };
+      }
       case 'fence_missing':
         return { ok: false, reason: 'fence_missing' };
       case 'stale_token':

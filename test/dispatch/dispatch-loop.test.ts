@@ -5,28 +5,23 @@ import type { Host } from '../../src/host/host.js';
 import { couriers, orders, startTestHost, waitFor } from '../http/support/host.js';
 
 /** The in-thread solver behind a delay, counting how many solves overlap. */
-class SlowSolver implements DispatchSolver {
-  private readonly inner = new InThreadSolver();
+class SlowSolver extends InThreadSolver {
   running = 0;
   maxRunning = 0;
   solves = 0;
-  constructor(private readonly delayMs: number) {}
-  async solve(problem: Problem): Promise<Solution> {
+  constructor(private readonly delayMs: number) {
+    super();
+  }
+  override async solve(problem: Problem): Promise<Solution> {
     this.running++;
     this.maxRunning = Math.max(this.maxRunning, this.running);
     try {
       await new Promise((r) => setTimeout(r, this.delayMs));
       this.solves++;
-      return await this.inner.solve(problem);
+      return await super.solve(problem);
     } finally {
       this.running--;
     }
-  }
-  stats() {
-    return this.inner.stats();
-  }
-  close() {
-    return this.inner.close();
   }
 }
 
@@ -98,6 +93,6 @@ describe('DispatchLoop', () => {
     await waitFor(() => !host!.loop.cities().includes('off'), 5_000, 'the loop to drop off');
     const refused = await app.inject({ method: 'POST', url: '/v1/cities/off/dispatch' });
     expect(refused.statusCode).toBe(409);
-    expect(refused.json()).toEqual({ error: 'city off is disabled', holder: null });
+    expect(refused.json()).toEqual({ error: 'city off is disabled', code: 'city_disabled' });
   });
 });

@@ -95,7 +95,7 @@ describe('HTTP API on the embedded stores (inject)', () => {
   it('401 without the token on mutating routes; reads stay open', async () => {
     expect((await put('/v1/cities/x', {}, {})).statusCode).toBe(401);
     expect((await put('/v1/cities/x', {}, { authorization: 'Bearer nope' })).statusCode).toBe(401);
-    expect((await post('/v1/cities/bcn/dispatch', undefined, {})).json()).toEqual({ error: 'missing or wrong bearer token' });
+    expect((await post('/v1/cities/bcn/dispatch', undefined, {})).json()).toEqual({ error: 'missing or wrong bearer token', code: 'unauthorized' });
     expect((await app.inject('/v1/cities')).statusCode).toBe(200);
   });
 
@@ -120,7 +120,7 @@ describe('HTTP API on the embedded stores (inject)', () => {
 
   it('404 for unknown cities, couriers and orders', async () => {
     expect((await put('/v1/cities/nowhere/couriers', { couriers: couriers(1) })).statusCode).toBe(404);
-    expect((await post('/v1/cities/nowhere/orders', { orders: orders(1) })).json()).toEqual({ error: 'unknown city nowhere' });
+    expect((await post('/v1/cities/nowhere/orders', { orders: orders(1) })).json()).toEqual({ error: 'unknown city nowhere', code: 'unknown_city' });
     expect((await post('/v1/cities/nowhere/dispatch')).statusCode).toBe(404);
     expect((await app.inject('/v1/cities/nowhere/decisions')).statusCode).toBe(404);
     expect((await app.inject('/v1/cities/nowhere')).statusCode).toBe(404);
@@ -135,7 +135,7 @@ describe('HTTP API on the embedded stores (inject)', () => {
     expect(await host.stores.leases.acquire('elsewhere', other, 60_000)).toBe(1);
     const refused = await post('/v1/cities/elsewhere/dispatch');
     expect(refused.statusCode).toBe(409);
-    expect(refused.json()).toEqual({ error: 'city elsewhere is leased by other-host/boot-1', holder: 'other-host/boot-1' });
+    expect(refused.json()).toEqual({ error: 'city elsewhere is leased by other-host/boot-1', code: 'leased_elsewhere', holder: 'other-host/boot-1' });
   });
 
   it('413 beyond the bulk limits', async () => {

@@ -81,7 +81,7 @@ describe('HTTP API over sockets on MariaDB + Redis', () => {
     await leases.putCity({ id: 'held', enabled: true, tickMs: 60_000 });
     expect(await leases.acquire('held', other, 60_000)).not.toBeNull();
     const refused = await call('POST', '/v1/cities/held/dispatch');
-    expect(refused).toEqual({ status: 409, body: { error: 'city held is leased by elsewhere/b-1', holder: 'elsewhere/b-1' } });
+    expect(refused).toEqual({ status: 409, body: { error: 'city held is leased by elsewhere/b-1', code: 'leased_elsewhere', holder: 'elsewhere/b-1' } });
 
     const huge = await call('PUT', '/v1/cities/mad/couriers', `{"couriers":[],"pad":"${'x'.repeat(17 * 1024 * 1024)}"}`);
     expect(huge.status).toBe(413);

@@ -80,7 +80,7 @@ describe('two hosts sharing MariaDB + Redis', () => {
     const other = holderOfC1 === a ? b : a;
 
     const refused = await call(other, 'POST', '/v1/cities/c1/dispatch');
-    expect(refused).toEqual({ status: 409, body: { error: `city c1 is leased by ${holderName(holderOfC1.holder)}`, holder: holderName(holderOfC1.holder) } });
+    expect(refused).toEqual({ status: 409, body: { error: `city c1 is leased by ${holderName(holderOfC1.holder)}`, code: 'leased_elsewhere', holder: holderName(holderOfC1.holder) } });
     const first = await call(holderOfC1, 'POST', '/v1/cities/c1/dispatch');
     expect(first.body).toMatchObject({ committed: true, durable: true, version: 1 });
 

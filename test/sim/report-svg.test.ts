@@ -1,6 +1,6 @@
 /** report.svg: one SVG with the three charts, labelled; degenerate runs still render. */
 import { describe, expect, it } from 'vitest';
-import { renderReportSvg, type PolicyRun } from '../../src/sim/report-svg.js';
+import { renderReportSvg, renderSummarySvg, type PolicyRun } from '../../src/sim/report-svg.js';
 
 const AXIS_TITLES = [
   'click to door (minutes)',
@@ -58,5 +58,19 @@ describe('renderReportSvg', () => {
   it('refuses a timeline whose arrays differ in length', async () => {
     const broken: PolicyRun = { policy: 'broken', clickToDoorMin: [], timeline: { minute: [0, 10], ordersWaiting: [1], couriersIdle: [1, 2] } };
     await expect(renderReportSvg('broken', [broken])).rejects.toThrow(/broken: timeline arrays differ in length/);
+  });
+});
+
+describe('renderSummarySvg', () => {
+  it('plots each instance under each policy against its lower bound', async () => {
+    const points = ['a', 'b', 'c'].flatMap((instance, i) => [
+      { instance, policy: 'dispatchd', excessMin: 1 + i, clickToDoorMin: 31 + i, boundMin: 30 },
+      { instance, policy: 'greedy', excessMin: 10 + i, clickToDoorMin: 40 + i, boundMin: 30 },
+    ]);
+    const svg = await renderSummarySvg('3 instances', points);
+    expectSvg(svg);
+    for (const text of ['3 instances', 'instances ranked by dispatchd', 'lower bound, mean (minutes)', 'excess click to door (minutes)']) expect(svg).toContain(text);
+    expect(svg.match(/aria-roledescription="point"/g) ?? []).toHaveLength(2 * points.length);
+    expect(svg.match(/aria-roledescription="line mark"/g) ?? []).toHaveLength(1);
   });
 });

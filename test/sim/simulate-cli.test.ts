@@ -34,7 +34,7 @@ describe('dispatchd simulate', () => {
     expect(runCli(['simulate', '--mdrp', dir, '--epoch-min', '0']).stderr).toMatch(/--epoch-min/);
   });
 
-  it('--mdrp-all: every instance under the folder, both policies, a summary in markdown and JSON', () => {
+  it('--mdrp-all: every instance under the folder, both policies, a summary in markdown, JSON and a plot', () => {
     const root = mkdtempSync(join(tmpdir(), 'simulate-all-'));
     for (const name of ['0r50t100s1p100', '2r50t75s1p125']) cpSync(fileURLToPath(new URL(`../fixtures/mdrp/${name}`, import.meta.url)), join(root, name), { recursive: true });
     const out = join(root, 'out');
@@ -45,6 +45,10 @@ describe('dispatchd simulate', () => {
     const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
     expect(summary.instances.map((i: { instance: string }) => i.instance)).toEqual(['0r50t100s1p100', '2r50t75s1p125']);
     expect(existsSync(join(out, 'summary.md'))).toBe(true);
+    const svg = readFileSync(join(out, 'summary.svg'), 'utf8');
+    expect(svg.startsWith('<svg')).toBe(true);
+    // A point per instance and policy in each of the two charts.
+    expect(svg.match(/aria-roledescription="point"/g) ?? []).toHaveLength(2 * 2 * 2);
     expect(existsSync(join(out, '2r50t75s1p125', 'greedy', 'solution_info_orders.txt'))).toBe(true);
     expect(runCli(['simulate', '--mdrp-all', root]).status).toBe(2);
   });

@@ -8,7 +8,8 @@ import { fileURLToPath } from 'node:url';
 import { evaluateMdrp } from '../../src/sim/mdrp/evaluator.js';
 import { readMdrpInstance, type MdrpInstance } from '../../src/sim/mdrp/instance.js';
 import type { MdrpSolution } from '../../src/sim/mdrp/solution.js';
-import { planPickup } from '../../src/sim/mdrp-costs.js';
+import { mdrpPickupCosts, planPickup } from '../../src/sim/mdrp-costs.js';
+import type { CitySnapshot } from '../../src/state/city-state-store.js';
 import { DEFAULT_SIMULATION, simulateMdrp, type SimulationOptions } from '../../src/sim/simulator.js';
 
 const fixture = (name: string) => readMdrpInstance(fileURLToPath(new URL(`../fixtures/mdrp/${name}`, import.meta.url)));
@@ -91,5 +92,17 @@ describe('the simulator', () => {
     expect(plan.pickupMin).toBeGreaterThanOrEqual(Math.max(a.readyMin, b.readyMin));
     expect(plan.dropoffMin[1]).toBeGreaterThan(plan.dropoffMin[0]);
     expect(plan.freeMin).toBe(plan.leaveMin[1]);
+  });
+
+  it('prices leaving an order for later by how long it has waited: the base penalty, growing to a cap', () => {
+    const instance = fixture('tiny');
+    const order = instance.orders[0];
+    const options = { ...DEFAULT_SIMULATION, penaltyMin: 40, ageWeight: 0.5, ageCapMin: 60 };
+    const snapshot = { orderIds: [order.id] } as unknown as CitySnapshot;
+    const penaltyAt = (minute: number) => mdrpPickupCosts(instance, minute, () => ({ ...instance.couriers[0], freeMin: instance.couriers[0].onMin }), options).penaltiesDs!(snapshot)[0];
+    expect(penaltyAt(order.placementMin)).toBe(40 * 600);
+    expect(penaltyAt(order.placementMin + 10)).toBe(45 * 600);
+    expect(penaltyAt(order.placementMin + 60)).toBe(70 * 600);
+    expect(penaltyAt(order.placementMin + 300)).toBe(70 * 600);
   });
 });

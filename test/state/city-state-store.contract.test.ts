@@ -71,6 +71,21 @@ describe.each(STATE_STORES)('CityStateStore contract: $name', ({ create }) => {
       expect(p.orderReadyInS[snapshot.orderIds.indexOf('o-waiting')]).toBeLessThan(-25);
     });
 
+    it('shows every courier and order with its state in the city view, offered ones marked', async () => {
+      await store.putCouriers(CITY, [courier('c-free'), courier('c-offered'), courier('c-busy', { status: 'busy' }), courier('c-offline', { status: 'offline' })]);
+      await store.putOrders(CITY, [order('o-waiting'), order('o-offered'), order('o-picked', { status: 'picked_up' })]);
+      await store.raiseFence(CITY, { token: 1, version: 0 });
+      expect((await store.commit(decide(1, [['o-offered', 'c-offered']], { offerTtlMs: 60_000 }))).ok).toBe(true);
+      const view = await store.readCityView(CITY);
+      expect(Math.abs(view.takenAt - Date.now())).toBeLessThan(5_000);
+      const states = (items: { id: string; status: string; offered: boolean }[]) =>
+        Object.fromEntries(items.map((i) => [i.id, `${i.status}${i.offered ? '+offered' : ''}`]));
+      expect(states(view.couriers)).toEqual({ 'c-free': 'free', 'c-offered': 'free+offered', 'c-busy': 'busy', 'c-offline': 'offline' });
+      expect(states(view.orders)).toEqual({ 'o-waiting': 'pending', 'o-offered': 'pending+offered', 'o-picked': 'picked_up' });
+      expect(view.couriers.find((c) => c.id === 'c-free')).toMatchObject(courier('c-free'));
+      expect(await store.readCityView('empty')).toMatchObject({ couriers: [], orders: [] });
+    });
+
     it('is empty for a city with no state', async () => {
       const snapshot = await store.readSnapshot('empty', DEFAULT_PARAMS);
       expect(snapshot.courierIds).toEqual([]);
@@ -198,6 +213,44 @@ describe.each(STATE_STORES)('CityStateStore contract: $name', ({ create }) => {
       const before = await observable(ids);
       expect(await store.commit(decide(1, pairs.map(([o, c]) => [o, c])))).toEqual({ ok: false, reason: 'conflict', item });
       expect(await observable(ids)).toEqual(before);
+    });
+
+    it('per pickup: commits the pickups still dispatchable, drops and names the others, renumbers the kept ones', async () => {
+      await store.raiseFence(CITY, { token: 1, version: 0 });
+      const result = await store.commit(
+        decide(1, [['o-1', 'c-1'], ['o-assigned', 'c-2'], ['o-2', 'c-busy'], ['o-3', 'c-3']], { partial: true }),
+      );
+      if (!result.ok) throw new Error(`commit failed: ${JSON.stringify(result)}`);
+      expect(result.dropped).toEqual([
+        { courier: 'c-2', orders: ['o-assigned'], item: { kind: 'order', id: 'o-assigned', state: 'assigned' } },
+        { courier: 'c-busy', orders: ['o-2'], item: { kind: 'courier', id: 'c-busy', state: 'busy' } },
+      ]);
+      expect(result.decision.assignments).toEqual([{ order: 'o-1', courier: 'c-1' }, { order: 'o-3', courier: 'c-3' }]);
+      expect(await store.readDecisionStream(CITY)).toEqual([result.decision]);
+      // The kept pickups are numbered as the committed decision's pickups are (p<version>.<n>).
+      expect((await store.readOrder(CITY, 'o-3'))?.offer).toMatchObject({ courier: 'c-3', pickup: 'p1.2' });
+      expect(await store.readPickup(CITY, 'p1.2')).toMatchObject({ courier: 'c-3', orders: ['o-3'] });
+      // What was dropped is untouched: o-2 and c-2 are still free to dispatch.
+      const snapshot = await store.readSnapshot(CITY, DEFAULT_PARAMS);
+      expect([...snapshot.orderIds].sort()).toEqual(['o-2']);
+      expect([...snapshot.courierIds].sort()).toEqual(['c-2']);
+    });
+
+    it('per pickup: drops a whole pickup for one changed order, and refuses when nothing is left', async () => {
+      await store.raiseFence(CITY, { token: 1, version: 0 });
+      const ids = { orders: ['o-1', 'o-2', 'o-3'], couriers: ['c-1', 'c-2'] };
+      const before = await observable(ids);
+      expect(await store.commit(decide(1, [['o-1', 'c-1'], ['o-assigned', 'c-1'], ['o-2', 'c-busy']], { partial: true }))).toEqual({
+        ok: false,
+        reason: 'conflict',
+        item: { kind: 'order', id: 'o-assigned', state: 'assigned' },
+      });
+      expect(await observable(ids)).toEqual(before);
+      const result = await store.commit(decide(1, [['o-1', 'c-1'], ['o-assigned', 'c-1'], ['o-2', 'c-2'], ['o-3', 'c-2']], { partial: true }));
+      expect(result.ok && result.dropped).toEqual([{ courier: 'c-1', orders: ['o-1', 'o-assigned'], item: { kind: 'order', id: 'o-assigned', state: 'assigned' } }]);
+      expect(result.ok && result.decision.assignments).toEqual([{ order: 'o-2', courier: 'c-2' }, { order: 'o-3', courier: 'c-2' }]);
+      expect(await store.readPickup(CITY, 'p1.1')).toMatchObject({ courier: 'c-2', orders: ['o-2', 'o-3'] });
+      expect((await store.readOrder(CITY, 'o-1'))?.offer).toBeNull();
     });
 
     it('treats items with an outstanding offer as taken, until the offer lapses', async () => {

@@ -1,16 +1,17 @@
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { CityConfig } from '../../coordination/city-config.js';
 import type { BundlingParams, DispatchParams } from '../../domain/problem.js';
 import { paramsToJson } from '../../domain/snapshot.js';
 import type { HostContext } from '../context.js';
-import { notFound } from '../errors.js';
-import { City, CityBody, CityList, CityParams, errors } from '../schemas.js';
+import { HttpError } from '../errors.js';
+import { City, CityBody, CityList, CityParams, ref } from '../schemas.js';
 
-export const citiesRoutes: FastifyPluginAsync<{ host: HostContext }> = async (app, { host }) => {
-  app.put<{ Params: { city: string }; Body: CityBody }>(
+export const citiesRoutes: FastifyPluginAsyncTypebox<{ host: HostContext }> = async (app, { host }) => {
+  app.put(
     '/v1/cities/:city',
     {
       schema: {
+        operationId: 'putCity',
         summary: 'Create a city or change it: enable or disable it, set its dispatch parameters and tick',
         description:
           'Fields left out keep their current value (or the default, for a new city). `params`, when given, ' +
@@ -18,8 +19,9 @@ export const citiesRoutes: FastifyPluginAsync<{ host: HostContext }> = async (ap
           'keep its current value; `bundling` likewise. An unknown field anywhere is a 400 naming it.',
         tags: ['cities'],
         params: CityParams,
-        body: CityBody,
-        response: { 200: City, ...errors(400, 401) },
+        body: ref(CityBody),
+        response: { 200: ref(City, { description: 'the city as it is now' }) },
+        errors: ['store_unavailable'],
       },
     },
     async (request) => {
@@ -40,16 +42,35 @@ export const citiesRoutes: FastifyPluginAsync<{ host: HostContext }> = async (ap
     },
   );
 
-  app.get('/v1/cities', { schema: { summary: 'Every city', tags: ['cities'], response: { 200: CityList } } }, async () => ({
-    cities: (await host.stores.leases.listCities()).map(cityJson),
-  }));
+  app.get(
+    '/v1/cities',
+    {
+      schema: {
+        operationId: 'listCities',
+        summary: 'Every city',
+        tags: ['cities'],
+        response: { 200: ref(CityList, { description: 'every city, in id order' }) },
+        errors: ['store_unavailable'],
+      },
+    },
+    async () => ({ cities: (await host.stores.leases.listCities()).map(cityJson) }),
+  );
 
-  app.get<{ Params: { city: string } }>(
+  app.get(
     '/v1/cities/:city',
-    { schema: { summary: 'One city', tags: ['cities'], params: CityParams, response: { 200: City, ...errors(400, 404) } } },
+    {
+      schema: {
+        operationId: 'getCity',
+        summary: 'One city',
+        tags: ['cities'],
+        params: CityParams,
+        response: { 200: ref(City, { description: 'the city' }) },
+        errors: ['unknown_city', 'store_unavailable'],
+      },
+    },
     async (request) => {
       const config = await host.stores.leases.getCity(request.params.city);
-      if (!config) throw notFound(`unknown city ${request.params.city}`);
+      if (!config) throw new HttpError('unknown_city', `unknown city ${request.params.city}`);
       return cityJson(config);
     },
   );

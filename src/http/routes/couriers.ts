@@ -1,20 +1,23 @@
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
 import type { CourierUpdate } from '../../state/city-state-store.js';
 import type { HostContext } from '../context.js';
-import { notFound } from '../errors.js';
-import { CourierParams, CouriersBody, CityParams, errors, Upserted } from '../schemas.js';
+import { HttpError } from '../errors.js';
+import { CourierParams, CouriersBody, CityParams, ref, Upserted } from '../schemas.js';
 import { knownCity } from './city-guard.js';
 
-export const couriersRoutes: FastifyPluginAsync<{ host: HostContext }> = async (app, { host }) => {
-  app.put<{ Params: { city: string }; Body: CouriersBody }>(
+export const couriersRoutes: FastifyPluginAsyncTypebox<{ host: HostContext }> = async (app, { host }) => {
+  app.put(
     '/v1/cities/:city/couriers',
     {
       schema: {
+        operationId: 'putCouriers',
         summary: 'Create or update couriers in bulk (positions, speeds, shifts); a courier carrying an order stays busy',
         tags: ['couriers'],
         params: CityParams,
-        body: CouriersBody,
-        response: { 200: Upserted, ...errors(400, 401, 404, 413) },
+        body: ref(CouriersBody),
+        response: { 200: ref(Upserted, { description: 'how many couriers were created or updated' }) },
+        errors: ['unknown_city', 'too_many_items', 'store_unavailable'],
       },
     },
     async (request) => {
@@ -34,21 +37,23 @@ export const couriersRoutes: FastifyPluginAsync<{ host: HostContext }> = async (
     },
   );
 
-  app.delete<{ Params: { city: string; id: string } }>(
+  app.delete(
     '/v1/cities/:city/couriers/:id',
     {
       schema: {
+        operationId: 'deleteCourier',
         summary: 'Remove a courier; its outstanding offer is withdrawn',
         tags: ['couriers'],
         params: CourierParams,
-        response: { 204: { type: 'null' }, ...errors(400, 401, 404) },
+        response: { 204: Type.Null({ description: 'removed' }) },
+        errors: ['unknown_city', 'unknown_courier', 'store_unavailable'],
       },
     },
     async (request, reply) => {
       const { city, id } = request.params;
       await knownCity(host, city);
-      if (!(await host.stores.state.removeCourier(city, id))) throw notFound(`unknown courier ${id}`);
-      return reply.code(204).send();
+      if (!(await host.stores.state.removeCourier(city, id))) throw new HttpError('unknown_courier', `unknown courier ${id}`);
+      return reply.code(204).send(null);
     },
   );
 };

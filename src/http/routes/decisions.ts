@@ -1,21 +1,23 @@
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { HostContext } from '../context.js';
 import { pickupsJson } from '../pickup-json.js';
-import { CityParams, Decisions, DecisionsQuery, errors } from '../schemas.js';
+import { CityParams, Decisions, DecisionsQuery, ref } from '../schemas.js';
 import { knownCity } from './city-guard.js';
 
-export const decisionsRoutes: FastifyPluginAsync<{ host: HostContext }> = async (app, { host }) => {
-  app.get<{ Params: { city: string }; Querystring: { after?: number; limit?: number } }>(
+export const decisionsRoutes: FastifyPluginAsyncTypebox<{ host: HostContext }> = async (app, { host }) => {
+  app.get(
     '/v1/cities/:city/decisions',
     {
       schema: {
+        operationId: 'listDecisions',
         summary: 'Durable decisions after a version, in version order (from the durable log)',
         description:
           'Only decisions recorded in the durable log are listed, so none of them is ever lost. committed_version above durable_version means later decisions are committed but not durable yet.',
         tags: ['dispatch'],
         params: CityParams,
         querystring: DecisionsQuery,
-        response: { 200: Decisions, ...errors(400, 404) },
+        response: { 200: ref(Decisions, { description: 'durable decisions after `after`, at most `limit`' }) },
+        errors: ['unknown_city', 'store_unavailable'],
       },
     },
     async (request) => {

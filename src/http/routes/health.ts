@@ -1,8 +1,8 @@
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { DEFAULT_PARAMS, type Problem } from '../../domain/problem.js';
 import { STORE_TIMEOUTS } from '../../coordination/store-timeouts.js';
 import type { HostContext } from '../context.js';
-import { Health } from '../schemas.js';
+import { Health, ref } from '../schemas.js';
 
 const EMPTY_PROBLEM: Problem = {
   kind: 'edges',
@@ -14,12 +14,33 @@ const EMPTY_PROBLEM: Problem = {
   edgeCost: new Int32Array(0),
 };
 
-export const healthRoutes: FastifyPluginAsync<{ host: HostContext }> = async (app, { host }) => {
-  app.get('/healthz', { schema: { summary: 'The process is up', tags: ['health'], response: { 200: Health } } }, async () => ({ status: 'ok' }));
+export const healthRoutes: FastifyPluginAsyncTypebox<{ host: HostContext }> = async (app, { host }) => {
+  app.get(
+    '/healthz',
+    {
+      schema: {
+        operationId: 'healthz',
+        summary: 'The process is up (liveness)',
+        tags: ['health'],
+        response: { 200: ref(Health, { description: '`{ status: "ok" }` while the process runs' }) },
+      },
+    },
+    async () => ({ status: 'ok' }),
+  );
 
   app.get(
     '/readyz',
-    { schema: { summary: 'Stores reachable and solver pool up', tags: ['health'], response: { 200: Health, 503: Health } } },
+    {
+      schema: {
+        operationId: 'readyz',
+        summary: 'Stores reachable and solver pool up (readiness)',
+        tags: ['health'],
+        response: {
+          200: ref(Health, { description: 'ready: every check is ok' }),
+          503: ref(Health, { description: 'not ready: `checks` says which check failed and why' }),
+        },
+      },
+    },
     async (_request, reply) => {
       const checks: Record<string, string> = {};
       await Promise.all([

@@ -1,10 +1,17 @@
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { holderName } from '../../coordination/holder.js';
 import type { HostContext } from '../context.js';
-import { Leases } from '../schemas.js';
+import { Leases, ref } from '../schemas.js';
 
-export const leasesRoutes: FastifyPluginAsync<{ host: HostContext }> = async (app, { host }) => {
-  app.get('/v1/leases', { schema: { summary: 'Who holds which city, with tokens', tags: ['leases'], response: { 200: Leases } } }, async () => {
+export const leasesRoutes: FastifyPluginAsyncTypebox<{ host: HostContext }> = async (app, { host }) => {
+  const schema = {
+    operationId: 'listLeases',
+    summary: 'Who holds which city, with tokens',
+    tags: ['leases'],
+    response: { 200: ref(Leases, { description: 'the lease census as this host sees it' }) },
+    errors: ['store_unavailable' as const],
+  };
+  app.get('/v1/leases', { schema }, async () => {
     const census = await host.stores.leases.census(host.config.leaseTtlMs);
     return {
       host: holderName(host.holder),

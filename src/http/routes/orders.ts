@@ -1,8 +1,8 @@
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { NewOrder, OrderEvent } from '../../state/city-state-store.js';
 import type { HostContext } from '../context.js';
-import { conflict, HttpError, notFound } from '../errors.js';
-import { CityParams, Created, errors, OfferAnswerBody, OfferParams, OrderEventReply, OrderParams, OrdersBody } from '../schemas.js';
+import { HttpError } from '../errors.js';
+import { CityParams, Created, NoBody, OfferAnswerBody, OrderEventReply, OrderParams, OrdersBody, ref } from '../schemas.js';
 import { knownCity } from './city-guard.js';
 
 const EVENT_STATUS: Record<OrderEvent['kind'], string> = {
@@ -13,16 +13,19 @@ const EVENT_STATUS: Record<OrderEvent['kind'], string> = {
   cancel: 'cancelled',
 };
 
-export const ordersRoutes: FastifyPluginAsync<{ host: HostContext }> = async (app, { host }) => {
-  app.post<{ Params: { city: string }; Body: OrdersBody }>(
+export const ordersRoutes: FastifyPluginAsyncTypebox<{ host: HostContext }> = async (app, { host }) => {
+  app.post(
     '/v1/cities/:city/orders',
     {
       schema: {
+        operationId: 'createOrders',
         summary: 'Create orders in bulk; they are pending until a dispatch offers them',
+        description: 'All or nothing: when an id exists already (409 `order_exists`), no order of the batch is created.',
         tags: ['orders'],
         params: CityParams,
-        body: OrdersBody,
-        response: { 201: Created, ...errors(400, 401, 404, 409, 413) },
+        body: ref(OrdersBody),
+        response: { 201: ref(Created, { description: 'how many orders were created' }) },
+        errors: ['unknown_city', 'order_exists', 'too_many_items', 'store_unavailable'],
       },
     },
     async (request, reply) => {
@@ -30,7 +33,7 @@ export const ordersRoutes: FastifyPluginAsync<{ host: HostContext }> = async (ap
       await knownCity(host, city);
       const seen = new Set<string>();
       for (const [i, o] of request.body.orders.entries()) {
-        if (seen.has(o.id)) throw new HttpError(400, `orders[${i}].id: duplicate id ${o.id}`, { field: `orders[${i}].id`, code: 'invalid_field' });
+        if (seen.has(o.id)) throw new HttpError('invalid_field', `orders[${i}].id: duplicate id ${o.id}`, { field: `orders[${i}].id` });
         seen.add(o.id);
       }
       const orders: NewOrder[] = request.body.orders.map((o) => ({
@@ -43,57 +46,74 @@ export const ordersRoutes: FastifyPluginAsync<{ host: HostContext }> = async (ap
       }));
       // All or nothing in one atomic step of the store: a concurrent creation of the same id loses.
       const created = await host.stores.state.createOrders(city, orders);
-      if (!created.ok) throw conflict(`order ${created.id} already exists; no order of the batch was created`, { code: 'order_exists' });
+      if (!created.ok) throw new HttpError('order_exists', `order ${created.id} already exists; no order of the batch was created`);
       host.metrics.ingested.inc({ city, kind: 'order' }, orders.length);
       return reply.code(201).send({ created: orders.length });
     },
   );
 
-  const event = (path: string, summary: string, params: typeof OrderParams | typeof OfferParams, make: (body: { courier?: string } | null) => OrderEvent) => {
-    app.post<{ Params: { city: string; id?: string; order?: string }; Body: { courier?: string } | null }>(
-      path,
+  /** Applies one event to the order and answers it, or refuses it with the store's reason. */
+  const applyEvent = async (city: string, orderId: string, e: OrderEvent) => {
+    await knownCity(host, city);
+    const result = await host.stores.state.applyOrderEvent(city, orderId, e);
+    host.metrics.orderEvents.inc({ city, event: e.kind, result: result.ok ? 'ok' : result.reason });
+    if (result.ok) {
+      const pickup = result.pickup ? { pickup_id: result.pickup.id, pickup_orders: result.pickup.orders } : {};
+      return { order: orderId, status: EVENT_STATUS[e.kind], courier: result.courier, ...pickup };
+    }
+    switch (result.reason) {
+      case 'unknown_order':
+        throw new HttpError('unknown_order', `unknown order ${orderId}`);
+      case 'no_offer':
+        throw new HttpError('no_offer', `order ${orderId} has no outstanding offer${'courier' in e && e.courier ? ` to courier ${e.courier}` : ''}`);
+      case 'wrong_state':
+        throw new HttpError('wrong_state', `order ${orderId} is ${result.state}`);
+    }
+  };
+  const reply = (description: string) => ({ 200: ref(OrderEventReply, { description }) });
+
+  /** accept and decline: the courier's answer to the order's offer. */
+  const answer = (kind: 'accept' | 'decline', operationId: string, summary: string, make: (courier: string | undefined) => OrderEvent) =>
+    app.post(
+      `/v1/cities/:city/offers/:order/${kind}`,
       {
         schema: {
+          operationId,
           summary,
           tags: ['offers'],
-          params,
-          ...(path.includes('/offers/') ? { body: OfferAnswerBody } : {}),
-          response: { 200: OrderEventReply, ...errors(400, 401, 404, 409) },
+          params: OrderParams,
+          body: ref(OfferAnswerBody),
+          response: reply(`the order is ${EVENT_STATUS[kind]}`),
+          errors: ['unknown_city', 'unknown_order', 'no_offer', 'wrong_state', 'store_unavailable'],
         },
       },
-      async (request) => {
-        const { city } = request.params;
-        const orderId = (request.params.order ?? request.params.id)!;
-        await knownCity(host, city);
-        const e = make(request.body ?? null);
-        const result = await host.stores.state.applyOrderEvent(city, orderId, e);
-        host.metrics.orderEvents.inc({ city, event: e.kind, result: result.ok ? 'ok' : result.reason });
-        if (result.ok) {
-          const pickup = result.pickup ? { pickup_id: result.pickup.id, pickup_orders: result.pickup.orders } : {};
-          return { order: orderId, status: EVENT_STATUS[e.kind], courier: result.courier, ...pickup };
-        }
-        switch (result.reason) {
-          case 'unknown_order':
-            throw notFound(`unknown order ${orderId}`);
-          case 'no_offer':
-            throw conflict(`order ${orderId} has no outstanding offer${'courier' in e && e.courier ? ` to courier ${e.courier}` : ''}`, { code: 'no_offer' });
-          case 'wrong_state':
-            throw conflict(`order ${orderId} is ${result.state}`, { code: 'wrong_state' });
-        }
-      },
+      async (request) => applyEvent(request.params.city, request.params.order, make(request.body?.courier)),
     );
-  };
+  /** picked-up, delivered and cancel: what happened to the order. */
+  const event = (path: string, kind: 'picked_up' | 'delivered' | 'cancel', operationId: string, summary: string) =>
+    app.post(
+      `/v1/cities/:city/orders/:order/${path}`,
+      {
+        schema: {
+          operationId,
+          summary,
+          tags: ['orders'],
+          params: OrderParams,
+          body: NoBody,
+          response: reply(`the order is ${EVENT_STATUS[kind]}`),
+          errors: ['unknown_city', 'unknown_order', 'wrong_state', 'store_unavailable'],
+        },
+      },
+      async (request) => applyEvent(request.params.city, request.params.order, { kind }),
+    );
 
-  event('/v1/cities/:city/offers/:order/accept', "The courier accepts the order's offer", OfferParams, (b) => ({
-    kind: 'accept',
-    ...(b?.courier ? { courier: b.courier } : {}),
-  }));
-  event('/v1/cities/:city/offers/:order/decline', "The courier declines the order's offer: both are free again, the pair cools down", OfferParams, (b) => ({
+  answer('accept', 'acceptOffer', "The courier accepts the order's offer", (courier) => ({ kind: 'accept', ...(courier ? { courier } : {}) }));
+  answer('decline', 'declineOffer', "The courier declines the order's offer: both are free again, the pair cools down", (courier) => ({
     kind: 'decline',
     cooldownMs: host.config.declineCooldownMs,
-    ...(b?.courier ? { courier: b.courier } : {}),
+    ...(courier ? { courier } : {}),
   }));
-  event('/v1/cities/:city/orders/:id/picked-up', 'The courier has picked the order up', OrderParams, () => ({ kind: 'picked_up' }));
-  event('/v1/cities/:city/orders/:id/delivered', 'Delivered: the order leaves, the courier is free at the dropoff', OrderParams, () => ({ kind: 'delivered' }));
-  event('/v1/cities/:city/orders/:id/cancel', 'Cancel an order; a courier carrying it is freed', OrderParams, () => ({ kind: 'cancel' }));
+  event('picked-up', 'picked_up', 'orderPickedUp', 'The courier has picked the order up');
+  event('delivered', 'delivered', 'orderDelivered', 'Delivered: the order leaves, the courier is free at the dropoff');
+  event('cancel', 'cancel', 'cancelOrder', 'Cancel an order; a courier carrying it is freed');
 };

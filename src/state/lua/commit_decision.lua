@@ -1,5 +1,7 @@
 --[[
-commit_decision: the fenced, all-or-nothing commit of one dispatch decision for one city.
+commit_decision: the fenced commit of one dispatch decision for one city: all or nothing, or
+per pickup (ARGV[6] = "1": the pickups whose orders and courier are all still dispatchable are
+committed, the others are dropped and reported, so one changed item does not void a decision).
 Records are fields joined by "|" with the status last (see redis-records.ts). An offer is
 outstanding while its expiry score is in the future.
 
@@ -24,15 +26,19 @@ ARGV[2] holder that computed it (host id / boot id)
 ARGV[3] offer TTL in milliseconds
 ARGV[4] stream max length (approximate trimming)
 ARGV[5] assignments as JSON: [[order id, courier id], ...]
+ARGV[6] "1": per pickup; otherwise all or nothing
 
 Returns one of
-  {"ok", version, committed-at ms}   the decision is committed
+  {"ok", version, committed-at ms, dropped}   the decision (less its dropped pickups) is committed;
+                                     dropped is JSON [[pickup number in the given decision, kind,
+                                     id, state], ...] (the first conflict of each), "[]" if none
   {"fence_missing"}                  the fence is gone: nothing is committed until it is re-seeded
   {"stale_token", fence token}       a newer holder has committed or been fenced in
   {"conflict", "order" | "courier", id, state}   the first item not dispatchable; state is
                                      "missing", its status, "offered" (outstanding offer), or
                                      "pickup_mismatch" (an order of a pickup picked up elsewhere
-                                     than the pickup's first order)
+                                     than the pickup's first order); per pickup, only when
+                                     every pickup has one
 Nothing changes unless the result is "ok". Times are Redis server time.
 ]]
 
@@ -103,16 +109,38 @@ local order_records = call_chunked('HMGET', KEYS[3], order_ids)
 local courier_records = call_chunked('HMGET', KEYS[2], courier_ids)
 local order_expiry = call_chunked('ZMSCORE', KEYS[7], order_ids)
 local courier_expiry = call_chunked('ZMSCORE', KEYS[6], courier_ids)
+local partial = ARGV[6] == '1'
+-- pickup_conflict[n]: the first conflict of pickup n; the first of all when nothing can be kept.
+local pickup_conflict, first_conflict = {}, nil
 for i = 1, #assignments do
-  local found = conflict('order', order_ids[i], order_records[i], order_expiry[i], '|pending')
-  local lead = order_records[first[i]]
-  if not found and lead and pickup_place(lead) ~= pickup_place(order_records[i]) then
-    found = {'conflict', 'order', order_ids[i], 'pickup_mismatch'}
+  if not pickup_conflict[pickup_of[i]] then
+    local found = conflict('order', order_ids[i], order_records[i], order_expiry[i], '|pending')
+    local lead = order_records[first[i]]
+    if not found and lead and pickup_place(lead) ~= pickup_place(order_records[i]) then
+      found = {'conflict', 'order', order_ids[i], 'pickup_mismatch'}
+    end
+    found = found or conflict('courier', courier_ids[i], courier_records[i], courier_expiry[i], '|free')
+    if found then
+      if not partial then
+        return found
+      end
+      pickup_conflict[pickup_of[i]] = found
+      first_conflict = first_conflict or found
+    end
   end
-  found = found or conflict('courier', courier_ids[i], courier_records[i], courier_expiry[i], '|free')
-  if found then
-    return found
+end
+-- kept: indices of the assignments committed (whole pickups, in the given order).
+local kept, dropped = {}, {}
+for i = 1, #assignments do
+  local found = pickup_conflict[pickup_of[i]]
+  if not found then
+    kept[#kept + 1] = i
+  elseif first[i] == i then
+    dropped[#dropped + 1] = {pickup_of[i], found[2], found[3], found[4]}
   end
+end
+if #kept == 0 then
+  return first_conflict
 end
 
 -- Lapsed offers are dropped here, with their pickups, so the expiry sets and the pickups hash
@@ -141,8 +169,12 @@ local function push2(list, a, b)
 end
 local order_offers, courier_offers, order_scores, courier_scores, pickup_entries = {}, {}, {}, {}, {}
 local entry
-for i = 1, #assignments do
-  local pickup_id = 'p' .. version .. '.' .. pickup_of[i]
+local pickup_number = 0
+for _, i in ipairs(kept) do
+  if first[i] == i then
+    pickup_number = pickup_number + 1
+  end
+  local pickup_id = 'p' .. version .. '.' .. pickup_number
   local offer = order_ids[i] .. '|' .. courier_ids[i] .. '|' .. version .. '|' .. expires_at .. '|' .. pickup_id
   push2(order_offers, order_ids[i], offer)
   push2(order_scores, expires_at, order_ids[i])
@@ -152,6 +184,7 @@ for i = 1, #assignments do
     entry = {courier_ids[i], version, expires_at}
   end
   entry[#entry + 1] = order_ids[i]
+  -- A kept pickup is kept whole: it ends where the given decision's pickup ends.
   if i == #assignments or first[i + 1] == i + 1 then
     push2(pickup_entries, pickup_id, table.concat(entry, '|'))
   end
@@ -161,7 +194,15 @@ call_chunked('HSET', KEYS[4], courier_offers)
 call_chunked('ZADD', KEYS[7], order_scores)
 call_chunked('ZADD', KEYS[6], courier_scores)
 call_chunked('HSET', KEYS[9], pickup_entries)
+local committed = ARGV[5]
+if #dropped > 0 then
+  local pairs_kept = {}
+  for n, i in ipairs(kept) do
+    pairs_kept[n] = {order_ids[i], courier_ids[i]}
+  end
+  committed = cjson.encode(pairs_kept)
+end
 redis.call('XADD', KEYS[8], 'MAXLEN', '~', ARGV[4], '*',
   'version', version, 'token', ARGV[1], 'holder', ARGV[2],
-  'at', string.format('%d', now), 'assignments', ARGV[5])
-return {'ok', version, string.format('%d', now)}
+  'at', string.format('%d', now), 'assignments', committed)
+return {'ok', version, string.format('%d', now), #dropped > 0 and cjson.encode(dropped) or '[]'}

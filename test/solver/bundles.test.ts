@@ -11,18 +11,18 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { generateCity } from '../src/sim/city.js';
-import { randomInstance } from '../bench/random-instance.js';
-import { Rng } from '../src/sim/rng.js';
-import { MAX_COST, type DispatchParams, type PositionsProblem } from '../src/domain/problem.js';
-import { InThreadSolver } from '../src/dispatch/solver.js';
+import { generateCity } from '../../src/sim/city.js';
+import { randomInstance } from '../../bench/random-instance.js';
+import { Rng } from '../../src/sim/rng.js';
+import { MAX_COST, type DispatchParams, type PositionsProblem } from '../../src/domain/problem.js';
+import { InThreadSolver } from '../../src/dispatch/solver.js';
 import {
   MAX_BUNDLE_SIZE, bundleEdgesFromPositions, bundleOrdersOf, priceBundle, proposeBundles, solveBundles, specTravelS,
   type Bundle, type BundleAssignment, type BundleAssignmentInput, type BundleEdge, type BundleOrder,
-} from '../src/solver/bundles.js';
-import { WasmSolver, toDeciseconds } from '../src/solver/index.js';
-import { MAX_PENALTY_S, positionsProblem } from './support/problems.js';
-import { checkSolution, distanceM, pairArrivalS, pairCost } from './support/reference.js';
+} from '../../src/solver/bundles.js';
+import { WasmSolver, toDeciseconds } from '../../src/solver/index.js';
+import { MAX_PENALTY_S, positionsProblem } from '../support/problems.js';
+import { checkSolution, distanceM, pairArrivalS, pairCost } from '../support/reference.js';
 
 const between = (min: number, max: number) => fc.noBias(fc.integer({ min, max }));
 const real = (min: number, max: number) => between(0, 2 ** 30).map((i) => min + ((max - min) * i) / 2 ** 30);
@@ -333,6 +333,8 @@ const assignmentCases = fc.record({
   maxCost: fc.constantFrom(5, 20_000, 60_000),
   ties: fc.boolean(),
   penaltyPerOrderDs: fc.oneof(fc.constantFrom(0, 36_000, Math.floor(MAX_COST / MAX_BUNDLE_SIZE)), between(0, 20_000)),
+  /** One penalty per order (how long each has waited), up to this much above penaltyPerOrderDs; 0: one for all. */
+  penaltySpread: fc.constantFrom(0, 0, 1, 30_000),
   maxCandidates: fc.constantFrom(0, 0, 0, 1, 2),
 });
 
@@ -359,7 +361,9 @@ function assignmentInput(c: ArbitraryValue<typeof assignmentCases>): BundleAssig
       if (rng.chance(0.2)) edges.push({ bundle: b, courier, cost: cost() }); // listed twice: the lower counts
     }
   });
-  return { bundles, courierCount: c.couriers, orderCount: c.orders, edges, penaltyPerOrderDs: c.penaltyPerOrderDs, maxCandidates: c.maxCandidates };
+  const base = Math.min(c.penaltyPerOrderDs, Math.floor(MAX_COST / MAX_BUNDLE_SIZE) - c.penaltySpread);
+  const penaltyPerOrderDs = c.penaltySpread === 0 ? c.penaltyPerOrderDs : Array.from({ length: c.orders }, () => base + rng.int(0, c.penaltySpread));
+  return { bundles, courierCount: c.couriers, orderCount: c.orders, edges, penaltyPerOrderDs, maxCandidates: c.maxCandidates };
 }
 
 /** Each (bundle, courier) option at its lowest listed cost, then each bundle's K cheapest (ties: lower courier). */
@@ -375,10 +379,17 @@ function options(input: BundleAssignmentInput): Map<number, number>[] {
 }
 
 /** The original objective's optimum over every assignment of couriers to bundles. */
+/** Each order's penalty, and the orders in no bundle's total. */
+function penalties(input: BundleAssignmentInput): { of: (orders: readonly number[]) => number; outside: number } {
+  const P = input.penaltyPerOrderDs;
+  const of = (orders: readonly number[]) => orders.reduce((sum, o) => sum + (typeof P === 'number' ? P : P[o]), 0);
+  const bundled = new Set(input.bundles.flatMap((b) => b.orders));
+  return { of, outside: of(Array.from({ length: input.orderCount }, (_, o) => o).filter((o) => !bundled.has(o))) };
+}
+
 function bruteForce(input: BundleAssignmentInput): number {
   const choices = options(input);
-  const P = input.penaltyPerOrderDs;
-  const bundled = input.bundles.reduce((n, b) => n + b.orders.length, 0);
+  const penalty = penalties(input);
   const used = new Uint8Array(input.courierCount);
   let best = Infinity;
   const search = (b: number, sum: number): void => {
@@ -386,7 +397,7 @@ function bruteForce(input: BundleAssignmentInput): number {
       best = Math.min(best, sum);
       return;
     }
-    search(b + 1, sum + input.bundles[b].orders.length * P);
+    search(b + 1, sum + penalty.of(input.bundles[b].orders));
     for (const [courier, cost] of choices[b]) {
       if (used[courier]) continue;
       used[courier] = 1;
@@ -394,22 +405,22 @@ function bruteForce(input: BundleAssignmentInput): number {
       used[courier] = 0;
     }
   };
-  search(0, (input.orderCount - bundled) * P);
+  search(0, penalty.outside);
   return best;
 }
 
 /** The answer is a valid assignment, its objective is what it costs, and (with duals) it is certified in original terms. */
 function checkAssignment(input: BundleAssignmentInput, result: BundleAssignment): void {
   const choices = options(input);
-  const P = input.penaltyPerOrderDs;
-  const size = (b: number) => input.bundles[b].orders.length;
+  const penalty = penalties(input);
+  const bundlePenalty = (b: number) => penalty.of(input.bundles[b].orders);
   const taken = new Set<number>();
-  let objective = (input.orderCount - input.bundles.reduce((n, b) => n + b.orders.length, 0)) * P;
+  let objective = penalty.outside;
   for (let b = 0; b < input.bundles.length; b++) {
     const c = result.bundleCourier[b];
     if (c === -1) {
       expect(result.bundleCost[b]).toBe(0);
-      objective += size(b) * P;
+      objective += bundlePenalty(b);
       continue;
     }
     expect(taken.has(c)).toBe(false);
@@ -422,16 +433,16 @@ function checkAssignment(input: BundleAssignmentInput, result: BundleAssignment)
 
   // The certificate in the transformed terms, by the oracle's checker (as for any EdgesProblem).
   checkSolution(result.problem, result.solution);
-  // And in the original ones: u_B ≤ |B|·P (= for unassigned), v ≤ 0 (= 0 for idle), reduced costs
+  // And in the original ones: u_B ≤ P_B (= for unassigned), v ≤ 0 (= 0 for idle), reduced costs
   // ≥ 0 on every option the caller listed (dropped ones included), = 0 on assigned pairs, and the
   // duals (with the penalty of the orders in no bundle) sum to the objective: no assignment is cheaper.
   const u = result.bundleDual;
   const v = result.courierDual;
   const eps = 0.25 / (input.bundles.length + input.courierCount + 1);
-  let dualSum = (input.orderCount - input.bundles.reduce((n, b) => n + b.orders.length, 0)) * P;
+  let dualSum = penalty.outside;
   for (let b = 0; b < input.bundles.length; b++) {
-    expect(u[b]).toBeLessThanOrEqual(size(b) * P + eps);
-    if (result.bundleCourier[b] === -1) expect(Math.abs(u[b] - size(b) * P)).toBeLessThanOrEqual(eps);
+    expect(u[b]).toBeLessThanOrEqual(bundlePenalty(b) + eps);
+    if (result.bundleCourier[b] === -1) expect(Math.abs(u[b] - bundlePenalty(b))).toBeLessThanOrEqual(eps);
     else expect(Math.abs(result.bundleCost[b] - u[b] - v[result.bundleCourier[b]])).toBeLessThanOrEqual(eps);
     dualSum += u[b];
   }
@@ -484,5 +495,19 @@ describe('assigning couriers to bundles', () => {
     await expect(solveBundles(wasm, { ...base, bundles: [{ orders: [0] }], edges: [{ bundle: 0, courier: 0, cost: 1.5 }] })).rejects.toThrow(/cost/);
     // P_max = 2 · P must stay within the core's costs.
     await expect(solveBundles(wasm, { ...base, bundles: [{ orders: [0, 1] }], penaltyPerOrderDs: MAX_COST })).rejects.toThrow(/exceeds/);
+    // One penalty per order: one for each, each a whole number of deciseconds ≥ 0.
+    await expect(solveBundles(wasm, { ...base, bundles: [{ orders: [0] }], penaltyPerOrderDs: [10, 10] })).rejects.toThrow(/2 entries for 3 orders/);
+    await expect(solveBundles(wasm, { ...base, bundles: [{ orders: [0] }], penaltyPerOrderDs: [10, -1, 10] })).rejects.toThrow(/penaltyPerOrderDs\[1\]/);
+  });
+
+  it('a longer-waiting order goes first when one courier is left for two', async () => {
+    // Order 1 is dearer to serve, but has waited long enough that leaving it costs more still.
+    const input = { bundles: singletons(2), courierCount: 1, orderCount: 2, edges: [{ bundle: 0, courier: 0, cost: 100 }, { bundle: 1, courier: 0, cost: 300 }] };
+    const uniform = await solveBundles(wasm, { ...input, penaltyPerOrderDs: 1_000 });
+    expect([...uniform.bundleCourier]).toEqual([0, -1]);
+    const aged = await solveBundles(wasm, { ...input, penaltyPerOrderDs: [1_000, 1_500], duals: true });
+    expect([...aged.bundleCourier]).toEqual([-1, 0]);
+    expect(aged.objective).toBe(1_000 + 300);
+    checkAssignment({ ...input, penaltyPerOrderDs: [1_000, 1_500] }, aged);
   });
 });

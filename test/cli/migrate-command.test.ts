@@ -1,8 +1,8 @@
 import type { RowDataPacket } from 'mysql2';
 import { afterEach, describe, expect, it } from 'vitest';
-import { runCli } from './support/cli.js';
-import { createTestDatabase, type TestDatabase } from './coordination/support/mysql.js';
-import { WITH_SERVERS } from './support/servers.js';
+import { runCli } from '../support/cli.js';
+import { createTestDatabase, type TestDatabase } from '../coordination/support/mysql.js';
+import { WITH_SERVERS } from '../support/servers.js';
 
 // `dispatchd migrate` against the local MariaDB, in a database of its own.
 describe('dispatchd migrate', () => {

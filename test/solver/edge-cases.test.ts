@@ -5,13 +5,13 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { randomInstance } from '../bench/random-instance.js';
-import { MAX_COST, type Problem, type Solution } from '../src/domain/problem.js';
-import { packageRoot } from '../src/package-root.js';
-import { generateCity, type PresetName } from '../src/sim/city.js';
-import { loadSolver } from '../src/solver/index.js';
-import { bruteForceOptimum, candidateEdges, checkSolution, lpOptimum } from './support/reference.js';
-import { MAX_PENALTY_S, edgesProblem, positionsProblem, type CourierSpec, type OrderSpec } from './support/problems.js';
+import { randomInstance } from '../../bench/random-instance.js';
+import { MAX_COST, type Problem, type Solution } from '../../src/domain/problem.js';
+import { packageRoot } from '../../src/package-root.js';
+import { generateCity, type PresetName } from '../../src/sim/city.js';
+import { loadSolver } from '../../src/solver/index.js';
+import { bruteForceOptimum, candidateEdges, checkSolution, lpOptimum } from '../support/reference.js';
+import { MAX_PENALTY_S, edgesProblem, positionsProblem, type CourierSpec, type OrderSpec } from '../support/problems.js';
 
 const solver = loadSolver();
 const PENALTY = 36_000; // the default 3600 s in deciseconds

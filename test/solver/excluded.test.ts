@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { randomInstance } from '../bench/random-instance.js';
-import { InputError } from '../src/domain/errors.js';
-import { packProblem, unpackProblem } from '../src/domain/packed-problem.js';
-import type { Problem } from '../src/domain/problem.js';
-import { WasmSolver } from '../src/solver/index.js';
-import { bruteForceOptimum, candidateEdges, checkSolution } from './support/reference.js';
+import { randomInstance } from '../../bench/random-instance.js';
+import { InputError } from '../../src/domain/errors.js';
+import { packProblem, unpackProblem } from '../../src/domain/packed-problem.js';
+import type { Problem } from '../../src/domain/problem.js';
+import { WasmSolver } from '../../src/solver/index.js';
+import { bruteForceOptimum, candidateEdges, checkSolution } from '../support/reference.js';
 
 // Excluded pairs (a declined offer in its cooldown) are not eligible: they are neither
 // candidates nor in any optimum, while every other pair keeps its price and its K rank.

@@ -2,10 +2,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { snapshotFromObject } from '../src/domain/snapshot.js';
-import { packageRoot } from '../src/package-root.js';
-import { BARCELONA, PRESETS, generateCity, type GeneratedCity } from '../src/sim/city.js';
-import { candidateEdges, distanceM } from './support/reference.js';
+import { snapshotFromObject } from '../../src/domain/snapshot.js';
+import { packageRoot } from '../../src/package-root.js';
+import { BARCELONA, PRESETS, generateCity, type GeneratedCity } from '../../src/sim/city.js';
+import { candidateEdges, distanceM } from '../support/reference.js';
 
 describe('generateCity', () => {
   const s = generateCity({ preset: 'S', seed: 1 });

@@ -4,8 +4,8 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_PARAMS, type Solution } from '../src/domain/problem.js';
-import { randomInstance } from '../bench/random-instance.js';
+import { DEFAULT_PARAMS, type Solution } from '../../src/domain/problem.js';
+import { randomInstance } from '../../bench/random-instance.js';
 import {
   EARTH_RADIUS_M,
   bruteForceOptimum,
@@ -15,8 +15,8 @@ import {
   lpOptimum,
   pairCost,
   penaltyOf,
-} from './support/reference.js';
-import { edgesProblem, positionsProblem } from './support/problems.js';
+} from '../support/reference.js';
+import { edgesProblem, positionsProblem } from '../support/problems.js';
 
 describe('pricing', () => {
   it('measures a degree of latitude or of equator as R·π/180', () => {

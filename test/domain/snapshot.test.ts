@@ -4,11 +4,11 @@
  */
 import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
-import { InputError } from '../src/domain/errors.js';
-import { DEFAULT_PARAMS } from '../src/domain/problem.js';
-import { SnapshotSchema } from '../src/domain/snapshot-schema.js';
-import { parseSnapshot, snapshotFromObject } from '../src/domain/snapshot.js';
-import { inputErrorOf } from './support/input-error.js';
+import { InputError } from '../../src/domain/errors.js';
+import { DEFAULT_PARAMS } from '../../src/domain/problem.js';
+import { SnapshotSchema } from '../../src/domain/snapshot-schema.js';
+import { parseSnapshot, snapshotFromObject } from '../../src/domain/snapshot.js';
+import { inputErrorOf } from '../support/input-error.js';
 
 // Loose on purpose: the cases below break it in every way.
 type Json = any;

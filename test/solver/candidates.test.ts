@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { randomInstance } from '../bench/random-instance.js';
-import type { PositionsProblem, Problem } from '../src/domain/problem.js';
-import { generateCity } from '../src/sim/city.js';
-import { Rng } from '../src/sim/rng.js';
-import { WasmSolver } from '../src/solver/index.js';
-import { candidateEdges, pairArrivalS, pairCost, pairCostSeconds, penaltyOf } from './support/reference.js';
-import { positionsProblem } from './support/problems.js';
+import { randomInstance } from '../../bench/random-instance.js';
+import type { PositionsProblem, Problem } from '../../src/domain/problem.js';
+import { generateCity } from '../../src/sim/city.js';
+import { Rng } from '../../src/sim/rng.js';
+import { WasmSolver } from '../../src/solver/index.js';
+import { candidateEdges, pairArrivalS, pairCost, pairCostSeconds, penaltyOf } from '../support/reference.js';
+import { positionsProblem } from '../support/problems.js';
 
 // The solver prices most pairs from a cheap chord distance and falls back to the exact
 // haversine only where rounding could matter; these tests compare every candidate edge

@@ -5,11 +5,11 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { MAX_COST, type DispatchParams, type Problem } from '../src/domain/problem.js';
-import { loadSolver } from '../src/solver/index.js';
-import { randomInstance, type RandomInstanceOptions } from '../bench/random-instance.js';
-import { MAX_PENALTY_S } from './support/problems.js';
-import { bruteForceOptimum, candidateEdges, checkSolution, lpOptimum, type Assignment, type CandidateEdge } from './support/reference.js';
+import { MAX_COST, type DispatchParams, type Problem } from '../../src/domain/problem.js';
+import { loadSolver } from '../../src/solver/index.js';
+import { randomInstance, type RandomInstanceOptions } from '../../bench/random-instance.js';
+import { MAX_PENALTY_S } from '../support/problems.js';
+import { bruteForceOptimum, candidateEdges, checkSolution, lpOptimum, type Assignment, type CandidateEdge } from '../support/reference.js';
 
 // Uniform draws mostly, with the special values mixed in on purpose: fast-check's bias towards
 // 0 and extremes, and fc.double's spread over the float encodings (most draws are tiny), would
