@@ -28,6 +28,12 @@ export interface Census {
 export interface LeaseStore {
   /** Creates or replaces a city's configuration; its lease (and token) is created once and kept. */
   putCity(input: CityInput): Promise<CityConfig>;
+  /**
+   * Creates or changes a city in one atomic step: what the change sets replaces the stored value
+   * (`params` and `bundling` each as a whole group), what it leaves out is kept (the defaults,
+   * for a new city). Two concurrent changes of different fields both land.
+   */
+  changeCity(change: CityInput): Promise<CityConfig>;
   getCity(id: string): Promise<CityConfig | undefined>;
   listCities(): Promise<CityConfig[]>;
 

@@ -37,6 +37,18 @@ export class MemoryLeaseStore implements LeaseStore {
     return cityConfig(overrides);
   }
 
+  async changeCity(change: CityInput): Promise<CityConfig> {
+    const given = cityOverrides(change);
+    const existing = this.cities.get(change.id);
+    return this.putCity({
+      id: change.id,
+      enabled: change.enabled ?? existing?.enabled,
+      params: change.params === undefined ? existing?.params : given.params,
+      bundling: change.bundling === undefined ? existing?.bundling : given.bundling,
+      tickMs: change.tickMs ?? existing?.tickMs,
+    });
+  }
+
   async getCity(id: string): Promise<CityConfig | undefined> {
     assertCityId(id);
     const overrides = this.cities.get(id);

@@ -2,7 +2,7 @@ import type { Pool, ResultSetHeader, RowDataPacket } from 'mysql2/promise';
 import type { BundlingParams, DispatchParams } from '../domain/problem.js';
 import { assertCityId } from '../state/city-id.js';
 import { assertToken } from '../state/decision.js';
-import { BUNDLING_NAMES, cityConfig, cityOverrides, PARAM_NAMES, type CityConfig, type CityInput } from './city-config.js';
+import { BUNDLING_NAMES, cityConfig, cityOverrides, PARAM_NAMES, type CityConfig, type CityInput, type CityOverrides } from './city-config.js';
 import { assertHolder, type Holder } from './holder.js';
 import { assertTtlMs, UnknownCityError, type Census, type LeaseStore } from './lease-store.js';
 
@@ -40,6 +40,24 @@ export class MysqlLeaseStore implements LeaseStore {
 
   async putCity(input: CityInput): Promise<CityConfig> {
     const overrides = cityOverrides(input);
+    await this.upsertCity(overrides, CITY_COLUMNS.slice(1));
+    return cityConfig(overrides);
+  }
+
+  async changeCity(change: CityInput): Promise<CityConfig> {
+    const overrides = cityOverrides(change);
+    // Only the columns of what the change sets are updated on an existing row, in one statement.
+    const updated = [
+      ...(change.enabled === undefined ? [] : ['enabled']),
+      ...(change.params === undefined ? [] : PARAM_NAMES.map((p) => PARAM_COLUMNS[p])),
+      ...(change.bundling === undefined ? [] : BUNDLING_NAMES.map((b) => BUNDLING_COLUMNS[b])),
+      ...(change.tickMs === undefined ? [] : ['tick_ms']),
+    ];
+    return this.upsertCity(overrides, updated);
+  }
+
+  /** Inserts the city, or updates `updated` columns of its row; then the row as the transaction left it. */
+  private async upsertCity(overrides: CityOverrides, updated: readonly string[]): Promise<CityConfig> {
     const values = [
       overrides.id,
       overrides.enabled,
@@ -47,23 +65,25 @@ export class MysqlLeaseStore implements LeaseStore {
       ...BUNDLING_NAMES.map((b) => overrides.bundling[b] ?? null),
       overrides.tickMs ?? null,
     ];
+    const assignments = updated.length === 0 ? 'id = id' : updated.map((c) => `${c} = VALUES(${c})`).join(', ');
     const connection = await this.pool.getConnection();
     try {
       await connection.beginTransaction();
       await connection.execute(
-        `INSERT INTO cities (${CITY_COLUMNS.join(', ')}) VALUES (${CITY_COLUMNS.map(() => '?').join(', ')}) ` +
-          `ON DUPLICATE KEY UPDATE ${CITY_COLUMNS.slice(1).map((c) => `${c} = VALUES(${c})`).join(', ')}`,
+        `INSERT INTO cities (${CITY_COLUMNS.join(', ')}) VALUES (${CITY_COLUMNS.map(() => '?').join(', ')}) ON DUPLICATE KEY UPDATE ${assignments}`,
         values,
       );
       await connection.execute('INSERT INTO leases (city_id) VALUES (?) ON DUPLICATE KEY UPDATE city_id = city_id', [overrides.id]);
+      // The row is locked by the upsert until the commit: this is what it became, not a later change.
+      const [rows] = await connection.execute<RowDataPacket[]>(`SELECT ${CITY_COLUMNS.join(', ')} FROM cities WHERE id = ?`, [overrides.id]);
       await connection.commit();
+      return cityFromRow(rows[0]);
     } catch (error) {
       await connection.rollback();
       throw error;
     } finally {
       connection.release();
     }
-    return cityConfig(overrides);
   }
 
   async getCity(id: string): Promise<CityConfig | undefined> {

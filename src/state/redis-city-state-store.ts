@@ -144,6 +144,33 @@ export class RedisCityStateStore implements CityStateStore {
   }
 
   async readSnapshot(city: string, params: DispatchParams): Promise<CitySnapshot> {
+    const { couriers, orders, offeredCouriers, offeredOrders, version, now } = await this.readHotSet(city);
+    const snapshot = new SnapshotBuilder({
+      city,
+      params,
+      now,
+      version,
+      offeredCouriers,
+      offeredOrders,
+      maxCouriers: couriers.length,
+      maxOrders: orders.length,
+    });
+    for (const value of couriers) addCourierRecord(snapshot, value);
+    for (const value of orders) addOrderRecord(snapshot, value);
+    return snapshot.build();
+  }
+
+  async readCityView(city: string): Promise<CityView> {
+    const { couriers, orders, offeredCouriers, offeredOrders, now } = await this.readHotSet(city);
+    return {
+      takenAt: now,
+      couriers: couriers.map(decodeCourier).map((c) => ({ ...c, offered: offeredCouriers.has(c.id) })),
+      orders: orders.map(decodeOrder).map((o) => ({ ...o, offered: offeredOrders.has(o.id) })),
+    };
+  }
+
+  /** Every courier and order record of the city, who holds an outstanding offer, and the version, in one MULTI. */
+  private async readHotSet(city: string) {
     const keys = this.keys(city);
     const [couriers, orders, courierOffers, orderOffers, version, time] = await execute(
       this.redis
@@ -156,41 +183,13 @@ export class RedisCityStateStore implements CityStateStore {
         .time(),
     );
     const now = serverTimeMs(time);
-    const courierRecords = couriers as string[];
-    const orderRecords = orders as string[];
-    const snapshot = new SnapshotBuilder({
-      city,
-      params,
-      now,
-      version: Number(version ?? 0),
+    return {
+      couriers: couriers as string[],
+      orders: orders as string[],
       offeredCouriers: unexpired(courierOffers, now),
       offeredOrders: unexpired(orderOffers, now),
-      maxCouriers: courierRecords.length,
-      maxOrders: orderRecords.length,
-    });
-    for (const value of courierRecords) addCourierRecord(snapshot, value);
-    for (const value of orderRecords) addOrderRecord(snapshot, value);
-    return snapshot.build();
-  }
-
-  async readCityView(city: string): Promise<CityView> {
-    const keys = this.keys(city);
-    const [couriers, orders, courierOffers, orderOffers, time] = await execute(
-      this.redis
-        .multi()
-        .hvals(keys.couriers)
-        .hvals(keys.orders)
-        .zrange(keys.courierOfferExpiry, 0, '-1', 'WITHSCORES')
-        .zrange(keys.orderOfferExpiry, 0, '-1', 'WITHSCORES')
-        .time(),
-    );
-    const now = serverTimeMs(time);
-    const offeredCouriers = unexpired(courierOffers, now);
-    const offeredOrders = unexpired(orderOffers, now);
-    return {
-      takenAt: now,
-      couriers: (couriers as string[]).map(decodeCourier).map((c) => ({ ...c, offered: offeredCouriers.has(c.id) })),
-      orders: (orders as string[]).map(decodeOrder).map((o) => ({ ...o, offered: offeredOrders.has(o.id) })),
+      version: Number(version ?? 0),
+      now,
     };
   }
 

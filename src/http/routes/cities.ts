@@ -27,16 +27,13 @@ export const citiesRoutes: FastifyPluginAsyncTypebox<{ host: HostContext }> = as
     async (request) => {
       const { city } = request.params;
       const body = request.body;
-      const existing = await host.stores.leases.getCity(city);
-      // Given parameters replace the city's (unset ones take the defaults); without, they are kept.
-      const params: Partial<DispatchParams> = body.params ? paramsFromJson(body.params) : { ...existing?.params };
-      const bundling: Partial<BundlingParams> = body.bundling ? bundlingFromJson(body.bundling) : { ...existing?.bundling };
-      const config = await host.stores.leases.putCity({
+      // One atomic change: given groups replace the city's (their unset fields take the defaults), the rest is kept.
+      const config = await host.stores.leases.changeCity({
         id: city,
-        enabled: body.enabled ?? existing?.enabled ?? true,
-        params,
-        bundling,
-        tickMs: body.tick_ms ?? existing?.tickMs,
+        enabled: body.enabled,
+        params: body.params && paramsFromJson(body.params),
+        bundling: body.bundling && bundlingFromJson(body.bundling),
+        tickMs: body.tick_ms,
       });
       return cityJson(config);
     },
