@@ -24,8 +24,8 @@ function directoryWith(files: Record<string, string>): string {
   return dir;
 }
 
-/** What only `serve`, `migrate` and `cluster` need. */
-const SERVER_PACKAGES = ['fastify', '@fastify/swagger', '@fastify/swagger-ui', 'mysql2', 'ioredis', 'prom-client', 'pino'];
+/** What only `serve`, `migrate`, `cluster`, `simulate` or `solve --out-dir` need. */
+const HEAVY_PACKAGES = ['fastify', '@fastify/swagger', '@fastify/swagger-ui', 'mysql2', 'ioredis', 'prom-client', 'pino', 'vega', 'vega-lite', 'piscina'];
 
 /**
  * The npm packages a run of the CLI imports, recorded by a module resolution hook: the hook
@@ -137,12 +137,12 @@ describe('dispatchd: bad input and usage exit 2 with one stderr line', () => {
     }
   });
 
-  it('loads no server package for --version, --help or solve', () => {
+  it('loads no server, plotting or pool package for --version, --help or solve', () => {
     const dir = directoryWith({ 'snapshot.json': edgesSnapshot });
     for (const args of [['--version'], ['--help'], ['solve', join(dir, 'snapshot.json')]]) {
       const loaded = packagesLoaded(args);
       expect(loaded).toContain('commander');
-      expect(loaded.filter((name) => SERVER_PACKAGES.includes(name))).toEqual([]);
+      expect(loaded.filter((name) => HEAVY_PACKAGES.includes(name))).toEqual([]);
     }
   });
 
