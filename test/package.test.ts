@@ -4,8 +4,8 @@
  * from there. Also: the tarball holds only what users need, and nothing in it imports bench/,
  * test/ or a devDependency.
  */
-import { execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { isBuiltin } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -18,21 +18,42 @@ const work = mkdtempSync(join(tmpdir(), 'dispatchd-package-'));
 const app = join(work, 'app');
 const installed = join(app, 'node_modules', 'dispatchd');
 let packed: string[] = [];
+let installLog = '';
+
+/**
+ * The environment without npm's own variables: run under `npm test`, they would point the
+ * inner npm at this repository (npm_config_local_prefix) instead of the user's folder.
+ */
+const userEnv = Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^npm_/i.test(name)));
 
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 beforeAll(() => {
   const [report] = JSON.parse(execFileSync('npm', ['pack', '--json', '--pack-destination', work], { cwd: ROOT, encoding: 'utf8' })) as { filename: string; files: { path: string }[] }[];
   packed = report.files.map((file) => file.path);
-  execFileSync('mkdir', ['-p', app]);
-  execFileSync('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', join(work, report.filename)], { cwd: app, encoding: 'utf8', stdio: 'pipe' });
+  // A project of its own, so that npm installs here and not into a parent folder it takes for one.
+  mkdirSync(app);
+  writeFileSync(join(app, 'package.json'), `${JSON.stringify({ name: 'a-user-project', private: true })}\n`);
+  const install = spawnSync('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', join(work, report.filename)], { cwd: app, env: userEnv, encoding: 'utf8' });
+  installLog = `${install.stdout}${install.stderr}`;
+  if (install.status !== 0) throw new Error(`npm install failed: ${installLog}`);
 }, 300_000);
 
 function npx(args: string[]) {
-  return execFileSync('npx', ['--no-install', 'dispatchd', ...args], { cwd: app, encoding: 'utf8' });
+  return execFileSync('npx', ['--no-install', 'dispatchd', ...args], { cwd: app, env: userEnv, encoding: 'utf8' });
 }
 
 describe('the npm package', () => {
+  it('is installed in the user\'s folder, with its dependencies', () => {
+    const project = JSON.parse(readFileSync(join(app, 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
+    expect(project.dependencies.dispatchd).toMatch(/dispatchd-[\d.]+\.tgz$/);
+    expect(readdirSync(join(app, 'node_modules'))).toEqual(expect.arrayContaining(['dispatchd', 'fastify', 'commander']));
+  });
+
+  it('installs on this Node without an engine warning (its dependencies are pinned to versions that run on Node 20)', () => {
+    expect(installLog).not.toMatch(/EBADENGINE/);
+  });
+
   it('ships the built CLI, the solver, the map page, the sample, the Lua scripts and the docs, and no tests, benchmarks or sources', () => {
     for (const path of ['dist/src/cli.js', 'build/solver.wasm', 'public/index.html', 'samples/city.json', 'src/state/lua/commit_decision.lua', 'docs/problem.md', 'README.md', 'LICENSE', 'package.json']) {
       expect(packed).toContain(path);
@@ -90,7 +111,7 @@ describe('the npm package', () => {
 
   it('serves its map page and API with `dispatchd serve`, and stops on SIGTERM', async () => {
     // The bin npm linked, run directly: npx would stand between the signal and the host.
-    const child = spawn(join(app, 'node_modules', '.bin', 'dispatchd'), ['serve', '--port', '0', '--listen', '127.0.0.1', '--threads', '1'], { cwd: app, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(join(app, 'node_modules', '.bin', 'dispatchd'), ['serve', '--port', '0', '--listen', '127.0.0.1', '--threads', '1'], { cwd: app, env: userEnv, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
     const exited = new Promise<number | null>((done) => child.on('exit', (code) => done(code)));
