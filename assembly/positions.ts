@@ -3,7 +3,9 @@
 // pairs. A courier's reach is the distance it can cover before max_pickup_s; an order
 // visits the grid cells within the largest reach of it, and in each cell only the
 // couriers that reach as far as the cell. A cheap chord test (chord ≤ arc) rejects the
-// rest of the visited couriers before pricing.
+// rest of the visited couriers before pricing. Orders are visited grouped by pickup point, so
+// the orders of one restaurant scan the grid once: in a city of restaurant hotspots most
+// orders share their pickup with others.
 
 import { arenaAlloc, arenaMark, ensureMemory } from './arena';
 import {
@@ -18,13 +20,20 @@ import {
   orderPickupLat, orderPickupLng, orderDropoffLat, orderDropoffLng, orderReady,
   edgeKey, loadF64, loadI32, storeF64, storeI32, setCandidateGraph, markExcluded, isExcluded,
 } from './problem';
-import { candidatesOf, keepCheapest } from './select';
+import { candidatesOf, keepCheapest, sortKeys } from './select';
 
 /** Relative slack, of the terms' sizes, for the fast path rounding differently from the spec. */
 const ROUNDING_SLACK: f64 = 1e-14;
 /** pricePair's answers besides a price. */
 const INELIGIBLE: f64 = -1;
 const UNSURE: f64 = -2;
+
+/** 32 bits mixed from a pickup point's exact coordinates: equal points, equal hashes. */
+@inline function pickupHash(o: i32): u64 {
+  const lat = reinterpret<u64>(loadF64(orderPickupLat, o));
+  const lng = reinterpret<u64>(loadF64(orderPickupLng, o));
+  return ((lat * 0x9e3779b97f4a7c15) ^ lng) * 0xc2b2ae3d27d4eb4f >> 32;
+}
 
 /** The plane distance from `at` to the interval [low, low + size), less the slack, or 0. */
 @inline function gapTo(at: f64, low: f64, size: f64): f64 {
@@ -90,6 +99,10 @@ export function buildFromPositions(): void {
   // One order's couriers in reach: grid entry and squared chord.
   const reachedEntry = arenaAlloc(<usize>activeCount << 2);
   const reachedChordSq = arenaAlloc(<usize>activeCount << 3);
+  // Their fast-path travel seconds and its slack, shared by the orders of one pickup point
+  // (travel < 0: the chord is too long for the series, price exactly).
+  const reachedTravel = arenaAlloc(<usize>activeCount << 3);
+  const reachedTravelSlack = arenaAlloc(<usize>activeCount << 3);
   // The fast path's per-courier values in grid order: multiplications instead of the
   // spec's divisions (pricePair's slack covers the difference in rounding).
   const entryFreeIn = arenaAlloc(<usize>activeCount << 3);
@@ -102,72 +115,64 @@ export function buildFromPositions(): void {
     storeF64(entryInverseSpeed, at, 1 / loadF64(courierSpeed, c));
   }
 
+  // Orders by the hash of their pickup point (then index): one point's orders come together.
+  const sequence = arenaAlloc(<usize>no << 3);
+  for (let o = 0; o < no; o++) store<u64>(sequence + (<usize>o << 3), (pickupHash(o) << 32) | <u64><u32>o);
+  sortKeys(sequence, 0, no);
+
   const starts = arenaAlloc(<usize>no << 2);
   const ends = arenaAlloc(<usize>no << 2);
   // The edge buffer is the arena's last block: it grows in place, one order at a time.
   const keys = arenaMark();
   let edgeCount: i32 = 0;
   let candidates: f64 = 0;
+  // The pickup point whose couriers in reach are in reachedEntry / reachedChordSq.
+  let scannedLat: u64 = 0;
+  let scannedLng: u64 = 0;
+  let reachedCount: i32 = -1;
+  let pPhi: f64 = 0;
+  let pLambda: f64 = 0;
+  let pCosPhi: f64 = 0;
 
-  for (let o = 0; o < no; o++) {
+  for (let i = 0; i < no; i++) {
+    const o = <i32>(load<u64>(sequence + (<usize>i << 3)) & 0xffffffff);
     ensureMemory(keys + ((<usize>edgeCount + <usize>activeCount) << 3));
     const begin = edgeCount;
     storeI32(starts, o, begin);
     markExcluded(o);
-    const pPhi = toRadians(loadF64(orderPickupLat, o));
-    const pLambda = toRadians(loadF64(orderPickupLng, o));
-    const pCosPhi = cosLatitude(pPhi);
+    const pickupLat = reinterpret<u64>(loadF64(orderPickupLat, o));
+    const pickupLng = reinterpret<u64>(loadF64(orderPickupLng, o));
+    if (reachedCount < 0 || pickupLat != scannedLat || pickupLng != scannedLng) {
+      scannedLat = pickupLat;
+      scannedLng = pickupLng;
+      pPhi = toRadians(loadF64(orderPickupLat, o));
+      pLambda = toRadians(loadF64(orderPickupLng, o));
+      pCosPhi = cosLatitude(pPhi);
+      reachedCount = scanReach(pPhi, pLambda, reach, reachedEntry, reachedChordSq);
+      for (let r = 0; r < reachedCount; r++) {
+        const chordSquared = load<f64>(reachedChordSq + (<usize>r << 3));
+        const secondsPerM = load<f64>(entrySecondsPerM + (<usize>load<i32>(reachedEntry + (<usize>r << 2)) << 3));
+        const distance = chordSquared < SERIES_CHORD_SQUARED_LIMIT ? chordDistanceM(chordSquared) : -1;
+        store<f64>(reachedTravel + (<usize>r << 3), distance < 0 ? -1 : distance * secondsPerM);
+        store<f64>(reachedTravelSlack + (<usize>r << 3), distance < 0 ? 0 : distanceSlackM(distance) * secondsPerM);
+      }
+    }
     const dPhi = toRadians(loadF64(orderDropoffLat, o));
     const deliveryDistance = haversineM(pPhi, pLambda, pCosPhi, dPhi, toRadians(loadF64(orderDropoffLng, o)), cosLatitude(dPhi)) * detour;
     const ready = loadF64(orderReady, o);
-    const px = unitX(pPhi, pLambda);
-    const py = unitY(pPhi, pLambda);
-    const pz = unitZ(pPhi);
-    const pu = planeU(px, py, pz);
-    const pv = planeV(px, py, pz);
     let eligible: i32 = 0;
-    let reachedCount: i32 = 0;
-    // The cells within the largest reach, clamped to the grid (in f64, before the conversion).
-    const firstRow = <i32>max(0.0, Math.floor((pv - reach - gridOriginV) / cellSize));
-    const lastRow = <i32>min(<f64>(gridRows - 1), Math.floor((pv + reach - gridOriginV) / cellSize));
-    const firstColumn = <i32>max(0.0, Math.floor((pu - reach - gridOriginU) / cellSize));
-    const lastColumn = <i32>min(<f64>(gridColumns - 1), Math.floor((pu + reach - gridOriginU) / cellSize));
-
-    for (let iv = firstRow; iv <= lastRow; iv++) {
-      const gapV = gapTo(pv, gridOriginV + <f64>iv * cellSize, cellSize);
-      for (let iu = firstColumn; iu <= lastColumn; iu++) {
-        const gapU = gapTo(pu, gridOriginU + <f64>iu * cellSize, cellSize);
-        const gapSq = gapU * gapU + gapV * gapV;
-        const cell = iv * gridColumns + iu;
-        const end = load<i32>(cellStart + (<usize>(cell + 1) << 2));
-        for (let at = load<i32>(cellStart + (<usize>cell << 2)); at < end; at++) {
-          // Reaches decrease along the cell: nobody from here on reaches its nearest point.
-          if (load<f64>(entryReachBound + (<usize>at << 3)) < gapSq) break;
-          const ex = load<f64>(entryX + (<usize>at << 3)) - px;
-          const ey = load<f64>(entryY + (<usize>at << 3)) - py;
-          const ez = load<f64>(entryZ + (<usize>at << 3)) - pz;
-          const chordSquared = ex * ex + ey * ey + ez * ez;
-          // Collected without a branch: a third of the visited couriers are out of reach.
-          store<i32>(reachedEntry + (<usize>reachedCount << 2), at);
-          store<f64>(reachedChordSq + (<usize>reachedCount << 3), chordSquared);
-          reachedCount += i32(chordSquared <= load<f64>(entryReachSq + (<usize>at << 3)));
-        }
-      }
-    }
     // Price the reached couriers from the cheap chord distance; the exact haversine only
     // where its rounding could matter (or for chords too long for the series). Every key
     // is written and kept or not by the count, without a branch.
     for (let r = 0; r < reachedCount; r++) {
       const at = load<i32>(reachedEntry + (<usize>r << 2));
-      const chordSquared = load<f64>(reachedChordSq + (<usize>r << 3));
       const c = load<i32>(entryCourier + (<usize>at << 2));
       const freeIn = load<f64>(entryFreeIn + (<usize>at << 3));
+      const travel = load<f64>(reachedTravel + (<usize>r << 3));
       let scaled = UNSURE;
-      if (chordSquared < SERIES_CHORD_SQUARED_LIMIT) {
-        const distance = chordDistanceM(chordSquared);
-        const secondsPerM = load<f64>(entrySecondsPerM + (<usize>at << 3));
+      if (travel >= 0) {
         scaled = pricePair(
-          distance * secondsPerM, distanceSlackM(distance) * secondsPerM,
+          travel, load<f64>(reachedTravelSlack + (<usize>r << 3)),
           deliveryDistance * load<f64>(entryInverseSpeed + (<usize>at << 3)),
           freeIn, ready, maxPickup, handover, waitWeight, ROUNDING_SLACK,
         );
@@ -191,4 +196,45 @@ export function buildFromPositions(): void {
   }
   arenaAlloc(<usize>edgeCount << 3); // closes the edge buffer
   setCandidateGraph(starts, ends, keys, candidates, <f64>edgeCount);
+}
+
+/**
+ * The couriers whose reach covers the pickup point at (phi, lambda): their grid entries and
+ * squared chords into `entries` / `chordsSq`; returns how many.
+ */
+function scanReach(phi: f64, lambda: f64, reach: f64, entries: usize, chordsSq: usize): i32 {
+  const px = unitX(phi, lambda);
+  const py = unitY(phi, lambda);
+  const pz = unitZ(phi);
+  const pu = planeU(px, py, pz);
+  const pv = planeV(px, py, pz);
+  let reachedCount: i32 = 0;
+  // The cells within the largest reach, clamped to the grid (in f64, before the conversion).
+  const firstRow = <i32>max(0.0, Math.floor((pv - reach - gridOriginV) / cellSize));
+  const lastRow = <i32>min(<f64>(gridRows - 1), Math.floor((pv + reach - gridOriginV) / cellSize));
+  const firstColumn = <i32>max(0.0, Math.floor((pu - reach - gridOriginU) / cellSize));
+  const lastColumn = <i32>min(<f64>(gridColumns - 1), Math.floor((pu + reach - gridOriginU) / cellSize));
+
+  for (let iv = firstRow; iv <= lastRow; iv++) {
+    const gapV = gapTo(pv, gridOriginV + <f64>iv * cellSize, cellSize);
+    for (let iu = firstColumn; iu <= lastColumn; iu++) {
+      const gapU = gapTo(pu, gridOriginU + <f64>iu * cellSize, cellSize);
+      const gapSq = gapU * gapU + gapV * gapV;
+      const cell = iv * gridColumns + iu;
+      const end = load<i32>(cellStart + (<usize>(cell + 1) << 2));
+      for (let at = load<i32>(cellStart + (<usize>cell << 2)); at < end; at++) {
+        // Reaches decrease along the cell: nobody from here on reaches its nearest point.
+        if (load<f64>(entryReachBound + (<usize>at << 3)) < gapSq) break;
+        const ex = load<f64>(entryX + (<usize>at << 3)) - px;
+        const ey = load<f64>(entryY + (<usize>at << 3)) - py;
+        const ez = load<f64>(entryZ + (<usize>at << 3)) - pz;
+        const chordSquared = ex * ex + ey * ey + ez * ez;
+        // Collected without a branch: a third of the visited couriers are out of reach.
+        store<i32>(entries + (<usize>reachedCount << 2), at);
+        store<f64>(chordsSq + (<usize>reachedCount << 3), chordSquared);
+        reachedCount += i32(chordSquared <= load<f64>(entryReachSq + (<usize>at << 3)));
+      }
+    }
+  }
+  return reachedCount;
 }

@@ -7,7 +7,13 @@
  * The LeaseKeeper drives it: cityAcquired() from onAcquired, cityLost() from onLost / onReleased.
  * Every tick also asks the keeper for the lease, so a city whose lease has lapsed on the local
  * clock stops at its next tick even before the keeper notices.
+ *
+ * A city's configuration is read with its lease and again once per `configRefreshMs` (the
+ * keeper's renewal interval), not at every tick: a host with many cities on 1 s ticks would
+ * otherwise read MySQL once per city per second. A change made through this host applies at once
+ * (cityChanged); one made through another host within a refresh interval.
  */
+import { performance } from 'node:perf_hooks';
 import type { CityConfig } from '../coordination/city-config.js';
 import type { Lease } from '../coordination/lease.js';
 import type { EventLog } from '../coordination/lease-keeper.js';
@@ -25,6 +31,8 @@ export interface DispatchLoopOptions extends DispatchContext {
   onError?: (city: string, error: unknown) => void;
   /** A line per cycle: committed or rejected (info), nothing to assign (debug), with city, token and version. */
   log?: EventLog;
+  /** How long a city's configuration is used before it is read again. */
+  configRefreshMs: number;
 }
 
 /** The city's lease is not held by this host. */
@@ -39,6 +47,9 @@ interface CityRun {
   timer: NodeJS.Timeout | undefined;
   tickMs: number;
   inFlight: Promise<DispatchOutcome> | undefined;
+  config: CityConfig;
+  /** performance.now() when config was read. */
+  configReadAt: number;
 }
 
 export class DispatchLoop {
@@ -55,9 +66,15 @@ export class DispatchLoop {
     if (this.closed || this.runs.has(city)) return;
     const config = await this.options.stores.leases.getCity(city);
     if (!config || this.closed || this.runs.has(city)) return;
-    const run: CityRun = { timer: undefined, tickMs: config.tickMs, inFlight: undefined };
+    const run: CityRun = { timer: undefined, tickMs: config.tickMs, inFlight: undefined, config, configReadAt: performance.now() };
     this.runs.set(city, run);
     this.schedule(city, run);
+  }
+
+  /** The city's configuration changed through this host: the next cycle uses it. */
+  cityChanged(config: CityConfig): void {
+    const run = this.runs.get(config.id);
+    if (run) Object.assign(run, { config, configReadAt: performance.now() });
   }
 
   /** Stops ticking the city; a cycle in flight finishes, and its commit is refused if the lease is gone. */
@@ -172,7 +189,7 @@ export class DispatchLoop {
     const lease = this.options.keeper.lease(city);
     if (!lease) throw new NotLeasedError(city);
     try {
-      const config = await this.options.stores.leases.getCity(city);
+      const config = await this.configOf(city, run);
       if (!config) throw new NotLeasedError(city);
       if (run && config.tickMs !== run.tickMs) {
         run.tickMs = config.tickMs;
@@ -190,5 +207,13 @@ export class DispatchLoop {
       this.options.onError?.(city, error);
       throw error;
     }
+  }
+
+  /** The run's configuration while it is fresh; read again once it is older than configRefreshMs. */
+  private async configOf(city: string, run: CityRun | undefined): Promise<CityConfig | undefined> {
+    if (run && performance.now() - run.configReadAt < this.options.configRefreshMs) return run.config;
+    const config = await this.options.stores.leases.getCity(city);
+    if (run && config) Object.assign(run, { config, configReadAt: performance.now() });
+    return config;
   }
 }

@@ -106,6 +106,7 @@ export async function startHost(config: HostConfig, parts: HostParts = {}): Prom
     outbox,
     metrics,
     keeper: leaseSource,
+    configRefreshMs: config.renewIntervalMs,
     onError: (city, error) => log(`dispatch of ${city} failed`, error),
     log: logger,
   });

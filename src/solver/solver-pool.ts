@@ -11,6 +11,7 @@ import type { Problem, Solution } from '../domain/problem.js';
 import { packageRoot } from '../package-root.js';
 import { SolveError } from './solve-error.js';
 import { unpackSolution, type PackedSolution, type SolveTask } from './solve-task.js';
+import { compileSolverEagerly, SOLVER_MODULE_KEY } from './wasm-module.js';
 
 /** The built worker: workers load plain JavaScript, also when the pool runs from src/ under vitest. */
 export const SOLVE_WORKER_PATH = join(packageRoot(), 'dist', 'src', 'solver', 'solve-worker.js');
@@ -82,6 +83,8 @@ export class SolverPool {
       minThreads: threads,
       maxThreads: threads,
       idleTimeout: Infinity,
+      // Compiled once here, optimised up front; every worker instantiates the same module.
+      workerData: { [SOLVER_MODULE_KEY]: compileSolverEagerly() },
     });
     const pool = new SolverPool(piscina, threads);
     // One empty solve per worker (each takes one task at a time, so each gets one): a

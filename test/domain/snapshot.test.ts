@@ -11,6 +11,7 @@ import { parseSnapshot, snapshotFromObject } from '../../src/domain/snapshot.js'
 import { inputErrorOf } from '../support/input-error.js';
 
 // Loose on purpose: the cases below break it in every way.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- malformed on purpose: no type fits
 type Json = any;
 
 function positionsSnapshot(): Json {

@@ -46,6 +46,25 @@ describe('candidate edges match the oracle edge by edge', () => {
     }
   });
 
+  it('orders sharing pickup points (restaurant crowds), with declined pairs and far points, match edge by edge', () => {
+    // Orders of one point share the couriers it reaches (one grid scan per point); each order
+    // still has its own dropoff, ready time and declined couriers.
+    const { problem: city } = generateCity({ preset: 'M', seed: 5 });
+    const restaurants = 37;
+    const crowded: PositionsProblem = {
+      ...city,
+      orderPickupLat: city.orderPickupLat.map((_, o) => city.orderPickupLat[(o * 7) % restaurants]),
+      orderPickupLng: city.orderPickupLng.map((_, o) => city.orderPickupLng[(o * 7) % restaurants]),
+      excluded: { order: Int32Array.from({ length: 200 }, (_, i) => (i * 13) % city.orderCount), courier: Int32Array.from({ length: 200 }, (_, i) => (i * 17) % city.courierCount) },
+    };
+    expect(expectSameCandidates(crowded)).toBeGreaterThan(50_000);
+    // A point at the far side of the globe among them: chords too long for the fast series.
+    const spots = [[41.39, 2.17], [-41.39, -177.83], [41.39, 2.17], [41.391, 2.171]];
+    const couriers = spots.map((at, i) => ({ at: at as [number, number], speed: 4 + i, free: 0 }));
+    const orders = Array.from({ length: 12 }, (_, i) => ({ pickup: spots[i % spots.length] as [number, number], dropoff: spots[(i + 1) % spots.length] as [number, number], ready: 60 * i }));
+    expect(expectSameCandidates(positionsProblem(couriers, orders, { maxPickupS: 5e6, unassignedPenaltyS: 2e8 }))).toBeGreaterThan(20);
+  });
+
   it('points all over the globe: poles, the antimeridian, long distances', () => {
     const spots = [[89.99, 10], [-89.99, -170], [0, 179.999], [0, -179.999], [41.39, 2.17], [41.4, 2.18], [-33.9, 151.2], [60, -0.001], [60, 0.001]];
     const at = (i: number) => spots[i % spots.length] as [number, number];

@@ -14,6 +14,7 @@ import { SolverPool } from '../../src/solver/solver-pool.js';
 import { inputErrorOf } from '../support/input-error.js';
 
 // Loose on purpose: the cases below break it.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- malformed on purpose: no type fits
 type Json = any;
 
 const positionsJson = (): Json => ({

@@ -35,6 +35,7 @@ export const citiesRoutes: FastifyPluginAsyncTypebox<{ host: HostContext }> = as
         bundling: body.bundling && bundlingFromJson(body.bundling),
         tickMs: body.tick_ms,
       });
+      host.loop.cityChanged(config);
       return cityJson(config);
     },
   );
