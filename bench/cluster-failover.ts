@@ -5,29 +5,26 @@
  * has settled, another is terminated (SIGTERM). Failover = time from the signal to the city's
  * next commit by another host, longest over the host's cities. The whole log is then checked.
  *
- *   npm run build:ts && node dist/bench/cluster-failover.js [--timings 15000/5000/2000/1000,3000/1000/250/500] [--out FILE]
+ *   npm run build:ts && node dist/bench/cluster-failover.js [--timings 15000/5000/2000/1000,3000/1000/250/500] [--results-dir DIR]
  *
- * A timing is ttl/renew/acquire/tick in ms.
+ * A timing is ttl/renew/acquire/tick in ms. Each timing's row replaces its old one in
+ * bench/failover-results.json (others stay), then the chart and the RESULTS.md section are redrawn.
  */
 import { randomBytes } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
 import { Redis } from 'ioredis';
 import { Feeder } from '../src/cluster/feeder.js';
 import { HostProcess } from '../src/cluster/host-process.js';
 import { checkDecisionLog, formatViolations } from '../src/cluster/log-checker.js';
 import { readDecisionLog } from '../src/cluster/log-reader.js';
 import { createMysqlPool, runOnServer } from '../src/coordination/mysql.js';
+import { mergeRuns, type FailoverResults, type FailoverRun, type Timing } from './failover-results.js';
+import { publishFailover, readResults, RESULT_FILES } from './publish.js';
+import { machineInfo } from './results.js';
+import { BENCH_DIR } from './results-sections.js';
 
 const MYSQL_SERVER = process.env.DISPATCHD_BENCH_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306/';
 const REDIS_URL = process.env.DISPATCHD_BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const CITIES = Array.from({ length: 8 }, (_, i) => `city${i + 1}`);
-
-interface Timing {
-  ttl: number;
-  renew: number;
-  acquire: number;
-  tick: number;
-}
 
 function arg(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
@@ -37,7 +34,7 @@ function arg(name: string, fallback: string): string {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function measure(timing: Timing) {
+async function measure(timing: Timing): Promise<FailoverRun> {
   const tag = randomBytes(4).toString('hex');
   const database = `dispatchd_bench_${tag}`;
   const keyPrefix = `dispatchd_bench_${tag}:`;
@@ -101,6 +98,8 @@ async function measure(timing: Timing) {
     });
     return {
       timing,
+      date: new Date().toISOString(),
+      machine: machineInfo(),
       kill9: kill,
       sigterm: term,
       decisions: report.decisions,
@@ -125,11 +124,13 @@ const timings: Timing[] = arg('timings', '15000/5000/2000/1000,6000/2000/500/100
     const [ttl, renew, acquire, tick] = t.split('/').map(Number);
     return { ttl, renew, acquire, tick };
   });
-const results = [];
+const dir = arg('results-dir', BENCH_DIR);
+const fresh: FailoverRun[] = [];
 for (const timing of timings) {
-  const result = await measure(timing);
-  console.log(JSON.stringify(result));
-  results.push(result);
+  const run = await measure(timing);
+  console.log(JSON.stringify(run));
+  fresh.push(run);
 }
-const out = process.argv.includes('--out') ? arg('out', '') : '';
-if (out) writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`);
+const previous = readResults<FailoverResults>(dir, RESULT_FILES.failover)?.runs ?? [];
+await publishFailover(dir, { cities: CITIES.length, runs: mergeRuns(previous, fresh) });
+console.error(`updated ${RESULT_FILES.failover}, charts/failover.svg and the failover section of RESULTS.md in ${dir}`);

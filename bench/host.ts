@@ -11,14 +11,13 @@
  *
  *   npm run build && node dist/bench/host.js [--ticks 12] [--k 0,64] [--note TEXT] [--report-only]
  *
- * Writes bench/host-results.json and the "Host" section of bench/RESULTS.md (between markers;
- * `--report-only` re-renders that section from the JSON, e.g. after `npm run bench` rewrote the file).
+ * Writes bench/host-results.json (the tick rows of the K measured replace theirs, the others stay),
+ * charts/host.svg and the "Host" section of bench/RESULTS.md (between markers; `--report-only`
+ * re-renders them from the JSON, as `node dist/bench/render.js` does).
  * Uses its own database and key prefix (DISPATCHD_BENCH_MYSQL_URL, DISPATCHD_BENCH_REDIS_URL) and removes them.
  */
 import { DecisionOutbox } from '../src/coordination/decision-outbox.js';
 import { randomBytes } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Redis } from 'ioredis';
 import { Lease } from '../src/coordination/lease.js';
@@ -28,51 +27,20 @@ import { openServerStores } from '../src/coordination/stores.js';
 import { dispatchCity } from '../src/dispatch/dispatch-city.js';
 import { resolveHostConfig } from '../src/host/config.js';
 import { startHost } from '../src/host/host.js';
-import { packageRoot } from '../src/package-root.js';
 import { generateCity } from '../src/sim/city.js';
 import { SolverPool } from '../src/solver/solver-pool.js';
 import { WasmSolver } from '../src/solver/wasm-solver.js';
 import { machineInfo, solverBuild } from './results.js';
-import { RESULTS_MD, writeResultsSection } from './results-sections.js';
+import { mergeTicks, type HostResults, type Percentiles, type TickRow } from './host-results.js';
+import { publishHost, readResults, RESULT_FILES } from './publish.js';
+import { BENCH_DIR, RESULTS_MD } from './results-sections.js';
 import { runOnServer } from '../src/coordination/mysql.js';
 
 const MYSQL_SERVER = process.env.DISPATCHD_BENCH_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306/';
 const REDIS_URL = process.env.DISPATCHD_BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
-const BENCH_DIR = join(packageRoot(), 'bench');
-const JSON_PATH = join(BENCH_DIR, 'host-results.json');
 
-interface Percentiles {
-  p50: number;
-  p99: number;
-  min: number;
-  max: number;
-  runs: number;
-}
 
-interface TickRow {
-  k: number;
-  couriers: number;
-  orders: number;
-  assigned: number;
-  tick: Percentiles;
-  snapshot: Percentiles;
-  poolSolve: Percentiles;
-  commit: Percentiles;
-  pureSolve: Percentiles;
-  ratioP50: number;
-  ratioP99: number;
-}
 
-interface HostResults {
-  at: string;
-  machine: ReturnType<typeof machineInfo>;
-  solver: ReturnType<typeof solverBuild>;
-  ingest: { batch: number; concurrency: number; couriers: number; seconds: number; perSecond: number }[];
-  bulk50k: Percentiles;
-  ticks: TickRow[];
-  /** Free text shown under the tables (`--note`). */
-  note?: string;
-}
 
 function percentiles(samples: number[]): Percentiles {
   const s = [...samples].sort((a, b) => a - b);
@@ -96,13 +64,10 @@ function parseArgs(argv: string[]) {
 
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
+  const saved = readResults<HostResults>(BENCH_DIR, RESULT_FILES.host);
   if (args.reportOnly) {
-    const saved = JSON.parse(readFileSync(JSON_PATH, 'utf8')) as HostResults;
-    if (args.note !== undefined) {
-      saved.note = args.note;
-      writeFileSync(JSON_PATH, `${JSON.stringify(saved, null, 2)}\n`);
-    }
-    writeSection(saved);
+    if (!saved) throw new Error(`no ${RESULT_FILES.host} to report`);
+    await publishHost(BENCH_DIR, args.note === undefined ? saved : { ...saved, note: args.note });
     return;
   }
   const database = `dispatchd_bench_${randomBytes(6).toString('hex')}`;
@@ -132,12 +97,11 @@ async function main(): Promise<void> {
       solver: solverBuild(),
       ingest: ingest.rows,
       bulk50k: ingest.bulk50k,
-      ticks,
+      ticks: mergeTicks(saved?.ticks ?? [], ticks),
       ...(args.note === undefined ? {} : { note: args.note }),
     };
-    writeFileSync(JSON_PATH, `${JSON.stringify(results, null, 2)}\n`);
-    writeSection(results);
-    console.error(`wrote ${JSON_PATH} and the host section of ${RESULTS_MD}`);
+    await publishHost(BENCH_DIR, results);
+    console.error(`wrote ${RESULT_FILES.host} (tick rows K = ${args.ks.join(', ')}), charts/host.svg and the host section of ${RESULTS_MD}`);
   } finally {
     await cleanUp();
   }
@@ -260,6 +224,7 @@ async function tickBench(mysqlUrl: string, prefix: string, k: number, runs: numb
       console.error(`L K=${k} run ${i + 1}/${runs}: tick ${outcome.timings.total_ms.toFixed(0)} ms, pure solve ${pure[i].toFixed(0)} ms`);
     }
     const row: TickRow = {
+      at: new Date().toISOString(),
       k,
       couriers: generated.json.couriers.length,
       orders: generated.json.orders.length,
@@ -281,35 +246,5 @@ async function tickBench(mysqlUrl: string, prefix: string, k: number, runs: numb
   }
 }
 
-function writeSection(results: HostResults): void {
-  const f = (ms: number) => (ms >= 100 ? Math.round(ms).toLocaleString('en') : ms.toFixed(1));
-  const pct = (p: Percentiles) => `${f(p.p50)} / ${f(p.p99)}`;
-  const lines = [
-    '## Host: ingest and end-to-end tick (bench/host.ts)',
-    '',
-    `Generated by \`node dist/bench/host.js\` from bench/host-results.json, ${results.at}. MariaDB and Redis on the same machine (${results.machine.cores} cores, ${results.machine.cpu}; Node ${results.machine.node}); solver build ${results.solver.wasmSha256.slice(0, 12)}…, commit ${results.solver.gitCommit}${results.solver.dirty ? ' with uncommitted solver changes' : ''}.`,
-    '',
-    '**Ingest** — courier upserts through `PUT /v1/cities/:city/couriers` over HTTP (keep-alive, JSON bodies prepared beforehand), Redis behind it; 200,000 upserts per row:',
-    '',
-    '| couriers per request | concurrent requests | upserts/s |',
-    '| ---: | ---: | ---: |',
-    ...results.ingest.map((r) => `| ${r.batch.toLocaleString('en')} | ${r.concurrency} | ${Math.round(r.perSecond).toLocaleString('en')} |`),
-    '',
-    `One 50,000-courier request: p50 ${f(results.bulk50k.p50)} ms (min ${f(results.bulk50k.min)}, max ${f(results.bulk50k.max)}, ${results.bulk50k.runs} runs).`,
-    '',
-    '**Tick** — one dispatch cycle of an L city as the loop runs it (snapshot from Redis, solve in the worker pool, fenced commit to Redis, durable write to MySQL) next to the pure solve of the same snapshot (warm wasm solver on the calling thread). Times in ms, p50 / p99:',
-    '',
-    '| city | K | couriers | orders | assigned | tick | snapshot | pool solve | commit | pure solve | tick ÷ pure (p50, p99) |',
-    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
-    ...results.ticks.map(
-      (r) =>
-        `| L | ${r.k} | ${r.couriers.toLocaleString('en')} | ${r.orders.toLocaleString('en')} | ${r.assigned.toLocaleString('en')} | ${pct(r.tick)} | ${pct(r.snapshot)} | ${pct(r.poolSolve)} | ${pct(r.commit)} | ${pct(r.pureSolve)} | ${r.ratioP50.toFixed(2)}×, ${r.ratioP99.toFixed(2)}× |`,
-    ),
-    '',
-    `Target: a tick costs at most 1.5× the pure solve. ${results.ticks[0]?.tick.runs ?? 0} ticks per row after one warm-up (so p99 is the slowest run); offers live 1 ms so each cycle dispatches the same city again. The machine is shared: expect spread.`,
-    ...(results.note ? ['', results.note] : []),
-  ];
-  writeResultsSection('host-bench', lines.join('\n'));
-}
 
 await main();

@@ -1,12 +1,14 @@
 /**
- * bench/RESULTS.md is assembled from sections, one per benchmark (solver, pool, host,
- * coordination): each benchmark rewrites only its own, between markers, from its JSON.
+ * bench/RESULTS.md is assembled from sections, one per benchmark (solver, pool, failover, host,
+ * coordination): each benchmark rewrites only its own, between markers, from its JSON. The
+ * folder is bench/ unless a run is pointed elsewhere (`--results-dir`, for a test on a copy).
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { packageRoot } from '../src/package-root.js';
 
-export const RESULTS_MD = join(packageRoot(), 'bench', 'RESULTS.md');
+export const BENCH_DIR = join(packageRoot(), 'bench');
+export const RESULTS_MD = join(BENCH_DIR, 'RESULTS.md');
 
 const PAGE_HEAD = [
   '# Benchmark results',
@@ -15,17 +17,18 @@ const PAGE_HEAD = [
   '',
 ].join('\n');
 
-/** Replaces the section `name` of RESULTS.md with `markdown`, or appends it. */
-export function writeResultsSection(name: string, markdown: string): void {
+/** Replaces the section `name` of `dir`/RESULTS.md with `markdown`, or appends it. */
+export function writeResultsSection(name: string, markdown: string, dir = BENCH_DIR): void {
+  const path = join(dir, 'RESULTS.md');
   const begin = `<!-- ${name}:begin -->`;
   const end = `<!-- ${name}:end -->`;
   const block = `${begin}\n${markdown.trim()}\n${end}`;
-  const current = existsSync(RESULTS_MD) ? readFileSync(RESULTS_MD, 'utf8') : PAGE_HEAD;
+  const current = existsSync(path) ? readFileSync(path, 'utf8') : PAGE_HEAD;
   const start = current.indexOf(begin);
   const stop = current.indexOf(end);
   const next =
     start >= 0 && stop > start
       ? `${current.slice(0, start)}${block}${current.slice(stop + end.length)}`
       : `${current.trimEnd()}\n\n${block}\n`;
-  writeFileSync(RESULTS_MD, next);
+  writeFileSync(path, next);
 }

@@ -1,10 +1,14 @@
-/** The shape of bench/results.json, shared by the runner, its child jobs and the report. */
+/**
+ * The shape of bench/results.json, shared by the runner, its child jobs and the report. A run
+ * of some sizes replaces only their rows: each row says when, where and on which build it was
+ * measured.
+ */
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { packageRoot } from '../src/package-root.js';
-import type { PresetName } from '../src/sim/city.js';
+import { PRESETS, type PresetName } from '../src/sim/city.js';
 import { WASM_PATH } from '../src/solver/wasm-module.js';
 
 export interface MachineInfo {
@@ -56,21 +60,38 @@ export type Outcome<T> =
   | { status: 'skipped'; reason: string }
   | { status: 'failed'; reason: string };
 
+/** The run a row comes from. */
+export interface RunStamp {
+  date: string;
+  machine: MachineInfo;
+  solver: SolverBuild;
+  seed: number;
+}
+
 export interface BenchRow {
   preset: PresetName;
   couriers: number;
   orders: number;
   maxCandidates: number;
+  run: RunStamp;
   wasm: Outcome<WasmMeasurement>;
   lp: Outcome<LpMeasurement>;
 }
 
 export interface BenchResults {
-  machine: MachineInfo;
-  solver: SolverBuild;
-  date: string;
-  seed: number;
   rows: BenchRow[];
+}
+
+/**
+ * `previous` with each of `fresh`'s (city, K) rows put in place of the old one (or added), in
+ * city-size then K order: a partial run leaves every other row as it was.
+ */
+export function mergeRows(previous: readonly BenchRow[], fresh: readonly BenchRow[]): BenchRow[] {
+  const key = (row: BenchRow) => `${row.preset}/${row.maxCandidates}`;
+  const rows = new Map(previous.map((row) => [key(row), row]));
+  for (const row of fresh) rows.set(key(row), row);
+  const sizes = Object.keys(PRESETS);
+  return [...rows.values()].sort((a, b) => sizes.indexOf(a.preset) - sizes.indexOf(b.preset) || a.maxCandidates - b.maxCandidates);
 }
 
 export function machineInfo(): MachineInfo {

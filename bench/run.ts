@@ -1,20 +1,23 @@
 /**
  * The benchmark suite, run by `npm run bench` (after a build):
  *
- *   node dist/bench/run.js [--sizes S,M,L,XL] [--only solver|pool]
+ *   node dist/bench/run.js [--sizes S,M,L,XL] [--only solver|pool] [--results-dir DIR]
  *
  * The solver on generated cities (bench/solver-suite.ts) and the worker pool's four
- * benchmarks (bench/pool.ts), a progress line per step on stderr, the figures in
- * bench/results.json and bench/pool-results.json and in their sections of RESULTS.md.
+ * benchmarks (bench/pool.ts), a progress line per step on stderr. The solver's rows are merged
+ * into bench/results.json (a run of some sizes replaces only their rows); the pool's figures
+ * replace bench/pool-results.json. Each then rewrites its chart and its section of RESULTS.md
+ * and nothing else. --results-dir points all of it at another folder (a copy of bench/'s files).
  * A script of its own rather than a CLI subcommand, so the shipped dispatchd never loads bench/.
  */
 import { parseArgs } from 'node:util';
-import { writeFileAtomic } from '../src/cli/files.js';
 import { PRESETS, type PresetName } from '../src/sim/city.js';
-import { formatPoolResults, POOL_RESULTS_PATH, renderPoolSection, runPoolBenchmarks } from './pool.js';
+import { formatPoolResults, runPoolBenchmarks } from './pool.js';
+import { publishPool, publishSolver, readResults, RESULT_FILES } from './publish.js';
 import { formatTable } from './report.js';
-import { RESULTS_MD, writeResultsSection } from './results-sections.js';
-import { runSolverSuite, SOLVER_RESULTS_PATH } from './solver-suite.js';
+import { mergeRows, type BenchResults } from './results.js';
+import { BENCH_DIR } from './results-sections.js';
+import { runSolverSuite } from './solver-suite.js';
 
 const SUITES = ['solver', 'pool'] as const;
 const SIZES = Object.keys(PRESETS) as PresetName[];
@@ -24,31 +27,32 @@ const progress = (line: string) => process.stderr.write(`${line}\n`);
 
 const flags = readFlags();
 if (flags !== undefined) {
+  const dir = flags.resultsDir;
   if (flags.only !== 'pool') {
-    const results = await runSolverSuite(flags.sizes, progress);
-    process.stdout.write(`${formatTable(results)}\n`);
-    progress(`wrote ${SOLVER_RESULTS_PATH}`);
+    const fresh = await runSolverSuite(flags.sizes, progress);
+    const previous = readResults<BenchResults>(dir, RESULT_FILES.solver)?.rows ?? [];
+    await publishSolver(dir, { rows: mergeRows(previous, fresh) });
+    process.stdout.write(`${formatTable({ rows: fresh })}\n`);
+    progress(`updated the rows ${fresh.map((row) => `${row.preset} K=${row.maxCandidates}`).join(', ')} of ${RESULT_FILES.solver}, charts/solver.svg and the solver section of RESULTS.md in ${dir}`);
   }
   if (flags.only !== 'solver') {
     const results = await runPoolBenchmarks(progress);
-    await writeFileAtomic(POOL_RESULTS_PATH, `${JSON.stringify(results, null, 2)}\n`);
-    writeResultsSection('pool-bench', renderPoolSection(results));
+    await publishPool(dir, results);
     process.stdout.write(`${formatPoolResults(results)}\n`);
-    progress(`wrote ${POOL_RESULTS_PATH}`);
+    progress(`wrote ${RESULT_FILES.pool}, charts/pool.svg and the pool section of RESULTS.md in ${dir}`);
   }
-  progress(`updated ${RESULTS_MD}`);
 }
 
 /** The command line's flags, or undefined (one stderr line, exit code 2) when they are wrong. */
-function readFlags(): { sizes: PresetName[]; only?: (typeof SUITES)[number] } | undefined {
+function readFlags(): { sizes: PresetName[]; only?: (typeof SUITES)[number]; resultsDir: string } | undefined {
   const refuse = (message: string) => {
     process.stderr.write(`bench: ${message}\n`);
     process.exitCode = EXIT_BAD_INPUT;
     return undefined;
   };
-  let values: { sizes?: string; only?: string };
+  let values: { sizes?: string; only?: string; 'results-dir'?: string };
   try {
-    ({ values } = parseArgs({ options: { sizes: { type: 'string' }, only: { type: 'string' } } }));
+    ({ values } = parseArgs({ options: { sizes: { type: 'string' }, only: { type: 'string' }, 'results-dir': { type: 'string' } } }));
   } catch (error) {
     return refuse(error instanceof Error ? error.message : String(error));
   }
@@ -57,5 +61,5 @@ function readFlags(): { sizes: PresetName[]; only?: (typeof SUITES)[number] } | 
   if (unknownSize !== undefined) return refuse(`--sizes: unknown size ${JSON.stringify(unknownSize)} (use ${SIZES.join(',')})`);
   const only = values.only;
   if (only !== undefined && !(SUITES as readonly string[]).includes(only)) return refuse(`--only: must be ${SUITES.join(' or ')}`);
-  return { sizes: sizes as PresetName[], only: only as (typeof SUITES)[number] | undefined };
+  return { sizes: sizes as PresetName[], only: only as (typeof SUITES)[number] | undefined, resultsDir: values['results-dir'] ?? BENCH_DIR };
 }

@@ -1,19 +1,14 @@
 /**
  * The solver suite of `npm run bench` (bench/run.ts): the wasm solver (and javascript-lp-solver,
  * where it can finish) on generated cities S, M, L, XL × max_candidates {0, 64}, each in a child
- * process. Writes bench/results.json and the solver section of bench/RESULTS.md.
+ * process. Returns the rows it measured; bench/run.ts merges them into bench/results.json.
  */
 import { fork } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
 import { totalmem } from 'node:os';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { packageRoot } from '../src/package-root.js';
 import { PRESETS, type PresetName } from '../src/sim/city.js';
 import type { Job, JobReply } from './job.js';
-import { renderResultsMarkdown } from './report.js';
-import { writeResultsSection } from './results-sections.js';
-import { machineInfo, solverBuild, type BenchResults, type BenchRow, type LpMeasurement, type Outcome, type WasmMeasurement } from './results.js';
+import { machineInfo, solverBuild, type BenchRow, type LpMeasurement, type Outcome, type RunStamp, type WasmMeasurement } from './results.js';
 
 const SEED = 1;
 const CANDIDATE_LIMITS = [0, 64];
@@ -23,11 +18,9 @@ const LP_LIMIT_MS = 60_000;
 /** Largest dense tableau javascript-lp-solver may allocate: the machine is shared. */
 const LP_MEMORY_BUDGET = Math.min(6 * 2 ** 30, totalmem() / 4);
 
-export const SOLVER_RESULTS_PATH = join(packageRoot(), 'bench', 'results.json');
-
-export async function runSolverSuite(sizes: PresetName[], progress: (line: string) => void): Promise<BenchResults> {
+export async function runSolverSuite(sizes: PresetName[], progress: (line: string) => void): Promise<BenchRow[]> {
   // Taken first: the children load the wasm file that is there now.
-  const solver = solverBuild();
+  const run: RunStamp = { date: new Date().toISOString(), machine: machineInfo(), solver: solverBuild(), seed: SEED };
   const rows: BenchRow[] = [];
   for (const preset of sizes) {
     for (const maxCandidates of CANDIDATE_LIMITS) {
@@ -36,15 +29,13 @@ export async function runSolverSuite(sizes: PresetName[], progress: (line: strin
       const wasm = await runInChild<WasmMeasurement>(job, WASM_LIMIT_MS);
       progress(`${preset} K=${maxCandidates}: javascript-lp-solver…`);
       const lp = await runLp(job, wasm);
-      rows.push({ preset, couriers: PRESETS[preset].couriers, orders: PRESETS[preset].orders, maxCandidates, wasm, lp });
+      rows.push({ preset, couriers: PRESETS[preset].couriers, orders: PRESETS[preset].orders, maxCandidates, run, wasm, lp });
     }
   }
-  solver.rebuiltDuringRun = solverBuild().wasmSha256 !== solver.wasmSha256;
-  if (solver.rebuiltDuringRun) progress('warning: build/solver.wasm changed during the run; rows may mix builds');
-  const results: BenchResults = { machine: machineInfo(), solver, date: new Date().toISOString(), seed: SEED, rows };
-  writeFileSync(SOLVER_RESULTS_PATH, `${JSON.stringify(results, null, 2)}\n`);
-  writeResultsSection('solver-bench', renderResultsMarkdown(results));
-  return results;
+  // The rows share the stamp object: this marks every row of the run.
+  run.solver.rebuiltDuringRun = solverBuild().wasmSha256 !== run.solver.wasmSha256;
+  if (run.solver.rebuiltDuringRun) progress('warning: build/solver.wasm changed during the run; rows may mix builds');
+  return rows;
 }
 
 async function runLp(job: Job, wasm: Outcome<WasmMeasurement>): Promise<Outcome<LpMeasurement>> {

@@ -2,12 +2,13 @@
  * The built `dispatchd` bin (dist/src/cli.js, built by `npm test`'s pretest), run as a
  * user runs it: exit codes, the one stderr line, output files, and the happy paths.
  */
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { DispatchResult } from '../src/domain/result.js';
-import { runCli, type CliRun } from './support/cli.js';
+import { CLI_PATH, runCli, type CliRun } from './support/cli.js';
 
 const work = mkdtempSync(join(tmpdir(), 'dispatchd-cli-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
@@ -21,6 +22,35 @@ function directoryWith(files: Record<string, string>): string {
   const dir = mkdtempSync(join(work, 'case-'));
   for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
   return dir;
+}
+
+/** What only `serve`, `migrate`, `cluster`, `simulate` or `solve --out-dir` need. */
+const HEAVY_PACKAGES = ['fastify', '@fastify/swagger', '@fastify/swagger-ui', 'mysql2', 'ioredis', 'prom-client', 'pino', 'vega', 'vega-lite', 'piscina'];
+
+/**
+ * The npm packages a run of the CLI imports, recorded by a module resolution hook: the hook
+ * writes each resolved node_modules package to a file named by an environment variable.
+ */
+function packagesLoaded(args: string[]): string[] {
+  const hooks = `
+    import { appendFileSync } from 'node:fs';
+    export async function resolve(specifier, context, next) {
+      const resolved = await next(specifier, context);
+      const match = /node_modules\\/((?:@[^/]+\\/)?[^/]+)/.exec(resolved.url);
+      if (match) appendFileSync(process.env.LOADED_PACKAGES, match[1] + '\\n');
+      return resolved;
+    }`;
+  const register = `import { register } from 'node:module'; register(${JSON.stringify(`data:text/javascript,${encodeURIComponent(hooks)}`)});`;
+  const record = join(mkdtempSync(join(work, 'loaded-')), 'packages.txt');
+  writeFileSync(record, '');
+  const run = spawnSync(process.execPath, ['--import', `data:text/javascript,${encodeURIComponent(register)}`, CLI_PATH, ...args], {
+    cwd: work,
+    encoding: 'utf8',
+    env: { ...process.env, LOADED_PACKAGES: record },
+  });
+  expect(run.stderr).toBe('');
+  expect(run.status).toBe(0);
+  return [...new Set(readFileSync(record, 'utf8').split('\n').filter(Boolean))];
 }
 
 function expectBadInput(run: CliRun, line: string | RegExp): void {
@@ -97,6 +127,23 @@ describe('dispatchd: bad input and usage exit 2 with one stderr line', () => {
     expect(run.stdout).toMatch(/solve/);
     expect(run.stdout).toMatch(/demo/);
     expect(dispatchd(['solve', '--help']).stdout).toMatch(/--out <file>/);
+  });
+
+  it('prints the package version on --version and -V', () => {
+    const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+    for (const flag of ['--version', '-V']) {
+      const run = dispatchd([flag]);
+      expect(run).toEqual({ status: 0, stdout: `${version}\n`, stderr: '' });
+    }
+  });
+
+  it('loads no server, plotting or pool package for --version, --help or solve', () => {
+    const dir = directoryWith({ 'snapshot.json': edgesSnapshot });
+    for (const args of [['--version'], ['--help'], ['solve', join(dir, 'snapshot.json')]]) {
+      const loaded = packagesLoaded(args);
+      expect(loaded).toContain('commander');
+      expect(loaded.filter((name) => HEAVY_PACKAGES.includes(name))).toEqual([]);
+    }
   });
 
   it('leaves an existing --out file untouched, and no temporary file, after a failure', () => {

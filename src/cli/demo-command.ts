@@ -3,7 +3,6 @@ import type { Command } from 'commander';
 import { join } from 'node:path';
 import type { DispatchResult } from '../domain/result.js';
 import { packageRoot } from '../package-root.js';
-import { solveSnapshotFile } from './solve-snapshot-file.js';
 
 const DECISECONDS_PER_MINUTE = 600;
 
@@ -15,6 +14,7 @@ export function registerDemoCommand(program: Command): void {
     .action(async (options: { snapshot?: string }) => {
       // The sample ships with the package: found from its root, whatever the cwd.
       const path = options.snapshot ?? join(packageRoot(), 'samples', 'city.json');
+      const { solveSnapshotFile } = await import('./solve-snapshot-file.js');
       process.stdout.write(summary(await solveSnapshotFile(path)));
     });
 }

@@ -1,9 +1,9 @@
 /**
  * `dispatchd migrate [--mysql URL]`: brings the lease store's schema up to date (the same
- * idempotent, versioned migrations `serve` runs at start-up) and says what it applied.
+ * idempotent, versioned migrations `serve` runs at start-up) and says what it applied. The
+ * MySQL driver is imported only when it runs.
  */
 import type { Command } from 'commander';
-import { formatMigrationReport, runMigrateCommand } from '../coordination/migrations.js';
 import { ConfigError, ENV, serviceUrl } from '../host/config.js';
 
 export function registerMigrateCommand(program: Command): void {
@@ -12,14 +12,16 @@ export function registerMigrateCommand(program: Command): void {
     .description('create or upgrade the MySQL schema (cities, leases, hosts, decisions)')
     .option('--mysql <url>', `the database, mysql://user:pass@host:port/db (${ENV.mysql})`)
     .action(async (flags: { mysql?: string }, command: Command) => {
-      let url: string | undefined;
+      const [name, text] = flags.mysql !== undefined ? ['--mysql', flags.mysql] : [ENV.mysql, process.env[ENV.mysql] || undefined];
+      if (text === undefined) command.error(`--mysql (or ${ENV.mysql}) is required`);
+      let url: string;
       try {
-        url = serviceUrl('--mysql', flags.mysql ?? process.env[ENV.mysql], ['mysql:']);
+        url = serviceUrl(name, text, ['mysql:']);
       } catch (error) {
         if (error instanceof ConfigError) command.error(error.message);
         throw error;
       }
-      if (url === undefined) command.error(`--mysql (or ${ENV.mysql}) is required`);
+      const { formatMigrationReport, runMigrateCommand } = await import('../coordination/migrations.js');
       process.stdout.write(`${formatMigrationReport(await runMigrateCommand(url))}\n`);
     });
 }

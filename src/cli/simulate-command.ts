@@ -3,22 +3,14 @@
  * on an MDRP instance (`--mdrp DIR`), on every instance under a folder (`--mdrp-all DIR`), or on
  * a generated city (`--city S|M|L|XL`). Writes the chosen policy's three solution files, the
  * evaluator's report of both policies (report.json), the plots (report.svg), and prints the KPIs.
+ * The simulator, the plots and the worker pool are imported only when it runs (simulate-run.ts).
  */
 import type { Command } from 'commander';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { InputError } from '../domain/errors.js';
 import { MAX_BUNDLE_SIZE } from '../domain/problem.js';
-import { citySizes, cityScenario, type CitySize } from '../sim/city-scenario.js';
-import { MdrpInputError, readMdrpInstance, type MdrpInstance } from '../sim/mdrp/instance.js';
-import { formatKpiTable, type InstanceReport } from '../sim/report.js';
-import { renderReportSvg } from '../sim/report-svg.js';
-import { runAll } from '../sim/run-all.js';
-import { runPolicy, type PolicyRun } from '../sim/run-instance.js';
-import { DEFAULT_SIMULATION, SIM_POLICIES, type SimPolicy, type SimulationOptions } from '../sim/simulator.js';
-import { int, oneOf } from './flags.js';
+import { citySizes } from '../sim/city-scenario.js';
+import { DEFAULT_SIMULATION, SIM_POLICIES } from '../sim/simulator.js';
 
-interface SimulateFlags {
+export interface SimulateFlags {
   mdrp?: string;
   mdrpAll?: string;
   city?: string;
@@ -44,55 +36,7 @@ export function registerSimulateCommand(program: Command): void {
     .option('--max-bundle <n>', `most orders of one restaurant per pickup, 1 = no bundling (at most ${MAX_BUNDLE_SIZE})`, String(DEFAULT_SIMULATION.maxBundleSize))
     .option('--threads <n>', 'worker threads for --mdrp-all (default: the machine\'s parallelism)')
     .action(async (flags: SimulateFlags) => {
-      const sources = [flags.mdrp, flags.mdrpAll, flags.city].filter((s) => s !== undefined);
-      if (sources.length !== 1) throw new InputError('--mdrp / --mdrp-all / --city', 'give exactly one of them');
-      const options: Omit<SimulationOptions, 'policy' | 'solver'> = {
-        ...DEFAULT_SIMULATION,
-        epochMin: int('epoch-min', flags.epochMin, 1, 60),
-        maxBundleSize: int('max-bundle', flags.maxBundle, 1, MAX_BUNDLE_SIZE),
-      };
-      const policy = oneOf('policy', flags.policy, SIM_POLICIES);
-      if (flags.mdrpAll !== undefined) {
-        if (!flags.out) throw new InputError('--out', 'is required with --mdrp-all');
-        const threads = flags.threads === undefined ? undefined : int('threads', flags.threads, 1, 256);
-        mkdirSync(flags.out, { recursive: true });
-        const { markdown } = await runAll({
-          root: flags.mdrpAll,
-          outDir: flags.out,
-          options,
-          threads,
-          onProgress: (done, total, instance, p) => process.stderr.write(`[${done}/${total}] ${instance} ${p}\n`),
-        });
-        process.stdout.write(markdown);
-        return;
-      }
-      const instance = flags.mdrp !== undefined ? readInstance(flags.mdrp) : cityScenario(citySize(flags.city!), int('seed', flags.seed, 0, 2 ** 31 - 1));
-      await simulateOne(instance, policy, options, flags.out);
+      const { runSimulate } = await import('./simulate-run.js');
+      await runSimulate(flags);
     });
-}
-
-async function simulateOne(instance: MdrpInstance, written: SimPolicy, options: Omit<SimulationOptions, 'policy' | 'solver'>, out: string | undefined): Promise<void> {
-  const runs: PolicyRun[] = [];
-  for (const policy of SIM_POLICIES) {
-    runs.push(await runPolicy(instance, { ...options, policy }, out && policy === written ? out : undefined));
-  }
-  const report: InstanceReport = { instance: instance.name, options, policies: runs.map((r) => r.report) };
-  process.stdout.write(formatKpiTable(report));
-  if (!out) return;
-  writeFileSync(join(out, 'report.json'), `${JSON.stringify(report, null, 2)}\n`);
-  writeFileSync(join(out, 'report.svg'), await renderReportSvg(`${instance.name}: decisions every ${options.epochMin} min`, runs.map((r) => r.data)));
-  process.stdout.write(`wrote ${written}'s solution files, report.json and report.svg to ${out}\n`);
-}
-
-function readInstance(dir: string): MdrpInstance {
-  try {
-    return readMdrpInstance(dir);
-  } catch (error) {
-    if (error instanceof MdrpInputError) throw new InputError('--mdrp', error.message);
-    throw error;
-  }
-}
-
-function citySize(text: string): CitySize {
-  return oneOf('city', text, citySizes());
 }

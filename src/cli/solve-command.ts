@@ -3,12 +3,11 @@
  *
  * One snapshot without --out-dir is solved in this thread, its result written to stdout
  * or --out, as it always was. With --out-dir, the snapshots are solved concurrently in a
- * pool of worker threads and each NAME.json gets DIR/NAME.result.json.
+ * pool of worker threads and each NAME.json gets DIR/NAME.result.json. The snapshot parser and
+ * the solver are imported only when a solve runs, the pool only with --out-dir.
  */
 import { InvalidArgumentError, type Command } from 'commander';
 import { writeFileAtomic } from './files.js';
-import { solveSnapshotFile } from './solve-snapshot-file.js';
-import { solveSnapshotFiles } from './solve-snapshot-files.js';
 
 interface SolveOptions {
   out?: string;
@@ -29,10 +28,12 @@ export function registerSolveCommand(program: Command): void {
     .action(async (snapshotPaths: string[], options: SolveOptions, command: Command) => {
       if (options.outDir !== undefined) {
         if (options.out !== undefined) command.error('--out and --out-dir cannot be used together');
+        const { solveSnapshotFiles } = await import('./solve-snapshot-files.js');
         await solveSnapshotFiles(snapshotPaths, options.outDir, { threads: options.threads, duals: options.duals });
         return;
       }
       if (snapshotPaths.length > 1) command.error('too many arguments: several snapshots need --out-dir');
+      const { solveSnapshotFile } = await import('./solve-snapshot-file.js');
       const result = await solveSnapshotFile(snapshotPaths[0], { duals: options.duals });
       const json = `${JSON.stringify(result)}\n`;
       if (options.out === undefined) process.stdout.write(json);

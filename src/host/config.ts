@@ -1,7 +1,9 @@
 /**
  * The host's configuration from command-line flags and environment variables (flags win).
- * Every problem is reported as one ConfigError line before anything opens or listens.
+ * Each value is checked strictly and a bad one is named as the user gave it (`--port`,
+ * `DISPATCHD_PORT` or `PORT`). Every problem is reported as one ConfigError line before anything opens or listens.
  */
+import { isIP } from 'node:net';
 import { availableParallelism, hostname } from 'node:os';
 import { DEFAULT_BODY_LIMIT_BYTES, DEFAULT_DECLINE_COOLDOWN_MS } from '../http/context.js';
 import { DEFAULT_LEASE_TIMING, DEFAULT_UNHEALTHY_ROUNDS } from '../coordination/lease-keeper.js';
@@ -90,87 +92,130 @@ export const ENV = {
   unhealthyRounds: 'DISPATCHD_UNHEALTHY_ROUNDS',
 } as const;
 
+/** The port variable hosting platforms set; below DISPATCHD_PORT and --port. */
+export const PLATFORM_PORT_ENV = 'PORT';
+
+export const DEFAULT_PORT = 3000;
+export const DEFAULT_LISTEN = '0.0.0.0';
+
+/** A setting's text and the name it was given under (a flag or a variable), which its error names. */
+interface Setting {
+  text: string;
+  name: string;
+}
+
+/**
+ * The host's configuration. Each flag wins over its variable; the port is `--port`, then
+ * DISPATCHD_PORT, then PORT (the platform's), then 3000. An empty variable counts as unset.
+ */
 export function resolveHostConfig(flags: HostFlags, env: NodeJS.ProcessEnv = process.env): HostConfig {
-  const pick = (flag: keyof HostFlags & keyof typeof ENV) => {
-    const value = flags[flag];
-    return typeof value === 'string' ? value : env[ENV[flag]] || undefined;
+  const variable = (name: string): Setting | undefined => {
+    const text = env[name];
+    return text === undefined || text === '' ? undefined : { text, name };
   };
-  const port = integer('--port', pick('port') ?? '3000', 0, 65_535);
-  const threads = integer('--threads', pick('threads') ?? String(Math.max(1, availableParallelism() - 1)), 1, 256);
-  const mysqlUrl = serviceUrl('--mysql', pick('mysql'), ['mysql:']);
-  const redisUrl = serviceUrl('--redis', pick('redis'), ['redis:', 'rediss:']);
+  const pick = (flag: keyof HostFlags & keyof typeof ENV): Setting | undefined => {
+    const value = flags[flag];
+    return typeof value === 'string' ? { text: value, name: flagName(flag) } : variable(ENV[flag]);
+  };
+  const port = integer(pick('port') ?? variable(PLATFORM_PORT_ENV), DEFAULT_PORT, 0, 65_535);
+  const threads = integer(pick('threads'), Math.max(1, availableParallelism() - 1), 1, 256);
+  const mysql = pick('mysql');
+  const redis = pick('redis');
+  const mysqlUrl = mysql && serviceUrl(mysql.name, mysql.text, ['mysql:']);
+  const redisUrl = redis && serviceUrl(redis.name, redis.text, ['redis:', 'rediss:']);
   if ((mysqlUrl === undefined) !== (redisUrl === undefined)) {
     throw new ConfigError(
-      `--mysql and --redis go together (${ENV.mysql} / ${ENV.redis}): got only ${mysqlUrl ? '--mysql' : '--redis'}; give both for the server stores or neither for the embedded ones`,
+      `--mysql and --redis go together (${ENV.mysql} / ${ENV.redis}): got only ${mysql?.name ?? redis?.name}; give both for the server stores or neither for the embedded ones`,
     );
   }
-  const hostId = pick('hostId') ?? hostname().replace(/[^A-Za-z0-9_.:-]/g, '-').slice(0, 64);
-  if (!/^[A-Za-z0-9_.:-]{1,64}$/.test(hostId)) throw new ConfigError(`--host-id must be 1-64 characters of A-Z a-z 0-9 _ . : -, got ${JSON.stringify(hostId)}`);
-  const token = env[ENV.token] || undefined;
-  const tokenReads = onOff(ENV.tokenReads, env[ENV.tokenReads]);
+  const hostIdSetting = pick('hostId');
+  const hostId = hostIdSetting?.text ?? hostname().replace(/[^A-Za-z0-9_.:-]/g, '-').slice(0, 64);
+  if (!/^[A-Za-z0-9_.:-]{1,64}$/.test(hostId)) {
+    throw new ConfigError(`${hostIdSetting?.name ?? 'the machine name'} must be 1-64 characters of A-Z a-z 0-9 _ . : -, got ${JSON.stringify(hostId)}`);
+  }
+  const listen = pick('listen');
+  if (listen !== undefined && isIP(listen.text) === 0 && !/^[A-Za-z0-9](?:[A-Za-z0-9.-]{0,252}[A-Za-z0-9])?$/.test(listen.text)) {
+    throw new ConfigError(`${listen.name} must be an IP address or a host name, got ${JSON.stringify(listen.text)}`);
+  }
+  const token = variable(ENV.token);
+  if (token !== undefined && !/^[\x21-\x7e]+$/.test(token.text)) {
+    throw new ConfigError(`${ENV.token} must be printable ASCII without spaces`);
+  }
+  const tokenReads = boolean(variable(ENV.tokenReads), false);
   if (tokenReads && token === undefined) throw new ConfigError(`${ENV.tokenReads}=1 needs ${ENV.token}`);
-  const demoEnv = env[ENV.demo];
   const keyPrefix = env[ENV.keyPrefix] ?? 'dispatchd:';
-  const leaseTtlMs = integer(ENV.leaseTtlMs, env[ENV.leaseTtlMs] || String(DEFAULT_LEASE_TIMING.ttlMs), 100, 3_600_000);
-  const renewIntervalMs = integer(ENV.renewIntervalMs, env[ENV.renewIntervalMs] || String(DEFAULT_LEASE_TIMING.renewIntervalMs), 10, 3_600_000);
-  const acquireIntervalMs = integer(ENV.acquireIntervalMs, env[ENV.acquireIntervalMs] || String(DEFAULT_LEASE_TIMING.acquireIntervalMs), 10, 3_600_000);
+  if (/[{}]/.test(keyPrefix)) throw new ConfigError(`${ENV.keyPrefix} must not contain braces`);
+  const leaseTtlMs = integer(variable(ENV.leaseTtlMs), DEFAULT_LEASE_TIMING.ttlMs, 100, 3_600_000);
+  const renewIntervalMs = integer(variable(ENV.renewIntervalMs), DEFAULT_LEASE_TIMING.renewIntervalMs, 10, 3_600_000);
+  const acquireIntervalMs = integer(variable(ENV.acquireIntervalMs), DEFAULT_LEASE_TIMING.acquireIntervalMs, 10, 3_600_000);
   if (renewIntervalMs * 2 > leaseTtlMs) {
     throw new ConfigError(`${ENV.renewIntervalMs} (${renewIntervalMs}) must be at most half of ${ENV.leaseTtlMs} (${leaseTtlMs})`);
   }
-  if (/[{}]/.test(keyPrefix)) throw new ConfigError(`${ENV.keyPrefix} must not contain braces`);
-  const natsStream = env[ENV.natsStream] || DEFAULT_NATS_STREAM;
+  const natsStream = variable(ENV.natsStream)?.text ?? DEFAULT_NATS_STREAM;
   if (!STREAM_NAME.test(natsStream)) throw new ConfigError(`${ENV.natsStream} must be 1-64 of A-Z a-z 0-9 _ -, got ${JSON.stringify(natsStream)}`);
+  const nats = pick('nats');
   return {
     port,
-    listen: pick('listen') ?? '0.0.0.0',
+    listen: listen?.text ?? DEFAULT_LISTEN,
     hostId,
     mysqlUrl,
     redisUrl,
     keyPrefix,
-    natsUrl: serviceUrl('--nats', pick('nats'), ['nats:']),
+    natsUrl: nats && serviceUrl(nats.name, nats.text, ['nats:']),
     natsStream,
     streamKeepAliveMs: DEFAULT_STREAM_KEEPALIVE_MS,
     threads,
-    token,
+    token: token?.text,
     tokenReads,
-    demo: flags.demo === true || demoEnv === '1' || demoEnv === 'true',
-    offerTtlMs: integer('--offer-ttl-ms', pick('offerTtlMs') ?? String(DEFAULT_OFFER_TTL_MS), 1, 86_400_000),
-    declineCooldownMs: integer('--decline-cooldown-ms', pick('declineCooldownMs') ?? String(DEFAULT_DECLINE_COOLDOWN_MS), 0, 86_400_000),
+    demo: flags.demo === true || boolean(variable(ENV.demo), false),
+    offerTtlMs: integer(pick('offerTtlMs'), DEFAULT_OFFER_TTL_MS, 1, 86_400_000),
+    declineCooldownMs: integer(pick('declineCooldownMs'), DEFAULT_DECLINE_COOLDOWN_MS, 0, 86_400_000),
     bodyLimitBytes: DEFAULT_BODY_LIMIT_BYTES,
     leaseTtlMs,
     renewIntervalMs,
     acquireIntervalMs,
-    unhealthyRounds: integer(ENV.unhealthyRounds, env[ENV.unhealthyRounds] || String(DEFAULT_UNHEALTHY_ROUNDS), 1, 1_000),
+    unhealthyRounds: integer(variable(ENV.unhealthyRounds), DEFAULT_UNHEALTHY_ROUNDS, 1, 1_000),
     shutdownGraceMs: 5_000,
-    logger: env[ENV.log] !== '0',
-    logLevel: logLevel(env[ENV.logLevel] ?? 'info'),
+    logger: boolean(variable(ENV.log), true),
+    logLevel: logLevel(variable(ENV.logLevel)),
   };
 }
 
-/** An on/off environment variable: 1/true, 0/false, or unset (off). */
-function onOff(name: string, text: string | undefined): boolean {
-  if (text === undefined || text === '' || text === '0' || text === 'false') return false;
-  if (text === '1' || text === 'true') return true;
-  throw new ConfigError(`${name} must be 1, true, 0 or false, got ${JSON.stringify(text)}`);
+/** `hostId` → `--host-id`. */
+function flagName(flag: string): string {
+  return `--${flag.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`)}`;
 }
 
-function logLevel(level: string): string {
-  const levels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
-  if (!levels.includes(level)) throw new ConfigError(`${ENV.logLevel} must be one of ${levels.join(', ')}, got ${JSON.stringify(level)}`);
-  return level;
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+function logLevel(setting: Setting | undefined): string {
+  if (setting === undefined) return 'info';
+  if (!LOG_LEVELS.includes(setting.text)) throw new ConfigError(`${setting.name} must be one of ${LOG_LEVELS.join(', ')}, got ${JSON.stringify(setting.text)}`);
+  return setting.text;
 }
 
-function integer(name: string, text: string, min: number, max: number): number {
-  const value = Number(text);
-  if (!/^\d+$/.test(text.trim()) || !Number.isSafeInteger(value) || value < min || value > max) {
-    throw new ConfigError(`${name} must be an integer in [${min}, ${max}], got ${JSON.stringify(text)}`);
+function integer(setting: Setting | undefined, fallback: number, min: number, max: number): number {
+  if (setting === undefined) return fallback;
+  const value = Number(setting.text);
+  if (!/^\d+$/.test(setting.text) || !Number.isSafeInteger(value) || value < min || value > max) {
+    throw new ConfigError(`${setting.name} must be an integer in [${min}, ${max}], got ${JSON.stringify(setting.text)}`);
   }
   return value;
 }
 
+/** The words a switch variable (DISPATCHD_DEMO, DISPATCHD_LOG) may say, in any case. */
+export const SWITCH_WORDS = { on: ['1', 'true', 'yes', 'on'], off: ['0', 'false', 'no', 'off'] } as const;
+
+function boolean(setting: Setting | undefined, fallback: boolean): boolean {
+  if (setting === undefined) return fallback;
+  const word = setting.text.toLowerCase();
+  if ((SWITCH_WORDS.on as readonly string[]).includes(word)) return true;
+  if ((SWITCH_WORDS.off as readonly string[]).includes(word)) return false;
+  throw new ConfigError(`${setting.name} must be one of ${[...SWITCH_WORDS.on, ...SWITCH_WORDS.off].join(', ')}, got ${JSON.stringify(setting.text)}`);
+}
+
 /** A --mysql or --redis URL, checked for its protocol (and for MySQL, a database). */
-export function serviceUrl(name: string, text: string | undefined, protocols: string[]): string | undefined {
-  if (text === undefined) return undefined;
+export function serviceUrl(name: string, text: string, protocols: string[]): string {
   let parsed: URL;
   try {
     parsed = new URL(text);

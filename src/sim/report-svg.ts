@@ -5,11 +5,10 @@
  * Three charts, one colour per policy throughout: the click-to-door distribution (share of each
  * policy's delivered orders per bin, so policies that delivered different numbers of orders
  * compare fairly, with a dashed line at each median), then orders waiting and couriers idle over
- * the day. The charts are a Vega-Lite spec compiled to Vega and rendered headless
- * (renderer 'none' → toSVG), which needs neither a browser nor a native canvas.
+ * the day. The charts are Vega-Lite specs, rendered headless by src/vega-lite-svg.ts.
  */
-import { parse, View } from 'vega';
-import { compile, type TopLevelSpec } from 'vega-lite';
+import type { TopLevelSpec } from 'vega-lite';
+import { renderVegaLiteSvg as renderSvg } from '../vega-lite-svg.js';
 
 export interface PolicyRun {
   /** Name shown in the legend, e.g. 'dispatchd', 'greedy'. */
@@ -108,16 +107,6 @@ function page(title: string) {
     padding: 16,
     spacing: 32,
   };
-}
-
-/** A Vega-Lite spec compiled to Vega and rendered headless. */
-async function renderSvg(spec: TopLevelSpec): Promise<string> {
-  const view = new View(parse(compile(spec).spec), { renderer: 'none' });
-  try {
-    return await view.toSVG();
-  } finally {
-    view.finalize();
-  }
 }
 
 function reportSpec(title: string, runs: readonly PolicyRun[]): TopLevelSpec {

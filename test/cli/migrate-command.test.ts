@@ -2,6 +2,7 @@ import type { RowDataPacket } from 'mysql2';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runCli } from '../support/cli.js';
 import { createTestDatabase, type TestDatabase } from '../coordination/support/mysql.js';
+import { WITH_SERVERS } from '../support/servers.js';
 
 // `dispatchd migrate` against the local MariaDB, in a database of its own.
 describe('dispatchd migrate', () => {
@@ -11,7 +12,7 @@ describe('dispatchd migrate', () => {
     database = undefined;
   });
 
-  it('creates the schema once, then reports it up to date', async () => {
+  it.runIf(WITH_SERVERS)('creates the schema once, then reports it up to date', async () => {
     database = await createTestDatabase({ migrated: false });
     const first = runCli(['migrate', '--mysql', database.url]);
     expect(first.status).toBe(0);
@@ -28,8 +29,7 @@ describe('dispatchd migrate', () => {
   });
 
   it('needs a mysql:// URL naming a database: exit 2, one line', () => {
-    const env = { ...process.env, DISPATCHD_MYSQL_URL: '' };
-    delete env.DISPATCHD_MYSQL_URL;
+    const { DISPATCHD_MYSQL_URL: _unset, ...env } = process.env;
     for (const [args, line] of [
       [['migrate'], 'dispatchd: --mysql (or DISPATCHD_MYSQL_URL) is required\n'],
       [['migrate', '--mysql', 'redis://127.0.0.1:6379'], 'dispatchd: --mysql must be a mysql:// URL, got redis://\n'],

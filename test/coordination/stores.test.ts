@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openEmbeddedStores, openServerStores, type CoordinationStores } from '../../src/coordination/stores.js';
+import { WITH_SERVERS } from '../support/servers.js';
 import { createTestDatabase, type TestDatabase } from './support/mysql.js';
 
 describe('opening the stores', () => {
@@ -23,7 +24,7 @@ describe('opening the stores', () => {
     await exercise(stores);
   });
 
-  it('servers: migrates MySQL at start-up and uses Redis under the key prefix', async () => {
+  it.runIf(WITH_SERVERS)('servers: migrates MySQL at start-up and uses Redis under the key prefix', async () => {
     db = await createTestDatabase({ migrated: false });
     const keyPrefix = `dispatchd_test_${randomBytes(6).toString('hex')}:`;
     stores = await openServerStores({ mysqlUrl: db.url, redisUrl: 'redis://127.0.0.1:6379', keyPrefix });

@@ -104,7 +104,9 @@ describe('a failed task', () => {
     // so an edge whose order index is changed afterwards reaches the solver, which stores
     // through it 1 GiB past its memory.
     const packed = packProblem(edgesProblem(2, 2, [[0, 0, 5], [1, 1, 7]]));
-    unpackProblem(packed).edgeOrder[0] = 1 << 28;
+    const unpacked = unpackProblem(packed);
+    if (unpacked.kind !== 'edges') throw new Error('edgesProblem packed as positions');
+    unpacked.edgeOrder[0] = 1 << 28;
     await expectSolveError(pool.solve(packed), 'failed', /^solve failed: the wasm solver failed: RuntimeError: memory access out of bounds$/);
     expectSameSolution(await pool.solve(next), expected);
   });

@@ -61,7 +61,7 @@ describe.each(STATE_STORES)('pickups of several orders ($name)', ({ create }) =>
     { case: 'the courier not free', setup: () => store.putCouriers(CITY, [courier('c1', { status: 'busy' })]), item: { kind: 'courier', id: 'c1', state: 'busy' } },
   ] as const)('refuses a pickup with $case, all or nothing', async ({ setup, item, ...rest }) => {
     await setup();
-    const pairs = 'pairs' in rest ? rest.pairs : ([['o3', 'c2'], ['o1', 'c1'], ['o2', 'c1']] as const);
+    const pairs = rest.pairs ?? ([['o3', 'c2'], ['o1', 'c1'], ['o2', 'c1']] as const);
     const before = await observable();
     expect(await commit(pairs.map(([o, c]) => [o, c]))).toEqual({ ok: false, reason: 'conflict', item });
     expect(await observable()).toEqual(before);

@@ -9,6 +9,7 @@ import { MysqlDecisionLog } from '../../../src/state/mysql-decision-log.js';
 import { RedisCityStateStore } from '../../../src/state/redis-city-state-store.js';
 import { cityKeys } from '../../../src/state/redis-keys.js';
 import { createTestRedis } from '../../state/support/redis.js';
+import { onServers } from '../../support/servers.js';
 import { createTestDatabase } from './mysql.js';
 
 export interface Backend {
@@ -19,8 +20,10 @@ export interface Backend {
   close(): Promise<void>;
 }
 
-/** All three stores: embedded (memory) or the local MariaDB + Redis, each on fresh state. */
-export const BACKENDS: { name: string; create(): Promise<Backend> }[] = [
+type BackendEntry = { name: string; create(): Promise<Backend> };
+
+/** All three stores: embedded (memory) or the local MariaDB + Redis (when the run has them), each on fresh state. */
+export const BACKENDS: BackendEntry[] = [
   {
     name: 'embedded',
     async create() {
@@ -34,7 +37,7 @@ export const BACKENDS: { name: string; create(): Promise<Backend> }[] = [
       };
     },
   },
-  {
+  ...onServers<BackendEntry>({
     name: 'mysql + redis',
     async create() {
       const [db, redis] = await Promise.all([createTestDatabase(), createTestRedis()]);
@@ -50,5 +53,5 @@ export const BACKENDS: { name: string; create(): Promise<Backend> }[] = [
         },
       };
     },
-  },
+  }),
 ];

@@ -20,7 +20,7 @@ export async function startTestHost(overrides: Partial<HostConfig> = {}, parts: 
 }
 
 /** Waits until `check` returns a truthy value. */
-export async function waitFor<T>(check: () => Promise<T> | T, timeoutMs = 10_000, what = 'condition'): Promise<T> {
+export async function waitFor<T>(check: () => Promise<T> | T, timeoutMs = 10_000, what = 'condition'): Promise<NonNullable<T>> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await check();

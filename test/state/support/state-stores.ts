@@ -2,6 +2,7 @@ import type { CityStateStore, CourierState, OrderState } from '../../../src/stat
 import { MemoryCityStateStore } from '../../../src/state/memory-city-state-store.js';
 import { RedisCityStateStore } from '../../../src/state/redis-city-state-store.js';
 import { cityKeys } from '../../../src/state/redis-keys.js';
+import { onServers } from '../../support/servers.js';
 import { createTestRedis } from './redis.js';
 
 export interface StateFixture {
@@ -13,7 +14,9 @@ export interface StateFixture {
   close(): Promise<void>;
 }
 
-export const STATE_STORES: { name: string; create(): Promise<StateFixture> }[] = [
+type StateStoreEntry = { name: string; create(): Promise<StateFixture> };
+
+export const STATE_STORES: StateStoreEntry[] = [
   {
     name: 'memory',
     async create() {
@@ -21,7 +24,7 @@ export const STATE_STORES: { name: string; create(): Promise<StateFixture> }[] =
       return { store, peer: () => store, loseFence: async (city) => store.loseFence(city), close: async () => {} };
     },
   },
-  {
+  ...onServers<StateStoreEntry>({
     name: 'redis',
     async create() {
       const redis = await createTestRedis();
@@ -34,7 +37,7 @@ export const STATE_STORES: { name: string; create(): Promise<StateFixture> }[] =
         close: () => redis.cleanup(),
       };
     },
-  },
+  }),
 ];
 
 export function courier(id: string, fields: Partial<CourierState> = {}): CourierState {

@@ -1,0 +1,44 @@
+/**
+ * Each benchmark's results written out in `dir` (bench/ by default): its JSON file, its chart
+ * and its section of RESULTS.md, all from the same figures.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { writeFileAtomic } from '../src/cli/files.js';
+import { failoverChart, hostChart, poolChart, solverChart, writeChart } from './charts.js';
+import { renderFailoverSection, type FailoverResults } from './failover-results.js';
+import { renderHostSection, type HostResults } from './host-results.js';
+import { renderPoolSection, type PoolBenchResults } from './pool.js';
+import { renderResultsMarkdown } from './report.js';
+import type { BenchResults } from './results.js';
+import { writeResultsSection } from './results-sections.js';
+
+export const RESULT_FILES = { solver: 'results.json', pool: 'pool-results.json', failover: 'failover-results.json', host: 'host-results.json' } as const;
+
+/** The JSON of one benchmark in `dir`, or undefined before its first run. */
+export function readResults<T>(dir: string, file: string): T | undefined {
+  const path = join(dir, file);
+  return existsSync(path) ? (JSON.parse(readFileSync(path, 'utf8')) as T) : undefined;
+}
+
+const writeJson = (dir: string, file: string, value: unknown) => writeFileAtomic(join(dir, file), `${JSON.stringify(value, null, 2)}\n`);
+
+export async function publishSolver(dir: string, results: BenchResults): Promise<void> {
+  await writeJson(dir, RESULT_FILES.solver, results);
+  writeResultsSection('solver-bench', renderResultsMarkdown(results, await writeChart(dir, 'solver', solverChart(results))), dir);
+}
+
+export async function publishPool(dir: string, results: PoolBenchResults): Promise<void> {
+  await writeJson(dir, RESULT_FILES.pool, results);
+  writeResultsSection('pool-bench', renderPoolSection(results, await writeChart(dir, 'pool', poolChart(results))), dir);
+}
+
+export async function publishFailover(dir: string, results: FailoverResults): Promise<void> {
+  await writeJson(dir, RESULT_FILES.failover, results);
+  writeResultsSection('failover-bench', renderFailoverSection(results, await writeChart(dir, 'failover', failoverChart(results))), dir);
+}
+
+export async function publishHost(dir: string, results: HostResults): Promise<void> {
+  await writeJson(dir, RESULT_FILES.host, results);
+  writeResultsSection('host-bench', renderHostSection(results, await writeChart(dir, 'host', hostChart(results))), dir);
+}
