@@ -19,7 +19,7 @@ export function registerServeCommand(program: Command): void {
     .option('--listen <address>', `address to listen on (${ENV.listen}, default 0.0.0.0)`)
     .option('--host-id <id>', `this host's id in leases (${ENV.hostId}, default the machine name)`)
     .option('--mysql <url>', `MySQL for leases and the decision log, mysql://user:pass@host:port/db (${ENV.mysql})`)
-    .option('--redis <url>', `Redis for the city state, redis://host:port (${ENV.redis})`)
+    .option('--redis <url>', `Redis for the city state, redis://host:port, or a Redis Cluster's nodes comma-separated (${ENV.redis})`)
     .option('--threads <n>', `solver worker threads (${ENV.threads}, default cores - 1)`)
     .option('--offer-ttl-ms <ms>', `how long an offer waits for an answer (${ENV.offerTtlMs}, default 30000)`)
     .option('--decline-cooldown-ms <ms>', `a declined pair is not offered again for this long (${ENV.declineCooldownMs}, default 120000)`)

@@ -5,6 +5,7 @@
 import { availableParallelism, hostname } from 'node:os';
 import { DEFAULT_BODY_LIMIT_BYTES, DEFAULT_DECLINE_COOLDOWN_MS } from '../http/context.js';
 import { DEFAULT_LEASE_TIMING, DEFAULT_UNHEALTHY_ROUNDS } from '../coordination/lease-keeper.js';
+import { redisNodeUrls } from '../coordination/stores.js';
 import { DEFAULT_OFFER_TTL_MS } from '../state/decision.js';
 
 export class ConfigError extends Error {
@@ -21,6 +22,7 @@ export interface HostConfig {
   hostId: string;
   /** Both or neither: the server stores, or the embedded in-memory ones. */
   mysqlUrl?: string;
+  /** One server, or a Redis Cluster's seed nodes, comma-separated (coordination/stores.ts redisNodeUrls). */
   redisUrl?: string;
   /** Redis key prefix. */
   keyPrefix: string;
@@ -88,7 +90,8 @@ export function resolveHostConfig(flags: HostFlags, env: NodeJS.ProcessEnv = pro
   const port = integer('--port', pick('port') ?? '3000', 0, 65_535);
   const threads = integer('--threads', pick('threads') ?? String(Math.max(1, availableParallelism() - 1)), 1, 256);
   const mysqlUrl = serviceUrl('--mysql', pick('mysql'), ['mysql:']);
-  const redisUrl = serviceUrl('--redis', pick('redis'), ['redis:', 'rediss:']);
+  const redisUrl = pick('redis');
+  if (redisUrl !== undefined) for (const url of redisNodeUrls(redisUrl)) serviceUrl('--redis', url, ['redis:', 'rediss:']);
   if ((mysqlUrl === undefined) !== (redisUrl === undefined)) {
     throw new ConfigError(
       `--mysql and --redis go together (${ENV.mysql} / ${ENV.redis}): got only ${mysqlUrl ? '--mysql' : '--redis'}; give both for the server stores or neither for the embedded ones`,
