@@ -30,7 +30,7 @@ export function registerServeCommand(program: Command): void {
     .option('--listen <address>', `address to listen on (${ENV.listen}, default ${DEFAULT_LISTEN})`)
     .option('--host-id <id>', `this host's id in leases (${ENV.hostId}, default the machine name)`)
     .option('--mysql <url>', `MySQL for leases and the decision log, mysql://user:pass@host:port/db (${ENV.mysql})`)
-    .option('--redis <url>', `Redis for the city state, redis://host:port (${ENV.redis})`)
+    .option('--redis <url>', `Redis for the city state, redis://host:port, or a Redis Cluster's nodes comma-separated (${ENV.redis})`)
     .option('--nats <url>', `NATS JetStream that durable decisions are published to, nats://host:port (${ENV.nats}; stream ${ENV.natsStream})`)
     .option('--threads <n>', `solver worker threads (${ENV.threads}, default cores - 1)`)
     .option('--offer-ttl-ms <ms>', `how long an offer waits for an answer (${ENV.offerTtlMs}, default ${DEFAULT_OFFER_TTL_MS})`)

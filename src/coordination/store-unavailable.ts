@@ -48,14 +48,21 @@ export function boundedStore<T extends object>(
   });
 }
 
-/** ioredis fails a command without a reply from the server (not a ReplyError) only for connection reasons. */
+/**
+ * ioredis fails a command without a reply from the server (not a ReplyError) only for connection
+ * reasons; on a Redis Cluster also while no master is reachable or a master's slots have no
+ * node (CLUSTERDOWN, the one reply that means the store is unavailable).
+ */
 export function isRedisConnectionError(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
   return (
     error.name === 'MaxRetriesPerRequestError' ||
+    error.name === 'ClusterAllFailedError' ||
     error.message === 'Command timed out' ||
     error.message === 'Connection is closed.' ||
-    error.message.startsWith("Stream isn't writeable")
+    error.message.startsWith("Stream isn't writeable") ||
+    error.message.startsWith("Cluster isn't ready") ||
+    error.message.startsWith('CLUSTERDOWN')
   );
 }
 

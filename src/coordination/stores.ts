@@ -1,4 +1,4 @@
-import { Redis } from 'ioredis';
+import { Cluster, Redis, type RedisOptions } from 'ioredis';
 import type { CityStateStore } from '../state/city-state-store.js';
 import type { DecisionLog } from '../state/decision-log.js';
 import { MemoryCityStateStore } from '../state/memory-city-state-store.js';
@@ -27,7 +27,7 @@ export interface CoordinationStores {
 export interface ServerStoresOptions {
   /** mysql://user:password@host:port/database */
   mysqlUrl: string;
-  /** redis://host:port */
+  /** redis://host:port, or a Redis Cluster's seed nodes as a comma-separated list (redisNodeUrls). */
   redisUrl: string;
   /** Redis key prefix; default `dispatchd:`. */
   keyPrefix?: string;
@@ -42,15 +42,7 @@ export async function openServerStores(options: ServerStoresOptions): Promise<Co
     await pool.end();
     throw error;
   }
-  const redis = new Redis(options.redisUrl, {
-    lazyConnect: true,
-    // Fail fast while disconnected instead of queueing: callers get a 503, not a hang.
-    enableOfflineQueue: false,
-    maxRetriesPerRequest: 1,
-    commandTimeout: STORE_TIMEOUTS.redisCommandMs,
-    connectTimeout: STORE_TIMEOUTS.connectMs,
-    retryStrategy: (attempt) => Math.min(attempt * 50, STORE_TIMEOUTS.reconnectMaxDelayMs),
-  });
+  const redis = openRedis(options.redisUrl);
   // Connection errors reach callers as failed commands; the event would only repeat them.
   redis.on('error', () => undefined);
   // Without an offline queue a command sent before the first connection fails: wait for it (a
@@ -71,6 +63,42 @@ export async function openServerStores(options: ServerStoresOptions): Promise<Co
       for (let i = all.length - 1; i >= 0; i--) all.get(i).destroy();
     },
   };
+}
+
+/**
+ * The URLs of a --redis value: one is a single server; two or more (comma-separated, e.g.
+ * `redis://10.0.0.1:7000,redis://10.0.0.2:7000`) are seed nodes of a Redis Cluster, from which
+ * the client learns every master and the slots each holds.
+ */
+export function redisNodeUrls(text: string): string[] {
+  return text.split(',').map((url) => url.trim());
+}
+
+/** The client for a --redis value, failing fast while disconnected (callers get a 503, not a hang). */
+function openRedis(text: string): Redis | Cluster {
+  const commands: RedisOptions = {
+    maxRetriesPerRequest: 1,
+    commandTimeout: STORE_TIMEOUTS.redisCommandMs,
+    connectTimeout: STORE_TIMEOUTS.connectMs,
+  };
+  const reconnect = (attempt: number) => Math.min(attempt * 50, STORE_TIMEOUTS.reconnectMaxDelayMs);
+  const urls = redisNodeUrls(text);
+  // No offline queue: a command sent while disconnected fails at once instead of queueing.
+  if (urls.length === 1) return new Redis(urls[0], { ...commands, lazyConnect: true, enableOfflineQueue: false, retryStrategy: reconnect });
+  // The nodes the client discovers get the seeds' credentials and TLS (a cluster shares them);
+  // a lost node is not reconnected on its own but found again with the slots (ioredis Cluster).
+  const seed = new URL(urls[0]);
+  return new Cluster(urls, {
+    lazyConnect: true,
+    enableOfflineQueue: false,
+    clusterRetryStrategy: reconnect,
+    redisOptions: {
+      ...commands,
+      username: decodeURIComponent(seed.username) || undefined,
+      password: decodeURIComponent(seed.password) || undefined,
+      tls: seed.protocol === 'rediss:' ? {} : undefined,
+    },
+  });
 }
 
 /**

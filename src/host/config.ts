@@ -7,6 +7,7 @@ import { isIP } from 'node:net';
 import { availableParallelism, hostname } from 'node:os';
 import { DEFAULT_BODY_LIMIT_BYTES, DEFAULT_DECLINE_COOLDOWN_MS } from '../http/context.js';
 import { DEFAULT_LEASE_TIMING, DEFAULT_UNHEALTHY_ROUNDS } from '../coordination/lease-keeper.js';
+import { redisNodeUrls } from '../coordination/stores.js';
 import { DEFAULT_OFFER_TTL_MS } from '../state/decision.js';
 import { DEFAULT_NATS_STREAM, STREAM_NAME } from '../state/nats-decision-publisher.js';
 import { DEFAULT_STREAM_KEEPALIVE_MS } from '../http/routes/decision-stream.js';
@@ -25,6 +26,7 @@ export interface HostConfig {
   hostId: string;
   /** Both or neither: the server stores, or the embedded in-memory ones. */
   mysqlUrl?: string;
+  /** One server, or a Redis Cluster's seed nodes, comma-separated (coordination/stores.ts redisNodeUrls). */
   redisUrl?: string;
   /** Redis key prefix. */
   keyPrefix: string;
@@ -122,7 +124,9 @@ export function resolveHostConfig(flags: HostFlags, env: NodeJS.ProcessEnv = pro
   const mysql = pick('mysql');
   const redis = pick('redis');
   const mysqlUrl = mysql && serviceUrl(mysql.name, mysql.text, ['mysql:']);
-  const redisUrl = redis && serviceUrl(redis.name, redis.text, ['redis:', 'rediss:']);
+  // One URL is a single server; a comma-separated list, a Redis Cluster's seed nodes.
+  if (redis !== undefined) for (const url of redisNodeUrls(redis.text)) serviceUrl(redis.name, url, ['redis:', 'rediss:']);
+  const redisUrl = redis?.text;
   if ((mysqlUrl === undefined) !== (redisUrl === undefined)) {
     throw new ConfigError(
       `--mysql and --redis go together (${ENV.mysql} / ${ENV.redis}): got only ${mysql?.name ?? redis?.name}; give both for the server stores or neither for the embedded ones`,

@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 import { packageRoot } from '../package-root.js';
 
 /**
@@ -68,8 +68,12 @@ function keysInHeader(name: string, source: string): number {
 type ScriptCall = (...keysAndArgs: (string | number)[]) => Promise<unknown>;
 export type CityScripts = Record<ScriptName, ScriptCall>;
 
-/** Registers every script on the client (EVALSHA with EVAL fallback) and returns typed callers. */
-export function registerLuaScripts(redis: Redis, scripts: readonly LuaScript[] = readLuaScripts()): CityScripts {
+/**
+ * Registers every script on the client (EVALSHA with EVAL fallback) and returns typed callers.
+ * A Cluster client sends each call to the master of its first key's slot (the script loads there
+ * on first use), so every key a script is given must share that slot: one city's hash tag.
+ */
+export function registerLuaScripts(redis: Redis | Cluster, scripts: readonly LuaScript[] = readLuaScripts()): CityScripts {
   const callers = {} as CityScripts;
   for (const { name, source, numberOfKeys } of scripts) {
     redis.defineCommand(name, { lua: source, numberOfKeys });

@@ -1,4 +1,4 @@
-import type { ChainableCommander, Redis } from 'ioredis';
+import type { ChainableCommander, Cluster, Redis } from 'ioredis';
 import type { DispatchParams } from '../domain/problem.js';
 import {
   assertFenceFloor,
@@ -68,7 +68,9 @@ export interface RedisCityStateStoreOptions {
 /**
  * Hot city state in Redis. Records are compact values in per-city hashes (redis-records.ts), so
  * the snapshot is one MULTI of HVALS (no per-item round trips) and the commit is one Lua script
- * over the city's keys.
+ * over the city's keys. The client is one server or a Redis Cluster: every key of a city shares
+ * its hash tag (redis-keys.ts), so each script and MULTI runs on the one master holding the
+ * city's slot, and TIME inside them is that master's clock.
  */
 export class RedisCityStateStore implements CityStateStore {
   private readonly prefix: string;
@@ -76,7 +78,7 @@ export class RedisCityStateStore implements CityStateStore {
   private readonly scripts: CityScripts;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: Redis | Cluster,
     options: RedisCityStateStoreOptions = {},
   ) {
     this.prefix = options.keyPrefix ?? 'dispatchd:';

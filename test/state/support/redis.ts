@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { Redis } from 'ioredis';
+import { Cluster, Redis } from 'ioredis';
+import { inject } from 'vitest';
 
 const REDIS_URL = process.env.DISPATCHD_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
@@ -13,8 +14,20 @@ export interface TestRedis {
   cleanup(): Promise<void>;
 }
 
+/** The same on the run's local Redis Cluster (redis-cluster-setup.ts): clients are Cluster clients. */
+export interface TestRedisCluster {
+  redis: Cluster;
+  prefix: string;
+  /** The seed nodes, comma-separated, as --redis takes them. */
+  url: string;
+  connect(): Cluster;
+  cleanup(): Promise<void>;
+}
+
+const newPrefix = () => `dispatchd_test_${randomBytes(6).toString('hex')}:`;
+
 export async function createTestRedis(): Promise<TestRedis> {
-  const prefix = `dispatchd_test_${randomBytes(6).toString('hex')}:`;
+  const prefix = newPrefix();
   const clients: Redis[] = [];
   const connect = () => {
     const client = new Redis(REDIS_URL, { maxRetriesPerRequest: 1 });
@@ -28,10 +41,39 @@ export async function createTestRedis(): Promise<TestRedis> {
     prefix,
     connect,
     async cleanup() {
-      for await (const keys of redis.scanStream({ match: `${prefix}*`, count: 500 }) as AsyncIterable<string[]>) {
-        if (keys.length > 0) await redis.del(...keys);
-      }
+      await deleteUnder(redis, prefix);
       await Promise.all(clients.map((c) => c.quit()));
     },
   };
+}
+
+export async function createTestRedisCluster(): Promise<TestRedisCluster> {
+  const urls = inject('redisClusterUrls');
+  const prefix = newPrefix();
+  const clients: Cluster[] = [];
+  const connect = () => {
+    const client = new Cluster(urls, { redisOptions: { maxRetriesPerRequest: 1 } });
+    clients.push(client);
+    return client;
+  };
+  const redis = connect();
+  await redis.ping();
+  return {
+    redis,
+    prefix,
+    url: urls.join(','),
+    connect,
+    async cleanup() {
+      // SCAN is per node: every master holds some cities.
+      await Promise.all(redis.nodes('master').map((node) => deleteUnder(node, prefix)));
+      await Promise.all(clients.map((c) => c.quit()));
+    },
+  };
+}
+
+async function deleteUnder(node: Redis, prefix: string): Promise<void> {
+  for await (const keys of node.scanStream({ match: `${prefix}*`, count: 500 }) as AsyncIterable<string[]>) {
+    // One DEL per key (a cluster node refuses a DEL across slots), in one round trip.
+    if (keys.length > 0) await keys.reduce((pipeline, key) => pipeline.del(key), node.pipeline()).exec();
+  }
 }

@@ -3,7 +3,7 @@ import { MemoryCityStateStore } from '../../../src/state/memory-city-state-store
 import { RedisCityStateStore } from '../../../src/state/redis-city-state-store.js';
 import { cityKeys } from '../../../src/state/redis-keys.js';
 import { onServers } from '../../support/servers.js';
-import { createTestRedis } from './redis.js';
+import { createTestRedis, createTestRedisCluster } from './redis.js';
 
 export interface StateFixture {
   store: CityStateStore;
@@ -28,6 +28,20 @@ export const STATE_STORES: StateStoreEntry[] = [
     name: 'redis',
     async create() {
       const redis = await createTestRedis();
+      return {
+        store: new RedisCityStateStore(redis.redis, { keyPrefix: redis.prefix }),
+        peer: () => new RedisCityStateStore(redis.connect(), { keyPrefix: redis.prefix }),
+        loseFence: async (city) => {
+          await redis.redis.del(cityKeys(redis.prefix, city).fence);
+        },
+        close: () => redis.cleanup(),
+      };
+    },
+  },
+  {
+    name: 'redis-cluster',
+    async create() {
+      const redis = await createTestRedisCluster();
       return {
         store: new RedisCityStateStore(redis.redis, { keyPrefix: redis.prefix }),
         peer: () => new RedisCityStateStore(redis.connect(), { keyPrefix: redis.prefix }),
