@@ -25,7 +25,7 @@ function directoryWith(files: Record<string, string>): string {
 }
 
 /** What only `serve`, `migrate`, `cluster`, `simulate` or `solve --out-dir` need. */
-const HEAVY_PACKAGES = ['fastify', '@fastify/swagger', '@fastify/swagger-ui', 'mysql2', 'ioredis', 'prom-client', 'pino', 'vega', 'vega-lite', 'piscina'];
+const HEAVY_PACKAGES = ['fastify', '@fastify/swagger', '@fastify/swagger-ui', 'mysql2', 'ioredis', 'prom-client', 'pino', 'vega', 'vega-lite', 'piscina', 'nats'];
 
 /**
  * The npm packages a run of the CLI imports, recorded by a module resolution hook: the hook

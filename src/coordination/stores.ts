@@ -1,3 +1,4 @@
+import { redisNodeUrls } from './redis-urls.js';
 import { Cluster, Redis, type RedisOptions } from 'ioredis';
 import type { CityStateStore } from '../state/city-state-store.js';
 import type { DecisionLog } from '../state/decision-log.js';
@@ -63,15 +64,6 @@ export async function openServerStores(options: ServerStoresOptions): Promise<Co
       for (let i = all.length - 1; i >= 0; i--) all.get(i).destroy();
     },
   };
-}
-
-/**
- * The URLs of a --redis value: one is a single server; two or more (comma-separated, e.g.
- * `redis://10.0.0.1:7000,redis://10.0.0.2:7000`) are seed nodes of a Redis Cluster, from which
- * the client learns every master and the slots each holds.
- */
-export function redisNodeUrls(text: string): string[] {
-  return text.split(',').map((url) => url.trim());
 }
 
 /** The client for a --redis value, failing fast while disconnected (callers get a 503, not a hang). */

@@ -7,9 +7,9 @@ import { isIP } from 'node:net';
 import { availableParallelism, hostname } from 'node:os';
 import { DEFAULT_BODY_LIMIT_BYTES, DEFAULT_DECLINE_COOLDOWN_MS } from '../http/context.js';
 import { DEFAULT_LEASE_TIMING, DEFAULT_UNHEALTHY_ROUNDS } from '../coordination/lease-keeper.js';
-import { redisNodeUrls } from '../coordination/stores.js';
+import { redisNodeUrls } from '../coordination/redis-urls.js';
 import { DEFAULT_OFFER_TTL_MS } from '../state/decision.js';
-import { DEFAULT_NATS_STREAM, STREAM_NAME } from '../state/nats-decision-publisher.js';
+import { DEFAULT_NATS_STREAM, STREAM_NAME } from '../state/decision-publisher.js';
 import { DEFAULT_STREAM_KEEPALIVE_MS } from '../http/routes/decision-stream.js';
 
 export class ConfigError extends Error {

@@ -1,3 +1,7 @@
+/** Stream names this host accepts: a safe subset of what NATS allows, so `<stream>.<city>` is a valid subject. */
+export const STREAM_NAME = /^[A-Za-z0-9_-]{1,64}$/;
+export const DEFAULT_NATS_STREAM = 'DISPATCHD_DECISIONS';
+
 /**
  * Where durable decisions are delivered for other services: a broker holding, per city, one
  * message per version in version order. The DecisionRelay (coordination/decision-relay.ts) feeds

@@ -12,7 +12,7 @@
  */
 import { connect, StringCodec, type JetStreamClient, type JetStreamManager, type NatsConnection, type NatsError } from 'nats';
 import { assertCityId } from './city-id.js';
-import { decisionMessageId, type DecisionMessage, type DecisionPublisher, type PublishResult } from './decision-publisher.js';
+import { decisionMessageId, STREAM_NAME, type DecisionMessage, type DecisionPublisher, type PublishResult } from './decision-publisher.js';
 
 /** How long one broker request (a publish's ack, a stream lookup) may take. */
 export const NATS_REQUEST_TIMEOUT_MS = 5_000;
@@ -22,9 +22,6 @@ const STREAM_NOT_FOUND = 10059;
 const NO_MESSAGE_FOUND = 10037;
 const WRONG_LAST_SEQUENCE = 10071;
 
-/** Stream names this host accepts: a safe subset of what NATS allows, so `<stream>.<city>` is a valid subject. */
-export const STREAM_NAME = /^[A-Za-z0-9_-]{1,64}$/;
-export const DEFAULT_NATS_STREAM = 'DISPATCHD_DECISIONS';
 
 export interface NatsDecisionPublisherOptions {
   /** nats://host:port */
