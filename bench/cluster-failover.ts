@@ -12,10 +12,10 @@
  */
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
-import { Feeder } from '../src/cluster/feeder.js';
-import { HostProcess } from '../src/cluster/host-process.js';
-import { checkDecisionLog, formatViolations } from '../src/cluster/log-checker.js';
-import { readDecisionLog } from '../src/cluster/log-reader.js';
+import { Feeder } from '../tools/cluster/feeder.js';
+import { HostProcess } from '../tools/cluster/host-process.js';
+import { checkDecisionLog, formatViolations } from '../tools/cluster/log-checker.js';
+import { readDecisionLog } from '../tools/cluster/log-reader.js';
 import { createMysqlPool, runOnServer } from '../src/coordination/mysql.js';
 import { mergeRuns, type FailoverResults, type FailoverRun, type Timing } from './failover-results.js';
 import { publishFailover, readResults, RESULT_FILES } from './publish.js';

@@ -1,6 +1,7 @@
 /**
- * The shipped code stands on its own: no module under src/ imports from bench/ or test/,
- * which are not part of the package's runtime (and the built CLI must not load them).
+ * The shipped code stands on its own: no module under src/ imports from bench/, test/ or
+ * tools/ (the dev tooling: cluster runner, feeder, log checker), which are not part of the
+ * package's runtime (and the built CLI must not load them).
  * Specifiers are read with TypeScript's own pre-processor, so static imports, `import type`,
  * `export ... from` and literal `import()` calls are all seen.
  */
@@ -11,9 +12,9 @@ import { describe, expect, it } from 'vitest';
 import { packageRoot } from '../src/package-root.js';
 
 const ROOT = packageRoot();
-const FORBIDDEN = ['bench', 'test'].map((dir) => join(ROOT, dir));
+const FORBIDDEN = ['bench', 'test', 'tools'].map((dir) => join(ROOT, dir));
 
-/** The specifiers in `source` (a file at `path`) that resolve into bench/ or test/. */
+/** The specifiers in `source` (a file at `path`) that resolve into bench/, test/ or tools/. */
 function forbiddenImports(path: string, source: string): string[] {
   const { importedFiles } = ts.preProcessFile(source, true, true);
   return importedFiles
@@ -26,7 +27,7 @@ function forbiddenImports(path: string, source: string): string[] {
 }
 
 describe('layout', () => {
-  it('no module under src/ imports from bench/ or test/', () => {
+  it('no module under src/ imports from bench/, test/ or tools/', () => {
     const sources = readdirSync(join(ROOT, 'src'), { recursive: true, encoding: 'utf8' })
       .filter((name) => name.endsWith('.ts'))
       .map((name) => join(ROOT, 'src', name));
@@ -37,7 +38,7 @@ describe('layout', () => {
     expect(offending).toEqual([]);
   });
 
-  it('sees every form of import, and only those leaving src/ for bench/ or test/', () => {
+  it('sees every form of import, and only those leaving src/ for bench/, test/ or tools/', () => {
     const path = join(ROOT, 'src', 'cli', 'example.ts');
     const source = [
       "import { a } from '../../bench/a.js';",
@@ -49,6 +50,7 @@ describe('layout', () => {
       "import { g } from '../../src/g.js';",
       "import { h } from 'bench';",
       "import { i } from '../../benchmarks/i.js';",
+      "import { j } from '../../tools/cluster/j.js';",
     ].join('\n');
     expect(forbiddenImports(path, source)).toEqual([
       '../../bench/a.js',
@@ -56,6 +58,7 @@ describe('layout', () => {
       '../../bench/c.js',
       '../../test/d.js',
       '../../bench/e.js',
+      '../../tools/cluster/j.js',
     ]);
   });
 });

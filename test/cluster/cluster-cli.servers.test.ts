@@ -1,18 +1,20 @@
-/** `dispatchd cluster` as a user runs it (the built bin): a short run with --check, and a usage error. */
-import { spawn } from 'node:child_process';
+/** `npm run cluster` as a developer runs it (the built tool): a short run with --check, and a usage error. */
+import { spawn, spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { CLI_PATH, runCli } from '../support/cli.js';
 
-describe('dispatchd cluster', () => {
+const CLUSTER_CLI_PATH = fileURLToPath(new URL('../../dist/tools/cluster/cli.js', import.meta.url));
+
+describe('the cluster runner (tools/cluster)', () => {
   it('refuses a bad --hosts in one line, exit 2', () => {
-    const run = runCli(['cluster', '--hosts', 'many']);
+    const run = spawnSync(process.execPath, [CLUSTER_CLI_PATH, '--hosts', 'many'], { encoding: 'utf8' });
     expect(run.status).toBe(2);
-    expect(run.stderr).toBe('dispatchd: --hosts: must be an integer in [1, 32], got "many"\n');
+    expect(run.stderr).toBe('dispatchd-cluster: --hosts: must be an integer in [1, 32], got "many"\n');
   });
 
   // Real processes and load: skipped with the fault suite (DISPATCHD_FAULTS=0).
   it.skipIf(process.env.DISPATCHD_FAULTS === '0')('runs one host and a feeder for a few seconds, checks the log and cleans up', async () => {
-    const child = spawn(process.execPath, [CLI_PATH, 'cluster', '--hosts', '1', '--cities', '2', '--base-port', '0', '--duration', '4', '--check'], {
+    const child = spawn(process.execPath, [CLUSTER_CLI_PATH, '--hosts', '1', '--cities', '2', '--base-port', '0', '--duration', '4', '--check'], {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkDecisionLog, formatViolations, type AcknowledgedEvent, type CheckInput } from '../../src/cluster/log-checker.js';
+import { checkDecisionLog, formatViolations, type AcknowledgedEvent, type CheckInput } from '../../tools/cluster/log-checker.js';
 import type { CommittedDecision } from '../../src/state/decision.js';
 
 const T0 = 1_700_000_000_000;

@@ -3,7 +3,7 @@
  * and over a socket as the cluster feeder uses it.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Feeder } from '../../src/cluster/feeder.js';
+import { Feeder } from '../../tools/cluster/feeder.js';
 import type { Host } from '../../src/host/host.js';
 import { dispatchClient, injectFetch, type DispatchClient } from '../../src/http/client/client.js';
 import { couriers, orders, startTestHost, waitFor } from './support/host.js';

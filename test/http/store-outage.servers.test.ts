@@ -6,7 +6,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HostProcess } from '../../src/cluster/host-process.js';
+import { HostProcess } from '../../tools/cluster/host-process.js';
 import { STORE_TIMEOUTS } from '../../src/coordination/store-timeouts.js';
 import type { Host } from '../../src/host/host.js';
 import { PrivateRedis } from '../cluster/support/redis-server.js';

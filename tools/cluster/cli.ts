@@ -1,16 +1,16 @@
+#!/usr/bin/env node
 /**
- * `dispatchd cluster --hosts N`: N `dispatchd serve` processes on loopback ports against MySQL
- * and Redis, the load feeder (cities, moving couriers, orders, offers answered), and a live table
+ * `npm run cluster -- --hosts N` (dev tooling, not in the package): N `dispatchd serve` processes
+ * on loopback ports against MySQL and Redis, the load feeder (cities, moving couriers, orders, offers answered), and a live table
  * of leases per host, ticks and commits per second and rejections (from each host's /metrics).
  * Ctrl-C (or --duration) stops the feeder, shuts the hosts down gracefully and cleans up; with
  * --check the whole decision log is then checked (docs/scaling.md).
  */
-import type { Command } from 'commander';
-import type { ClusterFlags } from './cluster-run.js';
+import { quietProgram, runProgram } from '../../src/cli/run-program.js';
+import type { ClusterFlags } from './run.js';
 
-export function registerClusterCommand(program: Command): void {
-  program
-    .command('cluster')
+await runProgram(
+  quietProgram('dispatchd-cluster')
     .description('run N serve processes against MySQL and Redis with a load feeder, and print a live table')
     .option('--hosts <n>', 'serve processes to start', '3')
     .option('--base-port <port>', 'the first host listens here, the next on +1, ... (0: free ports)', '4100')
@@ -29,7 +29,7 @@ export function registerClusterCommand(program: Command): void {
     .option('--check', 'check the whole decision log at the end (exit 1 on a violation)')
     .option('--keep', 'keep the database and the Redis keys')
     .action(async (flags: ClusterFlags) => {
-      const { runCluster } = await import('./cluster-run.js');
+      const { runCluster } = await import('./run.js');
       process.exitCode = await runCluster(flags);
-    });
-}
+    }),
+);

@@ -25,8 +25,8 @@
  * was applied no earlier), so clock skew between the two can only hide a violation, never
  * invent one.
  */
-import { pickupId, pickupsOf, type Assignment, type CommittedDecision } from '../state/decision.js';
-import { sameDecision } from '../state/decision-log.js';
+import { pickupId, pickupsOf, type Assignment, type CommittedDecision } from '../../src/state/decision.js';
+import { sameDecision } from '../../src/state/decision-log.js';
 
 export type ViolationKind =
   | 'version_gap'

@@ -1,13 +1,13 @@
-/** The run behind `dispatchd cluster` (src/cli/cluster-command.ts), imported only when it runs. */
+/** The run behind `npm run cluster` (tools/cluster/cli.ts), imported only when it runs. */
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
-import { Feeder } from '../cluster/feeder.js';
-import { HostProcess, scrapeMetrics, type HostFigures } from '../cluster/host-process.js';
-import { checkDecisionLog, formatViolations } from '../cluster/log-checker.js';
-import { readDecisionLog } from '../cluster/log-reader.js';
-import { createMysqlPool, runOnServer } from '../coordination/mysql.js';
-import { InputError } from '../domain/errors.js';
-import { int } from './flags.js';
+import { Feeder } from './feeder.js';
+import { HostProcess, scrapeMetrics, type HostFigures } from './host-process.js';
+import { checkDecisionLog, formatViolations } from './log-checker.js';
+import { readDecisionLog } from './log-reader.js';
+import { createMysqlPool, runOnServer } from '../../src/coordination/mysql.js';
+import { InputError } from '../../src/domain/errors.js';
+import { int } from '../../src/cli/flags.js';
 
 export interface ClusterFlags {
   hosts: string;
@@ -57,7 +57,7 @@ export async function runCluster(flags: ClusterFlags): Promise<number> {
   const out = (line: string) => process.stdout.write(`${line}\n`);
 
   if (ownDatabase) await runOnServer(serverUrl, `CREATE DATABASE ${database}`);
-  out(`dispatchd cluster: ${n} hosts, ${cities.length} cities, database ${database}, Redis prefix ${keyPrefix}`);
+  out(`cluster: ${n} hosts, ${cities.length} cities, database ${database}, Redis prefix ${keyPrefix}`);
   out(`  lease TTL ${timing.leaseTtlMs} ms, renew ${timing.renewIntervalMs} ms, acquire ${timing.acquireIntervalMs} ms, tick ${timing.tickMs} ms`);
 
   const hosts: HostProcess[] = [];
@@ -127,7 +127,7 @@ export async function runCluster(flags: ClusterFlags): Promise<number> {
       previous = next;
       const s = feeder.stats;
       const table = [
-        `dispatchd cluster — ${Math.round((now - started) / 1000)} s, ${cities.length} cities (Ctrl-C stops)`,
+        `cluster — ${Math.round((now - started) / 1000)} s, ${cities.length} cities (Ctrl-C stops)`,
         `${'host'.padEnd(8)} ${'url'.padEnd(24)} ${'leases'.padStart(8)} ${'ticks/s'.padStart(8)} ${'commits/s'.padStart(10)}   rejections`,
         ...rows,
         `feeder: ${s.ordersCreated} orders, ${s.offersSeen} offers seen, ${s.accepted} accepted, ${s.declined} declined, ${s.ignored} ignored, ${s.delivered} delivered, ${s.dispatchAcks} dispatches acknowledged, ${s.failures} failed requests`,

@@ -10,7 +10,7 @@
  * One step runs at a time; `idle()` waits for the current one, so a caller can take a host out
  * of rotation (`setHosts`) and be sure no request is still on its way to it before killing it.
  */
-import { dispatchClient, type DispatchClient } from '../http/client/client.js';
+import { dispatchClient, type DispatchClient } from '../../src/http/client/client.js';
 import type { AcknowledgedDecision, AcknowledgedEvent } from './log-checker.js';
 
 export interface FeederHost {

@@ -1,13 +1,13 @@
 /**
- * One `dispatchd serve` as a child process (the built CLI), for `dispatchd cluster` and the fault
+ * One `dispatchd serve` as a child process (the built CLI), for `npm run cluster` and the fault
  * suite: started on a loopback port, waited for until it prints its listening line, then
  * signalled like an operator would (kill -9, SIGSTOP/SIGCONT, SIGTERM).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
-/** The built CLI next to this module (dist/src/cluster/ -> dist/src/cli.js). */
-export const DEFAULT_CLI_PATH = fileURLToPath(new URL('../cli.js', import.meta.url));
+/** The built CLI beside this module's build (dist/tools/cluster/ -> dist/src/cli.js). */
+export const DEFAULT_CLI_PATH = fileURLToPath(new URL('../../src/cli.js', import.meta.url));
 
 export interface HostProcessOptions {
   hostId: string;

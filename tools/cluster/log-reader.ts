@@ -5,9 +5,9 @@
  */
 import type { Redis } from 'ioredis';
 import type { Pool } from 'mysql2/promise';
-import type { CommittedDecision } from '../state/decision.js';
-import { MysqlDecisionLog } from '../state/mysql-decision-log.js';
-import { RedisCityStateStore } from '../state/redis-city-state-store.js';
+import type { CommittedDecision } from '../../src/state/decision.js';
+import { MysqlDecisionLog } from '../../src/state/mysql-decision-log.js';
+import { RedisCityStateStore } from '../../src/state/redis-city-state-store.js';
 
 export interface DecisionLogSources {
   /** A pool on the cluster's database. */
