@@ -49,8 +49,20 @@ export function solverChart(results: BenchResults): TopLevelSpec {
     data: { values: points },
     mark: { type: 'line', point: { size: 60 } },
     encoding: {
-      x: { field: 'couriers', type: 'quantitative', scale: { type: 'log' }, axis: { values: [...new Set(points.map((p) => p.couriers))], format: ',' }, title: 'couriers (city S, M, L, XL)' },
-      y: { field: 'ms', type: 'quantitative', scale: { type: 'log' }, axis: { values: [0.1, 1, 10, 100, 1000, 10000], format: ',' }, title: 'solve time (ms, log scale)' },
+      x: {
+        field: 'couriers',
+        type: 'quantitative',
+        scale: { type: 'log' },
+        axis: { values: [...new Set(points.map((p) => p.couriers))], format: ',' },
+        title: 'couriers (city S, M, L, XL)',
+      },
+      y: {
+        field: 'ms',
+        type: 'quantitative',
+        scale: { type: 'log' },
+        axis: { values: [0.1, 1, 10, 100, 1000, 10000], format: ',' },
+        title: 'solve time (ms, log scale)',
+      },
       color: { field: 'series', type: 'nominal', title: null, legend: { orient: 'bottom', columns: 2, labelLimit: 300 } },
       tooltip: [{ field: 'city' }, { field: 'series' }, { field: 'ms', format: '.1f' }],
     },
@@ -93,7 +105,10 @@ export function failoverChart(results: FailoverResults): TopLevelSpec {
     ];
   });
   return {
-    ...frame('Failover per scenario and lease timing', `3 hosts, ${results.cities} cities; time from the signal to the last of the host's cities committed by another host`),
+    ...frame(
+      'Failover per scenario and lease timing',
+      `3 hosts, ${results.cities} cities; time from the signal to the last of the host's cities committed by another host`,
+    ),
     data: { values: bars },
     mark: { type: 'bar' },
     encoding: {
@@ -119,7 +134,7 @@ export function hostChart(results: HostResults): TopLevelSpec {
       `${results.ticks[0]?.couriers.toLocaleString('en') ?? 0} couriers, ${results.ticks[0]?.orders.toLocaleString('en') ?? 0} orders; medians of ${results.ticks[0]?.tick.runs ?? 0} ticks; the parts of a tick, stacked`,
       `tick ÷ pure solve: ${results.ticks.map((row) => `K = ${row.k} ${row.ratioP50.toFixed(2)}×`).join(', ')} (target ≤ 1.5×)`,
     ]),
-    height: 60 * bars.length / 2,
+    height: (60 * bars.length) / 2,
     data: { values: bars },
     mark: { type: 'bar' },
     encoding: {

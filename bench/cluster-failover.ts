@@ -31,7 +31,6 @@ function arg(name: string, fallback: string): string {
   return i >= 0 && process.argv[i + 1] ? process.argv[i + 1] : fallback;
 }
 
-
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function measure(timing: Timing): Promise<FailoverRun> {
@@ -48,8 +47,16 @@ async function measure(timing: Timing): Promise<FailoverRun> {
     for (const id of ['host-a', 'host-b', 'host-c']) {
       hosts.push(
         await HostProcess.start({
-          hostId: id, port: 0, mysqlUrl: url, redisUrl: REDIS_URL, keyPrefix, threads: 1,
-          leaseTtlMs: timing.ttl, renewIntervalMs: timing.renew, acquireIntervalMs: timing.acquire, offerTtlMs: 2_000,
+          hostId: id,
+          port: 0,
+          mysqlUrl: url,
+          redisUrl: REDIS_URL,
+          keyPrefix,
+          threads: 1,
+          leaseTtlMs: timing.ttl,
+          renewIntervalMs: timing.renew,
+          acquireIntervalMs: timing.acquire,
+          offerTtlMs: 2_000,
         }),
       );
     }
@@ -60,7 +67,9 @@ async function measure(timing: Timing): Promise<FailoverRun> {
     const from = Date.now();
     const decisions = async () => (await readDecisionLog({ pool, keyPrefix, cities: CITIES })).decisions;
     const held = async (host: HostProcess) => {
-      const reply = (await (await fetch(`${hosts.find((h) => h.alive && h !== host)!.url}/v1/leases`)).json()) as { leases: { city: string; holder: string | null }[] };
+      const reply = (await (await fetch(`${hosts.find((h) => h.alive && h !== host)!.url}/v1/leases`)).json()) as {
+        leases: { city: string; holder: string | null }[];
+      };
       return reply.leases.filter((l) => l.holder?.startsWith(`${host.hostId}/`)).map((l) => l.city);
     };
     const failover = async (host: HostProcess, signal: () => Promise<unknown>) => {

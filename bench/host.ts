@@ -39,9 +39,6 @@ import { runOnServer } from '../src/coordination/mysql.js';
 const MYSQL_SERVER = process.env.DISPATCHD_BENCH_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306/';
 const REDIS_URL = process.env.DISPATCHD_BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
-
-
-
 function percentiles(samples: number[]): Percentiles {
   const s = [...samples].sort((a, b) => a - b);
   const at = (q: number) => s[Math.min(s.length - 1, Math.ceil(q * s.length) - 1)];
@@ -60,7 +57,6 @@ function parseArgs(argv: string[]) {
     note: get('--note'),
   };
 }
-
 
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
@@ -176,7 +172,14 @@ async function tickBench(mysqlUrl: string, prefix: string, k: number, runs: numb
     const now = Date.now();
     await stores.state.putCouriers(
       city,
-      generated.json.couriers.map((c) => ({ id: c.id, lat: c.lat, lng: c.lng, speedMps: c.speed_mps, freeAt: now + c.free_in_s * 1000, status: 'free' as const })),
+      generated.json.couriers.map((c) => ({
+        id: c.id,
+        lat: c.lat,
+        lng: c.lng,
+        speedMps: c.speed_mps,
+        freeAt: now + c.free_in_s * 1000,
+        status: 'free' as const,
+      })),
     );
     await stores.state.putOrders(
       city,
@@ -245,6 +248,5 @@ async function tickBench(mysqlUrl: string, prefix: string, k: number, runs: numb
     await stores.close();
   }
 }
-
 
 await main();

@@ -169,8 +169,7 @@ async function measureConcurrency(progress: Progress): Promise<ConcurrencyFigure
       progress(`  round ${round}, ${workers} worker(s): ${ms(wallMs)} (${(cpuMs / wallMs).toFixed(2)} cores)`);
     }
   }
-  const fastest = (workers: number) =>
-    rounds.filter((r) => r.workers === workers).reduce((best, r) => (r.wallMs < best.wallMs ? r : best));
+  const fastest = (workers: number) => rounds.filter((r) => r.workers === workers).reduce((best, r) => (r.wallMs < best.wallMs ? r : best));
   const one = fastest(1);
   const two = fastest(2);
   const speedup = one.wallMs / two.wallMs;
@@ -288,7 +287,9 @@ export function renderPoolSection(results: PoolBenchResults, chart: string): str
     '',
     `![Pool throughput with 1 and 2 workers](${chart})`,
     '',
-    ...formatPoolResults(results).split('\n').map((line) => `- ${line}`),
+    ...formatPoolResults(results)
+      .split('\n')
+      .map((line) => `- ${line}`),
   ].join('\n');
 }
 

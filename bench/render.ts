@@ -22,4 +22,6 @@ if (solver) await publishSolver(dir, solver);
 if (pool) await publishPool(dir, pool);
 if (failover) await publishFailover(dir, failover);
 if (host) await publishHost(dir, host);
-process.stderr.write(`rendered ${[solver && 'solver', pool && 'pool', failover && 'failover', host && 'host'].filter(Boolean).join(', ') || 'nothing'} in ${dir}\n`);
+process.stderr.write(
+  `rendered ${[solver && 'solver', pool && 'pool', failover && 'failover', host && 'host'].filter(Boolean).join(', ') || 'nothing'} in ${dir}\n`,
+);

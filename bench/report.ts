@@ -62,7 +62,7 @@ export function renderResultsMarkdown(results: BenchResults, chart: string): str
     '### How it is measured',
     '',
     `- Cities come from src/sim/city.ts (seed ${seeds.join(', ')}): S 300 couriers / 120 orders (4 km radius), M 3,000 / 1,000 (8 km), L 12,000 / 4,000 (12 km), XL 40,000 / 12,000 (14 km); K is max_candidates (0 = every eligible pair), other params are the spec defaults.`,
-    '- Each city is generated and solved in its own child process, so peak RSS (the process maximum, city generation included) is that city\'s alone; wasm MB is the solver instance\'s linear memory after the solves.',
+    "- Each city is generated and solved in its own child process, so peak RSS (the process maximum, city generation included) is that city's alone; wasm MB is the solver instance's linear memory after the solves.",
     `- Wasm: one warm-up solve, then tinybench over ${unique(iterations).join(', ')} solves. Total is the median wall time of \`solve()\` (copying in and out included); edge build and matching are the medians of the solver's own stats. Edges are candidate edges; kept are those that can be in an optimum (cost ≤ penalty).`,
     '- jsLPSolver: javascript-lp-solver 1.0.3 on the same city, candidate edges priced by the test oracle (test/support/reference.ts) and its MIP (a binary per edge, an unassigned variable per order); time = pricing + MIP, one run, killed after 60 s. Its tableau is dense (one row per constraint, including a bound row per binary), so a city whose tableau would not fit the memory budget is not run.',
     '- "same optimum" compares the two objectives, which must be identical to the unit.',
@@ -85,8 +85,9 @@ function runLines(rows: readonly BenchRow[]): string[] {
       const mine = own.filter((row) => row.preset === preset);
       return mine.length === rows.filter((row) => row.preset === preset).length ? [preset] : mine.map((row) => `${preset} K=${row.maxCandidates}`);
     });
-  return [...runs.values()].map(({ run: { date, machine, solver }, rows: own }) =>
-    `- ${cities(own).join(', ')}: ${date} on ${machine.cpu}, ${machine.cores} cores, ${(machine.memoryBytes / 2 ** 30).toFixed(1)} GiB RAM; Node ${machine.node} (${machine.platform}). ${solverLine(solver)}`,
+  return [...runs.values()].map(
+    ({ run: { date, machine, solver }, rows: own }) =>
+      `- ${cities(own).join(', ')}: ${date} on ${machine.cpu}, ${machine.cores} cores, ${(machine.memoryBytes / 2 ** 30).toFixed(1)} GiB RAM; Node ${machine.node} (${machine.platform}). ${solverLine(solver)}`,
   );
 }
 

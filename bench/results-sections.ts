@@ -26,9 +26,6 @@ export function writeResultsSection(name: string, markdown: string, dir = BENCH_
   const current = existsSync(path) ? readFileSync(path, 'utf8') : PAGE_HEAD;
   const start = current.indexOf(begin);
   const stop = current.indexOf(end);
-  const next =
-    start >= 0 && stop > start
-      ? `${current.slice(0, start)}${block}${current.slice(stop + end.length)}`
-      : `${current.trimEnd()}\n\n${block}\n`;
+  const next = start >= 0 && stop > start ? `${current.slice(0, start)}${block}${current.slice(stop + end.length)}` : `${current.trimEnd()}\n\n${block}\n`;
   writeFileSync(path, next);
 }

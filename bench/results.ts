@@ -55,10 +55,7 @@ export interface LpMeasurement {
 }
 
 export type Outcome<T> =
-  | ({ status: 'done' } & T)
-  | { status: 'timeout'; limitMs: number }
-  | { status: 'skipped'; reason: string }
-  | { status: 'failed'; reason: string };
+  ({ status: 'done' } & T) | { status: 'timeout'; limitMs: number } | { status: 'skipped'; reason: string } | { status: 'failed'; reason: string };
 
 /** The run a row comes from. */
 export interface RunStamp {

@@ -33,7 +33,9 @@ if (flags !== undefined) {
     const previous = readResults<BenchResults>(dir, RESULT_FILES.solver)?.rows ?? [];
     await publishSolver(dir, { rows: mergeRows(previous, fresh) });
     process.stdout.write(`${formatTable({ rows: fresh })}\n`);
-    progress(`updated the rows ${fresh.map((row) => `${row.preset} K=${row.maxCandidates}`).join(', ')} of ${RESULT_FILES.solver}, charts/solver.svg and the solver section of RESULTS.md in ${dir}`);
+    progress(
+      `updated the rows ${fresh.map((row) => `${row.preset} K=${row.maxCandidates}`).join(', ')} of ${RESULT_FILES.solver}, charts/solver.svg and the solver section of RESULTS.md in ${dir}`,
+    );
   }
   if (flags.only !== 'solver') {
     const results = await runPoolBenchmarks(progress);

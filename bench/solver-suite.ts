@@ -82,4 +82,3 @@ function runInChild<T>(job: Job, limitMs: number): Promise<Outcome<T>> {
     child.send(job);
   });
 }
-

@@ -18,11 +18,7 @@ function filesUnder(dir) {
     .map((entry) => join(entry.parentPath ?? entry.path, entry.name));
 }
 
-const inputs = [
-  ...filesUnder(join(root, 'assembly')),
-  join(root, 'asconfig.json'),
-  join(root, 'node_modules', 'assemblyscript', 'package.json'),
-];
+const inputs = [...filesUnder(join(root, 'assembly')), join(root, 'asconfig.json'), join(root, 'node_modules', 'assemblyscript', 'package.json')];
 
 let built;
 try {

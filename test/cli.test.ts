@@ -25,7 +25,19 @@ function directoryWith(files: Record<string, string>): string {
 }
 
 /** What only `serve`, `migrate`, `cluster`, `simulate` or `solve --out-dir` need. */
-const HEAVY_PACKAGES = ['fastify', '@fastify/swagger', '@fastify/swagger-ui', 'mysql2', 'ioredis', 'prom-client', 'pino', 'vega', 'vega-lite', 'piscina', 'nats'];
+const HEAVY_PACKAGES = [
+  'fastify',
+  '@fastify/swagger',
+  '@fastify/swagger-ui',
+  'mysql2',
+  'ioredis',
+  'prom-client',
+  'pino',
+  'vega',
+  'vega-lite',
+  'piscina',
+  'nats',
+];
 
 /**
  * The npm packages a run of the CLI imports, recorded by a module resolution hook: the hook
@@ -205,7 +217,11 @@ describe('dispatchd: happy paths (need the solver)', () => {
     const { orders, couriers } = result.duals!;
     expect(orders).toHaveLength(2);
     expect(couriers).toHaveLength(3);
-    for (const [o, c, cost] of [[0, 0, 10], [0, 1, 5], [1, 1, 3]]) {
+    for (const [o, c, cost] of [
+      [0, 0, 10],
+      [0, 1, 5],
+      [1, 1, 3],
+    ]) {
       expect(cost - orders[o] - couriers[c]).toBeGreaterThanOrEqual(-1e-9);
     }
     for (const dual of couriers) expect(dual).toBeLessThanOrEqual(0);

@@ -32,9 +32,7 @@ describe('layout', () => {
       .filter((name) => name.endsWith('.ts'))
       .map((name) => join(ROOT, 'src', name));
     expect(sources.length).toBeGreaterThan(50);
-    const offending = sources.flatMap((path) =>
-      forbiddenImports(path, readFileSync(path, 'utf8')).map((specifier) => `${relative(ROOT, path)}: ${specifier}`),
-    );
+    const offending = sources.flatMap((path) => forbiddenImports(path, readFileSync(path, 'utf8')).map((specifier) => `${relative(ROOT, path)}: ${specifier}`));
     expect(offending).toEqual([]);
   });
 

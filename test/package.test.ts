@@ -29,12 +29,19 @@ const userEnv = Object.fromEntries(Object.entries(process.env).filter(([name]) =
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 beforeAll(() => {
-  const [report] = JSON.parse(execFileSync('npm', ['pack', '--json', '--pack-destination', work], { cwd: ROOT, encoding: 'utf8' })) as { filename: string; files: { path: string }[] }[];
+  const [report] = JSON.parse(execFileSync('npm', ['pack', '--json', '--pack-destination', work], { cwd: ROOT, encoding: 'utf8' })) as {
+    filename: string;
+    files: { path: string }[];
+  }[];
   packed = report.files.map((file) => file.path);
   // A project of its own, so that npm installs here and not into a parent folder it takes for one.
   mkdirSync(app);
   writeFileSync(join(app, 'package.json'), `${JSON.stringify({ name: 'a-user-project', private: true })}\n`);
-  const install = spawnSync('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', join(work, report.filename)], { cwd: app, env: userEnv, encoding: 'utf8' });
+  const install = spawnSync('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', join(work, report.filename)], {
+    cwd: app,
+    env: userEnv,
+    encoding: 'utf8',
+  });
   installLog = `${install.stdout}${install.stderr}`;
   if (install.status !== 0) throw new Error(`npm install failed: ${installLog}`);
 }, 300_000);
@@ -44,7 +51,7 @@ function npx(args: string[]) {
 }
 
 describe('the npm package', () => {
-  it('is installed in the user\'s folder, with its dependencies', () => {
+  it("is installed in the user's folder, with its dependencies", () => {
     const project = JSON.parse(readFileSync(join(app, 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
     expect(project.dependencies.dispatchd).toMatch(/dispatchd-[\d.]+\.tgz$/);
     expect(readdirSync(join(app, 'node_modules'))).toEqual(expect.arrayContaining(['dispatchd', 'fastify', 'commander']));
@@ -55,7 +62,17 @@ describe('the npm package', () => {
   });
 
   it('ships the built CLI, the solver, the map page, the sample, the Lua scripts and the docs, and no tests, benchmarks or sources', () => {
-    for (const path of ['dist/src/cli.js', 'build/solver.wasm', 'public/index.html', 'samples/city.json', 'src/state/lua/commit_decision.lua', 'docs/problem.md', 'README.md', 'LICENSE', 'package.json']) {
+    for (const path of [
+      'dist/src/cli.js',
+      'build/solver.wasm',
+      'public/index.html',
+      'samples/city.json',
+      'src/state/lua/commit_decision.lua',
+      'docs/problem.md',
+      'README.md',
+      'LICENSE',
+      'package.json',
+    ]) {
       expect(packed).toContain(path);
     }
     const stray = packed.filter((path) => /^(test|bench|\.ci|assembly|scripts|dist\/bench|dist\/test)\//.test(path) || /\.(ts|map|wat)$/.test(path));
@@ -75,7 +92,10 @@ describe('the npm package', () => {
           const target = relative(dist, resolve(dirname(join(dist, module)), specifier));
           if (target.startsWith('..')) wrong.push(`${module} → ${specifier}`);
         } else if (!isBuiltin(specifier)) {
-          const name = specifier.split('/').slice(0, specifier.startsWith('@') ? 2 : 1).join('/');
+          const name = specifier
+            .split('/')
+            .slice(0, specifier.startsWith('@') ? 2 : 1)
+            .join('/');
           if (!(name in dependencies)) wrong.push(`${module} → ${specifier}`);
         }
       }
@@ -111,7 +131,11 @@ describe('the npm package', () => {
 
   it('serves its map page and API with `dispatchd serve`, and stops on SIGTERM', async () => {
     // The bin npm linked, run directly: npx would stand between the signal and the host.
-    const child = spawn(join(app, 'node_modules', '.bin', 'dispatchd'), ['serve', '--port', '0', '--listen', '127.0.0.1', '--threads', '1'], { cwd: app, env: userEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(join(app, 'node_modules', '.bin', 'dispatchd'), ['serve', '--port', '0', '--listen', '127.0.0.1', '--threads', '1'], {
+      cwd: app,
+      env: userEnv,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
     const exited = new Promise<number | null>((done) => child.on('exit', (code) => done(code)));

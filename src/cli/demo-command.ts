@@ -23,9 +23,7 @@ function summary(result: DispatchResult): string {
   const { stats } = result;
   const assignedCost = result.assigned.reduce((sum, pair) => sum + pair.cost, 0);
   const meanCost =
-    stats.assigned === 0
-      ? 'no order assigned'
-      : `mean cost ${(assignedCost / stats.assigned / DECISECONDS_PER_MINUTE).toFixed(2)} min per assigned order`;
+    stats.assigned === 0 ? 'no order assigned' : `mean cost ${(assignedCost / stats.assigned / DECISECONDS_PER_MINUTE).toFixed(2)} min per assigned order`;
   const timings: [string, number | undefined][] = [
     ['parse', stats.parse_ms],
     ['edge build', stats.edge_build_ms],
@@ -36,10 +34,7 @@ function summary(result: DispatchResult): string {
     ['city', result.city],
     ['couriers', `${stats.couriers}`],
     ['orders', `${stats.orders}`],
-    [
-      'candidate edges',
-      `${stats.edges} (${stats.edges_kept} kept, ${stats.edges_priced} priced in ${stats.rounds} rounds)`,
-    ],
+    ['candidate edges', `${stats.edges} (${stats.edges_kept} kept, ${stats.edges_priced} priced in ${stats.rounds} rounds)`],
     ['assigned', `${stats.assigned} (${stats.unassigned} unassigned)`],
     ['objective', `${result.objective} ds (${meanCost})`],
     [

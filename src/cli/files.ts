@@ -22,10 +22,7 @@ export async function readInputFile(path: string): Promise<string> {
  * one as it was.
  */
 export async function writeFileAtomic(path: string, data: string): Promise<void> {
-  const temporary = join(
-    dirname(path),
-    `.${basename(path)}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`,
-  );
+  const temporary = join(dirname(path), `.${basename(path)}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`);
   try {
     const file = await open(temporary, 'wx');
     try {

@@ -3,7 +3,8 @@ import { InputError } from '../domain/errors.js';
 
 export function int(name: string, text: string, min: number, max: number): number {
   const value = Number(text);
-  if (!/^\d+$/.test(text) || value < min || value > max) throw new InputError(`--${name}`, `must be an integer in [${min}, ${max}], got ${JSON.stringify(text)}`);
+  if (!/^\d+$/.test(text) || value < min || value > max)
+    throw new InputError(`--${name}`, `must be an integer in [${min}, ${max}], got ${JSON.stringify(text)}`);
   return value;
 }
 

@@ -10,16 +10,7 @@
  */
 import type { Command } from 'commander';
 import { DEFAULT_DECLINE_COOLDOWN_MS } from '../http/context.js';
-import {
-  ConfigError,
-  DEFAULT_LISTEN,
-  DEFAULT_PORT,
-  ENV,
-  PLATFORM_PORT_ENV,
-  resolveHostConfig,
-  type HostConfig,
-  type HostFlags,
-} from '../host/config.js';
+import { ConfigError, DEFAULT_LISTEN, DEFAULT_PORT, ENV, PLATFORM_PORT_ENV, resolveHostConfig, type HostConfig, type HostFlags } from '../host/config.js';
 import { DEFAULT_OFFER_TTL_MS } from '../state/decision.js';
 
 export function registerServeCommand(program: Command): void {
@@ -34,7 +25,10 @@ export function registerServeCommand(program: Command): void {
     .option('--nats <url>', `NATS JetStream that durable decisions are published to, nats://host:port (${ENV.nats}; stream ${ENV.natsStream})`)
     .option('--threads <n>', `solver worker threads (${ENV.threads}, default cores - 1)`)
     .option('--offer-ttl-ms <ms>', `how long an offer waits for an answer (${ENV.offerTtlMs}, default ${DEFAULT_OFFER_TTL_MS})`)
-    .option('--decline-cooldown-ms <ms>', `a declined pair is not offered again for this long (${ENV.declineCooldownMs}, default ${DEFAULT_DECLINE_COOLDOWN_MS})`)
+    .option(
+      '--decline-cooldown-ms <ms>',
+      `a declined pair is not offered again for this long (${ENV.declineCooldownMs}, default ${DEFAULT_DECLINE_COOLDOWN_MS})`,
+    )
     .option('--demo', `run a simulated demo city through the API (${ENV.demo}=1)`)
     .action(async (flags: HostFlags, command: Command) => {
       let config: HostConfig;

@@ -33,8 +33,12 @@ export function registerSimulateCommand(program: Command): void {
     .option('--out <dir>', 'where the solution files, report.json and report.svg go')
     .option('--policy <name>', `whose solution files are written: ${SIM_POLICIES.join(' or ')} (both are simulated for the report)`, DEFAULT_SIMULATION.policy)
     .option('--epoch-min <n>', 'minutes between dispatch decisions', String(DEFAULT_SIMULATION.epochMin))
-    .option('--max-bundle <n>', `most orders of one restaurant per pickup, 1 = no bundling (at most ${MAX_BUNDLE_SIZE})`, String(DEFAULT_SIMULATION.maxBundleSize))
-    .option('--threads <n>', 'worker threads for --mdrp-all (default: the machine\'s parallelism)')
+    .option(
+      '--max-bundle <n>',
+      `most orders of one restaurant per pickup, 1 = no bundling (at most ${MAX_BUNDLE_SIZE})`,
+      String(DEFAULT_SIMULATION.maxBundleSize),
+    )
+    .option('--threads <n>', "worker threads for --mdrp-all (default: the machine's parallelism)")
     .action(async (flags: SimulateFlags) => {
       const { runSimulate } = await import('./simulate-run.js');
       await runSimulate(flags);

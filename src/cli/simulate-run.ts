@@ -40,7 +40,12 @@ export async function runSimulate(flags: SimulateFlags): Promise<void> {
   await simulateOne(instance, policy, options, flags.out);
 }
 
-async function simulateOne(instance: MdrpInstance, written: SimPolicy, options: Omit<SimulationOptions, 'policy' | 'solver'>, out: string | undefined): Promise<void> {
+async function simulateOne(
+  instance: MdrpInstance,
+  written: SimPolicy,
+  options: Omit<SimulationOptions, 'policy' | 'solver'>,
+  out: string | undefined,
+): Promise<void> {
   const runs: PolicyRun[] = [];
   for (const policy of SIM_POLICIES) {
     runs.push(await runPolicy(instance, { ...options, policy }, out && policy === written ? out : undefined));
@@ -49,7 +54,13 @@ async function simulateOne(instance: MdrpInstance, written: SimPolicy, options: 
   process.stdout.write(formatKpiTable(report));
   if (!out) return;
   writeFileSync(join(out, 'report.json'), `${JSON.stringify(report, null, 2)}\n`);
-  writeFileSync(join(out, 'report.svg'), await renderReportSvg(`${instance.name}: decisions every ${options.epochMin} min`, runs.map((r) => r.data)));
+  writeFileSync(
+    join(out, 'report.svg'),
+    await renderReportSvg(
+      `${instance.name}: decisions every ${options.epochMin} min`,
+      runs.map((r) => r.data),
+    ),
+  );
   process.stdout.write(`wrote ${written}'s solution files, report.json and report.svg to ${out}\n`);
 }
 

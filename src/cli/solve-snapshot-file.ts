@@ -18,10 +18,7 @@ export async function readSnapshotFile(path: string): Promise<ReadSnapshot> {
   return { snapshot, parseMs: performance.now() - parseStart };
 }
 
-export async function solveSnapshotFile(
-  path: string,
-  options: { duals?: boolean } = {},
-): Promise<DispatchResult> {
+export async function solveSnapshotFile(path: string, options: { duals?: boolean } = {}): Promise<DispatchResult> {
   const { snapshot, parseMs } = await readSnapshotFile(path);
   // Loaded only once there is a valid problem: bad input, --help and commands that
   // never solve neither wait for nor depend on the WebAssembly module.

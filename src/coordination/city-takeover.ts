@@ -24,11 +24,7 @@ export async function copyMissingDecisions(state: CityStateStore, decisions: Dec
  * Prepares a city just acquired with `token`: fence first, then copy the stream into the log,
  * then make sure the version continues after everything recorded (it may have been lost with the fence).
  */
-export async function takeOverCity(
-  stores: { state: CityStateStore; decisions: DecisionLog },
-  city: string,
-  token: number,
-): Promise<number> {
+export async function takeOverCity(stores: { state: CityStateStore; decisions: DecisionLog }, city: string, token: number): Promise<number> {
   const fence = await stores.state.raiseFence(city, { token, version: 0 });
   if (fence.token > token) {
     throw new Error(`city ${city}: fence token ${fence.token} is above the newly acquired token ${token}; stores disagree`);
@@ -43,10 +39,7 @@ export async function takeOverCity(
  * re-seeding still cannot commit) and the version from the durable log, after copying whatever
  * the stream still holds.
  */
-export async function reseedFence(
-  stores: { leases: LeaseStore; state: CityStateStore; decisions: DecisionLog },
-  city: string,
-): Promise<Fence> {
+export async function reseedFence(stores: { leases: LeaseStore; state: CityStateStore; decisions: DecisionLog }, city: string): Promise<Fence> {
   const token = await stores.leases.currentToken(city);
   if (token === 0) throw new Error(`city ${city} has never been leased; there is no token to seed its fence with`);
   await copyMissingDecisions(stores.state, stores.decisions, city);
@@ -54,10 +47,7 @@ export async function reseedFence(
 }
 
 /** Lease keeper hooks that keep the state store's fence in step with the lease store. */
-export function fencingHooks(stores: {
-  state: CityStateStore;
-  decisions: DecisionLog;
-}): Pick<LeaseKeeperOptions, 'onAcquired' | 'onReleased'> {
+export function fencingHooks(stores: { state: CityStateStore; decisions: DecisionLog }): Pick<LeaseKeeperOptions, 'onAcquired' | 'onReleased'> {
   return {
     onAcquired: async (lease) => {
       await takeOverCity(stores, lease.city, lease.token);

@@ -137,7 +137,10 @@ export class DecisionRelay {
       if (batch.length === 0) return;
       run.durable = Math.max(run.durable, batch.at(-1)!.version);
       const before = run.published;
-      const { last, stored } = await publisher.publish(city, batch.map((d) => ({ version: d.version, data: encode(d) })));
+      const { last, stored } = await publisher.publish(
+        city,
+        batch.map((d) => ({ version: d.version, data: encode(d) })),
+      );
       if (last <= before) throw new Error(`the broker took none of ${city} versions ${batch[0].version}-${batch.at(-1)!.version} after ${before}`);
       run.published = last;
       if (stored > 0) this.options.onPublished?.(city, stored, last);

@@ -12,7 +12,10 @@ export interface Holder {
 const HOLDER_PART = /^[A-Za-z0-9_.:-]{1,64}$/;
 
 export function assertHolder(holder: Holder): void {
-  for (const [name, value] of [['hostId', holder?.hostId], ['bootId', holder?.bootId]] as const) {
+  for (const [name, value] of [
+    ['hostId', holder?.hostId],
+    ['bootId', holder?.bootId],
+  ] as const) {
     if (typeof value !== 'string' || !HOLDER_PART.test(value)) {
       throw new TypeError(`holder ${name} must be 1-64 characters of A-Z a-z 0-9 _ . : -, got ${JSON.stringify(value)}`);
     }

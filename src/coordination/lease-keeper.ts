@@ -170,11 +170,11 @@ export class LeaseKeeper {
     const plan = planLeases(await this.store.census(this.ttlMs), this.holder, this.policy());
     const disabled = [...this.held.values()].filter((l) => plan.disabled.includes(l.city));
     // Shed the most recently acquired first: their state is the least warmed up.
-    const shed = [...this.held.values()].filter((l) => !plan.disabled.includes(l.city)).reverse().slice(0, plan.shed);
-    await Promise.all([
-      ...disabled.map((lease) => this.release(lease, 'city disabled')),
-      ...shed.map((lease) => this.release(lease, 'above the fair share')),
-    ]);
+    const shed = [...this.held.values()]
+      .filter((l) => !plan.disabled.includes(l.city))
+      .reverse()
+      .slice(0, plan.shed);
+    await Promise.all([...disabled.map((lease) => this.release(lease, 'city disabled')), ...shed.map((lease) => this.release(lease, 'above the fair share'))]);
   }
 
   /** Resolves with the check's error, or undefined when it passed (or there is none). */
@@ -237,7 +237,10 @@ export class LeaseKeeper {
     }
     if (renewed && lease.renewed(requestedAt)) return;
     const reason = renewed ? 'renewed too late' : lease.isValid() ? 'renewal refused' : 'lapsed';
-    this.options.log?.warn({ event: 'lease_lost', city: lease.city, token: lease.token, reason }, `lease of ${lease.city} (token ${lease.token}) lost: ${reason}`);
+    this.options.log?.warn(
+      { event: 'lease_lost', city: lease.city, token: lease.token, reason },
+      `lease of ${lease.city} (token ${lease.token}) lost: ${reason}`,
+    );
     lease.end();
     this.held.delete(lease.city);
     this.options.onLost?.(lease.city);

@@ -72,9 +72,7 @@ export class MemoryLeaseStore implements LeaseStore {
   async census(liveWindowMs: number): Promise<Census> {
     assertTtlMs(liveWindowMs);
     const now = this.now();
-    const liveHosts = [...this.hosts.values()]
-      .filter((h) => h.lastHeartbeat > now - liveWindowMs)
-      .map((h) => ({ ...h.holder }));
+    const liveHosts = [...this.hosts.values()].filter((h) => h.lastHeartbeat > now - liveWindowMs).map((h) => ({ ...h.holder }));
     const leases = [...this.leases].map(([city, row]) => {
       const live = this.isLive(row, now);
       return {

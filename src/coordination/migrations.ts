@@ -89,10 +89,7 @@ export async function migrate(pool: Pool, migrations: readonly Migration[] = MIG
   assertOrdered(migrations);
   const connection = await pool.getConnection();
   try {
-    const [[{ locked }]] = await connection.query<RowDataPacket[]>(
-      "SELECT GET_LOCK(CONCAT('dispatchd.migrate.', DATABASE()), ?) AS locked",
-      [LOCK_TIMEOUT_S],
-    );
+    const [[{ locked }]] = await connection.query<RowDataPacket[]>("SELECT GET_LOCK(CONCAT('dispatchd.migrate.', DATABASE()), ?) AS locked", [LOCK_TIMEOUT_S]);
     if (locked !== 1) throw new Error(`could not take the migration lock within ${LOCK_TIMEOUT_S} s`);
     try {
       return await applyPending(connection, migrations);

@@ -19,13 +19,7 @@ const BUNDLING_COLUMNS: Record<keyof BundlingParams, string> = {
   maxBundleSize: 'max_bundle_size',
   bundleWindowS: 'bundle_window_s',
 };
-const CITY_COLUMNS = [
-  'id',
-  'enabled',
-  ...PARAM_NAMES.map((p) => PARAM_COLUMNS[p]),
-  ...BUNDLING_NAMES.map((b) => BUNDLING_COLUMNS[b]),
-  'tick_ms',
-];
+const CITY_COLUMNS = ['id', 'enabled', ...PARAM_NAMES.map((p) => PARAM_COLUMNS[p]), ...BUNDLING_NAMES.map((b) => BUNDLING_COLUMNS[b]), 'tick_ms'];
 
 /** Dead hosts' rows are pruned this long after their last heartbeat. */
 const HOST_RETENTION_S = 24 * 3600;
@@ -100,8 +94,7 @@ export class MysqlLeaseStore implements LeaseStore {
   async heartbeat(holder: Holder): Promise<void> {
     assertHolder(holder);
     await this.pool.execute(
-      'INSERT INTO hosts (host_id, boot_id, last_heartbeat) VALUES (?, ?, UTC_TIMESTAMP(6)) ' +
-        'ON DUPLICATE KEY UPDATE last_heartbeat = UTC_TIMESTAMP(6)',
+      'INSERT INTO hosts (host_id, boot_id, last_heartbeat) VALUES (?, ?, UTC_TIMESTAMP(6)) ' + 'ON DUPLICATE KEY UPDATE last_heartbeat = UTC_TIMESTAMP(6)',
       [holder.hostId, holder.bootId],
     );
     // Every boot adds a row; crashed boots' rows would otherwise accumulate.
@@ -116,10 +109,9 @@ export class MysqlLeaseStore implements LeaseStore {
   async census(liveWindowMs: number): Promise<Census> {
     assertTtlMs(liveWindowMs);
     const [[hosts], [leases]] = await Promise.all([
-      this.pool.execute<RowDataPacket[]>(
-        'SELECT host_id, boot_id FROM hosts WHERE last_heartbeat > UTC_TIMESTAMP(6) - INTERVAL ? MICROSECOND',
-        [liveWindowMs * 1000],
-      ),
+      this.pool.execute<RowDataPacket[]>('SELECT host_id, boot_id FROM hosts WHERE last_heartbeat > UTC_TIMESTAMP(6) - INTERVAL ? MICROSECOND', [
+        liveWindowMs * 1000,
+      ]),
       this.pool.query<RowDataPacket[]>(
         `SELECT l.city_id, c.enabled, l.token, l.holder_host, l.holder_boot,
                 l.holder_host IS NOT NULL AND l.expires_at > UTC_TIMESTAMP(6) AS live,

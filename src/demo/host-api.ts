@@ -62,7 +62,13 @@ export class HostApi {
   async reportCouriers(couriers: readonly CourierReport[]): Promise<void> {
     if (couriers.length === 0) return;
     const body = {
-      couriers: couriers.map((c) => ({ id: c.id, lat: c.lat, lng: c.lng, speed_mps: c.speedMps, status: c.onShift ? ('on_shift' as const) : ('off_shift' as const) })),
+      couriers: couriers.map((c) => ({
+        id: c.id,
+        lat: c.lat,
+        lng: c.lng,
+        speed_mps: c.speedMps,
+        status: c.onShift ? ('on_shift' as const) : ('off_shift' as const),
+      })),
     };
     must('PUT couriers', await this.client.PUT('/v1/cities/{city}/couriers', { ...this.cityPath, body }));
   }

@@ -14,15 +14,7 @@ import type { Holder } from '../coordination/holder.js';
 import type { Lease } from '../coordination/lease.js';
 import type { LeaseStore } from '../coordination/lease-store.js';
 import type { BundlingParams, ExcludedPairs, PositionsProblem } from '../domain/problem.js';
-import {
-  bundleEdgesFromPositions,
-  bundleOrdersOf,
-  proposeBundles,
-  solveBundles,
-  specTravelS,
-  type Bundle,
-  type BundleEdge,
-} from '../solver/bundles.js';
+import { bundleEdgesFromPositions, bundleOrdersOf, proposeBundles, solveBundles, specTravelS, type Bundle, type BundleEdge } from '../solver/bundles.js';
 import type { CitySnapshot, CityStateStore } from '../state/city-state-store.js';
 import { withPickupIds, type Assignment } from '../state/decision.js';
 import type { DecisionLog } from '../state/decision-log.js';
@@ -128,12 +120,7 @@ export interface DispatchOutcome {
 }
 
 /** Runs one cycle under `lease`. */
-export async function dispatchCity(
-  context: DispatchContext,
-  lease: Lease,
-  config: CityConfig,
-  options: DispatchCycleOptions = {},
-): Promise<DispatchOutcome> {
+export async function dispatchCity(context: DispatchContext, lease: Lease, config: CityConfig, options: DispatchCycleOptions = {}): Promise<DispatchOutcome> {
   const { stores, metrics } = context;
   const city = lease.city;
   const started = performance.now();
@@ -141,16 +128,26 @@ export async function dispatchCity(
   if (context.outbox.waiting(city) > 0 && !(await context.outbox.flush(city))) {
     const timings = { snapshot_ms: 0, solve_ms: 0, commit_ms: 0, total_ms: round(performance.now() - started) };
     return {
-      city, committed: false, durable: false, reason: 'not_durable', version: 0, token: lease.token, assignments: [], unassigned: [], dropped: [],
-      objective: 0, couriers: 0, orders: 0, cooledDown: 0, timings, at: Date.now(),
+      city,
+      committed: false,
+      durable: false,
+      reason: 'not_durable',
+      version: 0,
+      token: lease.token,
+      assignments: [],
+      unassigned: [],
+      dropped: [],
+      objective: 0,
+      couriers: 0,
+      orders: 0,
+      cooledDown: 0,
+      timings,
+      at: Date.now(),
     };
   }
   for (;;) {
     const snapshotStarted = performance.now();
-    const [snapshot, cooldowns] = await Promise.all([
-      stores.state.readSnapshot(city, config.params),
-      stores.state.readCooldowns(city),
-    ]);
+    const [snapshot, cooldowns] = await Promise.all([stores.state.readSnapshot(city, config.params), stores.state.readCooldowns(city)]);
     const snapshotMs = performance.now() - snapshotStarted;
     metrics?.snapshotDuration.observe({ city }, snapshotMs / 1000);
 
@@ -204,7 +201,10 @@ export async function dispatchCity(
         committed: true,
         durable: result.durable,
         version: result.decision.version,
-        assignments: withPickupIds(outcome.assignments.filter((a) => !dropped.has(a.order)), result.decision.version),
+        assignments: withPickupIds(
+          outcome.assignments.filter((a) => !dropped.has(a.order)),
+          result.decision.version,
+        ),
         dropped: [...dropped],
         ...(result.durable ? {} : { logError: String(result.logError) }),
       });

@@ -174,7 +174,14 @@ export class DispatchLoop {
     const fields = { city: o.city, token: o.token, version: o.version };
     if (o.committed) {
       log?.info(
-        { event: 'dispatch_committed', ...fields, durable: o.durable, assignments: o.assignments.length, unassigned: o.unassigned.length, ms: o.timings.total_ms },
+        {
+          event: 'dispatch_committed',
+          ...fields,
+          durable: o.durable,
+          assignments: o.assignments.length,
+          unassigned: o.unassigned.length,
+          ms: o.timings.total_ms,
+        },
         `dispatch of ${o.city} committed version ${o.version} (token ${o.token}): ${o.assignments.length} offers`,
       );
     } else if (o.reason === 'nothing_to_assign') {

@@ -48,8 +48,7 @@ export class DispatchMetrics {
       labelNames: ['city'],
       registers,
     });
-    const histogram = (name: string, help: string) =>
-      new Histogram({ name, help, labelNames: ['city'], buckets: DURATION_BUCKETS, registers });
+    const histogram = (name: string, help: string) => new Histogram({ name, help, labelNames: ['city'], buckets: DURATION_BUCKETS, registers });
     this.tickDuration = histogram('dispatchd_tick_duration_seconds', 'One dispatch cycle: snapshot, solve, commit');
     this.snapshotDuration = histogram('dispatchd_snapshot_duration_seconds', 'Reading the city snapshot from the state store');
     this.solveDuration = histogram('dispatchd_solve_duration_seconds', 'Solving in the worker pool, queueing included');

@@ -36,11 +36,9 @@ const positionsColumns = ({ courierCount: c, orderCount: o }: PackedProblemHeade
     orderReadyInS: ['f64', o],
   }) as const;
 
-const edgesColumns = ({ edgeCount: e }: PackedProblemHeader) =>
-  ({ edgeOrder: ['i32', e], edgeCourier: ['i32', e], edgeCost: ['i32', e] }) as const;
+const edgesColumns = ({ edgeCount: e }: PackedProblemHeader) => ({ edgeOrder: ['i32', e], edgeCourier: ['i32', e], edgeCost: ['i32', e] }) as const;
 
-const excludedColumns = ({ excludedCount: x }: PackedProblemHeader) =>
-  ({ excludedOrder: ['i32', x], excludedCourier: ['i32', x] }) as const;
+const excludedColumns = ({ excludedCount: x }: PackedProblemHeader) => ({ excludedOrder: ['i32', x], excludedCourier: ['i32', x] }) as const;
 
 const NO_PAIRS = new Int32Array(0);
 

@@ -8,14 +8,7 @@
  */
 import { InputError } from './errors.js';
 import { MAX_COST, type DispatchParams, type EdgesProblem, type ExcludedPairs, type PositionsProblem, type Problem } from './problem.js';
-import {
-  EdgeSchema,
-  ParamsSchema,
-  PositionedCourierSchema,
-  PositionedOrderSchema,
-  numberRule,
-  type NumberRule,
-} from './snapshot-schema.js';
+import { EdgeSchema, ParamsSchema, PositionedCourierSchema, PositionedOrderSchema, numberRule, type NumberRule } from './snapshot-schema.js';
 
 /** A rule per column or param, from the schema the JSON reader checks the same field with. */
 type FieldRule<Key> = readonly [key: Key, field: string, rule: NumberRule];
@@ -109,10 +102,7 @@ function checkEdges(problem: EdgesProblem): void {
   const { edgeOrder, edgeCourier, edgeCost, orderCount, courierCount } = problem;
   const edgeCount = edgeOrder.length;
   if (edgeCourier.length !== edgeCount || edgeCost.length !== edgeCount) {
-    throw new InputError(
-      'edges',
-      `columns differ in length (order ${edgeCount}, courier ${edgeCourier.length}, cost ${edgeCost.length})`,
-    );
+    throw new InputError('edges', `columns differ in length (order ${edgeCount}, courier ${edgeCourier.length}, cost ${edgeCost.length})`);
   }
   // Int32Array values are integers: what is left to check are the ranges.
   const badOrder = firstFailing(edgeOrder, (o) => o >= 0 && o < orderCount);

@@ -47,11 +47,7 @@ export interface FormatOptions {
   parseMs?: number;
 }
 
-export function formatResult(
-  snapshot: Snapshot,
-  solution: Solution,
-  options: FormatOptions = {},
-): DispatchResult {
+export function formatResult(snapshot: Snapshot, solution: Solution, options: FormatOptions = {}): DispatchResult {
   const { orderIds, courierIds } = snapshot;
   const assigned: AssignedPair[] = [];
   const unassigned: string[] = [];

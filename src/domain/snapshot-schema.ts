@@ -45,11 +45,7 @@ export const PositionedOrderSchema = Type.Object({
 export const ListedItemSchema = Type.Object({ id: Id });
 
 /** `[order_index, courier_index, cost]`; index ranges depend on the lists, checked by hand. */
-export const EdgeSchema = Type.Tuple([
-  Type.Integer(),
-  Type.Integer(),
-  Type.Integer({ minimum: 0, maximum: MAX_COST }),
-]);
+export const EdgeSchema = Type.Tuple([Type.Integer(), Type.Integer(), Type.Integer({ minimum: 0, maximum: MAX_COST })]);
 
 export const PositionsSnapshotSchema = Type.Object({
   city: Id,
@@ -102,10 +98,7 @@ export function inputErrorFromSchemaError(error: ErrorObject): InputError {
     return new InputError(field === '' ? unknown : `${field}.${unknown}`, 'is not a known field');
   }
   const wanted = describe(error.parentSchema);
-  return new InputError(
-    field === '' ? 'snapshot' : field,
-    wanted === undefined ? (error.message ?? 'is invalid') : `must be ${wanted}`,
-  );
+  return new InputError(field === '' ? 'snapshot' : field, wanted === undefined ? (error.message ?? 'is invalid') : `must be ${wanted}`);
 }
 
 function fieldPath(instancePath: string): string {
@@ -136,10 +129,7 @@ export function numberRule(schema: AnySchemaObject): NumberRule {
   return {
     // JSON numbers are finite: NaN and ±Infinity fail every number schema.
     accepts: (value) =>
-      Number.isFinite(value) &&
-      (!integer || Number.isInteger(value)) &&
-      (lowOpen ? value > low : value >= low) &&
-      (highOpen ? value < high : value <= high),
+      Number.isFinite(value) && (!integer || Number.isInteger(value)) && (lowOpen ? value > low : value >= low) && (highOpen ? value < high : value <= high),
     reason: `must be ${describe(schema)}`,
   };
 }

@@ -8,13 +8,7 @@
 import { Ajv, type ValidateFunction } from 'ajv';
 import { InputError } from './errors.js';
 import { checkIndex, checkPenaltyRounding } from './problem-checks.js';
-import {
-  DEFAULT_PARAMS,
-  type DispatchParams,
-  type EdgesProblem,
-  type PositionsProblem,
-  type Snapshot,
-} from './problem.js';
+import { DEFAULT_PARAMS, type DispatchParams, type EdgesProblem, type PositionsProblem, type Snapshot } from './problem.js';
 import {
   SnapshotSchema,
   hasEdges,
@@ -70,10 +64,7 @@ function uniqueIds(items: readonly { id: string }[], list: string): string[] {
     const id = items[i].id;
     const first = firstIndex.get(id);
     if (first !== undefined) {
-      throw new InputError(
-        `${list}[${i}].id`,
-        `duplicate id ${JSON.stringify(id)} (first at ${list}[${first}])`,
-      );
+      throw new InputError(`${list}[${i}].id`, `duplicate id ${JSON.stringify(id)} (first at ${list}[${first}])`);
     }
     firstIndex.set(id, i);
     ids[i] = id;

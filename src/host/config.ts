@@ -133,7 +133,11 @@ export function resolveHostConfig(flags: HostFlags, env: NodeJS.ProcessEnv = pro
     );
   }
   const hostIdSetting = pick('hostId');
-  const hostId = hostIdSetting?.text ?? hostname().replace(/[^A-Za-z0-9_.:-]/g, '-').slice(0, 64);
+  const hostId =
+    hostIdSetting?.text ??
+    hostname()
+      .replace(/[^A-Za-z0-9_.:-]/g, '-')
+      .slice(0, 64);
   if (!/^[A-Za-z0-9_.:-]{1,64}$/.test(hostId)) {
     throw new ConfigError(`${hostIdSetting?.name ?? 'the machine name'} must be 1-64 characters of A-Z a-z 0-9 _ . : -, got ${JSON.stringify(hostId)}`);
   }

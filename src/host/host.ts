@@ -120,7 +120,8 @@ export async function startHost(config: HostConfig, parts: HostParts = {}): Prom
   const watch = new DecisionWatch({ log: decisions, isLocal: (city) => leaseSource.lease(city) !== undefined });
   const relay = new DecisionRelay({
     log: decisions,
-    publisher: parts.publisher ?? (config.natsUrl ? new NatsDecisionPublisher({ url: config.natsUrl, stream: config.natsStream }) : new MemoryDecisionPublisher()),
+    publisher:
+      parts.publisher ?? (config.natsUrl ? new NatsDecisionPublisher({ url: config.natsUrl, stream: config.natsStream }) : new MemoryDecisionPublisher()),
     watch,
     encode: (d) => JSON.stringify(decisionJson(d)),
     retryMs: config.renewIntervalMs,

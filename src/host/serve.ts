@@ -95,7 +95,16 @@ export async function serve(config: HostConfig, options: { signals?: boolean; lo
   const demoFields = demo && clock ? { demo_city: demo.city, demo_time_scale: clock.scale } : {};
   const published = config.natsUrl ? `, decisions published to NATS stream ${config.natsStream}` : '';
   lifecycle.info(
-    { event: 'listening', url: base, map: `${base}/`, docs: `${base}/docs`, stores, threads: config.threads, ...(config.natsUrl ? { nats_stream: config.natsStream } : {}), ...demoFields },
+    {
+      event: 'listening',
+      url: base,
+      map: `${base}/`,
+      docs: `${base}/docs`,
+      stores,
+      threads: config.threads,
+      ...(config.natsUrl ? { nats_stream: config.natsStream } : {}),
+      ...demoFields,
+    },
     `dispatchd ${host.holder.hostId} listening on ${base} (map ${base}/, API docs ${base}/docs), stores: ${stores}, solver threads: ${config.threads}${published}${demo && clock ? `, demo city "${demo.city}" (simulated, ${clock.scale}× real time)` : ''}`,
   );
   return { host, demo, done, stop };

@@ -31,7 +31,7 @@ export const ERROR_CODES = {
   bad_request: {
     status: 400,
     meaning: 'a request the host cannot read otherwise (the message says why)',
-    example: "querystring: Unsupported format",
+    example: 'querystring: Unsupported format',
   },
   unauthorized: {
     status: 401,
@@ -236,7 +236,5 @@ export function installErrorHandler(app: FastifyInstance): void {
     else if (http.code === 'store_unavailable') request.log.warn({ err: error }, 'store unavailable');
     return sendError(reply, http);
   });
-  app.setNotFoundHandler((request, reply) =>
-    sendError(reply, new HttpError('unknown_route', `no route ${request.method} ${request.url.split('?')[0]}`)),
-  );
+  app.setNotFoundHandler((request, reply) => sendError(reply, new HttpError('unknown_route', `no route ${request.method} ${request.url.split('?')[0]}`)));
 }

@@ -147,7 +147,10 @@ type Operation = {
   requestBody?: { required?: boolean; content: Record<string, Media> };
   responses: Record<string, { content?: Record<string, Media>; headers?: Record<string, unknown> }>;
 };
-type Document = { components: { schemas: Record<string, { examples?: unknown[]; anyOf?: { type?: string }[] }> }; paths: Record<string, Record<string, Operation>> };
+type Document = {
+  components: { schemas: Record<string, { examples?: unknown[]; anyOf?: { type?: string }[] }> };
+  paths: Record<string, Record<string, Operation>>;
+};
 
 /**
  * TypeBox writes tuples as draft-07 (`items: [..]`, `additionalItems`), which Ajv validates

@@ -40,58 +40,67 @@ export const PickupParams = Type.Object({ city: CityId, pickup: PickupId });
 
 export const CityBody = Input(
   {
-  enabled: Type.Optional(Type.Boolean()),
-  tick_ms: Type.Optional(TickMs),
-  params: Type.Optional(
-    Input(ParamsSchema.properties, {
-      description: "replaces the city's whole params object: a parameter left out takes its default",
-    }),
-  ),
-  bundling: Type.Optional(
-    Input({ max_bundle_size: Type.Optional(Bundling.max_bundle_size), bundle_window_s: Type.Optional(Bundling.bundle_window_s) }, {
-      description: "replaces the city's whole bundling object: a knob left out takes its default",
-    }),
-  ),
+    enabled: Type.Optional(Type.Boolean()),
+    tick_ms: Type.Optional(TickMs),
+    params: Type.Optional(
+      Input(ParamsSchema.properties, {
+        description: "replaces the city's whole params object: a parameter left out takes its default",
+      }),
+    ),
+    bundling: Type.Optional(
+      Input(
+        { max_bundle_size: Type.Optional(Bundling.max_bundle_size), bundle_window_s: Type.Optional(Bundling.bundle_window_s) },
+        {
+          description: "replaces the city's whole bundling object: a knob left out takes its default",
+        },
+      ),
+    ),
   },
   { $id: 'CityUpdate', examples: [{ enabled: true, tick_ms: 1000, params: { max_pickup_s: 900 }, bundling: { max_bundle_size: 2 } }] },
 );
 export type CityBody = Static<typeof CityBody>;
 
-export const City = Type.Object({
-  id: Type.String(),
-  enabled: Type.Boolean(),
-  tick_ms: Type.Integer(),
-  params: Type.Object({
-    max_pickup_s: Type.Number(),
-    max_candidates: Type.Integer(),
-    unassigned_penalty_s: Type.Number(),
-    detour_factor: Type.Number(),
-    wait_weight: Type.Number(),
-    handover_s: Type.Number(),
-  }),
-  bundling: Type.Object({ max_bundle_size: Type.Integer(), bundle_window_s: Type.Number() }),
-}, {
-  $id: 'City',
-  examples: [
-    {
-      id: 'bcn',
-      enabled: true,
-      tick_ms: 1000,
-      params: paramsToJson(DEFAULT_PARAMS),
-      bundling: { max_bundle_size: DEFAULT_BUNDLING.maxBundleSize, bundle_window_s: DEFAULT_BUNDLING.bundleWindowS },
-    },
-  ],
-});
+export const City = Type.Object(
+  {
+    id: Type.String(),
+    enabled: Type.Boolean(),
+    tick_ms: Type.Integer(),
+    params: Type.Object({
+      max_pickup_s: Type.Number(),
+      max_candidates: Type.Integer(),
+      unassigned_penalty_s: Type.Number(),
+      detour_factor: Type.Number(),
+      wait_weight: Type.Number(),
+      handover_s: Type.Number(),
+    }),
+    bundling: Type.Object({ max_bundle_size: Type.Integer(), bundle_window_s: Type.Number() }),
+  },
+  {
+    $id: 'City',
+    examples: [
+      {
+        id: 'bcn',
+        enabled: true,
+        tick_ms: 1000,
+        params: paramsToJson(DEFAULT_PARAMS),
+        bundling: { max_bundle_size: DEFAULT_BUNDLING.maxBundleSize, bundle_window_s: DEFAULT_BUNDLING.bundleWindowS },
+      },
+    ],
+  },
+);
 export type City = Static<typeof City>;
 export const CityList = Type.Object({ cities: Type.Array(ref(City)) }, { $id: 'CityList', examples: [{ cities: [] }] });
 
-export const CourierInput = Input({
-  id: ItemId,
-  lat: Latitude,
-  lng: Longitude,
-  speed_mps: SpeedMps,
-  status: Type.Union([Type.Literal('on_shift'), Type.Literal('off_shift')], { description: 'on_shift: may be dispatched' }),
-}, { $id: 'Courier', examples: [{ id: 'c1', lat: 41.3874, lng: 2.1686, speed_mps: 4.5, status: 'on_shift' }] });
+export const CourierInput = Input(
+  {
+    id: ItemId,
+    lat: Latitude,
+    lng: Longitude,
+    speed_mps: SpeedMps,
+    status: Type.Union([Type.Literal('on_shift'), Type.Literal('off_shift')], { description: 'on_shift: may be dispatched' }),
+  },
+  { $id: 'Courier', examples: [{ id: 'c1', lat: 41.3874, lng: 2.1686, speed_mps: 4.5, status: 'on_shift' }] },
+);
 export const CouriersBody = Input(
   { couriers: Type.Array(ref(CourierInput), { maxItems: MAX_BULK_COURIERS }) },
   { $id: 'CourierBatch', examples: [{ couriers: [{ id: 'c1', lat: 41.3874, lng: 2.1686, speed_mps: 4.5, status: 'on_shift' }] }] },
@@ -100,14 +109,20 @@ export type CouriersBody = Static<typeof CouriersBody>;
 export const Upserted = Type.Object({ upserted: Type.Integer() }, { $id: 'Upserted', examples: [{ upserted: 1 }] });
 
 const ORDER_EXAMPLE = { id: 'o1', pickup: { lat: 41.3874, lng: 2.1686 }, dropoff: { lat: 41.4036, lng: 2.1744 }, ready_at: 1767225600000 };
-export const OrderInput = Input({
-  id: ItemId,
-  pickup: POSITION,
-  dropoff: POSITION,
-  ready_at: Type.Optional(
-    Type.Integer({ ...EpochMs, description: 'when the kitchen has it ready, epoch milliseconds (1970 to 2100) on the caller’s clock; default: now on the state store’s clock' }),
-  ),
-}, { $id: 'Order', examples: [ORDER_EXAMPLE] });
+export const OrderInput = Input(
+  {
+    id: ItemId,
+    pickup: POSITION,
+    dropoff: POSITION,
+    ready_at: Type.Optional(
+      Type.Integer({
+        ...EpochMs,
+        description: 'when the kitchen has it ready, epoch milliseconds (1970 to 2100) on the caller’s clock; default: now on the state store’s clock',
+      }),
+    ),
+  },
+  { $id: 'Order', examples: [ORDER_EXAMPLE] },
+);
 export const OrdersBody = Input(
   { orders: Type.Array(ref(OrderInput), { maxItems: MAX_BULK_ORDERS }) },
   { $id: 'OrderBatch', examples: [{ orders: [ORDER_EXAMPLE] }] },
@@ -121,27 +136,38 @@ export const OfferAnswerBody = Type.Union([Input({ courier: Type.Optional(ItemId
   examples: [{ courier: 'c1' }],
 });
 const PickupOrders = Type.Array(Type.String(), { description: "the pickup's orders not yet delivered or cancelled, in delivery sequence" });
-export const OrderEventReply = Type.Object({
-  order: Type.String(),
-  status: Type.String(),
-  courier: Type.Union([Type.String(), Type.Null()]),
-  pickup_id: Type.Optional(Type.String({ description: 'only for an order in a pickup of several orders: accept, decline and picked-up acted on all of them' })),
-  pickup_orders: Type.Optional(Type.Array(Type.String(), { description: "with pickup_id: the pickup's orders when the event came, in delivery sequence" })),
-}, { $id: 'OrderEventReply', examples: [{ order: 'o1', status: 'assigned', courier: 'c1' }] });
+export const OrderEventReply = Type.Object(
+  {
+    order: Type.String(),
+    status: Type.String(),
+    courier: Type.Union([Type.String(), Type.Null()]),
+    pickup_id: Type.Optional(
+      Type.String({ description: 'only for an order in a pickup of several orders: accept, decline and picked-up acted on all of them' }),
+    ),
+    pickup_orders: Type.Optional(Type.Array(Type.String(), { description: "with pickup_id: the pickup's orders when the event came, in delivery sequence" })),
+  },
+  { $id: 'OrderEventReply', examples: [{ order: 'o1', status: 'assigned', courier: 'c1' }] },
+);
 
-export const Pickup = Type.Object({
-  pickup_id: Type.String(),
-  courier: Type.String(),
-  orders: PickupOrders,
-  status: Type.Union([Type.Literal('offered'), Type.Literal('assigned'), Type.Literal('picked_up')]),
-  expires_at: Type.Integer({ description: "when the offer lapses (lapsed, once accepted), epoch ms on the state store's clock" }),
-}, { $id: 'Pickup', examples: [{ pickup_id: 'p23.1', courier: 'c1', orders: ['o1', 'o2'], status: 'offered', expires_at: 1767225630000 }] });
-export const PickupEventReply = Type.Object({
-  pickup_id: Type.String(),
-  status: Type.String({ description: "the status of the pickup's orders after the event (pending after a decline)" }),
-  courier: Type.String(),
-  orders: Type.Array(Type.String(), { description: 'the orders the event acted on, in delivery sequence' }),
-}, { $id: 'PickupEventReply', examples: [{ pickup_id: 'p23.1', status: 'assigned', courier: 'c1', orders: ['o1', 'o2'] }] });
+export const Pickup = Type.Object(
+  {
+    pickup_id: Type.String(),
+    courier: Type.String(),
+    orders: PickupOrders,
+    status: Type.Union([Type.Literal('offered'), Type.Literal('assigned'), Type.Literal('picked_up')]),
+    expires_at: Type.Integer({ description: "when the offer lapses (lapsed, once accepted), epoch ms on the state store's clock" }),
+  },
+  { $id: 'Pickup', examples: [{ pickup_id: 'p23.1', courier: 'c1', orders: ['o1', 'o2'], status: 'offered', expires_at: 1767225630000 }] },
+);
+export const PickupEventReply = Type.Object(
+  {
+    pickup_id: Type.String(),
+    status: Type.String({ description: "the status of the pickup's orders after the event (pending after a decline)" }),
+    courier: Type.String(),
+    orders: Type.Array(Type.String(), { description: 'the orders the event acted on, in delivery sequence' }),
+  },
+  { $id: 'PickupEventReply', examples: [{ pickup_id: 'p23.1', status: 'assigned', courier: 'c1', orders: ['o1', 'o2'] }] },
+);
 /** A decision's pickups (decision.ts pickupsOf), each with its id. */
 const DecisionPickup = Type.Object(
   {
@@ -149,7 +175,11 @@ const DecisionPickup = Type.Object(
     courier: Type.String(),
     orders: Type.Array(Type.String(), { description: 'in delivery sequence' }),
   },
-  { $id: 'DecisionPickup', description: "one courier's orders at one restaurant in a decision", examples: [{ pickup_id: 'p23.1', courier: 'c1', orders: ['o1'] }] },
+  {
+    $id: 'DecisionPickup',
+    description: "one courier's orders at one restaurant in a decision",
+    examples: [{ pickup_id: 'p23.1', courier: 'c1', orders: ['o1'] }],
+  },
 );
 const Pickups = Type.Array(ref(DecisionPickup));
 
@@ -159,53 +189,62 @@ const Pair = Type.Object({
   cost: Type.Integer({ description: 'deciseconds' }),
   pickup_id: Type.Union([Type.String(), Type.Null()], { description: 'the pickup the order is in; null when nothing was committed' }),
 });
-export const DispatchReply = Type.Object({
-  city: Type.String(),
-  committed: Type.Boolean({ description: 'the decision is committed in the state store: its offers are live' }),
-  durable: Type.Boolean({
-    description:
-      'the committed decision is recorded in the durable log: only then is it acknowledged (it survives the loss of Redis and of any host). committed without durable: it is recorded as soon as the log answers, and appears in GET /decisions then',
-  }),
-  reason: Type.Optional(Type.String({ description: 'why nothing was committed: nothing_to_assign, stale_token, conflict, lease_lapsed, fence_missing, not_durable (an earlier decision is not durable yet)' })),
-  version: Type.Integer(),
-  token: Type.Integer(),
-  assignments: Type.Array(Pair),
-  pickups: Pickups,
-  unassigned: Type.Array(Type.String()),
-  dropped: Type.Array(Type.String(), {
-    description: "orders of pickups the commit left out because one of their items (an order, or the courier) changed since the snapshot: they are pending again at the next tick",
-  }),
-  objective: Type.Number({ description: 'deciseconds' }),
-  couriers: Type.Integer(),
-  orders: Type.Integer(),
-  cooled_down: Type.Integer(),
-  timings: Type.Object({
-    snapshot_ms: Type.Number(),
-    solve_ms: Type.Number(),
-    commit_ms: Type.Number(),
-    total_ms: Type.Number(),
-  }),
-}, {
-  $id: 'DispatchOutcome',
-  examples: [
-    {
-      city: 'bcn',
-      committed: true,
-      durable: true,
-      version: 23,
-      token: 4,
-      assignments: [{ order: 'o1', courier: 'c1', cost: 1830, pickup_id: 'p23.1' }],
-      pickups: [{ pickup_id: 'p23.1', courier: 'c1', orders: ['o1'] }],
-      unassigned: [],
-      dropped: [],
-      objective: 1830,
-      couriers: 5,
-      orders: 1,
-      cooled_down: 0,
-      timings: { snapshot_ms: 1.2, solve_ms: 0.8, commit_ms: 2.1, total_ms: 4.3 },
-    },
-  ],
-});
+export const DispatchReply = Type.Object(
+  {
+    city: Type.String(),
+    committed: Type.Boolean({ description: 'the decision is committed in the state store: its offers are live' }),
+    durable: Type.Boolean({
+      description:
+        'the committed decision is recorded in the durable log: only then is it acknowledged (it survives the loss of Redis and of any host). committed without durable: it is recorded as soon as the log answers, and appears in GET /decisions then',
+    }),
+    reason: Type.Optional(
+      Type.String({
+        description:
+          'why nothing was committed: nothing_to_assign, stale_token, conflict, lease_lapsed, fence_missing, not_durable (an earlier decision is not durable yet)',
+      }),
+    ),
+    version: Type.Integer(),
+    token: Type.Integer(),
+    assignments: Type.Array(Pair),
+    pickups: Pickups,
+    unassigned: Type.Array(Type.String()),
+    dropped: Type.Array(Type.String(), {
+      description:
+        'orders of pickups the commit left out because one of their items (an order, or the courier) changed since the snapshot: they are pending again at the next tick',
+    }),
+    objective: Type.Number({ description: 'deciseconds' }),
+    couriers: Type.Integer(),
+    orders: Type.Integer(),
+    cooled_down: Type.Integer(),
+    timings: Type.Object({
+      snapshot_ms: Type.Number(),
+      solve_ms: Type.Number(),
+      commit_ms: Type.Number(),
+      total_ms: Type.Number(),
+    }),
+  },
+  {
+    $id: 'DispatchOutcome',
+    examples: [
+      {
+        city: 'bcn',
+        committed: true,
+        durable: true,
+        version: 23,
+        token: 4,
+        assignments: [{ order: 'o1', courier: 'c1', cost: 1830, pickup_id: 'p23.1' }],
+        pickups: [{ pickup_id: 'p23.1', courier: 'c1', orders: ['o1'] }],
+        unassigned: [],
+        dropped: [],
+        objective: 1830,
+        couriers: 5,
+        orders: 1,
+        cooled_down: 0,
+        timings: { snapshot_ms: 1.2, solve_ms: 0.8, commit_ms: 2.1, total_ms: 4.3 },
+      },
+    ],
+  },
+);
 
 export const DecisionsQuery = Input({
   after: Type.Optional(Type.Integer({ ...Version, default: 0 })),
@@ -234,13 +273,17 @@ export const Decision = Type.Object(
   },
   { $id: 'Decision', description: 'a committed decision, as recorded in the durable log', examples: [DECISION_EXAMPLE] },
 );
-export const Decisions = Type.Object({
-  durable_version: Type.Integer({ description: 'the highest version recorded in the durable log' }),
-  committed_version: Type.Union([Type.Integer(), Type.Null()], {
-    description: 'the highest version committed in the state store (null when it cannot be read); above durable_version, decisions are committed but not durable yet',
-  }),
-  decisions: Type.Array(ref(Decision)),
-}, { $id: 'DecisionPage', examples: [{ durable_version: 23, committed_version: 23, decisions: [DECISION_EXAMPLE] }] });
+export const Decisions = Type.Object(
+  {
+    durable_version: Type.Integer({ description: 'the highest version recorded in the durable log' }),
+    committed_version: Type.Union([Type.Integer(), Type.Null()], {
+      description:
+        'the highest version committed in the state store (null when it cannot be read); above durable_version, decisions are committed but not durable yet',
+    }),
+    decisions: Type.Array(ref(Decision)),
+  },
+  { $id: 'DecisionPage', examples: [{ durable_version: 23, committed_version: 23, decisions: [DECISION_EXAMPLE] }] },
+);
 
 const LEASE_EXAMPLE = { city: 'bcn', enabled: true, token: 4, holder: 'host-a/5f0c', expires_in_ms: 11800, unheld_for_ms: null };
 export const Lease = Type.Object(
@@ -254,11 +297,14 @@ export const Lease = Type.Object(
   },
   { $id: 'Lease', examples: [LEASE_EXAMPLE] },
 );
-export const Leases = Type.Object({
-  host: Type.String({ description: 'this host (host id / boot id)' }),
-  live_hosts: Type.Array(Type.String()),
-  leases: Type.Array(ref(Lease)),
-}, { $id: 'LeaseCensus', examples: [{ host: 'host-a/5f0c', live_hosts: ['host-a/5f0c'], leases: [LEASE_EXAMPLE] }] });
+export const Leases = Type.Object(
+  {
+    host: Type.String({ description: 'this host (host id / boot id)' }),
+    live_hosts: Type.Array(Type.String()),
+    leases: Type.Array(ref(Lease)),
+  },
+  { $id: 'LeaseCensus', examples: [{ host: 'host-a/5f0c', live_hosts: ['host-a/5f0c'], leases: [LEASE_EXAMPLE] }] },
+);
 
 export const Health = Type.Object(
   {
@@ -270,58 +316,64 @@ export const Health = Type.Object(
 
 const MapPosition = { lat: Type.Number(), lng: Type.Number() };
 const Nullable = (schema: TSchema, description?: string) => Type.Union([schema, Type.Null()], description ? { description } : {});
-export const CityMap = Type.Object({
-  city: Type.String(),
-  couriers: Type.Array(
-    Type.Object({ id: Type.String(), ...MapPosition, state: Type.Union([Type.Literal('free'), Type.Literal('offered'), Type.Literal('carrying')]) }),
-    { description: 'couriers on shift: free, offered a pickup (waiting for their answer), or carrying one (accepted, on their way)' },
-  ),
-  orders: Type.Array(Type.Object({ id: Type.String(), ...MapPosition, state: Type.Union([Type.Literal('waiting'), Type.Literal('offered')]) }), {
-    description: 'orders not yet accepted by a courier, at their pickup: waiting for a dispatch, or offered',
-  }),
-  lines: Type.Array(Type.Object({ courier: Type.Object(MapPosition), pickup: Type.Object(MapPosition) }), {
-    description: "the latest committed decision's offers: courier → pickup",
-  }),
-  kpis: Type.Object({
-    pending_orders: Type.Integer({ description: 'orders waiting for a dispatch (pending, no outstanding offer)' }),
-    couriers: Type.Object({ free: Type.Integer(), offered: Type.Integer(), carrying: Type.Integer() }),
-    mean_wait_s: Nullable(Type.Number(), 'food waiting for its courier (now − ready, of ready orders not picked up), mean over the last window_s; null before any'),
-    deliveries_per_min: Nullable(Type.Number(), 'deliveries reported to this host per minute over the last window_s; null until two samples'),
-    window_s: Type.Integer({ description: "the KPIs' window, seconds of the state store's clock" }),
-    last_solve_ms: Nullable(Type.Number()),
-    version: Type.Integer(),
-    last_assigned: Type.Integer(),
-  }),
-  series: Type.Object(
-    {
-      at: Type.Array(Type.Integer(), { description: "sample times, epoch ms on the state store's clock" }),
-      mean_wait_s: Type.Array(Nullable(Type.Number())),
-      deliveries_per_min: Type.Array(Nullable(Type.Number())),
-    },
-    { description: 'the two KPIs at each sample of the recent past (taken while the map is watched), oldest first' },
-  ),
-}, {
-  $id: 'CityMap',
-  examples: [
-    {
-      city: 'bcn',
-      couriers: [{ id: 'c1', lat: 41.3874, lng: 2.1686, state: 'offered' }],
-      orders: [{ id: 'o1', lat: 41.39, lng: 2.17, state: 'offered' }],
-      lines: [{ courier: { lat: 41.3874, lng: 2.1686 }, pickup: { lat: 41.39, lng: 2.17 } }],
-      kpis: {
-        pending_orders: 0,
-        couriers: { free: 0, offered: 1, carrying: 0 },
-        mean_wait_s: 12.5,
-        deliveries_per_min: 0.8,
-        window_s: 300,
-        last_solve_ms: 0.8,
-        version: 23,
-        last_assigned: 1,
+export const CityMap = Type.Object(
+  {
+    city: Type.String(),
+    couriers: Type.Array(
+      Type.Object({ id: Type.String(), ...MapPosition, state: Type.Union([Type.Literal('free'), Type.Literal('offered'), Type.Literal('carrying')]) }),
+      { description: 'couriers on shift: free, offered a pickup (waiting for their answer), or carrying one (accepted, on their way)' },
+    ),
+    orders: Type.Array(Type.Object({ id: Type.String(), ...MapPosition, state: Type.Union([Type.Literal('waiting'), Type.Literal('offered')]) }), {
+      description: 'orders not yet accepted by a courier, at their pickup: waiting for a dispatch, or offered',
+    }),
+    lines: Type.Array(Type.Object({ courier: Type.Object(MapPosition), pickup: Type.Object(MapPosition) }), {
+      description: "the latest committed decision's offers: courier → pickup",
+    }),
+    kpis: Type.Object({
+      pending_orders: Type.Integer({ description: 'orders waiting for a dispatch (pending, no outstanding offer)' }),
+      couriers: Type.Object({ free: Type.Integer(), offered: Type.Integer(), carrying: Type.Integer() }),
+      mean_wait_s: Nullable(
+        Type.Number(),
+        'food waiting for its courier (now − ready, of ready orders not picked up), mean over the last window_s; null before any',
+      ),
+      deliveries_per_min: Nullable(Type.Number(), 'deliveries reported to this host per minute over the last window_s; null until two samples'),
+      window_s: Type.Integer({ description: "the KPIs' window, seconds of the state store's clock" }),
+      last_solve_ms: Nullable(Type.Number()),
+      version: Type.Integer(),
+      last_assigned: Type.Integer(),
+    }),
+    series: Type.Object(
+      {
+        at: Type.Array(Type.Integer(), { description: "sample times, epoch ms on the state store's clock" }),
+        mean_wait_s: Type.Array(Nullable(Type.Number())),
+        deliveries_per_min: Type.Array(Nullable(Type.Number())),
       },
-      series: { at: [1767225600000], mean_wait_s: [12.5], deliveries_per_min: [0.8] },
-    },
-  ],
-});
+      { description: 'the two KPIs at each sample of the recent past (taken while the map is watched), oldest first' },
+    ),
+  },
+  {
+    $id: 'CityMap',
+    examples: [
+      {
+        city: 'bcn',
+        couriers: [{ id: 'c1', lat: 41.3874, lng: 2.1686, state: 'offered' }],
+        orders: [{ id: 'o1', lat: 41.39, lng: 2.17, state: 'offered' }],
+        lines: [{ courier: { lat: 41.3874, lng: 2.1686 }, pickup: { lat: 41.39, lng: 2.17 } }],
+        kpis: {
+          pending_orders: 0,
+          couriers: { free: 0, offered: 1, carrying: 0 },
+          mean_wait_s: 12.5,
+          deliveries_per_min: 0.8,
+          window_s: 300,
+          last_solve_ms: 0.8,
+          version: 23,
+          last_assigned: 1,
+        },
+        series: { at: [1767225600000], mean_wait_s: [12.5], deliveries_per_min: [0.8] },
+      },
+    ],
+  },
+);
 
 /** Every named component, registered once with the app (addSchema). */
 export const SHARED_SCHEMAS: TSchema[] = [

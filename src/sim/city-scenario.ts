@@ -51,7 +51,14 @@ export function cityScenario(size: CitySize, seed: number): MdrpInstance {
     const dropoff = plane.toPlanar(o.dropoff_lat, o.dropoff_lng);
     // A rush in the middle of the period: orders placed on a triangular distribution over it.
     const placementMin = Math.floor(((rng.next() + rng.next()) / 2) * PERIOD_MIN);
-    return { id: o.id, x: Math.round(dropoff.x), y: Math.round(dropoff.y), placementMin, restaurant: id, readyMin: placementMin + rng.int(KITCHEN_MIN[0], KITCHEN_MIN[1]) };
+    return {
+      id: o.id,
+      x: Math.round(dropoff.x),
+      y: Math.round(dropoff.y),
+      placementMin,
+      restaurant: id,
+      readyMin: placementMin + rng.int(KITCHEN_MIN[0], KITCHEN_MIN[1]),
+    };
   });
   const speeds = city.json.couriers.map((c) => c.speed_mps).sort((a, b) => a - b);
   const median = speeds[speeds.length >> 1];

@@ -186,7 +186,6 @@ export function generateCity(options: CityOptions): GeneratedCity {
   };
 }
 
-
 /** Columnar form of the generator's own JSON (all fields present); not a general snapshot reader. */
 function positionsProblemFromJson(json: SnapshotJson, params: DispatchParams): PositionsProblem {
   const column = <T>(rows: T[], field: (row: T) => number) => Float64Array.from(rows, field);

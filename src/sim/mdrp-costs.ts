@@ -81,12 +81,7 @@ export interface MdrpCostOptions {
  * Costs of the snapshot's couriers × pickups at minute `nowMin`; `courier` says where each of
  * the snapshot's couriers is (the simulator's fleet, by id).
  */
-export function mdrpPickupCosts(
-  instance: MdrpInstance,
-  nowMin: number,
-  courier: (id: string) => CourierPosition,
-  options: MdrpCostOptions,
-): PickupCosts {
+export function mdrpPickupCosts(instance: MdrpInstance, nowMin: number, courier: (id: string) => CourierPosition, options: MdrpCostOptions): PickupCosts {
   const orderById = new Map(instance.orders.map((o) => [o.id, o]));
   const p = instance.parameters;
   return {

@@ -57,7 +57,11 @@ export function formatKpiTable(report: InstanceReport): string {
   const header = ['policy', ...COLUMNS.map((c) => c.title)];
   const rows = report.policies.map((r) => [r.policy, ...COLUMNS.map((c) => c.value(r.metrics, r))]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)));
-  const line = (cells: string[]) => cells.map((cell, i) => cell.padEnd(widths[i])).join('  ').trimEnd();
+  const line = (cells: string[]) =>
+    cells
+      .map((cell, i) => cell.padEnd(widths[i]))
+      .join('  ')
+      .trimEnd();
   const m = report.policies[0]?.metrics;
   const bound = m ? `, lower bound mean ${m.boundMean.toFixed(1)} min, ${m.undeliverable} undeliverable` : '';
   return [`${report.instance}${bound} (times in minutes)`, line(header), ...rows.map(line)].join('\n') + '\n';
@@ -124,7 +128,19 @@ export function formatSummaryMarkdown(title: string, aggregates: readonly Policy
     a.ordersPerCourierHour.toFixed(2),
     (a.simulationMsMax / 1000).toFixed(2),
   ]);
-  const header = ['policy', 'feasible', 'delivered', 'ctd mean', 'ctd p90', 'excess ctd', 'p90 − bound p90', 'ready→pickup', 'utilisation', 'orders/courier-h', 'slowest sim s'];
+  const header = [
+    'policy',
+    'feasible',
+    'delivered',
+    'ctd mean',
+    'ctd p90',
+    'excess ctd',
+    'p90 − bound p90',
+    'ready→pickup',
+    'utilisation',
+    'orders/courier-h',
+    'slowest sim s',
+  ];
   const table = [header, header.map(() => '---'), ...rows].map((r) => `| ${r.join(' | ')} |`).join('\n');
   const greedy = aggregates.find((a) => a.policy === 'greedy');
   const changes = greedy
@@ -137,6 +153,8 @@ export function formatSummaryMarkdown(title: string, aggregates: readonly Policy
             `delivered ${a.delivered - greedy.delivered >= 0 ? '+' : ''}${a.delivered - greedy.delivered} orders`,
         )
     : [];
-  const bound = aggregates[0] ? `\nLower bound: mean ${aggregates[0].boundMean.toFixed(1)} min, p90 ${aggregates[0].boundP90.toFixed(1)} min (means over instances).\n` : '';
+  const bound = aggregates[0]
+    ? `\nLower bound: mean ${aggregates[0].boundMean.toFixed(1)} min, p90 ${aggregates[0].boundP90.toFixed(1)} min (means over instances).\n`
+    : '';
   return `## ${title}\n\nMinutes; means over instances of each instance's figure.\n\n${table}\n${bound}${changes.length ? `\n${changes.join('\n')}\n` : ''}`;
 }

@@ -75,7 +75,13 @@ export async function runAll(run: RunAllOptions): Promise<RunAllResult> {
   const markdown = formatSummaryMarkdown(title, aggregates);
   writeFileSync(join(run.outDir, 'summary.md'), markdown);
   const points = reports.flatMap((r) =>
-    r.policies.map(({ policy, metrics: m }) => ({ instance: r.instance, policy, excessMin: m.excessMean, clickToDoorMin: m.clickToDoorMean, boundMin: m.boundMean })),
+    r.policies.map(({ policy, metrics: m }) => ({
+      instance: r.instance,
+      policy,
+      excessMin: m.excessMean,
+      clickToDoorMin: m.clickToDoorMean,
+      boundMin: m.boundMean,
+    })),
   );
   writeFileSync(join(run.outDir, 'summary.svg'), await renderSummarySvg(title, points));
   writeFileSync(join(run.outDir, 'summary.json'), `${JSON.stringify({ options: run.options, aggregates, instances: reports }, null, 2)}\n`);

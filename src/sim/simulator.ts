@@ -142,7 +142,14 @@ export async function simulateMdrp(instance: MdrpInstance, options: SimulationOp
         const pickup = MDRP_PLANE.toLatLng(restaurant.x, restaurant.y);
         const dropoff = MDRP_PLANE.toLatLng(o.x, o.y);
         const created = await stores.state.createOrders(CITY, [
-          { id: o.id, pickupLat: pickup.lat, pickupLng: pickup.lng, dropoffLat: dropoff.lat, dropoffLng: dropoff.lng, readyAt: DAY_START_MS + o.readyMin * MS_PER_MIN },
+          {
+            id: o.id,
+            pickupLat: pickup.lat,
+            pickupLng: pickup.lng,
+            dropoffLat: dropoff.lat,
+            dropoffLng: dropoff.lng,
+            readyAt: DAY_START_MS + o.readyMin * MS_PER_MIN,
+          },
         ]);
         if (!created.ok) throw new Error(`simulator: order ${o.id} placed twice`);
         pending++;
@@ -176,7 +183,12 @@ export async function simulateMdrp(instance: MdrpInstance, options: SimulationOp
   const record = (trip: Trip, courierId: string) => {
     const { plan, orders: bundle } = trip;
     const restaurant = bundle[0].restaurant;
-    solution.assignments.push({ assignmentMin: nowMin, pickupMin: plan.pickupMin, courier: courierId, orders: bundle.map((o) => o.id) } satisfies MdrpAssignment);
+    solution.assignments.push({
+      assignmentMin: nowMin,
+      pickupMin: plan.pickupMin,
+      courier: courierId,
+      orders: bundle.map((o) => o.id),
+    } satisfies MdrpAssignment);
     solution.moves.push({ courier: courierId, departureMin: nowMin, origin: trip.origin, destination: restaurant } satisfies MdrpMove);
     let origin = restaurant;
     let departure = plan.departureMin;

@@ -53,8 +53,9 @@ export function priceBundle(problem: PositionsProblem, courier: number, bundle: 
   const excluded = excludedOrdersOf(problem, courier);
   if (excluded !== undefined && holdsAny(bundle, excluded)) return undefined;
   const phi = toRadians(problem.courierLat[courier]);
-  const approachM = haversineRadiansM(phi, toRadians(problem.courierLng[courier]), Math.cos(phi), routes.phi[0], routes.lambda[0], routes.cosPhi[0])
-    * problem.params.detourFactor;
+  const approachM =
+    haversineRadiansM(phi, toRadians(problem.courierLng[courier]), Math.cos(phi), routes.phi[0], routes.lambda[0], routes.cosPhi[0]) *
+    problem.params.detourFactor;
   const cost = priceRoute(problem.params, routes, 0, problem.courierFreeInS[courier], approachM, problem.courierSpeedMps[courier]);
   return cost === INELIGIBLE ? undefined : cost;
 }
@@ -151,7 +152,8 @@ function routesOf(problem: PositionsProblem, bundles: readonly Bundle[]): Routes
   for (let b = 0; b < bundles.length; b++) legStart[b + 1] = legStart[b] + bundles[b].orders.length;
   const legsM = new Float64Array(legStart[bundles.length]);
   const seenIn = new Int32Array(problem.orderCount).fill(-1);
-  const dropoffDistanceM = (o: number, p: number) => haversineM(problem.orderDropoffLat[o], problem.orderDropoffLng[o], problem.orderDropoffLat[p], problem.orderDropoffLng[p]);
+  const dropoffDistanceM = (o: number, p: number) =>
+    haversineM(problem.orderDropoffLat[o], problem.orderDropoffLng[o], problem.orderDropoffLat[p], problem.orderDropoffLng[p]);
 
   bundles.forEach(({ orders }, b) => {
     const describe = () => `bundle [${orders.join(', ')}]`;
@@ -181,7 +183,14 @@ function routesOf(problem: PositionsProblem, bundles: readonly Bundle[]): Routes
     for (let k = 1; k < orders.length; k++) legsM[first + k] = dropoffDistanceM(orders[k - 1], orders[k]) * detour;
   });
   return {
-    bundles, phi: Float64Array.from(phi), lambda: Float64Array.from(lambda), cosPhi: Float64Array.from(cosPhi), restaurant, readyS, legStart, legsM,
+    bundles,
+    phi: Float64Array.from(phi),
+    lambda: Float64Array.from(lambda),
+    cosPhi: Float64Array.from(cosPhi),
+    restaurant,
+    readyS,
+    legStart,
+    legsM,
   };
 }
 

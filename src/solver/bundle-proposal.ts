@@ -118,7 +118,12 @@ export function proposeBundles(orders: readonly BundleOrder[], options: BundleOp
     const legs: SequenceLegs = { fromPickup: members.map((m) => fromPickup[m]), between: (i, j) => between(members[i], members[j]) };
     const best = bestSequence(startS(readyMax), legs, members.length);
     const merged: Cluster = {
-      members: best.sequence.map((i) => members[i]), restaurant: x.restaurant, totalS: best.totalS, readyMin, readyMax, alive: true,
+      members: best.sequence.map((i) => members[i]),
+      restaurant: x.restaurant,
+      totalS: best.totalS,
+      readyMin,
+      readyMax,
+      alive: true,
     };
     return { addedS: best.totalS - x.totalS - y.totalS, a, b, merged };
   };

@@ -20,8 +20,7 @@ export interface PackedSolution {
   buffer: ArrayBuffer;
 }
 
-const assignmentColumns = (orders: number) =>
-  ({ orderCourier: ['i32', orders], orderCost: ['i32', orders] }) as const;
+const assignmentColumns = (orders: number) => ({ orderCourier: ['i32', orders], orderCost: ['i32', orders] }) as const;
 
 const certificateColumns = (orders: number, couriers: number) =>
   ({ ...assignmentColumns(orders), orderDual: ['f64', orders], courierDual: ['f64', couriers] }) as const;
@@ -41,8 +40,6 @@ export function packSolution(solution: Solution): PackedSolution {
 
 /** The solution whose columns are views on `packed.buffer`. */
 export function unpackSolution({ objective, stats, duals, buffer }: PackedSolution): Solution {
-  const columns = duals
-    ? viewColumns(buffer, certificateColumns(stats.orders, stats.couriers))
-    : viewColumns(buffer, assignmentColumns(stats.orders));
+  const columns = duals ? viewColumns(buffer, certificateColumns(stats.orders, stats.couriers)) : viewColumns(buffer, assignmentColumns(stats.orders));
   return { objective, stats, ...columns };
 }

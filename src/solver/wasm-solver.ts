@@ -4,12 +4,27 @@ import { instantiateSolver, type SolverExports } from './wasm-module.js';
 
 // Column numbers of assembly/index.ts inputColumn / resultColumn.
 const enum Input {
-  CourierLat, CourierLng, CourierSpeed, CourierFreeIn,
-  OrderPickupLat, OrderPickupLng, OrderDropoffLat, OrderDropoffLng, OrderReady,
-  EdgeOrder, EdgeCourier, EdgeCost,
-  ExcludedOrder, ExcludedCourier,
+  CourierLat,
+  CourierLng,
+  CourierSpeed,
+  CourierFreeIn,
+  OrderPickupLat,
+  OrderPickupLng,
+  OrderDropoffLat,
+  OrderDropoffLng,
+  OrderReady,
+  EdgeOrder,
+  EdgeCourier,
+  EdgeCost,
+  ExcludedOrder,
+  ExcludedCourier,
 }
-const enum Output { Courier, Cost, OrderDual, CourierDual }
+const enum Output {
+  Courier,
+  Cost,
+  OrderDual,
+  CourierDual,
+}
 
 export interface SolveOptions {
   /** Return the dual certificate (orderDual, courierDual). */
@@ -109,9 +124,7 @@ export class WasmSolver {
     // Bytes per courier, order, given edge and excluded pair over all the solver's buffers, with margin.
     const inputBytes = courierCount * 96 + orderCount * 96 + (givenEdges + excludedPairs) * 24;
     if (inputBytes > MAX_INPUT_BYTES) {
-      throw new RangeError(
-        `problem too large for the solver's 32-bit memory: ${courierCount} couriers, ${orderCount} orders, ${givenEdges} edges`,
-      );
+      throw new RangeError(`problem too large for the solver's 32-bit memory: ${courierCount} couriers, ${orderCount} orders, ${givenEdges} edges`);
     }
     wasm.beginProblem(courierCount, orderCount, givenEdges, excludedPairs);
     // Views are made after beginProblem: growing memory detaches earlier ones.
@@ -136,7 +149,6 @@ export class WasmSolver {
       i32(Input.ExcludedOrder, excludedPairs).set(problem.excluded.order);
       i32(Input.ExcludedCourier, excludedPairs).set(problem.excluded.courier);
     }
-    wasm.setParams(params.maxPickupS, params.maxCandidates, toDeciseconds(params.unassignedPenaltyS),
-      params.detourFactor, params.waitWeight, params.handoverS);
+    wasm.setParams(params.maxPickupS, params.maxCandidates, toDeciseconds(params.unassignedPenaltyS), params.detourFactor, params.waitWeight, params.handoverS);
   }
 }

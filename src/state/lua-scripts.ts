@@ -11,14 +11,7 @@ import { packageRoot } from '../package-root.js';
  */
 
 export type ScriptName =
-  | 'commit_decision'
-  | 'raise_fence'
-  | 'order_event'
-  | 'update_couriers'
-  | 'remove_courier'
-  | 'create_orders'
-  | 'read_offer'
-  | 'read_pickup';
+  'commit_decision' | 'raise_fence' | 'order_event' | 'update_couriers' | 'remove_courier' | 'create_orders' | 'read_offer' | 'read_pickup';
 const SCRIPT_NAMES: readonly ScriptName[] = [
   'commit_decision',
   'raise_fence',
@@ -42,7 +35,9 @@ export function luaDirectory(): string {
 
 /** Reads and checks every script: a missing or headerless script fails at start-up, not mid-commit. */
 export function readLuaScripts(dir = luaDirectory()): LuaScript[] {
-  const files = readdirSync(dir).filter((f) => f.endsWith('.lua')).sort();
+  const files = readdirSync(dir)
+    .filter((f) => f.endsWith('.lua'))
+    .sort();
   const expected = SCRIPT_NAMES.map((n) => `${n}.lua`).sort();
   if (files.join() !== expected.join()) {
     throw new Error(`Lua scripts in ${dir} are [${files.join(', ')}], expected [${expected.join(', ')}]`);

@@ -1,13 +1,6 @@
 import { assertCityId } from './city-id.js';
 import type { CommittedDecision } from './decision.js';
-import {
-  assertCommittedDecision,
-  assertReadWindow,
-  assertVersionRange,
-  DecisionVersionConflictError,
-  sameDecision,
-  type DecisionLog,
-} from './decision-log.js';
+import { assertCommittedDecision, assertReadWindow, assertVersionRange, DecisionVersionConflictError, sameDecision, type DecisionLog } from './decision-log.js';
 
 /** The embedded decision log: kept for the life of the process. */
 export class MemoryDecisionLog implements DecisionLog {

@@ -2,13 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Pool, RowDataPacket } from 'mysql2/promise';
 import { assertCityId } from './city-id.js';
 import type { CommittedDecision } from './decision.js';
-import {
-  assertCommittedDecision,
-  assertReadWindow,
-  assertVersionRange,
-  DecisionVersionConflictError,
-  type DecisionLog,
-} from './decision-log.js';
+import { assertCommittedDecision, assertReadWindow, assertVersionRange, DecisionVersionConflictError, type DecisionLog } from './decision-log.js';
 
 /** Rows per INSERT are bounded by size: a 4,000-assignment decision is ~100 KB of JSON. */
 const MAX_BATCH_BYTES = 1 << 20;
@@ -24,8 +18,7 @@ export class MysqlDecisionLog implements DecisionLog {
       // The no-op update keeps a recorded (city, version) as it is without masking other errors
       // as INSERT IGNORE would; reading the rows back then tells a retry from a different decision.
       await this.pool.query(
-        'INSERT INTO decisions (city_id, version, token, holder, committed_at_ms, assignments) VALUES ? ' +
-          'ON DUPLICATE KEY UPDATE version = version',
+        'INSERT INTO decisions (city_id, version, token, holder, committed_at_ms, assignments) VALUES ? ' + 'ON DUPLICATE KEY UPDATE version = version',
         [batch],
       );
       conflicts.push(...(await this.differingRows(batch)));
@@ -51,19 +44,17 @@ export class MysqlDecisionLog implements DecisionLog {
   async recordedVersions(city: string, from: number, to: number): Promise<number[]> {
     assertCityId(city);
     assertVersionRange(from, to);
-    const [rows] = await this.pool.execute<RowDataPacket[]>(
-      'SELECT version FROM decisions WHERE city_id = ? AND version BETWEEN ? AND ? ORDER BY version',
-      [city, from, to],
-    );
+    const [rows] = await this.pool.execute<RowDataPacket[]>('SELECT version FROM decisions WHERE city_id = ? AND version BETWEEN ? AND ? ORDER BY version', [
+      city,
+      from,
+      to,
+    ]);
     return rows.map((r) => Number(r.version));
   }
 
   async lastVersion(city: string): Promise<number> {
     assertCityId(city);
-    const [rows] = await this.pool.execute<RowDataPacket[]>(
-      'SELECT COALESCE(MAX(version), 0) AS version FROM decisions WHERE city_id = ?',
-      [city],
-    );
+    const [rows] = await this.pool.execute<RowDataPacket[]>('SELECT COALESCE(MAX(version), 0) AS version FROM decisions WHERE city_id = ?', [city]);
     return Number(rows[0].version);
   }
 
@@ -71,8 +62,7 @@ export class MysqlDecisionLog implements DecisionLog {
     assertCityId(city);
     assertReadWindow(afterVersion, limit);
     const [rows] = await this.pool.query<RowDataPacket[]>(
-      'SELECT version, token, holder, committed_at_ms, assignments FROM decisions ' +
-        'WHERE city_id = ? AND version > ? ORDER BY version LIMIT ?',
+      'SELECT version, token, holder, committed_at_ms, assignments FROM decisions ' + 'WHERE city_id = ? AND version > ? ORDER BY version LIMIT ?',
       [city, afterVersion, limit],
     );
     return rows.map((r) => ({

@@ -22,7 +22,6 @@ const STREAM_NOT_FOUND = 10059;
 const NO_MESSAGE_FOUND = 10037;
 const WRONG_LAST_SEQUENCE = 10071;
 
-
 export interface NatsDecisionPublisherOptions {
   /** nats://host:port */
   url: string;
@@ -112,7 +111,8 @@ export class NatsDecisionPublisher implements DecisionPublisher {
       const message = await jsm.streams.getMessage(this.options.stream, { last_by_subj: this.subject(city) });
       const id = message.header.get('Nats-Msg-Id');
       const version = Number(id.slice(id.lastIndexOf(':') + 1));
-      if (!Number.isSafeInteger(version) || version < 1) throw new Error(`stream ${this.options.stream} holds a message of city ${city} with id ${JSON.stringify(id)}, not city:version`);
+      if (!Number.isSafeInteger(version) || version < 1)
+        throw new Error(`stream ${this.options.stream} holds a message of city ${city} with id ${JSON.stringify(id)}, not city:version`);
       last = { version, seq: message.seq };
     } catch (error) {
       if (apiErrorCode(error) !== NO_MESSAGE_FOUND) throw error;

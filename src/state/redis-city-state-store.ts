@@ -37,14 +37,7 @@ import {
 } from './decision.js';
 import { registerLuaScripts, type CityScripts } from './lua-scripts.js';
 import { offerView, pickupView } from './pickups.js';
-import {
-  assertCourierState,
-  assertCourierUpdate,
-  assertEventAnswer,
-  assertNewOrder,
-  assertOrderState,
-  FINISHED_ORDER_STATUSES,
-} from './records.js';
+import { assertCourierState, assertCourierUpdate, assertEventAnswer, assertNewOrder, assertOrderState, FINISHED_ORDER_STATUSES } from './records.js';
 import { assertKeyPrefix, cityKeys, type CityKeys } from './redis-keys.js';
 import {
   addCourierRecord,
@@ -102,7 +95,9 @@ export class RedisCityStateStore implements CityStateStore {
     const tx = this.redis.multi();
     if (live.length > 0) tx.hset(keys.orders, ...live.flatMap((o) => [o.id, encodeOrder(o)]));
     if (finished.length > 0) {
-      tx.hdel(keys.orders, ...finished).hdel(keys.orderOffers, ...finished).zrem(keys.orderOfferExpiry, ...finished);
+      tx.hdel(keys.orders, ...finished)
+        .hdel(keys.orderOffers, ...finished)
+        .zrem(keys.orderOfferExpiry, ...finished);
     }
     await execute(tx);
   }
@@ -292,7 +287,14 @@ export class RedisCityStateStore implements CityStateStore {
     assertItemId(id, 'courier');
     const k = this.keys(city);
     const existed = await this.scripts.remove_courier(
-      k.couriers, k.orders, k.courierOffers, k.orderOffers, k.courierOfferExpiry, k.orderOfferExpiry, k.pickups, id,
+      k.couriers,
+      k.orders,
+      k.courierOffers,
+      k.orderOffers,
+      k.courierOfferExpiry,
+      k.orderOfferExpiry,
+      k.pickups,
+      id,
     );
     return Number(existed) === 1;
   }
@@ -338,8 +340,19 @@ export class RedisCityStateStore implements CityStateStore {
     const courier = event.kind === 'accept' || event.kind === 'decline' ? (event.courier ?? '') : '';
     const cooldownMs = event.kind === 'decline' ? event.cooldownMs : 0;
     return (await this.scripts.order_event(
-      k.couriers, k.orders, k.courierOffers, k.orderOffers, k.courierOfferExpiry, k.orderOfferExpiry, k.cooldowns, k.pickups,
-      event.kind, target, id, courier, cooldownMs,
+      k.couriers,
+      k.orders,
+      k.courierOffers,
+      k.orderOffers,
+      k.courierOfferExpiry,
+      k.orderOfferExpiry,
+      k.cooldowns,
+      k.pickups,
+      event.kind,
+      target,
+      id,
+      courier,
+      cooldownMs,
     )) as string[];
   }
 

@@ -74,7 +74,11 @@ describe('dispatchd solve with several snapshots', () => {
   it.each([
     ['several snapshots without --out-dir', (f: string[]) => ['solve', ...f], 'too many arguments: several snapshots need --out-dir'],
     ['--out with --out-dir', (f: string[]) => ['solve', ...f, '--out-dir', 'x', '--out', 'y'], '--out and --out-dir cannot be used together'],
-    ['--threads 0', (f: string[]) => ['solve', ...f, '--out-dir', 'x', '--threads', '0'], "option '--threads <n>' argument '0' is invalid. must be a positive integer"],
+    [
+      '--threads 0',
+      (f: string[]) => ['solve', ...f, '--out-dir', 'x', '--threads', '0'],
+      "option '--threads <n>' argument '0' is invalid. must be a positive integer",
+    ],
   ])('refuses %s (exit 2, one line)', (_name, args, message) => {
     const run = dispatchd(args(snapshotFiles([1, 2])));
     expect(run.status).toBe(2);
@@ -87,8 +91,6 @@ describe('dispatchd solve with several snapshots', () => {
     const [second] = snapshotFiles([1]); // same name, another directory
     const run = dispatchd(['solve', first, second, '--out-dir', join(work, 'results-clash')]);
     expect(run.status).toBe(2);
-    expect(run.stderr).toBe(
-      `dispatchd: ${second}: its result would overwrite that of ${first} (both ${join(work, 'results-clash', 'city-1.result.json')})\n`,
-    );
+    expect(run.stderr).toBe(`dispatchd: ${second}: its result would overwrite that of ${first} (both ${join(work, 'results-clash', 'city-1.result.json')})\n`);
   });
 });

@@ -155,10 +155,14 @@ describe.skipIf(process.env.DISPATCHD_FAULTS === '0')('a cluster of real hosts u
   };
   /** The live host holding the city's lease. */
   const holderOf = (city: string) =>
-    waitFor(async () => {
-      const holder = (await leases([...live][0])).find((l) => l.city === city)?.holder;
-      return [...live].find((id) => holder?.startsWith(`${id}/`));
-    }, 15_000, `a holder of ${city}`);
+    waitFor(
+      async () => {
+        const holder = (await leases([...live][0])).find((l) => l.city === city)?.holder;
+        return [...live].find((id) => holder?.startsWith(`${id}/`));
+      },
+      15_000,
+      `a holder of ${city}`,
+    );
 
   /** Reads the whole log and checks it; the liveness window is [from, now]. */
   const check = async (scenario: string, from: number, failoverMs: number | null, notes: Record<string, unknown> = {}): Promise<CheckReport> => {
@@ -216,7 +220,10 @@ describe.skipIf(process.env.DISPATCHD_FAULTS === '0')('a cluster of real hosts u
     await Promise.all([...redisProxies.values()].map((p) => p.close().catch(() => undefined)));
     await db?.drop().catch(() => undefined);
     if (process.env.DISPATCHD_FAULTS_REPORT) {
-      writeFileSync(process.env.DISPATCHD_FAULTS_REPORT, `${JSON.stringify({ ttlMs: TTL, renewMs: RENEW, acquireMs: ACQUIRE, tickMs: TICK, livenessBoundMs: LIVENESS_BOUND, stats: feeder?.stats, results }, null, 2)}\n`);
+      writeFileSync(
+        process.env.DISPATCHD_FAULTS_REPORT,
+        `${JSON.stringify({ ttlMs: TTL, renewMs: RENEW, acquireMs: ACQUIRE, tickMs: TICK, livenessBoundMs: LIVENESS_BOUND, stats: feeder?.stats, results }, null, 2)}\n`,
+      );
     }
   });
 
@@ -240,7 +247,11 @@ describe.skipIf(process.env.DISPATCHD_FAULTS === '0')('a cluster of real hosts u
     await retire('host-b');
     const tPause = Date.now();
     host.pause();
-    const longest = await failover(tPause, before.map((l) => l.city), 'host-b');
+    const longest = await failover(
+      tPause,
+      before.map((l) => l.city),
+      'host-b',
+    );
     await sleep(Math.max(0, tPause + TTL + 1_000 - Date.now()));
     // Dispatch requests queued while it is stopped: the first thing it does when it wakes up.
     const attempts = before.map((l) =>
@@ -343,7 +354,13 @@ describe.skipIf(process.env.DISPATCHD_FAULTS === '0')('a cluster of real hosts u
     feeder.setHosts(feederHosts());
     await waitFor(async () => (await heldBy('host-b')).length > 0, 20_000, 'host-b to take cities again');
     const backMs = Date.now() - tRestore;
-    await check('Redis cut for one host', from, longest, { cutOff: 'host-b', cities: cities.length, partitionMs: tRestore - t0, retakenAfterRestoreMs: backMs, detectionAllowanceMs: DETECTION });
+    await check('Redis cut for one host', from, longest, {
+      cutOff: 'host-b',
+      cities: cities.length,
+      partitionMs: tRestore - t0,
+      retakenAfterRestoreMs: backMs,
+      detectionAllowanceMs: DETECTION,
+    });
   });
 
   it('6. Redis restarts and loses every key: no stale commit is accepted, dispatch resumes by itself', async () => {
@@ -387,14 +404,22 @@ describe.skipIf(process.env.DISPATCHD_FAULTS === '0')('a cluster of real hosts u
     const city = 'skewed';
     await send('host-d', 'PUT', `/v1/cities/${city}`, { tick_ms: 60_000 });
     const couriers = Array.from({ length: 4 }, (_, i) => ({ id: `sk-c${i}`, lat: 41.39 + i * 0.001, lng: 2.17, speed_mps: 5, status: 'on_shift' }));
-    const orders = Array.from({ length: 3 }, (_, i) => ({ id: `sk-o${i}`, pickup: { lat: 41.391, lng: 2.171 + i * 0.001 }, dropoff: { lat: 41.4, lng: 2.16 } }));
+    const orders = Array.from({ length: 3 }, (_, i) => ({
+      id: `sk-o${i}`,
+      pickup: { lat: 41.391, lng: 2.171 + i * 0.001 },
+      dropoff: { lat: 41.4, lng: 2.16 },
+    }));
     expect((await send('host-d', 'PUT', `/v1/cities/${city}/couriers`, { couriers })).status).toBe(200);
     expect((await send('host-d', 'POST', `/v1/cities/${city}/orders`, { orders })).status).toBe(201);
     // The census may name the holder a moment before its takeover exposes the lease: retry a 409.
-    const outcome = await waitFor(async () => {
-      const reply = await send(await holderOf(city), 'POST', `/v1/cities/${city}/dispatch`);
-      return reply.status === 200 && reply.body;
-    }, 15_000, `a dispatch of ${city}`);
+    const outcome = await waitFor(
+      async () => {
+        const reply = await send(await holderOf(city), 'POST', `/v1/cities/${city}/dispatch`);
+        return reply.status === 200 && reply.body;
+      },
+      15_000,
+      `a dispatch of ${city}`,
+    );
     // Stamped with host-d's clock, every courier would be "free in 3,600 s", beyond max_pickup_s, and nothing assigned.
     expect(outcome).toMatchObject({ committed: true, durable: true, unassigned: [] });
     expect(outcome.assignments).toHaveLength(3);
@@ -432,7 +457,13 @@ describe.skipIf(process.env.DISPATCHD_FAULTS === '0')('a cluster of real hosts u
     const delaysMs = [2, 4, 6, 8, 11, 14, 18, 23, 30, 40];
     for (let blip = 0; blip < delaysMs.length && (await durableFailures()) === failuresBefore; blip++) {
       const holders = await Promise.all(CITIES.map(async (city) => [city, await holderOf(city)] as const));
-      await Promise.all(holders.map(([city, id]) => send(id, 'POST', `/v1/cities/${city}/orders`, { orders: [{ id: `blip${blip}-${city}`, pickup: { lat: 41.39, lng: 2.17 }, dropoff: { lat: 41.4, lng: 2.16 } }] })));
+      await Promise.all(
+        holders.map(([city, id]) =>
+          send(id, 'POST', `/v1/cities/${city}/orders`, {
+            orders: [{ id: `blip${blip}-${city}`, pickup: { lat: 41.39, lng: 2.17 }, dropoff: { lat: 41.4, lng: 2.16 } }],
+          }),
+        ),
+      );
       const dispatches = holders.map(([city, id]) => send(id, 'POST', `/v1/cities/${city}/dispatch`).catch(() => undefined));
       await sleep(delaysMs[blip]);
       await proxy.cut();
@@ -442,7 +473,9 @@ describe.skipIf(process.env.DISPATCHD_FAULTS === '0')('a cluster of real hosts u
     }
     const notDurable = (await durableFailures()) - failuresBefore;
     expect(notDurable).toBeGreaterThan(0);
-    const acknowledged = answers.filter((a) => a.body.durable).map((a) => ({ city: String(a.body.city), version: Number(a.body.version), token: Number(a.body.token), ackAt: Date.now() }));
+    const acknowledged = answers
+      .filter((a) => a.body.durable)
+      .map((a) => ({ city: String(a.body.city), version: Number(a.body.version), token: Number(a.body.token), ackAt: Date.now() }));
     feeder.acknowledged.push(...acknowledged);
     // The outboxes record the rest within a renewal interval or two of the log's return.
     await sleep(RENEW * 3);

@@ -18,7 +18,10 @@ function goodLog(): CheckInput {
   return {
     offerTtlMs: TTL,
     decisions: [
-      d(1, 1, 0, [['o1', 'c1'], ['o2', 'c2']]),
+      d(1, 1, 0, [
+        ['o1', 'c1'],
+        ['o2', 'c2'],
+      ]),
       d(2, 1, 500, [['o3', 'c3']]),
       // o1 declined by c1 at 600: it may go to c4 at once; o2 lapsed at 2000 and goes to c1.
       d(3, 1, 1_000, [['o1', 'c4']]),
@@ -90,7 +93,20 @@ describe('checkDecisionLog', () => {
   it('fails a courier holding two live offers', () => {
     const input = goodLog();
     // c2 still holds o2 (lapses at 2_000) when it is offered o7 at 1_200.
-    const decisions = [...input.decisions.slice(0, 3), d(4, 3, 2_000, [['o2', 'c1'], ['o7', 'c2']], 'h3'), d(5, 3, 2_600, [['o5', 'c3']], 'h3')];
+    const decisions = [
+      ...input.decisions.slice(0, 3),
+      d(
+        4,
+        3,
+        2_000,
+        [
+          ['o2', 'c1'],
+          ['o7', 'c2'],
+        ],
+        'h3',
+      ),
+      d(5, 3, 2_600, [['o5', 'c3']], 'h3'),
+    ];
     expect(kinds({ ...input, decisions })).toEqual([]);
     const bad = [...input.decisions.slice(0, 3), d(4, 3, 1_200, [['o7', 'c2']], 'h3'), d(5, 3, 2_600, [['o5', 'c3']], 'h3')];
     expect(kinds({ ...input, decisions: bad })).toEqual(['courier_two_offers']);
@@ -105,7 +121,16 @@ describe('checkDecisionLog', () => {
   it('counts the orders of one pickup as one offer, holding the courier until the last is delivered', () => {
     const input = goodLog();
     // Version 6 gives c2 a two-order pickup (o6, o7); c2 accepts it through o7 and delivers o6 at 3_000, o7 at 3_400.
-    const pickup = d(6, 3, 2_700, [['o6', 'c2'], ['o7', 'c2']], 'h3');
+    const pickup = d(
+      6,
+      3,
+      2_700,
+      [
+        ['o6', 'c2'],
+        ['o7', 'c2'],
+      ],
+      'h3',
+    );
     const events = [...input.events!, ev('accept', 'o7', 2_750, 'c2'), ev('delivered', 'o6', 3_000), ev('delivered', 'o7', 3_400)];
     const report = checkDecisionLog({ ...input, decisions: [...input.decisions, pickup], events });
     expect(formatViolations(report.violations)).toBe('');

@@ -31,7 +31,12 @@ describe('DecisionOutbox', () => {
     outbox.add(decision('bcn', 2), new Error('down'));
     outbox.add(decision('mad', 1), new Error('down'));
     expect(await outbox.flush('bcn')).toBe(false);
-    expect(outbox.waitingByCities()).toEqual(new Map([['bcn', 2], ['mad', 1]]));
+    expect(outbox.waitingByCities()).toEqual(
+      new Map([
+        ['bcn', 2],
+        ['mad', 1],
+      ]),
+    );
 
     down = false;
     await log.append([decision('mad', 1, 7)]); // another holder's decision took version 1 of mad

@@ -50,7 +50,10 @@ class Fleet {
       const before = JSON.stringify([...this.leases].map(([, l]) => l.holder));
       for (const h of this.hosts) {
         const { shed } = planLeases(this.census(), h, POLICY);
-        if (shed > 0) this.citiesOf(h).slice(-shed).forEach((city) => this.free(city));
+        if (shed > 0)
+          this.citiesOf(h)
+            .slice(-shed)
+            .forEach((city) => this.free(city));
         for (const city of planLeases(this.census(), h, POLICY).acquire) {
           if (this.leases.get(city)!.holder === null) this.leases.set(city, { holder: h, freeSince: 0 });
         }

@@ -22,8 +22,14 @@ describe.each(BACKENDS)('fencing across lease and state stores: $name', ({ creat
   beforeEach(async () => {
     backend = await create();
     await backend.leases.putCity({ id: CITY });
-    await backend.state.putCouriers(CITY, Array.from({ length: 8 }, (_, i) => courier(`c-${i}`)));
-    await backend.state.putOrders(CITY, Array.from({ length: 8 }, (_, i) => order(`o-${i}`)));
+    await backend.state.putCouriers(
+      CITY,
+      Array.from({ length: 8 }, (_, i) => courier(`c-${i}`)),
+    );
+    await backend.state.putOrders(
+      CITY,
+      Array.from({ length: 8 }, (_, i) => order(`o-${i}`)),
+    );
   });
   afterEach(() => backend.close());
 

@@ -36,7 +36,11 @@ describe.each(LEASE_STORES)('LeaseKeeper on $name', ({ create }) => {
   const cities = async (n: number) => {
     for (let i = 0; i < n; i += 1) await fixture.store.putCity({ id: `city-${i}` });
   };
-  const held = (k: LeaseKeeper) => k.leases().map((l) => l.city).sort();
+  const held = (k: LeaseKeeper) =>
+    k
+      .leases()
+      .map((l) => l.city)
+      .sort();
   const tokens = (k: LeaseKeeper) => new Map(k.leases().map((l) => [l.city, l.token]));
 
   it('takes every enabled city when alone, and releases a city once it is disabled', async () => {

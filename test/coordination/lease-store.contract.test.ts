@@ -40,11 +40,23 @@ describe.each(LEASE_STORES)('LeaseStore contract: $name', ({ create }) => {
     });
 
     it('changes a city in one step: what a change sets replaces, what it leaves out is kept', async () => {
-      expect(await store.changeCity({ id: 'bcn', tickMs: 500 })).toEqual({ id: 'bcn', enabled: true, params: DEFAULT_PARAMS, bundling: DEFAULT_BUNDLING, tickMs: 500 });
+      expect(await store.changeCity({ id: 'bcn', tickMs: 500 })).toEqual({
+        id: 'bcn',
+        enabled: true,
+        params: DEFAULT_PARAMS,
+        bundling: DEFAULT_BUNDLING,
+        tickMs: 500,
+      });
       await store.changeCity({ id: 'bcn', params: { maxPickupS: 900 }, bundling: { maxBundleSize: 3 } });
       // A group replaces the whole group: maxCandidates is back to its default.
       await store.changeCity({ id: 'bcn', enabled: false, params: { maxCandidates: 8 } });
-      const changed = { id: 'bcn', enabled: false, params: { ...DEFAULT_PARAMS, maxCandidates: 8 }, bundling: { ...DEFAULT_BUNDLING, maxBundleSize: 3 }, tickMs: 500 };
+      const changed = {
+        id: 'bcn',
+        enabled: false,
+        params: { ...DEFAULT_PARAMS, maxCandidates: 8 },
+        bundling: { ...DEFAULT_BUNDLING, maxBundleSize: 3 },
+        tickMs: 500,
+      };
       expect(await store.getCity('bcn')).toEqual(changed);
       expect(await store.changeCity({ id: 'bcn' })).toEqual(changed);
       await expect(store.changeCity({ id: 'bcn', bundling: { maxBundleSize: 5 } })).rejects.toThrow(/maxBundleSize/);
@@ -59,7 +71,11 @@ describe.each(LEASE_STORES)('LeaseStore contract: $name', ({ create }) => {
           store.changeCity({ id: 'bcn', params: { maxPickupS: 1_000 + round } }),
           store.changeCity({ id: 'bcn', bundling: { maxBundleSize: 1 + (round % 4) } }),
         ]);
-        expect(await store.getCity('bcn')).toMatchObject({ tickMs: 100 + round, params: { maxPickupS: 1_000 + round }, bundling: { maxBundleSize: 1 + (round % 4) } });
+        expect(await store.getCity('bcn')).toMatchObject({
+          tickMs: 100 + round,
+          params: { maxPickupS: 1_000 + round },
+          bundling: { maxBundleSize: 1 + (round % 4) },
+        });
       }
     });
 

@@ -5,7 +5,10 @@ describe('MemoryLeaseStore clock', () => {
   it('computes expiry and liveness on the injected "database clock" only', async () => {
     let now = 1_000;
     const store = new MemoryLeaseStore({ now: () => now });
-    const [a, b] = [{ hostId: 'a', bootId: '1' }, { hostId: 'b', bootId: '1' }];
+    const [a, b] = [
+      { hostId: 'a', bootId: '1' },
+      { hostId: 'b', bootId: '1' },
+    ];
     await store.putCity({ id: 'bcn' });
     await store.heartbeat(a);
     expect(await store.acquire('bcn', a, 15_000)).toBe(1);

@@ -26,7 +26,9 @@ describe('migrations', () => {
     expect(first).toEqual({ from: 0, to: MIGRATIONS.length, applied: MIGRATIONS.map(({ version, name }) => ({ version, name })) });
     expect(await tables(db)).toEqual(['cities', 'decisions', 'hosts', 'leases', 'schema_migrations']);
     expect(await migrate(db.pool)).toEqual({ from: MIGRATIONS.length, to: MIGRATIONS.length, applied: [] });
-    expect(formatMigrationReport(first)).toMatch(/from version 0 to 3:\n {2}1: cities, leases and hosts\n {2}2: durable decision log\n {2}3: bundling knobs per city/);
+    expect(formatMigrationReport(first)).toMatch(
+      /from version 0 to 3:\n {2}1: cities, leases and hosts\n {2}2: durable decision log\n {2}3: bundling knobs per city/,
+    );
   });
 
   it('run each step once when several hosts start together', async () => {

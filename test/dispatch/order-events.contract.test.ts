@@ -76,7 +76,15 @@ describe.each(STATE_STORES)('order lifecycle after an offer ($name)', ({ create 
   });
 
   it('cancel frees the carrying courier; removing a courier withdraws its offer', async () => {
-    await store.commit({ city: CITY, token: 1, holder: 'h/b', assignments: [{ order: 'o1', courier: 'c1' }, { order: 'o2', courier: 'c2' }] });
+    await store.commit({
+      city: CITY,
+      token: 1,
+      holder: 'h/b',
+      assignments: [
+        { order: 'o1', courier: 'c1' },
+        { order: 'o2', courier: 'c2' },
+      ],
+    });
     await store.applyOrderEvent(CITY, 'o1', { kind: 'accept' });
     expect(await store.applyOrderEvent(CITY, 'o1', { kind: 'cancel' })).toEqual({ ok: true, courier: 'c1' });
     expect(await store.readCourier(CITY, 'c1')).toMatchObject({ status: 'free', offer: null });

@@ -35,7 +35,11 @@ describe('a commit per pickup', () => {
     await app.inject({ method: 'PUT', url: '/v1/cities/mid', payload: { tick_ms: 3_600_000 } });
     await app.inject({ method: 'PUT', url: '/v1/cities/mid/couriers', payload: { couriers: couriers(3) } });
     await app.inject({ method: 'POST', url: '/v1/cities/mid/orders', payload: { orders: orders(3) } });
-    await waitFor(async () => (await app.inject('/v1/leases')).json().leases.some((l: { city: string; holder: unknown }) => l.city === 'mid' && l.holder), 5_000, 'the lease');
+    await waitFor(
+      async () => (await app.inject('/v1/leases')).json().leases.some((l: { city: string; holder: unknown }) => l.city === 'mid' && l.holder),
+      5_000,
+      'the lease',
+    );
     solver.during = async () => {
       expect((await app.inject({ method: 'POST', url: '/v1/cities/mid/orders/o2/cancel' })).statusCode).toBe(200);
     };

@@ -89,18 +89,8 @@ const badObjects: BadCase[] = [
   ['detour_factor zero', positionsSnapshot, (s) => (s.params.detour_factor = 0), 'params.detour_factor: must be a number in (0, 10]'],
   ['wait_weight negative', positionsSnapshot, (s) => (s.params.wait_weight = -0.5), 'params.wait_weight: must be a number in [0, 100]'],
   ['handover_s a string', positionsSnapshot, (s) => (s.params.handover_s = '120'), 'params.handover_s: must be a number in [0, 86400]'],
-  [
-    'duplicate courier id',
-    positionsSnapshot,
-    (s) => (s.couriers[2].id = 'c-1'),
-    'couriers[2].id: duplicate id "c-1" (first at couriers[0])',
-  ],
-  [
-    'duplicate order id',
-    positionsSnapshot,
-    (s) => (s.orders[1].id = 'o-1'),
-    'orders[1].id: duplicate id "o-1" (first at orders[0])',
-  ],
+  ['duplicate courier id', positionsSnapshot, (s) => (s.couriers[2].id = 'c-1'), 'couriers[2].id: duplicate id "c-1" (first at couriers[0])'],
+  ['duplicate order id', positionsSnapshot, (s) => (s.orders[1].id = 'o-1'), 'orders[1].id: duplicate id "o-1" (first at orders[0])'],
   ['edges not a list', edgesSnapshot, (s) => (s.edges = 'all'), 'edges: must be an array'],
   ['edge too short', edgesSnapshot, (s) => (s.edges[1] = [0, 1]), 'edges[1]: must be an array of 3 items'],
   ['edge too long', edgesSnapshot, (s) => (s.edges[1] = [0, 1, 5, 6]), 'edges[1]: must be an array of 3 items'],
@@ -113,12 +103,7 @@ const badObjects: BadCase[] = [
   ['cost fractional', edgesSnapshot, (s) => (s.edges[1][2] = 10.5), 'edges[1][2]: must be an integer in [0, 2147483647]'],
   ['cost above MAX_COST', edgesSnapshot, (s) => (s.edges[1][2] = 2147483648), 'edges[1][2]: must be an integer in [0, 2147483647]'],
   ['edges kind: id missing', edgesSnapshot, (s) => delete s.orders[1].id, 'orders[1].id: is required'],
-  [
-    'edges kind: duplicate courier id',
-    edgesSnapshot,
-    (s) => (s.couriers[1].id = 'c-1'),
-    'couriers[1].id: duplicate id "c-1" (first at couriers[0])',
-  ],
+  ['edges kind: duplicate courier id', edgesSnapshot, (s) => (s.couriers[1].id = 'c-1'), 'couriers[1].id: duplicate id "c-1" (first at couriers[0])'],
 ];
 
 describe('snapshot validation', () => {

@@ -14,7 +14,8 @@ describe('HTTP API on the embedded stores (inject)', () => {
   });
   afterAll(() => host.close());
 
-  const put = (url: string, payload: unknown, headers: Record<string, string> = auth) => app.inject({ method: 'PUT', url, payload: payload as object, headers });
+  const put = (url: string, payload: unknown, headers: Record<string, string> = auth) =>
+    app.inject({ method: 'PUT', url, payload: payload as object, headers });
   const post = (url: string, payload?: unknown, headers: Record<string, string> = auth) =>
     app.inject({ method: 'POST', url, ...(payload === undefined ? {} : { payload: payload as object }), headers });
 
@@ -111,10 +112,19 @@ describe('HTTP API on the embedded stores (inject)', () => {
     expect(status.statusCode).toBe(400);
     expect(status.json().field).toBe('couriers[0].status');
     expect((await put('/v1/cities/b{a}d', {})).json().field).toBe('city');
-    expect((await put('/v1/cities/bcn', { tick_ms: 0 })).json()).toEqual({ error: 'tick_ms: must be an integer in [50, 3600000]', field: 'tick_ms', code: 'invalid_field' });
+    expect((await put('/v1/cities/bcn', { tick_ms: 0 })).json()).toEqual({
+      error: 'tick_ms: must be an integer in [50, 3600000]',
+      field: 'tick_ms',
+      code: 'invalid_field',
+    });
     expect((await put('/v1/cities/bcn', { params: { unassigned_penalty_s: 1e12 } })).json().field).toBe('params.unassigned_penalty_s');
     expect((await app.inject('/v1/cities/bcn/decisions?after=-1')).json().field).toBe('after');
-    const notJson = await app.inject({ method: 'PUT', url: '/v1/cities/bcn/couriers', headers: { ...auth, 'content-type': 'application/json' }, payload: '{"couriers": [' });
+    const notJson = await app.inject({
+      method: 'PUT',
+      url: '/v1/cities/bcn/couriers',
+      headers: { ...auth, 'content-type': 'application/json' },
+      payload: '{"couriers": [',
+    });
     expect(notJson.statusCode).toBe(400);
   });
 

@@ -28,7 +28,11 @@ describe('HTTP API over sockets on MariaDB + Redis', () => {
     const headers: Record<string, string> = {};
     if (body !== undefined) headers['content-type'] = 'application/json';
     if (token !== null) headers.authorization = `Bearer ${token}`;
-    const response = await fetch(`${host.url}${path}`, { method, headers, body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body) });
+    const response = await fetch(`${host.url}${path}`, {
+      method,
+      headers,
+      body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+    });
     const text = await response.text();
     return { status: response.status, body: text.startsWith('{') ? JSON.parse(text) : text };
   };
@@ -70,7 +74,10 @@ describe('HTTP API over sockets on MariaDB + Redis', () => {
   it('refuses: 401, 400 naming the field, 404, 409 with the holder, 413', async () => {
     expect((await call('PUT', '/v1/cities/mad/couriers', { couriers: couriers(1) }, null)).status).toBe(401);
     const bad = await call('POST', '/v1/cities/mad/orders', { orders: [{ id: 'z', pickup: { lat: 1, lng: 500 }, dropoff: { lat: 1, lng: 1 } }] });
-    expect(bad).toEqual({ status: 400, body: { error: 'orders[0].pickup.lng: must be a number in [-180, 180]', field: 'orders[0].pickup.lng', code: 'invalid_field' } });
+    expect(bad).toEqual({
+      status: 400,
+      body: { error: 'orders[0].pickup.lng: must be a number in [-180, 180]', field: 'orders[0].pickup.lng', code: 'invalid_field' },
+    });
     expect((await call('POST', '/v1/cities/nowhere/dispatch')).status).toBe(404);
 
     // Another host holds a city: it is live first, so this host (already at its fair share of

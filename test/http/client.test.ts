@@ -20,7 +20,9 @@ describe('the typed client', () => {
   it('creates, dispatches and answers with typed bodies and typed errors', async () => {
     const city = await client.PUT('/v1/cities/{city}', { params: { path: { city: 'cl' } }, body: { tick_ms: 60_000 } });
     expect(city.data?.params.max_pickup_s).toBeGreaterThan(0);
-    expect((await client.PUT('/v1/cities/{city}/couriers', { params: { path: { city: 'cl' } }, body: { couriers: couriers(2) } })).data).toEqual({ upserted: 2 });
+    expect((await client.PUT('/v1/cities/{city}/couriers', { params: { path: { city: 'cl' } }, body: { couriers: couriers(2) } })).data).toEqual({
+      upserted: 2,
+    });
     const created = await client.POST('/v1/cities/{city}/orders', { params: { path: { city: 'cl' } }, body: { orders: orders(1) } });
     expect([created.response.status, created.data]).toEqual([201, { created: 1 }]);
     const again = await client.POST('/v1/cities/{city}/orders', { params: { path: { city: 'cl' } }, body: { orders: orders(1) } });
@@ -32,7 +34,10 @@ describe('the typed client', () => {
     const [pair] = outcome.assignments;
     const page = (await client.GET('/v1/cities/{city}/decisions', { params: { path: { city: 'cl' }, query: { after: 0 } } })).data!;
     expect(page.decisions.map((d) => d.version)).toEqual([1]);
-    const accepted = await client.POST('/v1/cities/{city}/offers/{order}/accept', { params: { path: { city: 'cl', order: pair.order } }, body: { courier: pair.courier } });
+    const accepted = await client.POST('/v1/cities/{city}/offers/{order}/accept', {
+      params: { path: { city: 'cl', order: pair.order } },
+      body: { courier: pair.courier },
+    });
     expect(accepted.data).toEqual({ order: pair.order, status: 'assigned', courier: pair.courier });
     const removed = await client.DELETE('/v1/cities/{city}/couriers/{id}', { params: { path: { city: 'cl', id: 'c2' } } });
     expect(removed.response.status).toBe(204);

@@ -18,7 +18,16 @@ describe('decisions pushed to consumers across a lease takeover (MariaDB + Redis
 
   const start = (hostId: string) =>
     startHost(
-      testConfig({ hostId, port: 0, listen: '127.0.0.1', mysqlUrl: db.url, redisUrl: REDIS_URL, keyPrefix: redis.prefix, natsUrl: nats.url, natsStream: nats.stream }),
+      testConfig({
+        hostId,
+        port: 0,
+        listen: '127.0.0.1',
+        mysqlUrl: db.url,
+        redisUrl: REDIS_URL,
+        keyPrefix: redis.prefix,
+        natsUrl: nats.url,
+        natsStream: nats.stream,
+      }),
     ).then((h) => (hosts.push(h), h));
   const call = async (host: Host, method: string, path: string, body?: unknown) => {
     const response = await fetch(`${host.url}${path}`, {

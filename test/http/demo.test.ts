@@ -60,12 +60,16 @@ describe('the demo city', () => {
   it('shows couriers in every state on the map, and KPIs that move', async () => {
     const states = new Set<string>();
     const rates = new Set<number | null>();
-    await waitFor(async () => {
-      const map = (await host.app.inject('/v1/cities/demo/map')).json();
-      for (const c of map.couriers) states.add(c.state);
-      rates.add(map.kpis.deliveries_per_min);
-      return states.size === 3 && rates.size >= 3;
-    }, 30_000, 'free, offered and carrying couriers, and a moving delivery rate');
+    await waitFor(
+      async () => {
+        const map = (await host.app.inject('/v1/cities/demo/map')).json();
+        for (const c of map.couriers) states.add(c.state);
+        rates.add(map.kpis.deliveries_per_min);
+        return states.size === 3 && rates.size >= 3;
+      },
+      30_000,
+      'free, offered and carrying couriers, and a moving delivery rate',
+    );
     const map = (await host.app.inject('/v1/cities/demo/map')).json();
     expect(map.series.at.length).toBeGreaterThan(2);
     expect(map.series.at.length).toBe(map.series.deliveries_per_min.length);

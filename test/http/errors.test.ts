@@ -44,8 +44,16 @@ describe('error answers', () => {
     await app.inject({ method: 'PUT', url: '/v1/cities/e1', payload: {}, headers: auth });
     await refused({ method: 'PUT', url: '/v1/cities/e1/couriers', headers: json, payload: '{"couriers": [' }, 400, 'invalid_json');
     await refused({ method: 'PUT', url: '/v1/cities/e1/couriers', headers: json, payload: '' }, 400, 'invalid_json');
-    await refused({ method: 'PUT', url: '/v1/cities/e1/couriers', headers: { 'content-type': 'application/xml' }, payload: '<couriers/>' }, 415, 'unsupported_media_type');
-    await refused({ method: 'PUT', url: '/v1/cities/e1/couriers', headers: json, payload: `{"couriers":[],"pad":"${'x'.repeat(17 * 1024 * 1024)}"}` }, 413, 'body_too_large');
+    await refused(
+      { method: 'PUT', url: '/v1/cities/e1/couriers', headers: { 'content-type': 'application/xml' }, payload: '<couriers/>' },
+      415,
+      'unsupported_media_type',
+    );
+    await refused(
+      { method: 'PUT', url: '/v1/cities/e1/couriers', headers: json, payload: `{"couriers":[],"pad":"${'x'.repeat(17 * 1024 * 1024)}"}` },
+      413,
+      'body_too_large',
+    );
     const many = await refused({ method: 'PUT', url: '/v1/cities/e1/couriers', payload: { couriers: couriers(50_001) } }, 413, 'too_many_items');
     expect(many.field).toBe('couriers');
   });

@@ -41,7 +41,9 @@ describe('the OpenAPI document', () => {
   let host: Host;
   let document: Document;
   const operations = () =>
-    Object.entries(document.paths).flatMap(([path, methods]) => Object.entries(methods).map(([method, op]) => ({ name: `${method.toUpperCase()} ${path}`, op })));
+    Object.entries(document.paths).flatMap(([path, methods]) =>
+      Object.entries(methods).map(([method, op]) => ({ name: `${method.toUpperCase()} ${path}`, op })),
+    );
   beforeAll(async () => {
     host = await startTestHost();
     const reply = await host.app.inject('/docs/json');
@@ -80,7 +82,20 @@ describe('the OpenAPI document', () => {
 
   it('names its components', () => {
     expect(Object.keys(document.components.schemas)).toEqual(
-      expect.arrayContaining(['Error', 'City', 'CityUpdate', 'Courier', 'Order', 'Decision', 'DecisionPage', 'DispatchOutcome', 'Pickup', 'Lease', 'CityMap', 'Health']),
+      expect.arrayContaining([
+        'Error',
+        'City',
+        'CityUpdate',
+        'Courier',
+        'Order',
+        'Decision',
+        'DecisionPage',
+        'DispatchOutcome',
+        'Pickup',
+        'Lease',
+        'CityMap',
+        'Health',
+      ]),
     );
     for (const [name, schema] of Object.entries(document.components.schemas)) expect(schema.examples, name).toHaveLength(1);
   });
@@ -93,7 +108,10 @@ describe('the OpenAPI document', () => {
       expect(op.summary, name).toBeTruthy();
       for (const m of Object.values(op.requestBody?.content ?? {}).filter((m) => m.schema.$ref)) expect(m.example, name).toBeDefined();
       const statuses = Object.keys(op.responses).map(Number);
-      expect(statuses.some((s) => s >= 200 && s < 300), name).toBe(true);
+      expect(
+        statuses.some((s) => s >= 200 && s < 300),
+        name,
+      ).toBe(true);
       expect(statuses, name).toContain(500);
       for (const [status, response] of Object.entries(op.responses)) {
         expect(response.description, `${name} ${status}`).not.toBe('Default Response');

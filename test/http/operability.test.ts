@@ -131,7 +131,9 @@ describe('the token on reads (DISPATCHD_TOKEN_READS=1)', () => {
   it('is off by default, and refused without a token or with a value that is not on/off', () => {
     expect(resolveHostConfig({}, { DISPATCHD_TOKEN: 't' }).tokenReads).toBe(false);
     expect(() => resolveHostConfig({}, { DISPATCHD_TOKEN_READS: '1' })).toThrow(new ConfigError('DISPATCHD_TOKEN_READS=1 needs DISPATCHD_TOKEN'));
-    expect(() => resolveHostConfig({}, { DISPATCHD_TOKEN: 't', DISPATCHD_TOKEN_READS: 'maybe' })).toThrow(/^DISPATCHD_TOKEN_READS must be one of 1, true, yes, on, 0, false, no, off, got "maybe"$/);
+    expect(() => resolveHostConfig({}, { DISPATCHD_TOKEN: 't', DISPATCHD_TOKEN_READS: 'maybe' })).toThrow(
+      /^DISPATCHD_TOKEN_READS must be one of 1, true, yes, on, 0, false, no, off, got "maybe"$/,
+    );
   });
 });
 

@@ -32,7 +32,10 @@ describe('pickups through HTTP on the embedded stores (inject)', () => {
   it('a two-order pickup: shown, accepted, picked up, delivered order by order', async () => {
     await quietCity('bun');
     expect((await post('/v1/cities/bun/orders', { orders: [order('o1'), order('o2')] })).statusCode).toBe(201);
-    const decision = await commit('bun', [['o1', 'c1'], ['o2', 'c1']]);
+    const decision = await commit('bun', [
+      ['o1', 'c1'],
+      ['o2', 'c1'],
+    ]);
 
     const shown = await app.inject('/v1/cities/bun/pickups/p1.1');
     expect(shown.json()).toEqual({ pickup_id: 'p1.1', courier: 'c1', orders: ['o1', 'o2'], status: 'offered', expires_at: decision.committedAt + 30_000 });
@@ -41,13 +44,29 @@ describe('pickups through HTTP on the embedded stores (inject)', () => {
 
     const wrong = await post('/v1/cities/bun/pickups/p1.1/accept', { courier: 'c2' });
     expect([wrong.statusCode, wrong.json().code]).toEqual([409, 'no_offer']);
-    expect((await post('/v1/cities/bun/pickups/p1.1/accept', { courier: 'c1' })).json()).toEqual({ pickup_id: 'p1.1', status: 'assigned', courier: 'c1', orders: ['o1', 'o2'] });
+    expect((await post('/v1/cities/bun/pickups/p1.1/accept', { courier: 'c1' })).json()).toEqual({
+      pickup_id: 'p1.1',
+      status: 'assigned',
+      courier: 'c1',
+      orders: ['o1', 'o2'],
+    });
     const again = await post('/v1/cities/bun/pickups/p1.1/accept');
     expect([again.statusCode, again.json().code]).toEqual([409, 'wrong_state']);
-    expect((await post('/v1/cities/bun/pickups/p1.1/picked-up')).json()).toEqual({ pickup_id: 'p1.1', status: 'picked_up', courier: 'c1', orders: ['o1', 'o2'] });
+    expect((await post('/v1/cities/bun/pickups/p1.1/picked-up')).json()).toEqual({
+      pickup_id: 'p1.1',
+      status: 'picked_up',
+      courier: 'c1',
+      orders: ['o1', 'o2'],
+    });
     expect((await app.inject('/v1/cities/bun/pickups/p1.1')).json().status).toBe('picked_up');
 
-    expect((await post('/v1/cities/bun/orders/o1/delivered')).json()).toEqual({ order: 'o1', status: 'delivered', courier: 'c1', pickup_id: 'p1.1', pickup_orders: ['o1', 'o2'] });
+    expect((await post('/v1/cities/bun/orders/o1/delivered')).json()).toEqual({
+      order: 'o1',
+      status: 'delivered',
+      courier: 'c1',
+      pickup_id: 'p1.1',
+      pickup_orders: ['o1', 'o2'],
+    });
     expect((await app.inject('/v1/cities/bun/pickups/p1.1')).json().orders).toEqual(['o2']);
     expect((await post('/v1/cities/bun/orders/o2/delivered')).json()).toEqual({ order: 'o2', status: 'delivered', courier: 'c1' });
     const gone = await app.inject('/v1/cities/bun/pickups/p1.1');
@@ -58,12 +77,26 @@ describe('pickups through HTTP on the embedded stores (inject)', () => {
   it('old clients: an order-level accept of a bundled order accepts its pickup; decline frees all of it', async () => {
     await quietCity('old');
     await post('/v1/cities/old/orders', { orders: [order('a1'), order('a2'), order('b1'), order('b2')] });
-    await commit('old', [['a1', 'c1'], ['a2', 'c1'], ['b1', 'c2'], ['b2', 'c2']]);
+    await commit('old', [
+      ['a1', 'c1'],
+      ['a2', 'c1'],
+      ['b1', 'c2'],
+      ['b2', 'c2'],
+    ]);
     expect((await post('/v1/cities/old/offers/a2/accept', { courier: 'c1' })).json()).toEqual({
-      order: 'a2', status: 'assigned', courier: 'c1', pickup_id: 'p1.1', pickup_orders: ['a1', 'a2'],
+      order: 'a2',
+      status: 'assigned',
+      courier: 'c1',
+      pickup_id: 'p1.1',
+      pickup_orders: ['a1', 'a2'],
     });
     expect((await app.inject('/v1/cities/old/pickups/p1.1')).json().status).toBe('assigned');
-    expect((await post('/v1/cities/old/pickups/p1.2/decline', { courier: 'c2' })).json()).toEqual({ pickup_id: 'p1.2', status: 'pending', courier: 'c2', orders: ['b1', 'b2'] });
+    expect((await post('/v1/cities/old/pickups/p1.2/decline', { courier: 'c2' })).json()).toEqual({
+      pickup_id: 'p1.2',
+      status: 'pending',
+      courier: 'c2',
+      orders: ['b1', 'b2'],
+    });
     expect((await app.inject('/v1/cities/old/pickups/p1.2')).statusCode).toBe(404);
     const decline = await post('/v1/cities/old/offers/b1/decline');
     expect([decline.statusCode, decline.json().code]).toEqual([409, 'no_offer']);
@@ -96,17 +129,26 @@ describe('pickups through HTTP on the embedded stores (inject)', () => {
     expect(idle).toMatchObject({ committed: false, assignments: [], pickups: [] });
 
     const openapi = (await app.inject('/docs/json')).json();
-    for (const path of ['/v1/cities/{city}/pickups/{pickup}', '/v1/cities/{city}/pickups/{pickup}/accept', '/v1/cities/{city}/pickups/{pickup}/decline', '/v1/cities/{city}/pickups/{pickup}/picked-up']) {
+    for (const path of [
+      '/v1/cities/{city}/pickups/{pickup}',
+      '/v1/cities/{city}/pickups/{pickup}/accept',
+      '/v1/cities/{city}/pickups/{pickup}/decline',
+      '/v1/cities/{city}/pickups/{pickup}/picked-up',
+    ]) {
       const operations = Object.values(openapi.paths[path] ?? {}) as { tags: string[] }[];
       expect(operations.length, path).toBeGreaterThan(0);
       for (const op of operations) expect(op.tags).toEqual(['pickups']);
     }
   });
 
-  it('a city that bundles: PUT sets the knobs, POST /dispatch gives one courier the restaurant\'s three orders as one pickup', async () => {
+  it("a city that bundles: PUT sets the knobs, POST /dispatch gives one courier the restaurant's three orders as one pickup", async () => {
     const bad = await app.inject({ method: 'PUT', url: '/v1/cities/bundles', payload: { bundling: { max_bundle_size: 5 } } });
     expect([bad.statusCode, bad.json().code, bad.json().field]).toEqual([400, 'invalid_field', 'bundling.max_bundle_size']);
-    const city = await app.inject({ method: 'PUT', url: '/v1/cities/bundles', payload: { tick_ms: 3_600_000, params: { max_pickup_s: 900 }, bundling: { max_bundle_size: 3 } } });
+    const city = await app.inject({
+      method: 'PUT',
+      url: '/v1/cities/bundles',
+      payload: { tick_ms: 3_600_000, params: { max_pickup_s: 900 }, bundling: { max_bundle_size: 3 } },
+    });
     expect(city.json().bundling).toEqual({ max_bundle_size: 3, bundle_window_s: 600 });
     expect((await app.inject('/v1/cities/bundles')).json().bundling).toEqual({ max_bundle_size: 3, bundle_window_s: 600 });
     await app.inject({ method: 'PUT', url: '/v1/cities/bundles/couriers', payload: { couriers: couriers(1) } });

@@ -40,14 +40,36 @@ describe('pickups over sockets on MariaDB + Redis', () => {
     expect((await call('POST', '/v1/cities/two/orders', { orders })).status).toBe(201);
     await host.stores.state.raiseFence('two', { token: 1, version: 0 });
     const committed = await host.stores.state.commit({
-      city: 'two', token: 1, holder: 'test/1', assignments: [{ order: 'o1', courier: 'c2' }, { order: 'o2', courier: 'c2' }],
+      city: 'two',
+      token: 1,
+      holder: 'test/1',
+      assignments: [
+        { order: 'o1', courier: 'c2' },
+        { order: 'o2', courier: 'c2' },
+      ],
     });
     expect(committed.ok).toBe(true);
 
-    expect((await call('GET', '/v1/cities/two/pickups/p1.1')).body).toMatchObject({ pickup_id: 'p1.1', courier: 'c2', orders: ['o1', 'o2'], status: 'offered' });
-    expect((await call('POST', '/v1/cities/two/pickups/p1.1/accept', { courier: 'c2' })).body).toEqual({ pickup_id: 'p1.1', status: 'assigned', courier: 'c2', orders: ['o1', 'o2'] });
+    expect((await call('GET', '/v1/cities/two/pickups/p1.1')).body).toMatchObject({
+      pickup_id: 'p1.1',
+      courier: 'c2',
+      orders: ['o1', 'o2'],
+      status: 'offered',
+    });
+    expect((await call('POST', '/v1/cities/two/pickups/p1.1/accept', { courier: 'c2' })).body).toEqual({
+      pickup_id: 'p1.1',
+      status: 'assigned',
+      courier: 'c2',
+      orders: ['o1', 'o2'],
+    });
     expect((await call('POST', '/v1/cities/two/pickups/p1.1/picked-up')).body.status).toBe('picked_up');
-    expect((await call('POST', '/v1/cities/two/orders/o1/delivered')).body).toEqual({ order: 'o1', status: 'delivered', courier: 'c2', pickup_id: 'p1.1', pickup_orders: ['o1', 'o2'] });
+    expect((await call('POST', '/v1/cities/two/orders/o1/delivered')).body).toEqual({
+      order: 'o1',
+      status: 'delivered',
+      courier: 'c2',
+      pickup_id: 'p1.1',
+      pickup_orders: ['o1', 'o2'],
+    });
     expect((await host.stores.state.readCourier('two', 'c2'))?.status).toBe('busy');
     expect((await call('POST', '/v1/cities/two/orders/o2/delivered')).body).toEqual({ order: 'o2', status: 'delivered', courier: 'c2' });
     expect(await host.stores.state.readCourier('two', 'c2')).toMatchObject({ status: 'free', lat: 41.41, lng: 2.15, offer: null });

@@ -87,7 +87,7 @@ describe('resolveHostConfig: every variable checked strictly, named in its error
     [{ DISPATCHD_LISTEN: 'local host' }, /^DISPATCHD_LISTEN must be an IP address or a host name/],
     [{ DISPATCHD_OFFER_TTL_MS: '1e3' }, /^DISPATCHD_OFFER_TTL_MS must be an integer/],
     [{ DISPATCHD_TOKEN: 'two words' }, /^DISPATCHD_TOKEN must be printable ASCII without spaces$/],
-    [{ DISPATCHD_REDIS_URL: 'redis://127.0.0.1:6379' , DISPATCHD_MYSQL_URL: 'mysql://127.0.0.1/' }, /^DISPATCHD_MYSQL_URL must name a database/],
+    [{ DISPATCHD_REDIS_URL: 'redis://127.0.0.1:6379', DISPATCHD_MYSQL_URL: 'mysql://127.0.0.1/' }, /^DISPATCHD_MYSQL_URL must name a database/],
   ])('refuses %j', (env, message) => {
     expect(() => resolveHostConfig({}, env)).toThrow(ConfigError);
     expect(() => resolveHostConfig({}, env)).toThrow(message);
@@ -104,8 +104,15 @@ describe('resolveHostConfig: every variable checked strictly, named in its error
   });
 
   it.each([
-    ['1', true], ['TRUE', true], ['yes', true], ['On', true],
-    ['0', false], ['false', false], ['NO', false], ['off', false], ['', false],
+    ['1', true],
+    ['TRUE', true],
+    ['yes', true],
+    ['On', true],
+    ['0', false],
+    ['false', false],
+    ['NO', false],
+    ['off', false],
+    ['', false],
   ])('DISPATCHD_DEMO=%j is %s', (word, demo) => {
     expect(resolveHostConfig({}, { DISPATCHD_DEMO: word }).demo).toBe(demo);
   });
@@ -114,7 +121,14 @@ describe('resolveHostConfig: every variable checked strictly, named in its error
 /** Ports free right now (bound to 0 and released). */
 async function freePorts(count: number): Promise<number[]> {
   const servers = await Promise.all(
-    Array.from({ length: count }, () => new Promise<Server>((resolve) => { const server = createServer(); server.listen(0, '127.0.0.1', () => resolve(server)); })),
+    Array.from(
+      { length: count },
+      () =>
+        new Promise<Server>((resolve) => {
+          const server = createServer();
+          server.listen(0, '127.0.0.1', () => resolve(server));
+        }),
+    ),
   );
   const ports = servers.map((server) => (server.address() as AddressInfo).port);
   await Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve))));
@@ -124,9 +138,9 @@ async function freePorts(count: number): Promise<number[]> {
 /** `dispatchd serve ARGS` on 127.0.0.1 with one solver thread, once it says where it listens. */
 async function startServe(args: string[], env: Record<string, string> = {}) {
   const child = spawn(process.execPath, [CLI, 'serve', ...args, '--listen', '127.0.0.1', '--threads', '1'], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, ...env },
-    });
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, ...env },
+  });
   let stdout = '';
   child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));

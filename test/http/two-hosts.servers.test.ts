@@ -15,8 +15,7 @@ describe('two hosts sharing MariaDB + Redis', () => {
 
   beforeAll(async () => {
     [db, redis] = await Promise.all([createTestDatabase({ migrated: false }), createTestRedis()]);
-    const config = (hostId: string) =>
-      testConfig({ hostId, port: 0, listen: '127.0.0.1', mysqlUrl: db.url, redisUrl: REDIS_URL, keyPrefix: redis.prefix });
+    const config = (hostId: string) => testConfig({ hostId, port: 0, listen: '127.0.0.1', mysqlUrl: db.url, redisUrl: REDIS_URL, keyPrefix: redis.prefix });
     a = await startHost(config('host-a'));
     b = await startHost(config('host-b'));
   });
@@ -80,7 +79,10 @@ describe('two hosts sharing MariaDB + Redis', () => {
     const other = holderOfC1 === a ? b : a;
 
     const refused = await call(other, 'POST', '/v1/cities/c1/dispatch');
-    expect(refused).toEqual({ status: 409, body: { error: `city c1 is leased by ${holderName(holderOfC1.holder)}`, code: 'leased_elsewhere', holder: holderName(holderOfC1.holder) } });
+    expect(refused).toEqual({
+      status: 409,
+      body: { error: `city c1 is leased by ${holderName(holderOfC1.holder)}`, code: 'leased_elsewhere', holder: holderName(holderOfC1.holder) },
+    });
     const first = await call(holderOfC1, 'POST', '/v1/cities/c1/dispatch');
     expect(first.body).toMatchObject({ committed: true, durable: true, version: 1 });
 
@@ -97,5 +99,4 @@ describe('two hosts sharing MariaDB + Redis', () => {
       [2, holderName(other.holder)],
     ]);
   });
-
 });

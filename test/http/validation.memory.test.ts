@@ -39,7 +39,11 @@ describe('HTTP input limits on the embedded stores (inject)', () => {
 
   it('ready_at of 1e20 or 2^53 is a 400', async () => {
     for (const readyAt of ['1e20', String(2 ** 53)]) {
-      const reply = await raw('POST', '/v1/cities/lim/orders', `{"orders":[{"id":"r1","pickup":{"lat":1,"lng":1},"dropoff":{"lat":1,"lng":1},"ready_at":${readyAt}}]}`);
+      const reply = await raw(
+        'POST',
+        '/v1/cities/lim/orders',
+        `{"orders":[{"id":"r1","pickup":{"lat":1,"lng":1},"dropoff":{"lat":1,"lng":1},"ready_at":${readyAt}}]}`,
+      );
       expect([reply.statusCode, reply.json()]).toEqual([400, refusal('orders[0].ready_at')]);
     }
   });
@@ -111,7 +115,10 @@ describe('HTTP input limits on the embedded stores (inject)', () => {
     const cases: [InjectOptions, string][] = [
       [{ method: 'PUT', url: '/v1/cities/lim', payload: { tick_ms: 1000, color: 'red' } }, 'color'],
       [{ method: 'PUT', url: '/v1/cities/lim/couriers', payload: { couriers: [{ ...couriers(1)[0], vehicle: 'bike' }] } }, 'couriers[0].vehicle'],
-      [{ method: 'POST', url: '/v1/cities/lim/orders', payload: { orders: [{ ...orders(1)[0], pickup: { lat: 1, lng: 1, alt: 3 } }] } }, 'orders[0].pickup.alt'],
+      [
+        { method: 'POST', url: '/v1/cities/lim/orders', payload: { orders: [{ ...orders(1)[0], pickup: { lat: 1, lng: 1, alt: 3 } }] } },
+        'orders[0].pickup.alt',
+      ],
       [{ method: 'POST', url: '/v1/cities/lim/orders', payload: { orders: [], priority: 1 } }, 'priority'],
       [{ method: 'POST', url: '/v1/cities/lim/offers/o1/accept', payload: { courier: 'c1', note: 'x' } }, 'note'],
       [{ method: 'POST', url: '/v1/cities/lim/dispatch', payload: { force: true } }, 'force'],
@@ -155,9 +162,21 @@ describe('HTTP input limits on the embedded stores (inject)', () => {
     // As JSON text: 1e309 is Infinity once parsed, "\ud800" a lone surrogate.
     const badValue = fc.constantFrom('1e309', '-1e309', '1e20', '-1e20', '"\\ud800"', '"x|y"', '""', `"${'x'.repeat(129)}"`, 'null', '[1]', 'true', '{}');
     const goodBodies: { method: InjectOptions['method']; url: string; body: unknown }[] = [
-      { method: 'PUT', url: '/v1/cities/prop', body: { enabled: true, tick_ms: 1000, params: { max_pickup_s: 900, max_candidates: 4, unassigned_penalty_s: 100, detour_factor: 1.2, wait_weight: 0.5, handover_s: 60 } } },
+      {
+        method: 'PUT',
+        url: '/v1/cities/prop',
+        body: {
+          enabled: true,
+          tick_ms: 1000,
+          params: { max_pickup_s: 900, max_candidates: 4, unassigned_penalty_s: 100, detour_factor: 1.2, wait_weight: 0.5, handover_s: 60 },
+        },
+      },
       { method: 'PUT', url: '/v1/cities/prop/couriers', body: { couriers: [{ id: 'q9', lat: 41.4, lng: 2.17, speed_mps: 4, status: 'on_shift' }] } },
-      { method: 'POST', url: '/v1/cities/prop/orders', body: { orders: [{ id: 'p9', pickup: { lat: 41.4, lng: 2.17 }, dropoff: { lat: 41.41, lng: 2.16 }, ready_at: 1_800_000_000_000 }] } },
+      {
+        method: 'POST',
+        url: '/v1/cities/prop/orders',
+        body: { orders: [{ id: 'p9', pickup: { lat: 41.4, lng: 2.17 }, dropoff: { lat: 41.41, lng: 2.16 }, ready_at: 1_800_000_000_000 }] },
+      },
       { method: 'POST', url: '/v1/cities/prop/offers/p1/accept', body: { courier: 'q1' } },
       { method: 'POST', url: '/v1/cities/prop/offers/p1/decline', body: { courier: 'q1' } },
       { method: 'POST', url: '/v1/cities/prop/orders/p1/cancel', body: {} },
@@ -174,7 +193,9 @@ describe('HTTP input limits on the embedded stores (inject)', () => {
         : [];
     /** Every leaf (non-object value) in `value` with the path to it. */
     const leaves = (value: unknown, path: (string | number)[] = []): (string | number)[][] =>
-      value !== null && typeof value === 'object' ? Object.entries(value).flatMap(([k, v]) => leaves(v, [...path, Array.isArray(value) ? Number(k) : k])) : [path];
+      value !== null && typeof value === 'object'
+        ? Object.entries(value).flatMap(([k, v]) => leaves(v, [...path, Array.isArray(value) ? Number(k) : k]))
+        : [path];
 
     /** Raw JSON text for a value JSON.stringify cannot write (1e309, a lone surrogate): a marker, swapped in after. */
     const MARKS: string[] = [];
@@ -199,7 +220,17 @@ describe('HTTP input limits on the embedded stores (inject)', () => {
       // that break every field's rule replace a leaf, so each request must be refused.
       const leafPaths = leaves(body).filter((p) => p.length > 0 && !['enabled', 'status'].includes(String(p.at(-1))));
       const replaced = leafPaths.length === 0 ? fc.constant(null) : fc.tuple(fc.constantFrom(...leafPaths), badValue).map(([path, value]) => ({ path, value }));
-      const extra = fc.tuple(fc.constantFrom(...objects(body)), fc.string({ minLength: 1, maxLength: 8 }).filter((k) => !/^(id|lat|lng|courier|couriers|orders|params|enabled|tick_ms|pickup|dropoff|ready_at|speed_mps|status|max_\w+|unassigned_penalty_s|detour_factor|wait_weight|handover_s)$/.test(k) && k !== '__proto__'));
+      const extra = fc.tuple(
+        fc.constantFrom(...objects(body)),
+        fc
+          .string({ minLength: 1, maxLength: 8 })
+          .filter(
+            (k) =>
+              !/^(id|lat|lng|courier|couriers|orders|params|enabled|tick_ms|pickup|dropoff|ready_at|speed_mps|status|max_\w+|unassigned_penalty_s|detour_factor|wait_weight|handover_s)$/.test(
+                k,
+              ) && k !== '__proto__',
+          ),
+      );
       return fc.oneof(
         replaced.map((r) => (r === null ? null : { method, url, payload: mutate(body, r.path, (at, key) => (at[key] = mark(r.value))) })),
         extra.map(([path, k]) => ({ method, url, payload: mutate(body, path, (at, key) => ((at[key] as Record<string, unknown>)[k] = 1)) })),
@@ -207,20 +238,45 @@ describe('HTTP input limits on the embedded stores (inject)', () => {
     });
 
     const badSegment = fc.constantFrom('%ZZ', '%E0', 's%ED%A0%80', 'a%7Cb', 'b%7Ba%7Dd', encodeURIComponent('😀'.repeat(129)), 'x'.repeat(2000), '%00', '..');
-    const badPath = fc.tuple(
-      fc.constantFrom(
-        ['PUT', '/v1/cities/:s'], ['GET', '/v1/cities/:s'], ['PUT', '/v1/cities/:s/couriers'], ['DELETE', '/v1/cities/prop/couriers/:s'],
-        ['POST', '/v1/cities/:s/orders'], ['POST', '/v1/cities/prop/orders/:s/cancel'], ['POST', '/v1/cities/prop/orders/:s/picked-up'],
-        ['POST', '/v1/cities/prop/orders/:s/delivered'], ['POST', '/v1/cities/prop/offers/:s/accept'], ['POST', '/v1/cities/prop/offers/:s/decline'],
-        ['POST', '/v1/cities/:s/dispatch'], ['GET', '/v1/cities/:s/decisions'], ['GET', '/v1/cities/:s/map'],
-      ),
-      badSegment,
-    ).map(([[method, route], segment]) => ({ method, url: route.replace(':s', segment) }));
+    const badPath = fc
+      .tuple(
+        fc.constantFrom(
+          ['PUT', '/v1/cities/:s'],
+          ['GET', '/v1/cities/:s'],
+          ['PUT', '/v1/cities/:s/couriers'],
+          ['DELETE', '/v1/cities/prop/couriers/:s'],
+          ['POST', '/v1/cities/:s/orders'],
+          ['POST', '/v1/cities/prop/orders/:s/cancel'],
+          ['POST', '/v1/cities/prop/orders/:s/picked-up'],
+          ['POST', '/v1/cities/prop/orders/:s/delivered'],
+          ['POST', '/v1/cities/prop/offers/:s/accept'],
+          ['POST', '/v1/cities/prop/offers/:s/decline'],
+          ['POST', '/v1/cities/:s/dispatch'],
+          ['GET', '/v1/cities/:s/decisions'],
+          ['GET', '/v1/cities/:s/map'],
+        ),
+        badSegment,
+      )
+      .map(([[method, route], segment]) => ({ method, url: route.replace(':s', segment) }));
 
-    const badQuery = fc.tuple(
-      fc.constantFrom('/v1/cities', '/v1/cities/prop', '/v1/cities/prop/decisions', '/v1/cities/prop/map', '/v1/leases'),
-      fc.constantFrom('after=1e20', 'after=1e309', 'after=-1', 'after=abc', 'after=1.5', 'limit=0', 'limit=1001', 'limit=1e309', 'after=1&after=2', 'x=1', 'after=%ZZ'),
-    ).map(([path, query]) => ({ method: 'GET', url: `${path}?${query}` }));
+    const badQuery = fc
+      .tuple(
+        fc.constantFrom('/v1/cities', '/v1/cities/prop', '/v1/cities/prop/decisions', '/v1/cities/prop/map', '/v1/leases'),
+        fc.constantFrom(
+          'after=1e20',
+          'after=1e309',
+          'after=-1',
+          'after=abc',
+          'after=1.5',
+          'limit=0',
+          'limit=1001',
+          'limit=1e309',
+          'after=1&after=2',
+          'x=1',
+          'after=%ZZ',
+        ),
+      )
+      .map(([path, query]) => ({ method: 'GET', url: `${path}?${query}` }));
 
     it('never a 5xx, every 400 names the field with a code, the state is unchanged', async () => {
       const before = await state();

@@ -83,7 +83,14 @@ describe('readMdrpInstance rejects malformed input', () => {
   const setField = (line: number, field: number, value: string) => (text: string) =>
     text
       .split('\n')
-      .map((l, i) => (i + 1 === line ? l.split('\t').map((f, j) => (j === field ? value : f)).join('\t') : l))
+      .map((l, i) =>
+        i + 1 === line
+          ? l
+              .split('\t')
+              .map((f, j) => (j === field ? value : f))
+              .join('\t')
+          : l,
+      )
       .join('\n');
   const replaceLine = (line: number, value: string) => (text: string) =>
     text

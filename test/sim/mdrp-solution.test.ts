@@ -59,9 +59,7 @@ describe('writeMdrpSolution', () => {
     for (const file of [ASSIGNMENTS_FILE, ORDERS_FILE, COURIERS_FILE]) {
       expect(readFileSync(join(out, file), 'utf8')).toBe(readFileSync(join(tinySolutionDir, file), 'utf8'));
     }
-    expect(readFileSync(join(out, ASSIGNMENTS_FILE), 'utf8')).toBe(
-      'assignment_time pickup_time courier order_1 ... order_k\n6 16 c1 o2 o1\n12 20 c2 o3\n',
-    );
+    expect(readFileSync(join(out, ASSIGNMENTS_FILE), 'utf8')).toBe('assignment_time pickup_time courier order_1 ... order_k\n6 16 c1 o2 o1\n12 20 c2 o3\n');
     expect(readFileSync(join(out, ORDERS_FILE), 'utf8').split('\n')[0]).toBe('order placement_time ready_time pickup_time dropoff_time courier');
     expect(readFileSync(join(out, COURIERS_FILE), 'utf8').split('\n')[0]).toBe('courier departure_time origin destination');
   });
@@ -110,7 +108,13 @@ describe('readMdrpSolution rejects malformed files', () => {
       .join('\n');
 
   it.each([
-    ['a header naming one order field', ASSIGNMENTS_FILE, replaceLine(1, 'assignment_time pickup_time courier orders'), 1, /header "assignment_time pickup_time courier orders", expected/],
+    [
+      'a header naming one order field',
+      ASSIGNMENTS_FILE,
+      replaceLine(1, 'assignment_time pickup_time courier orders'),
+      1,
+      /header "assignment_time pickup_time courier orders", expected/,
+    ],
     ['a fractional pickup time', ASSIGNMENTS_FILE, replaceLine(2, '6 16.5 c1 o2 o1'), 2, /pickup_time "16.5" is not a whole number of minutes/],
     ['an assignment without orders', ASSIGNMENTS_FILE, replaceLine(3, '12 20 c2'), 3, /3 space-separated fields, expected at least 4/],
     ['a doubled space', ORDERS_FILE, replaceLine(3, 'o1 5 15  16 34 c1'), 3, /field 4 is empty \(fields are separated by exactly one space\)/],

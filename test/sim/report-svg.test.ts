@@ -2,13 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { renderReportSvg, renderSummarySvg, type PolicyRun } from '../../src/sim/report-svg.js';
 
-const AXIS_TITLES = [
-  'click to door (minutes)',
-  'share of delivered orders',
-  'time since the start of the day (minutes)',
-  'orders waiting',
-  'couriers idle',
-];
+const AXIS_TITLES = ['click to door (minutes)', 'share of delivered orders', 'time since the start of the day (minutes)', 'orders waiting', 'couriers idle'];
 
 /** A made-up day: click-to-door times spread around `meanMin`, a sample every 10 minutes. */
 function run(policy: string, meanMin: number): PolicyRun {
@@ -69,7 +63,8 @@ describe('renderSummarySvg', () => {
     ]);
     const svg = await renderSummarySvg('3 instances', points);
     expectSvg(svg);
-    for (const text of ['3 instances', 'instances ranked by dispatchd', 'lower bound, mean (minutes)', 'excess click to door (minutes)']) expect(svg).toContain(text);
+    for (const text of ['3 instances', 'instances ranked by dispatchd', 'lower bound, mean (minutes)', 'excess click to door (minutes)'])
+      expect(svg).toContain(text);
     expect(svg.match(/aria-roledescription="point"/g) ?? []).toHaveLength(2 * points.length);
     expect(svg.match(/aria-roledescription="line mark"/g) ?? []).toHaveLength(1);
   });

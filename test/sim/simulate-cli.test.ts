@@ -16,9 +16,13 @@ describe('dispatchd simulate', () => {
     expect(run.status).toBe(0);
     expect(run.stdout).toMatch(/^dispatchd\s+\d+\/242/m);
     expect(run.stdout).toMatch(/^greedy\s+\d+\/242/m);
-    for (const f of ['solution_info_assignments.txt', 'solution_info_orders.txt', 'solution_info_couriers.txt', 'report.svg']) expect(existsSync(join(out, f))).toBe(true);
+    for (const f of ['solution_info_assignments.txt', 'solution_info_orders.txt', 'solution_info_couriers.txt', 'report.svg'])
+      expect(existsSync(join(out, f))).toBe(true);
     const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8'));
-    expect(report.policies.map((p: { policy: string; feasible: boolean }) => [p.policy, p.feasible])).toEqual([['dispatchd', true], ['greedy', true]]);
+    expect(report.policies.map((p: { policy: string; feasible: boolean }) => [p.policy, p.feasible])).toEqual([
+      ['dispatchd', true],
+      ['greedy', true],
+    ]);
   });
 
   it('names the file and line of a malformed instance: one line, exit 2', () => {
@@ -36,7 +40,8 @@ describe('dispatchd simulate', () => {
 
   it('--mdrp-all: every instance under the folder, both policies, a summary in markdown, JSON and a plot', () => {
     const root = mkdtempSync(join(tmpdir(), 'simulate-all-'));
-    for (const name of ['0r50t100s1p100', '2r50t75s1p125']) cpSync(fileURLToPath(new URL(`../fixtures/mdrp/${name}`, import.meta.url)), join(root, name), { recursive: true });
+    for (const name of ['0r50t100s1p100', '2r50t75s1p125'])
+      cpSync(fileURLToPath(new URL(`../fixtures/mdrp/${name}`, import.meta.url)), join(root, name), { recursive: true });
     const out = join(root, 'out');
     const run = runCli(['simulate', '--mdrp-all', root, '--out', out, '--threads', '2']);
     expect(run.status).toBe(0);

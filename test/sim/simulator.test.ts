@@ -99,7 +99,8 @@ describe('the simulator', () => {
     const order = instance.orders[0];
     const options = { ...DEFAULT_SIMULATION, penaltyMin: 40, ageWeight: 0.5, ageCapMin: 60 };
     const snapshot = { orderIds: [order.id] } as unknown as CitySnapshot;
-    const penaltyAt = (minute: number) => mdrpPickupCosts(instance, minute, () => ({ ...instance.couriers[0], freeMin: instance.couriers[0].onMin }), options).penaltiesDs!(snapshot)[0];
+    const penaltyAt = (minute: number) =>
+      mdrpPickupCosts(instance, minute, () => ({ ...instance.couriers[0], freeMin: instance.couriers[0].onMin }), options).penaltiesDs!(snapshot)[0];
     expect(penaltyAt(order.placementMin)).toBe(40 * 600);
     expect(penaltyAt(order.placementMin + 10)).toBe(45 * 600);
     expect(penaltyAt(order.placementMin + 60)).toBe(70 * 600);

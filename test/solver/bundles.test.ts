@@ -17,8 +17,18 @@ import { Rng } from '../../src/sim/rng.js';
 import { MAX_COST, type DispatchParams, type PositionsProblem } from '../../src/domain/problem.js';
 import { InThreadSolver } from '../../src/dispatch/solver.js';
 import {
-  MAX_BUNDLE_SIZE, bundleEdgesFromPositions, bundleOrdersOf, priceBundle, proposeBundles, solveBundles, specTravelS,
-  type Bundle, type BundleAssignment, type BundleAssignmentInput, type BundleEdge, type BundleOrder,
+  MAX_BUNDLE_SIZE,
+  bundleEdgesFromPositions,
+  bundleOrdersOf,
+  priceBundle,
+  proposeBundles,
+  solveBundles,
+  specTravelS,
+  type Bundle,
+  type BundleAssignment,
+  type BundleAssignmentInput,
+  type BundleEdge,
+  type BundleOrder,
 } from '../../src/solver/bundles.js';
 import { WasmSolver, toDeciseconds } from '../../src/solver/index.js';
 import { MAX_PENALTY_S, positionsProblem } from '../support/problems.js';
@@ -101,7 +111,7 @@ function referenceBundleCost(problem: PositionsProblem, c: number, orders: reado
 }
 
 describe('pricing a bundle for a courier', () => {
-  it('one-order bundles: the spec pair cost for every pair, and the core\'s optimum on the positions problem', async () => {
+  it("one-order bundles: the spec pair cost for every pair, and the core's optimum on the positions problem", async () => {
     await fc.assert(
       fc.asyncProperty(positionsInstances, async (problem) => {
         const eligible = new Map<number, number>();
@@ -118,8 +128,12 @@ describe('pricing a bundle for a courier', () => {
 
         const direct = wasm.solve(problem);
         const bundled = await solveBundles(wasm, {
-          bundles: singletons(problem.orderCount), courierCount: problem.courierCount, orderCount: problem.orderCount, edges,
-          penaltyPerOrderDs: toDeciseconds(problem.params.unassignedPenaltyS), maxCandidates: problem.params.maxCandidates,
+          bundles: singletons(problem.orderCount),
+          courierCount: problem.courierCount,
+          orderCount: problem.orderCount,
+          edges,
+          penaltyPerOrderDs: toDeciseconds(problem.params.unassignedPenaltyS),
+          maxCandidates: problem.params.maxCandidates,
         });
         expect(bundled.objective).toBe(direct.objective);
         expect(bundled.solution.objective).toBe(direct.objective); // one order per bundle: no shift at all
@@ -137,7 +151,11 @@ describe('pricing a bundle for a courier', () => {
     expect(kept.size).toBe(core.order.length);
     for (let i = 0; i < core.order.length; i++) expect(kept.get(core.order[i] * 100_000 + core.courier[i])).toBe(core.cost[i]);
     const bundled = await solveBundles(inThread, {
-      bundles: singletons(problem.orderCount), courierCount: problem.courierCount, orderCount: problem.orderCount, edges, penaltyPerOrderDs: penalty,
+      bundles: singletons(problem.orderCount),
+      courierCount: problem.courierCount,
+      orderCount: problem.orderCount,
+      edges,
+      penaltyPerOrderDs: penalty,
     });
     expect(bundled.objective).toBe(wasm.solve(problem).objective);
   });
@@ -148,10 +166,14 @@ describe('pricing a bundle for a courier', () => {
       const restaurant: [number, number] = [41.39 + rng.uniform(-0.02, 0.02), 2.17 + rng.uniform(-0.02, 0.02)];
       const size = rng.int(1, MAX_BUNDLE_SIZE);
       const orders = Array.from({ length: size }, () => ({
-        pickup: restaurant, dropoff: [41.39 + rng.uniform(-0.03, 0.03), 2.17 + rng.uniform(-0.03, 0.03)] as [number, number], ready: rng.uniform(-300, 900),
+        pickup: restaurant,
+        dropoff: [41.39 + rng.uniform(-0.03, 0.03), 2.17 + rng.uniform(-0.03, 0.03)] as [number, number],
+        ready: rng.uniform(-300, 900),
       }));
       const couriers = Array.from({ length: 6 }, () => ({
-        at: [41.39 + rng.uniform(-0.03, 0.03), 2.17 + rng.uniform(-0.03, 0.03)] as [number, number], speed: rng.uniform(2.5, 10), free: rng.chance(0.3) ? rng.uniform(0, 900) : 0,
+        at: [41.39 + rng.uniform(-0.03, 0.03), 2.17 + rng.uniform(-0.03, 0.03)] as [number, number],
+        speed: rng.uniform(2.5, 10),
+        free: rng.chance(0.3) ? rng.uniform(0, 900) : 0,
       }));
       const problem = positionsProblem(couriers, orders, { waitWeight: rng.uniform(0, 2), handoverS: rng.int(0, 300), maxPickupS: rng.int(300, 1200) });
       const byBundle = new Map<number, Map<number, number>>();
@@ -164,7 +186,10 @@ describe('pricing a bundle for a courier', () => {
         }
       });
       // The batch pricing agrees with the single one, its reach test skipping only ineligible couriers.
-      const edges = bundleEdgesFromPositions(problem, sequences.map((orders) => ({ orders })));
+      const edges = bundleEdgesFromPositions(
+        problem,
+        sequences.map((orders) => ({ orders })),
+      );
       expect(edges.length).toBe([...byBundle.values()].reduce((n, m) => n + m.size, 0));
       for (const e of edges) expect(byBundle.get(e.bundle)?.get(e.courier)).toBe(e.cost);
     }
@@ -181,7 +206,10 @@ describe('pricing a bundle for a courier', () => {
   it('prices 500 couriers × 500 bundles quickly', () => {
     const problem = restaurantCity(500, 1000, 120, 3);
     const bundles = proposeBundles(bundleOrdersOf(problem), {
-      maxSize: 4, readyWindowS: 600, targetBundles: 500, travelS: specTravelS(problem.params.detourFactor, 5),
+      maxSize: 4,
+      readyWindowS: 600,
+      targetBundles: 500,
+      travelS: specTravelS(problem.params.detourFactor, 5),
     });
     expect(bundles.length).toBe(500);
     let best = Infinity;
@@ -215,7 +243,12 @@ function restaurantCity(couriers: number, orders: number, restaurants: number, s
 // ---------------------------------------------------------------------------------------------
 // Proposal
 
-const SPOTS: Array<[number, number]> = [[41.39, 2.17], [41.395, 2.16], [41.38, 2.18], [41.4, 2.175]];
+const SPOTS: Array<[number, number]> = [
+  [41.39, 2.17],
+  [41.395, 2.16],
+  [41.38, 2.18],
+  [41.4, 2.175],
+];
 
 const proposalCases = fc.record({
   seed: fc.integer(),
@@ -228,14 +261,20 @@ const proposalCases = fc.record({
   handoverS: fc.constantFrom(0, 120),
 });
 
-function proposalInput(c: ArbitraryValue<typeof proposalCases>): { orders: BundleOrder[]; targetBundles: number; travelS: (a: number, b: number, c: number, d: number) => number } {
+function proposalInput(c: ArbitraryValue<typeof proposalCases>): {
+  orders: BundleOrder[];
+  targetBundles: number;
+  travelS: (a: number, b: number, c: number, d: number) => number;
+} {
   const rng = new Rng(c.seed);
   const orders = Array.from({ length: c.orders }, (_, i) => {
     const [pickupLat, pickupLng] = SPOTS[rng.int(0, c.restaurants - 1)];
     return {
       index: 3 + 7 * i, // snapshot indices need not be 0..n−1
-      pickupLat, pickupLng,
-      dropoffLat: 41.39 + rng.uniform(-0.03, 0.03), dropoffLng: 2.17 + rng.uniform(-0.03, 0.03),
+      pickupLat,
+      pickupLng,
+      dropoffLat: 41.39 + rng.uniform(-0.03, 0.03),
+      dropoffLng: 2.17 + rng.uniform(-0.03, 0.03),
       readyInS: c.tiedReady ? rng.pick([-100, 0, 200]) : rng.uniform(-300, 900),
     };
   });
@@ -256,15 +295,20 @@ describe('proposing bundles', () => {
         expect(listed).toEqual(orders.map((o) => o.index).sort((x, y) => x - y));
         const fits = (members: BundleOrder[]) => {
           const ready = members.map((o) => o.readyInS);
-          return members.length <= c.maxSize && Math.max(...ready) - Math.min(...ready) <= c.readyWindowS
-            && members.every((o) => o.pickupLat === members[0].pickupLat && o.pickupLng === members[0].pickupLng);
+          return (
+            members.length <= c.maxSize &&
+            Math.max(...ready) - Math.min(...ready) <= c.readyWindowS &&
+            members.every((o) => o.pickupLat === members[0].pickupLat && o.pickupLng === members[0].pickupLng)
+          );
         };
         for (const bundle of bundles) {
           const members = bundle.orders.map((i) => byIndex.get(i)!);
           expect(fits(members)).toBe(true);
           // The best sequence: the least sum of dropoff times over every permutation.
           const total = (sequence: BundleOrder[]) => {
-            let t = Math.max(0, Math.max(...sequence.map((o) => o.readyInS))) + travelS(sequence[0].pickupLat, sequence[0].pickupLng, sequence[0].dropoffLat, sequence[0].dropoffLng);
+            let t =
+              Math.max(0, Math.max(...sequence.map((o) => o.readyInS))) +
+              travelS(sequence[0].pickupLat, sequence[0].pickupLng, sequence[0].dropoffLat, sequence[0].dropoffLng);
             let sum = t;
             for (let k = 1; k < sequence.length; k++) {
               t += travelS(sequence[k - 1].dropoffLat, sequence[k - 1].dropoffLng, sequence[k].dropoffLat, sequence[k].dropoffLng);
@@ -296,7 +340,14 @@ describe('proposing bundles', () => {
 
   it('merges the pair that adds the least, and orders the dropoffs nearest first', () => {
     const travelS = specTravelS(1.3, 5);
-    const order = (index: number, dropoffLng: number, readyInS = 0): BundleOrder => ({ index, pickupLat: 41.39, pickupLng: 2.17, dropoffLat: 41.39, dropoffLng, readyInS });
+    const order = (index: number, dropoffLng: number, readyInS = 0): BundleOrder => ({
+      index,
+      pickupLat: 41.39,
+      pickupLng: 2.17,
+      dropoffLat: 41.39,
+      dropoffLng,
+      readyInS,
+    });
     // 1 and 2 go the same way (2 twice as far), 0 the other way: {1, 2} is the cheap merge, 1 first.
     const orders = [order(0, 2.15), order(1, 2.18), order(2, 2.19)];
     const bundles = proposeBundles(orders, { maxSize: 2, readyWindowS: 300, targetBundles: 2, travelS });
@@ -474,9 +525,15 @@ describe('assigning couriers to bundles', () => {
     const orders = [2.175, 2.176, 2.165, 2.164].map((lng, i) => ({ pickup: restaurant, dropoff: [41.39, lng] as [number, number], ready: 60 * i }));
     const problem = positionsProblem([{ at: [41.391, 2.17] }, { at: [41.389, 2.171] }], orders);
     const penaltyPerOrderDs = toDeciseconds(problem.params.unassignedPenaltyS);
-    const solve = (bundles: Bundle[]) => solveBundles(wasm, {
-      bundles, courierCount: 2, orderCount: 4, edges: bundleEdgesFromPositions(problem, bundles), penaltyPerOrderDs, duals: true,
-    });
+    const solve = (bundles: Bundle[]) =>
+      solveBundles(wasm, {
+        bundles,
+        courierCount: 2,
+        orderCount: 4,
+        edges: bundleEdgesFromPositions(problem, bundles),
+        penaltyPerOrderDs,
+        duals: true,
+      });
     const alone = await solve(singletons(4));
     expect(alone.objective).toBe(wasm.solve(problem).objective);
     const bundles = proposeBundles(bundleOrdersOf(problem), { maxSize: 2, readyWindowS: 300, targetBundles: 2, travelS: specTravelS(1.3, 5) });
@@ -502,7 +559,15 @@ describe('assigning couriers to bundles', () => {
 
   it('a longer-waiting order goes first when one courier is left for two', async () => {
     // Order 1 is dearer to serve, but has waited long enough that leaving it costs more still.
-    const input = { bundles: singletons(2), courierCount: 1, orderCount: 2, edges: [{ bundle: 0, courier: 0, cost: 100 }, { bundle: 1, courier: 0, cost: 300 }] };
+    const input = {
+      bundles: singletons(2),
+      courierCount: 1,
+      orderCount: 2,
+      edges: [
+        { bundle: 0, courier: 0, cost: 100 },
+        { bundle: 1, courier: 0, cost: 300 },
+      ],
+    };
     const uniform = await solveBundles(wasm, { ...input, penaltyPerOrderDs: 1_000 });
     expect([...uniform.bundleCourier]).toEqual([0, -1]);
     const aged = await solveBundles(wasm, { ...input, penaltyPerOrderDs: [1_000, 1_500], duals: true });

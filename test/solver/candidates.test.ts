@@ -38,10 +38,16 @@ describe('candidate edges match the oracle edge by edge', () => {
   it('hundreds of random instances, both kinds, ties included', () => {
     for (let seed = 1; seed <= 300; seed++) {
       for (const kind of ['positions', 'edges'] as const) {
-        expectSameCandidates(randomInstance({
-          seed, kind, couriers: 1 + (seed % 23), orders: 1 + (seed % 17), ties: seed % 3 === 0,
-          params: { maxCandidates: seed % 5, unassignedPenaltyS: seed % 7 === 0 ? 900 : 3600 },
-        }));
+        expectSameCandidates(
+          randomInstance({
+            seed,
+            kind,
+            couriers: 1 + (seed % 23),
+            orders: 1 + (seed % 17),
+            ties: seed % 3 === 0,
+            params: { maxCandidates: seed % 5, unassignedPenaltyS: seed % 7 === 0 ? 900 : 3600 },
+          }),
+        );
       }
     }
   });
@@ -55,18 +61,40 @@ describe('candidate edges match the oracle edge by edge', () => {
       ...city,
       orderPickupLat: city.orderPickupLat.map((_, o) => city.orderPickupLat[(o * 7) % restaurants]),
       orderPickupLng: city.orderPickupLng.map((_, o) => city.orderPickupLng[(o * 7) % restaurants]),
-      excluded: { order: Int32Array.from({ length: 200 }, (_, i) => (i * 13) % city.orderCount), courier: Int32Array.from({ length: 200 }, (_, i) => (i * 17) % city.courierCount) },
+      excluded: {
+        order: Int32Array.from({ length: 200 }, (_, i) => (i * 13) % city.orderCount),
+        courier: Int32Array.from({ length: 200 }, (_, i) => (i * 17) % city.courierCount),
+      },
     };
     expect(expectSameCandidates(crowded)).toBeGreaterThan(50_000);
     // A point at the far side of the globe among them: chords too long for the fast series.
-    const spots = [[41.39, 2.17], [-41.39, -177.83], [41.39, 2.17], [41.391, 2.171]];
+    const spots = [
+      [41.39, 2.17],
+      [-41.39, -177.83],
+      [41.39, 2.17],
+      [41.391, 2.171],
+    ];
     const couriers = spots.map((at, i) => ({ at: at as [number, number], speed: 4 + i, free: 0 }));
-    const orders = Array.from({ length: 12 }, (_, i) => ({ pickup: spots[i % spots.length] as [number, number], dropoff: spots[(i + 1) % spots.length] as [number, number], ready: 60 * i }));
+    const orders = Array.from({ length: 12 }, (_, i) => ({
+      pickup: spots[i % spots.length] as [number, number],
+      dropoff: spots[(i + 1) % spots.length] as [number, number],
+      ready: 60 * i,
+    }));
     expect(expectSameCandidates(positionsProblem(couriers, orders, { maxPickupS: 5e6, unassignedPenaltyS: 2e8 }))).toBeGreaterThan(20);
   });
 
   it('points all over the globe: poles, the antimeridian, long distances', () => {
-    const spots = [[89.99, 10], [-89.99, -170], [0, 179.999], [0, -179.999], [41.39, 2.17], [41.4, 2.18], [-33.9, 151.2], [60, -0.001], [60, 0.001]];
+    const spots = [
+      [89.99, 10],
+      [-89.99, -170],
+      [0, 179.999],
+      [0, -179.999],
+      [41.39, 2.17],
+      [41.4, 2.18],
+      [-33.9, 151.2],
+      [60, -0.001],
+      [60, 0.001],
+    ];
     const at = (i: number) => spots[i % spots.length] as [number, number];
     const couriers = spots.map((_, i) => ({ at: at(i), speed: 3 + i, free: i * 10 }));
     const orders = spots.map((_, i) => ({ pickup: at(i), dropoff: at(i + 1), ready: 100 * i - 300 }));
@@ -95,7 +123,9 @@ describe('candidate edges match the oracle edge by edge', () => {
     // The cheap distance agrees with the haversine to the last bit or two, so only many
     // boundary cases make sure the fallback decides the ones where it does not.
     const { problem: city } = generateCity({ preset: 'S', seed: 5, params: { maxPickupS: 1200 } });
-    const pairs = candidateEdges(city).filter((_, i) => i % 37 === 0).slice(0, 150);
+    const pairs = candidateEdges(city)
+      .filter((_, i) => i % 37 === 0)
+      .slice(0, 150);
     expect(pairs.length).toBe(150);
     const withParams = (params: Partial<PositionsProblem['params']>) => ({ ...city, params: { ...city.params, ...params } });
     for (const { order, courier } of pairs) {

@@ -124,7 +124,17 @@ describe('ties', () => {
   });
 
   it('is optimal either way when a cost equals the penalty', () => {
-    const s = solveChecked(edgesProblem(2, 1, [[0, 0, 500], [1, 0, 500]], { unassignedPenaltyS: 50 }));
+    const s = solveChecked(
+      edgesProblem(
+        2,
+        1,
+        [
+          [0, 0, 500],
+          [1, 0, 500],
+        ],
+        { unassignedPenaltyS: 50 },
+      ),
+    );
     expect(s.objective).toBe(1000);
   });
 });
@@ -156,7 +166,11 @@ describe('max_candidates', () => {
 
 describe('penalty', () => {
   // Order 0 likes courier 0 (cost 1); serving both orders needs the crossing 1000 + 1000.
-  const edges: Array<[number, number, number]> = [[0, 0, 1], [0, 1, 1000], [1, 0, 1000]];
+  const edges: Array<[number, number, number]> = [
+    [0, 0, 1],
+    [0, 1, 1000],
+    [1, 0, 1000],
+  ];
 
   it('leaves everything unassigned at no cost when the penalty is 0', () => {
     const s = solveChecked(edgesProblem(2, 2, edges, { unassignedPenaltyS: 0 }));
@@ -179,20 +193,43 @@ describe('penalty', () => {
   });
 
   it('accepts costs up to MAX_COST', () => {
-    const s = solveChecked(edgesProblem(2, 2, [[0, 0, MAX_COST], [1, 1, MAX_COST - 1], [1, 0, 0]], { unassignedPenaltyS: MAX_PENALTY_S }));
+    const s = solveChecked(
+      edgesProblem(
+        2,
+        2,
+        [
+          [0, 0, MAX_COST],
+          [1, 1, MAX_COST - 1],
+          [1, 0, 0],
+        ],
+        { unassignedPenaltyS: MAX_PENALTY_S },
+      ),
+    );
     expect(s.objective).toBe(MAX_PENALTY_S * 10 + 0);
   });
 });
 
 describe('caller-given edges', () => {
   it('keeps the lower cost of a pair listed twice, in any order', () => {
-    const s = expectOptimal(edgesProblem(2, 2, [[0, 0, 900], [1, 1, 800], [0, 0, 100], [1, 0, 500], [1, 1, 200], [0, 0, 700]]));
+    const s = expectOptimal(
+      edgesProblem(2, 2, [
+        [0, 0, 900],
+        [1, 1, 800],
+        [0, 0, 100],
+        [1, 0, 500],
+        [1, 1, 200],
+        [0, 0, 700],
+      ]),
+    );
     expect(s.stats.edges).toBe(3);
     expect(s.objective).toBe(300);
   });
 
   it('finds the published optimum 305 of OR-Library assign100', () => {
-    const numbers = readFileSync(join(packageRoot(), 'test', 'fixtures', 'orlib', 'assign100.txt'), 'utf8').trim().split(/\s+/).map(Number);
+    const numbers = readFileSync(join(packageRoot(), 'test', 'fixtures', 'orlib', 'assign100.txt'), 'utf8')
+      .trim()
+      .split(/\s+/)
+      .map(Number);
     const n = numbers[0];
     expect(numbers.length).toBe(1 + n * n);
     const edges = Array.from({ length: n * n }, (_, i) => [Math.floor(i / n), i % n, numbers[1 + i]] as [number, number, number]);
@@ -209,7 +246,13 @@ describe('price wars', () => {
     // such a price far lets the crowd bid it back up in steps of ε: before settle's
     // lowering was bounded, this instance took 2.7 million bids.
     const problem = randomInstance({
-      seed: 95379, kind: 'edges', couriers: 468, orders: 180, ties: true, density: 0.2, maxCost: 5,
+      seed: 95379,
+      kind: 'edges',
+      couriers: 468,
+      orders: 180,
+      ties: true,
+      density: 0.2,
+      maxCost: 5,
       params: { unassignedPenaltyS: 100_000, maxCandidates: 8 },
     });
     const s = solveChecked(problem);

@@ -63,9 +63,7 @@ describe('packProblem / unpackProblem', () => {
   it('refuses a buffer that does not fit the header', () => {
     const { header } = packProblem(problemOf(positionsJson()));
     // 2 couriers × 4 columns × 8 bytes + 3 orders × 5 columns × 8 bytes = 184.
-    expect(() => unpackProblem({ header, buffer: new ArrayBuffer(8) })).toThrow(
-      'packed columns take 184 bytes, the buffer has 8',
-    );
+    expect(() => unpackProblem({ header, buffer: new ArrayBuffer(8) })).toThrow('packed columns take 184 bytes, the buffer has 8');
   });
 });
 
@@ -145,8 +143,6 @@ describe('bad problem content', () => {
     expect(() => packProblem({ ...edges, edgeCost: edges.edgeCost.subarray(1) })).toThrow(
       new InputError('edges', 'columns differ in length (order 3, courier 3, cost 2)'),
     );
-    expect(() => packProblem({ ...problem, courierCount: -1 })).toThrow(
-      new InputError('couriers', 'count -1: must be an integer in [0, 2147483647]'),
-    );
+    expect(() => packProblem({ ...problem, courierCount: -1 })).toThrow(new InputError('couriers', 'count -1: must be an integer in [0, 2147483647]'));
   });
 });

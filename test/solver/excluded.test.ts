@@ -23,7 +23,11 @@ describe('excluded pairs', () => {
     for (let seed = 1; seed <= 400; seed++) {
       for (const kind of ['positions', 'edges'] as const) {
         const base = randomInstance({
-          seed, kind, couriers: 1 + (seed % 6), orders: 1 + (seed % 5), ties: seed % 4 === 0,
+          seed,
+          kind,
+          couriers: 1 + (seed % 6),
+          orders: 1 + (seed % 5),
+          ties: seed % 4 === 0,
           params: { maxCandidates: seed % 3 },
         });
         const problem = withExclusions(base, seed);
@@ -51,7 +55,8 @@ describe('excluded pairs', () => {
 
   it('are checked like edges: indices in range, columns of one length', () => {
     const problem = randomInstance({ seed: 3, kind: 'positions', couriers: 4, orders: 2 });
-    const bad = (order: number[], courier: number[]) => () => packProblem({ ...problem, excluded: { order: Int32Array.from(order), courier: Int32Array.from(courier) } });
+    const bad = (order: number[], courier: number[]) => () =>
+      packProblem({ ...problem, excluded: { order: Int32Array.from(order), courier: Int32Array.from(courier) } });
     expect(bad([0, 2], [1, 1])).toThrow(new InputError('excluded[1][0]', 'order index 2 out of range [0, 2)'));
     expect(bad([0], [4])).toThrow(new InputError('excluded[0][1]', 'courier index 4 out of range [0, 4)'));
     expect(bad([0, 1], [1])).toThrow(new InputError('excluded', 'columns differ in length (order 2, courier 1)'));

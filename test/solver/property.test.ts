@@ -23,10 +23,7 @@ const size = (max: number) => fc.oneof({ arbitrary: fc.constant(0), weight: 1 },
 const params: fc.Arbitrary<DispatchParams> = fc.record({
   maxPickupS: fc.oneof(fc.constant(600), between(0, 1500), real(0, 1500)),
   maxCandidates: between(0, 4),
-  unassignedPenaltyS: fc.oneof(
-    { arbitrary: fc.constantFrom(0, 3600, MAX_PENALTY_S), weight: 1 },
-    { arbitrary: real(0, 6000), weight: 2 },
-  ),
+  unassignedPenaltyS: fc.oneof({ arbitrary: fc.constantFrom(0, 3600, MAX_PENALTY_S), weight: 1 }, { arbitrary: real(0, 6000), weight: 2 }),
   detourFactor: fc.oneof(fc.constant(1.3), real(1, 2)),
   waitWeight: fc.oneof(fc.constantFrom(0, 0.5), real(0, 3)),
   handoverS: fc.oneof(fc.constantFrom(0, 120), between(0, 300)),
@@ -57,10 +54,16 @@ function expectOptimal(problem: Problem, optimum: (problem: Problem, edges: Cand
 
 describe.each(['positions', 'edges'] as const)('%s snapshots', (kind) => {
   it('match the exhaustive optimum on thousands of tiny instances', () => {
-    fc.assert(fc.property(instances(kind, 7, 7), (problem) => expectOptimal(problem, bruteForceOptimum)), { numRuns: 2500 });
+    fc.assert(
+      fc.property(instances(kind, 7, 7), (problem) => expectOptimal(problem, bruteForceOptimum)),
+      { numRuns: 2500 },
+    );
   });
 
   it('match the MIP optimum on hundreds of small instances', () => {
-    fc.assert(fc.property(instances(kind, 40, 25), (problem) => expectOptimal(problem, lpOptimum)), { numRuns: 300 });
+    fc.assert(
+      fc.property(instances(kind, 40, 25), (problem) => expectOptimal(problem, lpOptimum)),
+      { numRuns: 300 },
+    );
   });
 });

@@ -6,16 +6,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_PARAMS, type Solution } from '../../src/domain/problem.js';
 import { randomInstance } from '../../bench/random-instance.js';
-import {
-  EARTH_RADIUS_M,
-  bruteForceOptimum,
-  candidateEdges,
-  checkSolution,
-  distanceM,
-  lpOptimum,
-  pairCost,
-  penaltyOf,
-} from '../support/reference.js';
+import { EARTH_RADIUS_M, bruteForceOptimum, candidateEdges, checkSolution, distanceM, lpOptimum, pairCost, penaltyOf } from '../support/reference.js';
 import { edgesProblem, positionsProblem } from '../support/problems.js';
 
 describe('pricing', () => {
@@ -58,7 +49,12 @@ describe('pricing', () => {
 
 describe('candidate edges', () => {
   it('keeps the lower cost of a pair listed twice', () => {
-    const p = edgesProblem(1, 2, [[0, 1, 900], [0, 0, 500], [0, 1, 300], [0, 1, 700]]);
+    const p = edgesProblem(1, 2, [
+      [0, 1, 900],
+      [0, 0, 500],
+      [0, 1, 300],
+      [0, 1, 700],
+    ]);
     expect(candidateEdges(p)).toEqual([
       { order: 0, courier: 0, cost: 500 },
       { order: 0, courier: 1, cost: 300 },
@@ -66,7 +62,19 @@ describe('candidate edges', () => {
   });
 
   it('keeps the K cheapest per order, ties going to the courier listed first', () => {
-    const p = edgesProblem(2, 4, [[0, 3, 5], [0, 2, 7], [0, 1, 7], [0, 0, 9], [1, 2, 1], [1, 0, 1]], { maxCandidates: 2 });
+    const p = edgesProblem(
+      2,
+      4,
+      [
+        [0, 3, 5],
+        [0, 2, 7],
+        [0, 1, 7],
+        [0, 0, 9],
+        [1, 2, 1],
+        [1, 0, 1],
+      ],
+      { maxCandidates: 2 },
+    );
     expect(candidateEdges(p)).toEqual([
       { order: 0, courier: 1, cost: 7 },
       { order: 0, courier: 3, cost: 5 },
@@ -84,13 +92,26 @@ describe('candidate edges', () => {
 describe('exact optima', () => {
   it('finds the optimum a greedy choice misses', () => {
     // Greedy takes (0,0)=1 and is left with (1,1)=100; the optimum crosses for 2 + 2.
-    const p = edgesProblem(2, 2, [[0, 0, 1], [0, 1, 2], [1, 0, 2], [1, 1, 100]]);
+    const p = edgesProblem(2, 2, [
+      [0, 0, 1],
+      [0, 1, 2],
+      [1, 0, 2],
+      [1, 1, 100],
+    ]);
     expect(bruteForceOptimum(p)).toEqual({ objective: 4, orderCourier: Int32Array.of(1, 0) });
     expect(lpOptimum(p).objective).toBe(4);
   });
 
   it('leaves an order unassigned when the penalty is cheaper', () => {
-    const p = edgesProblem(2, 1, [[0, 0, 50], [1, 0, 80]], { unassignedPenaltyS: 6 }); // penalty 60
+    const p = edgesProblem(
+      2,
+      1,
+      [
+        [0, 0, 50],
+        [1, 0, 80],
+      ],
+      { unassignedPenaltyS: 6 },
+    ); // penalty 60
     expect(bruteForceOptimum(p)).toEqual({ objective: 110, orderCourier: Int32Array.of(0, -1) });
     expect(lpOptimum(p).objective).toBe(110);
   });
@@ -121,14 +142,32 @@ describe('exact optima', () => {
 describe('checkSolution', () => {
   // Optimum 4: order 0 → courier 1, order 1 → courier 0. Duals u = (2, 3), v = (−1, 0) certify it:
   // reduced costs (0,0) 1−2+1 = 0, (0,1) 2−2 = 0, (1,0) 2−3+1 = 0, (1,1) 100−3 = 97; sum 2+3−1 = 4.
-  const problem = edgesProblem(2, 2, [[0, 0, 1], [0, 1, 2], [1, 0, 2], [1, 1, 100]]);
+  const problem = edgesProblem(2, 2, [
+    [0, 0, 1],
+    [0, 1, 2],
+    [1, 0, 2],
+    [1, 1, 100],
+  ]);
   const solution = (patch: Partial<Solution> = {}): Solution => ({
     objective: 4,
     orderCourier: Int32Array.of(1, 0),
     orderCost: Int32Array.of(2, 2),
     orderDual: Float64Array.of(2, 3),
     courierDual: Float64Array.of(-1, 0),
-    stats: { couriers: 2, orders: 2, edges: 4, edgesKept: 4, edgesPriced: 4, rounds: 1, bids: 2, assigned: 2, unassigned: 0, edgeBuildMs: 0, matchingMs: 0, solveMs: 0 },
+    stats: {
+      couriers: 2,
+      orders: 2,
+      edges: 4,
+      edgesKept: 4,
+      edgesPriced: 4,
+      rounds: 1,
+      bids: 2,
+      assigned: 2,
+      unassigned: 0,
+      edgeBuildMs: 0,
+      matchingMs: 0,
+      solveMs: 0,
+    },
     ...patch,
   });
 
@@ -142,9 +181,23 @@ describe('checkSolution', () => {
     ['a courier used twice', { orderCourier: Int32Array.of(0, 0), orderCost: Int32Array.of(1, 2), objective: 3 }, /courier 0 takes/],
     ['a misreported cost', { orderCost: Int32Array.of(2, 3), objective: 5 }, /reports cost 3/],
     ['a courier out of range', { orderCourier: Int32Array.of(1, 7) }, /out of range/],
-    ['a cost for an unassigned order', { orderCourier: Int32Array.of(1, -1), orderCost: Int32Array.of(2, 2), objective: 36002 }, /unassigned order 1 reports cost 2/],
+    [
+      'a cost for an unassigned order',
+      { orderCourier: Int32Array.of(1, -1), orderCost: Int32Array.of(2, 2), objective: 36002 },
+      /unassigned order 1 reports cost 2/,
+    ],
     ['wrong stats', { stats: { ...solution().stats, unassigned: 1 } }, /stats.unassigned = 1/],
-    ['a non-optimal assignment with tight duals', { orderCourier: Int32Array.of(0, 1), orderCost: Int32Array.of(1, 100), objective: 101, orderDual: Float64Array.of(1, 100), courierDual: Float64Array.of(0, 0) }, /negative reduced cost/],
+    [
+      'a non-optimal assignment with tight duals',
+      {
+        orderCourier: Int32Array.of(0, 1),
+        orderCost: Int32Array.of(1, 100),
+        objective: 101,
+        orderDual: Float64Array.of(1, 100),
+        courierDual: Float64Array.of(0, 0),
+      },
+      /negative reduced cost/,
+    ],
     ['duals infeasible by a tenth', { orderDual: Float64Array.of(2.1, 2.9) }, /\(0, 0\).*negative reduced cost/],
     ['a positive courier dual', { orderDual: Float64Array.of(1, 1), courierDual: Float64Array.of(1, 1) }, /courierDual\[0\] = 1 > 0/],
     ['an order dual above the penalty', { orderDual: Float64Array.of(36001, 3), courierDual: Float64Array.of(-36000, 0) }, /orderDual\[0\] = 36001 > penalty/],
@@ -165,7 +218,14 @@ describe('checkSolution', () => {
     // Penalty 60 beats the only edge (80): the optimum leaves the order unassigned, u = 60, v = 0.
     const p = edgesProblem(1, 1, [[0, 0, 80]], { unassignedPenaltyS: 6 });
     const stats = { ...solution().stats, couriers: 1, orders: 1, edges: 1, assigned: 0, unassigned: 1 };
-    const unassigned = (u: number): Solution => ({ objective: 60, orderCourier: Int32Array.of(-1), orderCost: Int32Array.of(0), orderDual: Float64Array.of(u), courierDual: Float64Array.of(0), stats });
+    const unassigned = (u: number): Solution => ({
+      objective: 60,
+      orderCourier: Int32Array.of(-1),
+      orderCost: Int32Array.of(0),
+      orderDual: Float64Array.of(u),
+      courierDual: Float64Array.of(0),
+      stats,
+    });
     expect(() => checkSolution(p, unassigned(60))).not.toThrow();
     expect(() => checkSolution(p, unassigned(59.9))).toThrow(/order 0 \(courier -1\) is not tight/);
   });

@@ -103,7 +103,12 @@ describe('a failed task', () => {
     // A real trap from corrupt content: a packed problem is trusted (packProblem checked it),
     // so an edge whose order index is changed afterwards reaches the solver, which stores
     // through it 1 GiB past its memory.
-    const packed = packProblem(edgesProblem(2, 2, [[0, 0, 5], [1, 1, 7]]));
+    const packed = packProblem(
+      edgesProblem(2, 2, [
+        [0, 0, 5],
+        [1, 1, 7],
+      ]),
+    );
     const unpacked = unpackProblem(packed);
     if (unpacked.kind !== 'edges') throw new Error('edgesProblem packed as positions');
     unpacked.edgeOrder[0] = 1 << 28;

@@ -72,7 +72,12 @@ describe.each(STATE_STORES)('CityStateStore contract: $name', ({ create }) => {
     });
 
     it('shows every courier and order with its state in the city view, offered ones marked', async () => {
-      await store.putCouriers(CITY, [courier('c-free'), courier('c-offered'), courier('c-busy', { status: 'busy' }), courier('c-offline', { status: 'offline' })]);
+      await store.putCouriers(CITY, [
+        courier('c-free'),
+        courier('c-offered'),
+        courier('c-busy', { status: 'busy' }),
+        courier('c-offline', { status: 'offline' }),
+      ]);
       await store.putOrders(CITY, [order('o-waiting'), order('o-offered'), order('o-picked', { status: 'picked_up' })]);
       await store.raiseFence(CITY, { token: 1, version: 0 });
       expect((await store.commit(decide(1, [['o-offered', 'c-offered']], { offerTtlMs: 60_000 }))).ok).toBe(true);
@@ -135,7 +140,9 @@ describe.each(STATE_STORES)('CityStateStore contract: $name', ({ create }) => {
     it("stamps created orders ready, and updated couriers free, on the store's clock", async () => {
       const clockBefore = (await store.readSnapshot('clock', DEFAULT_PARAMS)).takenAt;
       await store.createOrders(CITY, [{ id: 'o-now', pickupLat: 41.387, pickupLng: 2.17, dropoffLat: 41.4012, dropoffLng: 2.1605 }]);
-      await store.createOrders(CITY, [{ id: 'o-later', pickupLat: 41.387, pickupLng: 2.17, dropoffLat: 41.4012, dropoffLng: 2.1605, readyAt: clockBefore + 600_000 }]);
+      await store.createOrders(CITY, [
+        { id: 'o-later', pickupLat: 41.387, pickupLng: 2.17, dropoffLat: 41.4012, dropoffLng: 2.1605, readyAt: clockBefore + 600_000 },
+      ]);
       await store.updateCouriers(CITY, [{ id: 'c-1', lat: 41.39, lng: 2.15, speedMps: 4, status: 'free' }]);
       const clockAfter = (await store.readSnapshot('clock', DEFAULT_PARAMS)).takenAt;
       for (const stamped of [(await store.readOrder(CITY, 'o-now'))!.readyAt, (await store.readCourier(CITY, 'c-1'))!.freeAt]) {
@@ -171,7 +178,16 @@ describe.each(STATE_STORES)('CityStateStore contract: $name', ({ create }) => {
 
     it('offers orders to couriers, moves the fence to the token, bumps the version and appends to the stream', async () => {
       await store.raiseFence(CITY, { token: 3, version: 0 });
-      const result = await store.commit(decide(4, [['o-1', 'c-1'], ['o-2', 'c-2']], { offerTtlMs: 60_000 }));
+      const result = await store.commit(
+        decide(
+          4,
+          [
+            ['o-1', 'c-1'],
+            ['o-2', 'c-2'],
+          ],
+          { offerTtlMs: 60_000 },
+        ),
+      );
       if (!result.ok) throw new Error(`commit failed: ${JSON.stringify(result)}`);
 
       const { decision } = result;
@@ -203,29 +219,69 @@ describe.each(STATE_STORES)('CityStateStore contract: $name', ({ create }) => {
     });
 
     it.each([
-      { case: 'order not pending', pairs: [['o-2', 'c-2'], ['o-assigned', 'c-1']], item: { kind: 'order', id: 'o-assigned', state: 'assigned' } },
-      { case: 'courier not free', pairs: [['o-2', 'c-2'], ['o-1', 'c-busy']], item: { kind: 'courier', id: 'c-busy', state: 'busy' } },
-      { case: 'unknown order', pairs: [['o-nope', 'c-2'], ['o-assigned', 'c-1']], item: { kind: 'order', id: 'o-nope', state: 'missing' } },
+      {
+        case: 'order not pending',
+        pairs: [
+          ['o-2', 'c-2'],
+          ['o-assigned', 'c-1'],
+        ],
+        item: { kind: 'order', id: 'o-assigned', state: 'assigned' },
+      },
+      {
+        case: 'courier not free',
+        pairs: [
+          ['o-2', 'c-2'],
+          ['o-1', 'c-busy'],
+        ],
+        item: { kind: 'courier', id: 'c-busy', state: 'busy' },
+      },
+      {
+        case: 'unknown order',
+        pairs: [
+          ['o-nope', 'c-2'],
+          ['o-assigned', 'c-1'],
+        ],
+        item: { kind: 'order', id: 'o-nope', state: 'missing' },
+      },
       { case: 'unknown courier', pairs: [['o-2', 'c-nope']], item: { kind: 'courier', id: 'c-nope', state: 'missing' } },
     ] as const)('names the first conflicting item ($case) and changes nothing', async ({ pairs, item }) => {
       await store.raiseFence(CITY, { token: 1, version: 0 });
       const ids = { orders: ['o-1', 'o-2'], couriers: ['c-1', 'c-2'] };
       const before = await observable(ids);
-      expect(await store.commit(decide(1, pairs.map(([o, c]) => [o, c])))).toEqual({ ok: false, reason: 'conflict', item });
+      expect(
+        await store.commit(
+          decide(
+            1,
+            pairs.map(([o, c]) => [o, c]),
+          ),
+        ),
+      ).toEqual({ ok: false, reason: 'conflict', item });
       expect(await observable(ids)).toEqual(before);
     });
 
     it('per pickup: commits the pickups still dispatchable, drops and names the others, renumbers the kept ones', async () => {
       await store.raiseFence(CITY, { token: 1, version: 0 });
       const result = await store.commit(
-        decide(1, [['o-1', 'c-1'], ['o-assigned', 'c-2'], ['o-2', 'c-busy'], ['o-3', 'c-3']], { partial: true }),
+        decide(
+          1,
+          [
+            ['o-1', 'c-1'],
+            ['o-assigned', 'c-2'],
+            ['o-2', 'c-busy'],
+            ['o-3', 'c-3'],
+          ],
+          { partial: true },
+        ),
       );
       if (!result.ok) throw new Error(`commit failed: ${JSON.stringify(result)}`);
       expect(result.dropped).toEqual([
         { courier: 'c-2', orders: ['o-assigned'], item: { kind: 'order', id: 'o-assigned', state: 'assigned' } },
         { courier: 'c-busy', orders: ['o-2'], item: { kind: 'courier', id: 'c-busy', state: 'busy' } },
       ]);
-      expect(result.decision.assignments).toEqual([{ order: 'o-1', courier: 'c-1' }, { order: 'o-3', courier: 'c-3' }]);
+      expect(result.decision.assignments).toEqual([
+        { order: 'o-1', courier: 'c-1' },
+        { order: 'o-3', courier: 'c-3' },
+      ]);
       expect(await store.readDecisionStream(CITY)).toEqual([result.decision]);
       // The kept pickups are numbered as the committed decision's pickups are (p<version>.<n>).
       expect((await store.readOrder(CITY, 'o-3'))?.offer).toMatchObject({ courier: 'c-3', pickup: 'p1.2' });
@@ -240,15 +296,43 @@ describe.each(STATE_STORES)('CityStateStore contract: $name', ({ create }) => {
       await store.raiseFence(CITY, { token: 1, version: 0 });
       const ids = { orders: ['o-1', 'o-2', 'o-3'], couriers: ['c-1', 'c-2'] };
       const before = await observable(ids);
-      expect(await store.commit(decide(1, [['o-1', 'c-1'], ['o-assigned', 'c-1'], ['o-2', 'c-busy']], { partial: true }))).toEqual({
+      expect(
+        await store.commit(
+          decide(
+            1,
+            [
+              ['o-1', 'c-1'],
+              ['o-assigned', 'c-1'],
+              ['o-2', 'c-busy'],
+            ],
+            { partial: true },
+          ),
+        ),
+      ).toEqual({
         ok: false,
         reason: 'conflict',
         item: { kind: 'order', id: 'o-assigned', state: 'assigned' },
       });
       expect(await observable(ids)).toEqual(before);
-      const result = await store.commit(decide(1, [['o-1', 'c-1'], ['o-assigned', 'c-1'], ['o-2', 'c-2'], ['o-3', 'c-2']], { partial: true }));
-      expect(result.ok && result.dropped).toEqual([{ courier: 'c-1', orders: ['o-1', 'o-assigned'], item: { kind: 'order', id: 'o-assigned', state: 'assigned' } }]);
-      expect(result.ok && result.decision.assignments).toEqual([{ order: 'o-2', courier: 'c-2' }, { order: 'o-3', courier: 'c-2' }]);
+      const result = await store.commit(
+        decide(
+          1,
+          [
+            ['o-1', 'c-1'],
+            ['o-assigned', 'c-1'],
+            ['o-2', 'c-2'],
+            ['o-3', 'c-2'],
+          ],
+          { partial: true },
+        ),
+      );
+      expect(result.ok && result.dropped).toEqual([
+        { courier: 'c-1', orders: ['o-1', 'o-assigned'], item: { kind: 'order', id: 'o-assigned', state: 'assigned' } },
+      ]);
+      expect(result.ok && result.decision.assignments).toEqual([
+        { order: 'o-2', courier: 'c-2' },
+        { order: 'o-3', courier: 'c-2' },
+      ]);
       expect(await store.readPickup(CITY, 'p1.1')).toMatchObject({ courier: 'c-2', orders: ['o-2', 'o-3'] });
       expect((await store.readOrder(CITY, 'o-1'))?.offer).toBeNull();
     });
@@ -271,7 +355,12 @@ describe.each(STATE_STORES)('CityStateStore contract: $name', ({ create }) => {
       await sleep(600);
       expect((await store.readOrder(CITY, 'o-1'))?.offer).toBeNull();
       expect((await store.readSnapshot(CITY, DEFAULT_PARAMS)).orderIds).toContain('o-1');
-      const again = await store.commit(decide(1, [['o-1', 'c-2'], ['o-2', 'c-1']]));
+      const again = await store.commit(
+        decide(1, [
+          ['o-1', 'c-2'],
+          ['o-2', 'c-1'],
+        ]),
+      );
       expect(again.ok && again.decision.version).toBe(2);
     });
 
@@ -309,9 +398,24 @@ describe.each(STATE_STORES)('CityStateStore contract: $name', ({ create }) => {
     it('rejects malformed decisions before touching the store', async () => {
       await store.raiseFence(CITY, { token: 1, version: 0 });
       await expect(store.commit(decide(1, []))).rejects.toThrow(/non-empty/);
-      await expect(store.commit(decide(1, [['o-1', 'c-1'], ['o-1', 'c-2']]))).rejects.toThrow(/order o-1 is assigned twice/);
+      await expect(
+        store.commit(
+          decide(1, [
+            ['o-1', 'c-1'],
+            ['o-1', 'c-2'],
+          ]),
+        ),
+      ).rejects.toThrow(/order o-1 is assigned twice/);
       // Adjacent assignments to one courier are one pickup; apart, they are refused.
-      await expect(store.commit(decide(1, [['o-1', 'c-1'], ['o-2', 'c-2'], ['o-3', 'c-1']]))).rejects.toThrow(/courier c-1 is assigned twice/);
+      await expect(
+        store.commit(
+          decide(1, [
+            ['o-1', 'c-1'],
+            ['o-2', 'c-2'],
+            ['o-3', 'c-1'],
+          ]),
+        ),
+      ).rejects.toThrow(/courier c-1 is assigned twice/);
       await expect(store.commit(decide(0, [['o-1', 'c-1']]))).rejects.toThrow(/token/);
       await expect(store.commit(decide(1.5, [['o-1', 'c-1']]))).rejects.toThrow(/token/);
       await expect(store.commit(decide(1, [['o-1', 'c-1']], { offerTtlMs: 0 }))).rejects.toThrow(/offerTtlMs/);
@@ -323,8 +427,14 @@ describe.each(STATE_STORES)('CityStateStore contract: $name', ({ create }) => {
 
     it('handles decisions of thousands of assignments, naming a conflict deep inside', async () => {
       const n = 2_500;
-      await store.putCouriers(CITY, Array.from({ length: n }, (_, i) => courier(`bulk-c${i}`, { status: i === 2_222 ? 'busy' : 'free' })));
-      await store.putOrders(CITY, Array.from({ length: n }, (_, i) => order(`bulk-o${i}`)));
+      await store.putCouriers(
+        CITY,
+        Array.from({ length: n }, (_, i) => courier(`bulk-c${i}`, { status: i === 2_222 ? 'busy' : 'free' })),
+      );
+      await store.putOrders(
+        CITY,
+        Array.from({ length: n }, (_, i) => order(`bulk-o${i}`)),
+      );
       await store.raiseFence(CITY, { token: 1, version: 0 });
       const pairs = Array.from({ length: n }, (_, i): [string, string] => [`bulk-o${i}`, `bulk-c${i}`]);
       expect(await store.commit(decide(1, pairs))).toEqual({
@@ -348,8 +458,18 @@ describe.each(STATE_STORES)('CityStateStore contract: $name', ({ create }) => {
         await store.raiseFence(CITY, { token: round + 1, version: 0 });
         // The older holder (token round+1) and the newer one (round+2) want the same order.
         const results = await Promise.all([
-          store.commit(decide(round + 1, [[`o-a${round}`, a], [shared, b]])),
-          peer.commit(decide(round + 2, [[shared, a], [`o-b${round}`, b]])),
+          store.commit(
+            decide(round + 1, [
+              [`o-a${round}`, a],
+              [shared, b],
+            ]),
+          ),
+          peer.commit(
+            decide(round + 2, [
+              [shared, a],
+              [`o-b${round}`, b],
+            ]),
+          ),
         ]);
         expect(results.filter((r) => r.ok)).toHaveLength(1);
         const sharedOffer = (await store.readOrder(CITY, shared))?.offer;

@@ -31,7 +31,15 @@ describe('NATS JetStream decision publisher', () => {
     const watch = new DecisionWatch({ log, isLocal: () => true });
     const failures: unknown[] = [];
     const publisher = new NatsDecisionPublisher({ url, stream, timeoutMs: 1_000 });
-    const relay = new DecisionRelay({ log, publisher, watch, encode: (d) => JSON.stringify(d), retryMs: 50, maxBackoffMs: 200, onFailed: (_c, e) => failures.push(e) });
+    const relay = new DecisionRelay({
+      log,
+      publisher,
+      watch,
+      encode: (d) => JSON.stringify(d),
+      retryMs: 50,
+      maxBackoffMs: 200,
+      onFailed: (_c, e) => failures.push(e),
+    });
     relay.cityAcquired(city);
     cleanups.push(async () => {
       await relay.close();

@@ -17,7 +17,15 @@ describe('RedisCityStateStore layout', () => {
     await store.putCouriers('bcn', [courier('c-1'), courier('c-2')]);
     await store.putOrders('bcn', [order('o-1'), order('o-2')]);
     await store.raiseFence('bcn', { token: 1, version: 0 });
-    await store.commit({ city: 'bcn', token: 1, holder: 'h/b', assignments: [{ order: 'o-1', courier: 'c-1' }, { order: 'o-2', courier: 'c-2' }] });
+    await store.commit({
+      city: 'bcn',
+      token: 1,
+      holder: 'h/b',
+      assignments: [
+        { order: 'o-1', courier: 'c-1' },
+        { order: 'o-2', courier: 'c-2' },
+      ],
+    });
     await store.applyOrderEvent('bcn', 'o-2', { kind: 'decline', cooldownMs: 60_000 });
     const keys = await redis.redis.keys(`${redis.prefix}*`);
     expect(keys.sort()).toEqual(Object.values(cityKeys(redis.prefix, 'bcn')).sort());

@@ -57,7 +57,15 @@ describe('RedisCityStateStore on a Redis Cluster', () => {
         await store.putCouriers(city, [courier('c1'), courier('c2')]);
         await store.putOrders(city, [order('o1'), order('o2')]);
         await store.raiseFence(city, { token: 1, version: 0 });
-        const committed = await store.commit({ city, token: 1, holder: 'h/b', assignments: [{ order: 'o1', courier: 'c1' }, { order: 'o2', courier: 'c2' }] });
+        const committed = await store.commit({
+          city,
+          token: 1,
+          holder: 'h/b',
+          assignments: [
+            { order: 'o1', courier: 'c1' },
+            { order: 'o2', courier: 'c2' },
+          ],
+        });
         expect(committed.ok).toBe(true);
         await store.applyOrderEvent(city, 'o2', { kind: 'decline', cooldownMs: 60_000 });
       }),

@@ -1,14 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_PARAMS } from '../../src/domain/problem.js';
-import {
-  addCourierRecord,
-  addOrderRecord,
-  decodeCourier,
-  decodeOrder,
-  encodeCourier,
-  encodeOrder,
-} from '../../src/state/redis-records.js';
+import { addCourierRecord, addOrderRecord, decodeCourier, decodeOrder, encodeCourier, encodeOrder } from '../../src/state/redis-records.js';
 import { SnapshotBuilder } from '../../src/state/snapshot.js';
 
 const id = fc.string({ minLength: 1, maxLength: 40 }).filter((s) => !s.includes('|'));

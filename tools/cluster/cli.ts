@@ -14,7 +14,11 @@ await runProgram(
     .description('run N serve processes against MySQL and Redis with a load feeder, and print a live table')
     .option('--hosts <n>', 'serve processes to start', '3')
     .option('--base-port <port>', 'the first host listens here, the next on +1, ... (0: free ports)', '4100')
-    .option('--mysql <url>', 'MySQL server; without a database part a fresh dispatchd_cluster_<hex> database is made and dropped at exit', 'mysql://root@127.0.0.1:3306/')
+    .option(
+      '--mysql <url>',
+      'MySQL server; without a database part a fresh dispatchd_cluster_<hex> database is made and dropped at exit',
+      'mysql://root@127.0.0.1:3306/',
+    )
     .option('--redis <url>', 'Redis server (keys under a fresh dispatchd_cluster_<hex>: prefix, deleted at exit)', 'redis://127.0.0.1:6379')
     .option('--cities <n>', 'cities fed', '8')
     .option('--couriers <n>', 'couriers per city', '40')

@@ -88,7 +88,16 @@ export class Feeder {
   readonly events: AcknowledgedEvent[] = [];
   readonly acknowledged: AcknowledgedDecision[] = [];
   readonly stats: FeederStats = {
-    requests: 0, failures: 0, ordersCreated: 0, offersSeen: 0, accepted: 0, declined: 0, ignored: 0, delivered: 0, dispatchAcks: 0, dispatchRefused: 0,
+    requests: 0,
+    failures: 0,
+    ordersCreated: 0,
+    offersSeen: 0,
+    accepted: 0,
+    declined: 0,
+    ignored: 0,
+    delivered: 0,
+    dispatchAcks: 0,
+    dispatchRefused: 0,
   };
   private readonly options: Required<Omit<FeederOptions, 'token'>> & Pick<FeederOptions, 'token'>;
   private hosts: FeederHost[];

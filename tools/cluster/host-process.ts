@@ -62,12 +62,18 @@ export class HostProcess {
     const args = [
       options.cliPath ?? DEFAULT_CLI_PATH,
       'serve',
-      '--port', String(options.port),
-      '--listen', '127.0.0.1',
-      '--host-id', options.hostId,
-      '--mysql', options.mysqlUrl,
-      '--redis', options.redisUrl,
-      '--threads', String(options.threads ?? 1),
+      '--port',
+      String(options.port),
+      '--listen',
+      '127.0.0.1',
+      '--host-id',
+      options.hostId,
+      '--mysql',
+      options.mysqlUrl,
+      '--redis',
+      options.redisUrl,
+      '--threads',
+      String(options.threads ?? 1),
       ...(options.offerTtlMs ? ['--offer-ttl-ms', String(options.offerTtlMs)] : []),
     ];
     const child = spawn(process.execPath, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -76,7 +82,10 @@ export class HostProcess {
     child.stdout.setEncoding('utf8');
     child.stderr.setEncoding('utf8');
     const url = await new Promise<string>((resolve, reject) => {
-      const timer = setTimeout(() => fail(new Error(`host ${options.hostId} did not start within ${options.startTimeoutMs ?? 30_000} ms: ${output.slice(-2_000)}`)), options.startTimeoutMs ?? 30_000);
+      const timer = setTimeout(
+        () => fail(new Error(`host ${options.hostId} did not start within ${options.startTimeoutMs ?? 30_000} ms: ${output.slice(-2_000)}`)),
+        options.startTimeoutMs ?? 30_000,
+      );
       const onData = (chunk: string) => {
         output += chunk;
         const match = /listening on (http:\/\/\S+)/.exec(output);

@@ -196,7 +196,14 @@ function checkOffers(city: string, list: CommittedDecision[], input: CheckInput,
   for (const d of ordered) {
     pickupsOf(d.assignments).forEach(({ courier, orders }, i) => {
       const pickup = pickupId(d.version, i + 1);
-      const members = orders.map((order): OfferSpan => ({ order, courier, version: d.version, pickup, at: d.committedAt, end: d.committedAt + input.offerTtlMs }));
+      const members = orders.map((order): OfferSpan => ({
+        order,
+        courier,
+        version: d.version,
+        pickup,
+        at: d.committedAt,
+        end: d.committedAt + input.offerTtlMs,
+      }));
       byPickup.set(pickup, members);
       for (const span of members) {
         spans.push(span);
@@ -289,11 +296,13 @@ function checkAcknowledged(byCity: Map<string, CommittedDecision[]>, input: Chec
   }
   for (const e of input.events ?? []) {
     if (e.kind !== 'accept' || e.courier === undefined || e.ackAt > readAt) continue;
-    const offered = byCity
-      .get(e.city)
-      ?.some((d) => d.committedAt <= e.ackAt && d.assignments.some((a) => a.order === e.order && a.courier === e.courier));
+    const offered = byCity.get(e.city)?.some((d) => d.committedAt <= e.ackAt && d.assignments.some((a) => a.order === e.order && a.courier === e.courier));
     if (!offered) {
-      violations.push({ kind: 'accept_without_offer', city: e.city, message: `accept of ${e.order} by ${e.courier} acknowledged, but no logged decision offered it` });
+      violations.push({
+        kind: 'accept_without_offer',
+        city: e.city,
+        message: `accept of ${e.order} by ${e.courier} acknowledged, but no logged decision offered it`,
+      });
     }
   }
 }

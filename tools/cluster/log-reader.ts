@@ -31,7 +31,7 @@ export async function readDecisionLog(sources: DecisionLogSources): Promise<Read
   let fromTable = 0;
   let fromStreams = 0;
   for (const city of sources.cities) {
-    for (let after = 0; ; ) {
+    for (let after = 0; ;) {
       const page = await table.read(city, after, 1_000);
       decisions.push(...page);
       fromTable += page.length;

@@ -117,9 +117,11 @@ export async function runCluster(flags: ClusterFlags): Promise<number> {
         }
         next.set(host.hostId, { at: now, figures });
         const before = previous.get(host.hostId);
-        const per = (value: number, old: number | undefined) =>
-          before && old !== undefined ? ((value - old) / ((now - before.at) / 1000)).toFixed(1) : '-';
-        const rejections = Object.entries(figures.rejections).map(([k, v]) => `${k} ${v}`).join(', ') || '0';
+        const per = (value: number, old: number | undefined) => (before && old !== undefined ? ((value - old) / ((now - before.at) / 1000)).toFixed(1) : '-');
+        const rejections =
+          Object.entries(figures.rejections)
+            .map(([k, v]) => `${k} ${v}`)
+            .join(', ') || '0';
         rows.push(
           `${host.hostId.padEnd(8)} ${host.url.padEnd(24)} ${String(figures.leasesHeld).padStart(8)} ${per(figures.ticks, before?.figures.ticks).padStart(8)} ${per(figures.commits, before?.figures.commits).padStart(10)}   ${rejections}`,
         );
@@ -156,7 +158,9 @@ export async function runCluster(flags: ClusterFlags): Promise<number> {
         acknowledged: feeder.acknowledged,
         events: feeder.events,
       });
-      out(`checked ${report.decisions} decisions (${log.fromTable} in the table, ${log.fromStreams} in the streams), ${report.offers} offers, ${feeder.acknowledged.length} acknowledged dispatches, ${feeder.events.length} order events`);
+      out(
+        `checked ${report.decisions} decisions (${log.fromTable} in the table, ${log.fromStreams} in the streams), ${report.offers} offers, ${feeder.acknowledged.length} acknowledged dispatches, ${feeder.events.length} order events`,
+      );
       if (report.violations.length > 0) {
         out(formatViolations(report.violations));
         code = 1;
@@ -186,4 +190,3 @@ export async function runCluster(flags: ClusterFlags): Promise<number> {
     }
   }
 }
-

@@ -54,7 +54,7 @@ export const decisionStreamRoutes: FastifyPluginAsyncTypebox<{ host: HostContext
         headers: StreamHeaders,
         response: {
           200: {
-            description: "Server-Sent Events, one per durable decision: `id` its version, `data` the Decision (components.schemas.Decision) as one JSON line",
+            description: 'Server-Sent Events, one per durable decision: `id` its version, `data` the Decision (components.schemas.Decision) as one JSON line',
             content: {
               'text/event-stream': {
                 schema: { type: 'string' },

@@ -28,7 +28,8 @@ export class KpiHistory {
 
   record(sample: Sample): void {
     const last = this.samples.at(-1);
-    if (last && sample.at < last.at) this.samples = []; // the store's clock went back (a new store)
+    if (last && sample.at < last.at)
+      this.samples = []; // the store's clock went back (a new store)
     else if (last && sample.at - last.at < SAMPLE_EVERY_MS) return;
     this.samples.push(sample);
     const from = this.samples.findIndex((s) => s.at > sample.at - HISTORY_MS);

@@ -22,7 +22,10 @@ export const mapRoutes: FastifyPluginAsyncTypebox<{ host: HostContext }> = async
   // Browsers ask for /favicon.ico whatever the page links; both answer the one SVG icon.
   for (const path of ['/favicon.svg', '/favicon.ico']) {
     app.get(path, { schema: { hide: true } }, async (_request, reply) =>
-      reply.type('image/svg+xml').header('cache-control', 'public, max-age=86400').send(await readFile(publicFile('favicon.svg'))),
+      reply
+        .type('image/svg+xml')
+        .header('cache-control', 'public, max-age=86400')
+        .send(await readFile(publicFile('favicon.svg'))),
     );
   }
 

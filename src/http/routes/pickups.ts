@@ -62,10 +62,8 @@ export const pickupsRoutes: FastifyPluginAsyncTypebox<{ host: HostContext }> = a
 
   /** accept and decline: the courier's answer to the pickup's offer. */
   const answer = (kind: 'accept' | 'decline', operationId: string, summary: string, make: (courier: string | undefined) => PickupEvent) =>
-    app.post(
-      `/v1/cities/:city/pickups/:pickup/${kind}`,
-      { schema: { ...schema(operationId, summary, kind), body: ref(OfferAnswerBody) } },
-      async (request) => applyEvent(request.params.city, request.params.pickup, make(request.body?.courier)),
+    app.post(`/v1/cities/:city/pickups/:pickup/${kind}`, { schema: { ...schema(operationId, summary, kind), body: ref(OfferAnswerBody) } }, async (request) =>
+      applyEvent(request.params.city, request.params.pickup, make(request.body?.courier)),
     );
 
   answer('accept', 'acceptPickup', 'The courier accepts the pickup: all its orders are assigned, the courier busy', (courier) => ({

@@ -16,14 +16,7 @@
  * ceil(p/100 · n)-th smallest.
  */
 import type { MdrpInstance, MdrpOrder } from './instance.js';
-import {
-  dropoffHalfMin,
-  dropoffMomentMin,
-  leaveCustomerMin,
-  leaveRestaurantMin,
-  pickupHalfMin,
-  travelMin,
-} from './rules.js';
+import { dropoffHalfMin, dropoffMomentMin, leaveCustomerMin, leaveRestaurantMin, pickupHalfMin, travelMin } from './rules.js';
 import type { MdrpAssignment, MdrpDeliveredOrder, MdrpMove, MdrpSolution } from './solution.js';
 
 export type MdrpViolationCode =
@@ -152,12 +145,18 @@ export function evaluateMdrp(instance: MdrpInstance, solution: MdrpSolution): Md
     }
     delivered.set(d.order, d);
     if (d.placementMin !== order.placementMin || d.readyMin !== order.readyMin) {
-      flag('inconsistent_times', `orders file: order ${d.order} placed ${d.placementMin} ready ${d.readyMin}, the instance says ${order.placementMin} and ${order.readyMin}`);
+      flag(
+        'inconsistent_times',
+        `orders file: order ${d.order} placed ${d.placementMin} ready ${d.readyMin}, the instance says ${order.placementMin} and ${order.readyMin}`,
+      );
     }
     const a = assignmentOf.get(d.order);
     if (!a) flag('inconsistent_times', `orders file: order ${d.order} is in no assignment`);
     else if (d.courier !== a.courier || d.pickupMin !== a.pickupMin) {
-      flag('inconsistent_times', `orders file: order ${d.order} picked up by ${d.courier} at ${d.pickupMin}, its assignment says ${a.courier} at ${a.pickupMin}`);
+      flag(
+        'inconsistent_times',
+        `orders file: order ${d.order} picked up by ${d.courier} at ${d.pickupMin}, its assignment says ${a.courier} at ${a.pickupMin}`,
+      );
     }
   }
   for (const id of assignmentOf.keys()) {
@@ -216,7 +215,8 @@ export function evaluateMdrp(instance: MdrpInstance, solution: MdrpSolution): Md
       }
       if (move.origin !== at) flag('teleport', `${courier.id} departs from ${move.origin} at ${move.departureMin} but is at ${at}`);
       if (move.departureMin < courier.onMin) flag('courier_before_on', `${courier.id} moves at ${move.departureMin} before on_time ${courier.onMin}`);
-      else if (move.departureMin < freeMin) flag('inconsistent_times', `${courier.id} departs from ${at} at ${move.departureMin}, before it can leave at ${freeMin}`);
+      else if (move.departureMin < freeMin)
+        flag('inconsistent_times', `${courier.id} departs from ${at} at ${move.departureMin}, before it can leave at ${freeMin}`);
       const a = stop.assignment;
       if (!stop.order && move.departureMin < a.assignmentMin) {
         flag('move_before_assignment', `${courier.id} heads to ${stop.place} at ${move.departureMin}, before its assignment at ${a.assignmentMin}`);
@@ -228,14 +228,20 @@ export function evaluateMdrp(instance: MdrpInstance, solution: MdrpSolution): Md
       busyMin += ride;
       if (!stop.order) {
         if (a.pickupMin < arrivalMin + pickupHalfMin(p)) {
-          flag('inconsistent_times', `${courier.id} picks up at ${stop.place} at ${a.pickupMin}, but arrives only at ${arrivalMin} (+${pickupHalfMin(p)} service)`);
+          flag(
+            'inconsistent_times',
+            `${courier.id} picks up at ${stop.place} at ${a.pickupMin}, but arrives only at ${arrivalMin} (+${pickupHalfMin(p)} service)`,
+          );
         }
         freeMin = leaveRestaurantMin(Math.max(a.pickupMin, arrivalMin + pickupHalfMin(p)), p);
         busyMin += p.pickupServiceMin;
       } else {
         const dropoffMin = delivered.get(stop.place)?.dropoffMin ?? dropoffMomentMin(arrivalMin, p);
         if (dropoffMin < dropoffMomentMin(arrivalMin, p)) {
-          flag('inconsistent_times', `${courier.id} drops off ${stop.place} at ${dropoffMin}, but arrives only at ${arrivalMin} (+${dropoffHalfMin(p)} service)`);
+          flag(
+            'inconsistent_times',
+            `${courier.id} drops off ${stop.place} at ${dropoffMin}, but arrives only at ${arrivalMin} (+${dropoffHalfMin(p)} service)`,
+          );
         }
         freeMin = leaveCustomerMin(Math.max(arrivalMin, dropoffMin - dropoffHalfMin(p)), p);
         busyMin += p.dropoffServiceMin;

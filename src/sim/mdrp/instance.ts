@@ -92,7 +92,8 @@ export function readMdrpInstance(dir: string): MdrpInstance {
   for (const row of readTable(join(dir, 'orders.txt'), '\t', orderHeader, 6)) {
     const id = idField(row, 'order');
     if (orderIds.has(id)) throw new MdrpInputError(row.path, row.line, `duplicate order ${JSON.stringify(id)}`);
-    if (restaurants.has(id)) throw new MdrpInputError(row.path, row.line, `order ${JSON.stringify(id)} has a restaurant's id (moves could not tell them apart)`);
+    if (restaurants.has(id))
+      throw new MdrpInputError(row.path, row.line, `order ${JSON.stringify(id)} has a restaurant's id (moves could not tell them apart)`);
     const restaurant = row.fields[4];
     if (!restaurants.has(restaurant)) throw new MdrpInputError(row.path, row.line, `unknown restaurant ${JSON.stringify(restaurant)}`);
     const placementMin = minuteField(row, 3, 'placement_time');

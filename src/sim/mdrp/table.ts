@@ -35,7 +35,8 @@ export function readTable(path: string, separator: '\t' | ' ', header: readonly 
     const n = row.fields.length;
     if (n === 1 && row.fields[0] === '') throw new MdrpInputError(path, row.line, 'empty line');
     const empty = row.fields.indexOf('');
-    if (empty >= 0) throw new MdrpInputError(path, row.line, `field ${empty + 1} is empty (fields are separated by exactly one ${separator === '\t' ? 'tab' : 'space'})`);
+    if (empty >= 0)
+      throw new MdrpInputError(path, row.line, `field ${empty + 1} is empty (fields are separated by exactly one ${separator === '\t' ? 'tab' : 'space'})`);
     if (typeof count === 'number' ? n !== count : n < count.atLeast) {
       const expected = typeof count === 'number' ? `${count}` : `at least ${count.atLeast}`;
       throw new MdrpInputError(path, row.line, `${n} ${what} fields, expected ${expected}`);

@@ -31,4 +31,3 @@ export async function createTestDatabase({ migrated = true } = {}): Promise<Test
     },
   };
 }
-

@@ -111,7 +111,10 @@ export async function privateNatsServer() {
       const nc = await connect({ servers: url, timeout: 200 }).catch(() => undefined);
       if (nc) {
         // JetStream answers once its store is recovered.
-        const ready = await nc.jetstreamManager().then(() => true, () => false);
+        const ready = await nc.jetstreamManager().then(
+          () => true,
+          () => false,
+        );
         await nc.close();
         if (ready) return;
       }

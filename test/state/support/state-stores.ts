@@ -24,34 +24,36 @@ export const STATE_STORES: StateStoreEntry[] = [
       return { store, peer: () => store, loseFence: async (city) => store.loseFence(city), close: async () => {} };
     },
   },
-  ...onServers<StateStoreEntry>({
-    name: 'redis',
-    async create() {
-      const redis = await createTestRedis();
-      return {
-        store: new RedisCityStateStore(redis.redis, { keyPrefix: redis.prefix }),
-        peer: () => new RedisCityStateStore(redis.connect(), { keyPrefix: redis.prefix }),
-        loseFence: async (city) => {
-          await redis.redis.del(cityKeys(redis.prefix, city).fence);
-        },
-        close: () => redis.cleanup(),
-      };
+  ...onServers<StateStoreEntry>(
+    {
+      name: 'redis',
+      async create() {
+        const redis = await createTestRedis();
+        return {
+          store: new RedisCityStateStore(redis.redis, { keyPrefix: redis.prefix }),
+          peer: () => new RedisCityStateStore(redis.connect(), { keyPrefix: redis.prefix }),
+          loseFence: async (city) => {
+            await redis.redis.del(cityKeys(redis.prefix, city).fence);
+          },
+          close: () => redis.cleanup(),
+        };
+      },
     },
-  },
-  {
-    name: 'redis-cluster',
-    async create() {
-      const redis = await createTestRedisCluster();
-      return {
-        store: new RedisCityStateStore(redis.redis, { keyPrefix: redis.prefix }),
-        peer: () => new RedisCityStateStore(redis.connect(), { keyPrefix: redis.prefix }),
-        loseFence: async (city) => {
-          await redis.redis.del(cityKeys(redis.prefix, city).fence);
-        },
-        close: () => redis.cleanup(),
-      };
+    {
+      name: 'redis-cluster',
+      async create() {
+        const redis = await createTestRedisCluster();
+        return {
+          store: new RedisCityStateStore(redis.redis, { keyPrefix: redis.prefix }),
+          peer: () => new RedisCityStateStore(redis.connect(), { keyPrefix: redis.prefix }),
+          loseFence: async (city) => {
+            await redis.redis.del(cityKeys(redis.prefix, city).fence);
+          },
+          close: () => redis.cleanup(),
+        };
+      },
     },
-  }),
+  ),
 ];
 
 export function courier(id: string, fields: Partial<CourierState> = {}): CourierState {
