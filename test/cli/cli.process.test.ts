@@ -7,8 +7,8 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { DispatchResult } from '../src/domain/result.js';
-import { CLI_PATH, runCli, type CliRun } from './support/cli.js';
+import type { DispatchResult } from '../../src/domain/result.js';
+import { CLI_PATH, runCli, type CliRun } from '../support/cli.js';
 
 const work = mkdtempSync(join(tmpdir(), 'dispatchd-cli-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
@@ -142,7 +142,7 @@ describe('dispatchd: bad input and usage exit 2 with one stderr line', () => {
   });
 
   it('prints the package version on --version and -V', () => {
-    const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+    const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
     for (const flag of ['--version', '-V']) {
       const run = dispatchd([flag]);
       expect(run).toEqual({ status: 0, stdout: `${version}\n`, stderr: '' });
