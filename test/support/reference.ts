@@ -1,6 +1,6 @@
 /**
  * An independent oracle for the dispatch problem, written straight from the spec
- * (docs/problem.md, shared/spec/dispatch-problem.md) in plain TypeScript: pricing,
+ * (docs/problem.md) in plain TypeScript: pricing,
  * candidate edges, two exact optima (exhaustive search and javascript-lp-solver's MIP)
  * and a checker for a solver's answer, including its dual certificate.
  * Nothing here shares code with the engine: agreement between the two means something.

@@ -1,7 +1,7 @@
 /**
  * The Grubhub Meal Delivery Routing Problem (MDRP) instance: its model and the reader of an
  * instance folder (restaurants.txt, orders.txt, couriers.txt, instance_parameters.txt, each
- * tab-separated with a header line), as described in /work/shared/data/mdrp/README.md.
+ * tab-separated with a header line), as described in the README of the Grubhub MDRP instances.
  *
  * The reader rejects anything a simulator or evaluator would otherwise have to second-guess —
  * duplicate ids, an order of an unknown restaurant, ready before placement, off before on, an

@@ -1,5 +1,5 @@
 /**
- * An MDRP solution and its three files, in the format of /work/shared/data/mdrp/README.md
+ * An MDRP solution and its three files, in the format of the README of the Grubhub MDRP instances
  * ("Solution files"): a header line, fields separated by exactly one space, no trailing spaces,
  * whole minutes, ids as in the instance, undelivered orders in none of the files.
  *
