@@ -23,9 +23,6 @@ import { NatsDecisionPublisher } from '../state/nats-decision-publisher.js';
 import { ObservedDecisionLog } from '../state/observed-decision-log.js';
 import type { HostConfig } from './config.js';
 
-/** The fence read by the keeper's state-store check: a key of its own, never a real city's. */
-const STATE_CHECK_CITY = 'state-check';
-
 export interface Host {
   config: HostConfig;
   app: FastifyInstance;
@@ -167,7 +164,7 @@ export async function startHost(config: HostConfig, parts: HostParts = {}): Prom
       loop.cityLost(city);
       relay.cityLost(city);
     },
-    stateCheck: () => stores.state.readFence(STATE_CHECK_CITY),
+    stateCheck: () => stores.state.checkHealth(),
     unhealthyRounds: config.unhealthyRounds,
     onGivenUp: (city, error) => {
       metrics.citiesGivenUp.inc({ city });

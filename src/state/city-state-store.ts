@@ -271,4 +271,9 @@ export interface CityStateStore {
   applyPickupEvent(city: string, pickup: string, event: PickupEvent): Promise<PickupEventResult>;
   /** Declined (order, courier) pairs whose cooldown has not ended yet. */
   readCooldowns(city: string): Promise<Assignment[]>;
+  /**
+   * Resolves when every server behind the store answers (each master of a Redis Cluster, not
+   * just the one a probe key lands on); rejects with why otherwise.
+   */
+  checkHealth(): Promise<void>;
 }

@@ -226,6 +226,8 @@ export class MemoryCityStateStore implements CityStateStore {
     return { ...data.fence };
   }
 
+  async checkHealth(): Promise<void> {}
+
   async readFence(city: string): Promise<Fence | null> {
     const fence = this.city(city).fence;
     return fence && { ...fence };

@@ -253,6 +253,13 @@ export class RedisCityStateStore implements CityStateStore {
     return { token: Number(token), version: Number(version) };
   }
 
+  async checkHealth(): Promise<void> {
+    // A Cluster has one connection per master; a single server, one.
+    const nodes = 'nodes' in this.redis ? this.redis.nodes('master') : [this.redis];
+    if (nodes.length === 0) throw new Error('no Redis master known');
+    await Promise.all(nodes.map((node) => node.ping()));
+  }
+
   async readFence(city: string): Promise<Fence | null> {
     const [token, version] = await this.redis.hmget(this.keys(city).fence, 'token', 'version');
     return token === null ? null : { token: Number(token), version: Number(version ?? 0) };

@@ -32,6 +32,10 @@ describe.each(STATE_STORES)('CityStateStore contract: $name', ({ create }) => {
     couriers: await Promise.all(ids.couriers.map((id) => store.readCourier(CITY, id))),
   });
 
+  it('answers its health check while its servers are up', async () => {
+    await expect(store.checkHealth()).resolves.toBeUndefined();
+  });
+
   describe('snapshot', () => {
     it('returns free couriers and pending orders in columnar form, times relative to the read', async () => {
       const now = Date.now();

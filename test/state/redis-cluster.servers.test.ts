@@ -13,6 +13,8 @@ import { RedisCityStateStore } from '../../src/state/redis-city-state-store.js';
 import { cityKeys } from '../../src/state/redis-keys.js';
 import { createTestDatabase, type TestDatabase } from '../coordination/support/mysql.js';
 import { createTestRedisCluster, type TestRedisCluster } from './support/redis.js';
+import { startRedisCluster } from './support/redis-cluster.js';
+import { execFileSync } from 'node:child_process';
 import { courier, order } from './support/state-stores.js';
 
 const CITIES = Array.from({ length: 12 }, (_, i) => `city${i + 1}`);
@@ -128,5 +130,24 @@ describe('--redis with a cluster seed list', () => {
     // Ports nothing listens on: the client keeps trying to reach the cluster in the background.
     stores = await openServerStores({ mysqlUrl: db.url, redisUrl: 'redis://127.0.0.1:1,redis://127.0.0.1:2', keyPrefix: 'dispatchd_test_down:' });
     await expect(stores.state.readFence('bcn')).rejects.toBeInstanceOf(StoreUnavailableError);
+  });
+
+  it('a health check that reaches every master: one master down fails it, while the cities on the others still answer', async () => {
+    // A cluster of its own: the run's shared one must stay whole.
+    const own = await startRedisCluster(3);
+    db = await createTestDatabase({ migrated: false });
+    try {
+      stores = await openServerStores({ mysqlUrl: db.url, redisUrl: own.urls.join(','), keyPrefix: 'dispatchd_test_health:' });
+      await expect(stores.state.checkHealth()).resolves.toBeUndefined();
+      const port = new URL(own.urls[2]).port;
+      execFileSync('redis-cli', ['-p', port, 'shutdown', 'nosave']);
+      await expect(stores.state.checkHealth()).rejects.toThrow();
+      const reads = await Promise.allSettled(['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h'].map((city) => stores!.state.readFence(city)));
+      expect(reads.some((r) => r.status === 'fulfilled')).toBe(true);
+    } finally {
+      await stores?.close();
+      stores = undefined;
+      await own.stop();
+    }
   });
 });

@@ -45,7 +45,7 @@ export const healthRoutes: FastifyPluginAsyncTypebox<{ host: HostContext }> = as
       const checks: Record<string, string> = {};
       await Promise.all([
         probe(checks, 'leases', () => host.stores.leases.listCities()),
-        probe(checks, 'state', () => host.stores.state.readFence('readyz')),
+        probe(checks, 'state', () => host.stores.state.checkHealth()),
         probe(checks, 'decisions', () => host.stores.decisions.lastVersion('readyz')),
         // An empty solve goes through the queue and a worker: the pool is up and answering.
         probe(checks, 'pool', () => host.pool.solve(EMPTY_PROBLEM, { timeoutMs: STORE_TIMEOUTS.probeMs })),
