@@ -35,6 +35,7 @@ import { mergeTicks, type HostResults, type Percentiles, type TickRow } from './
 import { publishHost, readResults, RESULT_FILES } from './publish.js';
 import { BENCH_DIR, RESULTS_MD } from './results-sections.js';
 import { runOnServer } from '../src/coordination/mysql.js';
+import { seedGeneratedCity } from './seed-city.js';
 
 const MYSQL_SERVER = process.env.DISPATCHD_BENCH_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306/';
 const REDIS_URL = process.env.DISPATCHD_BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -169,30 +170,7 @@ async function tickBench(mysqlUrl: string, prefix: string, k: number, runs: numb
   try {
     const generated = generateCity({ preset: 'L', seed: 1, maxCandidates: k, city });
     const config = await stores.leases.putCity({ id: city, params: { maxCandidates: k }, tickMs: 3_600_000 });
-    const now = Date.now();
-    await stores.state.putCouriers(
-      city,
-      generated.json.couriers.map((c) => ({
-        id: c.id,
-        lat: c.lat,
-        lng: c.lng,
-        speedMps: c.speed_mps,
-        freeAt: now + c.free_in_s * 1000,
-        status: 'free' as const,
-      })),
-    );
-    await stores.state.putOrders(
-      city,
-      generated.json.orders.map((o) => ({
-        id: o.id,
-        pickupLat: o.pickup_lat,
-        pickupLng: o.pickup_lng,
-        dropoffLat: o.dropoff_lat,
-        dropoffLng: o.dropoff_lng,
-        readyAt: Math.max(0, now + o.ready_in_s * 1000),
-        status: 'pending' as const,
-      })),
-    );
+    await seedGeneratedCity(stores.state, city, generated);
     const holder = newHolder('bench');
     const ttlMs = 3_600_000;
     const requestedAt = performance.now();

@@ -23,7 +23,7 @@ export function registerServeCommand(program: Command): void {
     .option('--mysql <url>', `MySQL for leases and the decision log, mysql://user:pass@host:port/db (${ENV.mysql})`)
     .option('--redis <url>', `Redis for the city state, redis://host:port, or a Redis Cluster's nodes comma-separated (${ENV.redis})`)
     .option('--nats <url>', `NATS JetStream that durable decisions are published to, nats://host:port (${ENV.nats}; stream ${ENV.natsStream})`)
-    .option('--threads <n>', `solver worker threads (${ENV.threads}, default cores - 1)`)
+    .option('--threads <n>', `solver worker threads (${ENV.threads}, default every core)`)
     .option('--offer-ttl-ms <ms>', `how long an offer waits for an answer (${ENV.offerTtlMs}, default ${DEFAULT_OFFER_TTL_MS})`)
     .option(
       '--decline-cooldown-ms <ms>',
