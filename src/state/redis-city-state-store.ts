@@ -38,7 +38,7 @@ import {
 import { registerLuaScripts, type CityScripts } from './lua-scripts.js';
 import { offerView, pickupView } from './pickups.js';
 import { assertCourierState, assertCourierUpdate, assertEventAnswer, assertNewOrder, assertOrderState, FINISHED_ORDER_STATUSES } from './records.js';
-import { assertKeyPrefix, cityKeys, type CityKeys } from './redis-keys.js';
+import { assertKeyPrefix, cityKeys, offerKeys, type CityKeys } from './redis-keys.js';
 import {
   addCourierRecord,
   addOrderRecord,
@@ -196,12 +196,7 @@ export class RedisCityStateStore implements CityStateStore {
     const assignments = JSON.stringify(decision.assignments.map((a) => [a.order, a.courier]));
     const reply = (await this.scripts.commit_decision(
       keys.fence,
-      keys.couriers,
-      keys.orders,
-      keys.courierOffers,
-      keys.orderOffers,
-      keys.courierOfferExpiry,
-      keys.orderOfferExpiry,
+      ...offerKeys(keys),
       keys.decisions,
       keys.pickups,
       String(decision.token),
@@ -293,16 +288,7 @@ export class RedisCityStateStore implements CityStateStore {
   async removeCourier(city: string, id: string): Promise<boolean> {
     assertItemId(id, 'courier');
     const k = this.keys(city);
-    const existed = await this.scripts.remove_courier(
-      k.couriers,
-      k.orders,
-      k.courierOffers,
-      k.orderOffers,
-      k.courierOfferExpiry,
-      k.orderOfferExpiry,
-      k.pickups,
-      id,
-    );
+    const existed = await this.scripts.remove_courier(...offerKeys(k), k.pickups, id);
     return Number(existed) === 1;
   }
 
@@ -346,21 +332,7 @@ export class RedisCityStateStore implements CityStateStore {
     const k = this.keys(city);
     const courier = event.kind === 'accept' || event.kind === 'decline' ? (event.courier ?? '') : '';
     const cooldownMs = event.kind === 'decline' ? event.cooldownMs : 0;
-    return (await this.scripts.order_event(
-      k.couriers,
-      k.orders,
-      k.courierOffers,
-      k.orderOffers,
-      k.courierOfferExpiry,
-      k.orderOfferExpiry,
-      k.cooldowns,
-      k.pickups,
-      event.kind,
-      target,
-      id,
-      courier,
-      cooldownMs,
-    )) as string[];
+    return (await this.scripts.order_event(...offerKeys(k), k.cooldowns, k.pickups, event.kind, target, id, courier, cooldownMs)) as string[];
   }
 
   async readCooldowns(city: string): Promise<Assignment[]> {

@@ -32,6 +32,14 @@ export function assertKeyPrefix(prefix: string): void {
   if (/[{}]/.test(prefix)) throw new TypeError(`Redis key prefix ${JSON.stringify(prefix)} must not contain braces`);
 }
 
+/**
+ * The keys every script that hands out or takes back offers reads, in the order their Lua
+ * headers list them: couriers, orders, the two offer hashes, the two expiry sets.
+ */
+export function offerKeys(k: CityKeys): [string, string, string, string, string, string] {
+  return [k.couriers, k.orders, k.courierOffers, k.orderOffers, k.courierOfferExpiry, k.orderOfferExpiry];
+}
+
 export function cityKeys(prefix: string, city: string): CityKeys {
   assertCityId(city);
   const base = `${prefix}{${city}}:`;
