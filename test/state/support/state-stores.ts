@@ -24,37 +24,26 @@ export const STATE_STORES: StateStoreEntry[] = [
       return { store, peer: () => store, loseFence: async (city) => store.loseFence(city), close: async () => {} };
     },
   },
-  ...onServers<StateStoreEntry>(
-    {
-      name: 'redis',
-      async create() {
-        const redis = await createTestRedis();
-        return {
-          store: new RedisCityStateStore(redis.redis, { keyPrefix: redis.prefix }),
-          peer: () => new RedisCityStateStore(redis.connect(), { keyPrefix: redis.prefix }),
-          loseFence: async (city) => {
-            await redis.redis.del(cityKeys(redis.prefix, city).fence);
-          },
-          close: () => redis.cleanup(),
-        };
-      },
-    },
-    {
-      name: 'redis-cluster',
-      async create() {
-        const redis = await createTestRedisCluster();
-        return {
-          store: new RedisCityStateStore(redis.redis, { keyPrefix: redis.prefix }),
-          peer: () => new RedisCityStateStore(redis.connect(), { keyPrefix: redis.prefix }),
-          loseFence: async (city) => {
-            await redis.redis.del(cityKeys(redis.prefix, city).fence);
-          },
-          close: () => redis.cleanup(),
-        };
-      },
-    },
-  ),
+  ...onServers<StateStoreEntry>(redisEntry('redis', createTestRedis), redisEntry('redis-cluster', createTestRedisCluster)),
 ];
+
+/** A Redis-backed store on a fresh key prefix of a single server or of the run's local cluster. */
+function redisEntry(name: string, connect: typeof createTestRedis | typeof createTestRedisCluster): StateStoreEntry {
+  return {
+    name,
+    async create() {
+      const redis = await connect();
+      return {
+        store: new RedisCityStateStore(redis.redis, { keyPrefix: redis.prefix }),
+        peer: () => new RedisCityStateStore(redis.connect(), { keyPrefix: redis.prefix }),
+        loseFence: async (city) => {
+          await redis.redis.del(cityKeys(redis.prefix, city).fence);
+        },
+        close: () => redis.cleanup(),
+      };
+    },
+  };
+}
 
 export function courier(id: string, fields: Partial<CourierState> = {}): CourierState {
   return { id, lat: 41.3902, lng: 2.154, speedMps: 4.2, freeAt: 0, status: 'free', ...fields };
