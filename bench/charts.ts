@@ -8,6 +8,7 @@ import type { TopLevelSpec } from 'vega-lite';
 import { renderVegaLiteSvg } from '../src/vega-lite-svg.js';
 import type { FailoverResults } from './failover-results.js';
 import type { HostResults } from './host-results.js';
+import { skippedShare, type CitiesResults } from './many-cities-results.js';
 import type { PoolBenchResults } from './pool.js';
 import type { BenchResults } from './results.js';
 
@@ -141,6 +142,25 @@ export function hostChart(results: HostResults): TopLevelSpec {
       y: { field: 'bar', type: 'nominal', sort: null, title: null },
       x: { field: 'ms', type: 'quantitative', stack: 'zero', title: 'ms (p50)' },
       color: { field: 'part', type: 'nominal', scale: { domain: parts }, title: null, legend: { orient: 'bottom' } },
+    },
+  };
+}
+
+/** Skipped ticks by cities per host, one line per (stores, threads). */
+export function citiesChart(results: CitiesResults): TopLevelSpec {
+  const points = results.rows.map((row) => ({
+    setup: `${row.stores}, ${row.threads} thread${row.threads === 1 ? '' : 's'}`,
+    cities: row.cities,
+    skipped: skippedShare(row),
+  }));
+  return {
+    ...frame('Cities one host dispatches every second', 'M cities (3,000 couriers × 1,000 orders), 1 s ticks, each re-solved whole; share of ticks skipped'),
+    data: { values: points },
+    mark: { type: 'line', point: true },
+    encoding: {
+      x: { field: 'cities', type: 'quantitative', title: 'cities on the host' },
+      y: { field: 'skipped', type: 'quantitative', title: 'ticks skipped', axis: { format: '%' } },
+      color: { field: 'setup', type: 'nominal', title: null, legend: { orient: 'bottom' } },
     },
   };
 }

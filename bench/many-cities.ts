@@ -7,8 +7,10 @@
  *
  * A real host (startHost: lease keeper, dispatch loop, solver pool, fenced commits, durable log)
  * on the embedded stores, or with --servers on the local MariaDB + Redis (a database and key
- * prefix of its own, removed afterwards). Prints one row per city count: ticks due and run,
- * skipped ticks, tick p50/p99, and the mean snapshot, solve (queueing included) and commit.
+ * prefix of its own, removed afterwards). One row per city count: ticks due and run, skipped
+ * ticks, tick p50/p99, and the mean snapshot, solve (queueing included) and commit, merged into
+ * bench/many-cities-results.json (a run replaces only its own rows), its chart and its section of
+ * RESULTS.md (`--results-dir` for a copy).
  */
 import { randomBytes } from 'node:crypto';
 import { availableParallelism, loadavg } from 'node:os';
@@ -17,23 +19,15 @@ import { runOnServer } from '../src/coordination/mysql.js';
 import { resolveHostConfig } from '../src/host/config.js';
 import { startHost, type Host } from '../src/host/host.js';
 import { generateCity } from '../src/sim/city.js';
+import { mergeCityRows, skippedShare, type CitiesResults, type CitiesRow } from './many-cities-results.js';
+import { publishCities, readResults, RESULT_FILES } from './publish.js';
+import { BENCH_DIR } from './results-sections.js';
+import { machineInfo } from './results.js';
 import { seedGeneratedCity } from './seed-city.js';
 
 const MYSQL_SERVER = process.env.DISPATCHD_BENCH_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306/';
 const REDIS_URL = process.env.DISPATCHD_BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const TICK_MS = 1_000;
-
-interface Row {
-  cities: number;
-  due: number;
-  run: number;
-  skipped: number;
-  tickP50Ms: number;
-  tickP99Ms: number;
-  snapshotMs: number;
-  solveMs: number;
-  commitMs: number;
-}
 
 const { values } = parseArgs({
   options: {
@@ -41,35 +35,25 @@ const { values } = parseArgs({
     seconds: { type: 'string', default: '20' },
     threads: { type: 'string' },
     servers: { type: 'boolean' },
+    'results-dir': { type: 'string' },
   },
 });
 const counts = values.cities.split(',').map(Number);
 const seconds = Number(values.seconds);
 const threads = values.threads ?? String(availableParallelism());
-const rows: Row[] = [];
+const rows: CitiesRow[] = [];
 for (const n of counts) rows.push(await measure(n));
-process.stdout.write(
-  `${values.servers ? 'MySQL + Redis' : 'embedded stores'}, ${threads} solver thread(s), ${seconds} s per row, load average ${loadavg()[0].toFixed(1)}\n` +
-    `cities  ticks due  run   skipped  tick p50  tick p99  snapshot  solve   commit  (ms)\n` +
-    rows
-      .map((r) =>
-        [
-          String(r.cities).padEnd(7),
-          String(r.due).padEnd(10),
-          String(r.run).padEnd(5),
-          `${((100 * r.skipped) / Math.max(1, r.due)).toFixed(0)} %`.padEnd(8),
-          r.tickP50Ms.toFixed(0).padEnd(9),
-          r.tickP99Ms.toFixed(0).padEnd(9),
-          r.snapshotMs.toFixed(1).padEnd(9),
-          r.solveMs.toFixed(1).padEnd(7),
-          r.commitMs.toFixed(1),
-        ].join(' '),
-      )
-      .join('\n') +
-    '\n',
-);
+const dir = values['results-dir'] ?? BENCH_DIR;
+const previous = readResults<CitiesResults>(dir, RESULT_FILES.cities)?.rows ?? [];
+await publishCities(dir, { machine: machineInfo(), rows: mergeCityRows(previous, rows) });
+for (const r of rows) {
+  process.stdout.write(
+    `${r.stores}, ${r.threads} thread(s), ${r.cities} cities: ${r.run}/${r.due} ticks, ${(100 * skippedShare(r)).toFixed(0)} % skipped, tick p50 ${r.tickP50Ms.toFixed(0)} / p99 ${r.tickP99Ms.toFixed(0)} ms, snapshot ${r.snapshotMs.toFixed(1)}, solve ${r.solveMs.toFixed(1)}, commit ${r.commitMs.toFixed(1)} ms\n`,
+  );
+}
+process.stderr.write(`updated ${RESULT_FILES.cities}, charts/many-cities.svg and the many-cities section of RESULTS.md in ${dir}\n`);
 
-async function measure(cityCount: number): Promise<Row> {
+async function measure(cityCount: number): Promise<CitiesRow> {
   const database = `dispatchd_bench_cities_${randomBytes(4).toString('hex')}`;
   const keyPrefix = `${database}:`;
   if (values.servers) await runOnServer(MYSQL_SERVER, `CREATE DATABASE ${database}`);
@@ -97,6 +81,9 @@ async function measure(cityCount: number): Promise<Row> {
     const run = after.run - before.run;
     const skipped = after.skipped - before.skipped;
     return {
+      at: new Date().toISOString(),
+      stores: values.servers ? 'MySQL + Redis' : 'embedded',
+      threads: Number(threads),
       cities: cityCount,
       due: cityCount * seconds,
       run,
@@ -106,6 +93,7 @@ async function measure(cityCount: number): Promise<Row> {
       snapshotMs: mean(watch.snapshot),
       solveMs: mean(watch.solve),
       commitMs: mean(watch.commit),
+      load: loadavg()[0],
     };
   } finally {
     await host.close();

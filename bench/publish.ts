@@ -5,15 +5,22 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../src/cli/files.js';
-import { failoverChart, hostChart, poolChart, solverChart, writeChart } from './charts.js';
+import { citiesChart, failoverChart, hostChart, poolChart, solverChart, writeChart } from './charts.js';
 import { renderFailoverSection, type FailoverResults } from './failover-results.js';
 import { renderHostSection, type HostResults } from './host-results.js';
+import { renderCitiesSection, type CitiesResults } from './many-cities-results.js';
 import { renderPoolSection, type PoolBenchResults } from './pool.js';
 import { renderResultsMarkdown } from './report.js';
 import type { BenchResults } from './results.js';
 import { writeResultsSection } from './results-sections.js';
 
-export const RESULT_FILES = { solver: 'results.json', pool: 'pool-results.json', failover: 'failover-results.json', host: 'host-results.json' } as const;
+export const RESULT_FILES = {
+  solver: 'results.json',
+  pool: 'pool-results.json',
+  failover: 'failover-results.json',
+  host: 'host-results.json',
+  cities: 'many-cities-results.json',
+} as const;
 
 /** The JSON of one benchmark in `dir`, or undefined before its first run. */
 export function readResults<T>(dir: string, file: string): T | undefined {
@@ -41,4 +48,9 @@ export async function publishFailover(dir: string, results: FailoverResults): Pr
 export async function publishHost(dir: string, results: HostResults): Promise<void> {
   await writeJson(dir, RESULT_FILES.host, results);
   writeResultsSection('host-bench', renderHostSection(results, await writeChart(dir, 'host', hostChart(results))), dir);
+}
+
+export async function publishCities(dir: string, results: CitiesResults): Promise<void> {
+  await writeJson(dir, RESULT_FILES.cities, results);
+  writeResultsSection('cities-bench', renderCitiesSection(results, await writeChart(dir, 'many-cities', citiesChart(results))), dir);
 }
