@@ -5,6 +5,7 @@
  * host's bearer token when it requires one.
  */
 import type { FastifyInstance } from 'fastify';
+import { DEMO_REQUEST_HEADER } from '../http/app.js';
 import { dispatchClient, injectFetch, type DispatchClient } from '../http/client/client.js';
 
 export interface CityBody {
@@ -48,7 +49,8 @@ export class HostApi {
     private readonly city: string,
     token?: string,
   ) {
-    this.client = dispatchClient({ baseUrl: 'http://demo', token, fetch: injectFetch(app) });
+    // Marked as the demo's: the host logs the simulated fleet's requests at debug, not info.
+    this.client = dispatchClient({ baseUrl: 'http://demo', token, headers: { [DEMO_REQUEST_HEADER]: '1' }, fetch: injectFetch(app) });
   }
 
   private get cityPath() {

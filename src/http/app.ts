@@ -31,8 +31,10 @@ import { installValidators } from './validation.js';
 const MUTATING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 /** A caller's x-request-id is taken when it is this tame; otherwise the host makes one. */
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
-/** Probes and scrapes come every few seconds: their request lines are debug, not info. */
-const QUIET_ROUTES = new Set([...PROBES, '/metrics']);
+/** Probes, scrapes and the map page's polling come every few seconds: their request lines are debug, not info. */
+const QUIET_ROUTES = new Set([...PROBES, '/metrics', '/v1/cities/:city/map']);
+/** The simulated fleet of `serve --demo` marks its requests with this header: they log at debug. */
+export const DEMO_REQUEST_HEADER = 'x-dispatchd-demo';
 
 export async function buildApp(host: HostContext): Promise<FastifyInstance> {
   const app = Fastify({
@@ -123,7 +125,8 @@ class RequestLogLines extends LogController {
   override requestCompleted(error: Error | null | undefined, request: FastifyRequest, reply: FastifyReply): void {
     const route = request.routeOptions.url;
     const status = reply.statusCode;
-    const level = error || status >= 500 ? 'warn' : route !== undefined && QUIET_ROUTES.has(route) ? 'debug' : 'info';
+    const quiet = (route !== undefined && QUIET_ROUTES.has(route)) || request.headers[DEMO_REQUEST_HEADER] !== undefined;
+    const level = error || status >= 500 ? 'warn' : quiet ? 'debug' : 'info';
     request.log[level](
       {
         method: request.method,

@@ -41,6 +41,15 @@ describe('logs at the default level', () => {
     expect(lines.find((l) => l.request_id === made.headers['x-request-id'])).toMatchObject({ status: 200, url: '/v1/cities' });
   });
 
+  it("keeps the demo fleet's requests and the map page's polls out of the info lines", async () => {
+    await host.app.inject({ url: '/v1/cities', headers: { 'x-request-id': 'fleet-1', 'x-dispatchd-demo': '1' } });
+    await host.app.inject({ url: '/v1/cities/nowhere/map', headers: { 'x-request-id': 'map-1' } });
+    await host.app.inject({ url: '/v1/cities', headers: { 'x-request-id': 'user-1' } });
+    // At the default level info, debug lines are not written at all.
+    expect(lines.some((l) => l.request_id === 'fleet-1' || l.request_id === 'map-1')).toBe(false);
+    expect(lines.find((l) => l.request_id === 'user-1')).toMatchObject({ level: 30, status: 200 });
+  });
+
   it('logs lease acquired, takeover, dispatch committed and rejected, lease lost and released with city and token', async () => {
     const app = host.app;
     await app.inject({ method: 'PUT', url: '/v1/cities/lg', payload: { tick_ms: 60_000 } });

@@ -19,6 +19,8 @@ export interface DispatchClientOptions {
   baseUrl: string;
   /** Sent as `Authorization: Bearer <token>` when set. */
   token?: string;
+  /** More headers sent with every request. */
+  headers?: Record<string, string>;
   /** Each request is aborted after this long (AbortSignal.timeout). */
   timeoutMs?: number;
   /** The fetch to use (default: the global one); injectFetch(app) for an in-process host. */
@@ -28,7 +30,7 @@ export interface DispatchClientOptions {
 export function dispatchClient(options: DispatchClientOptions): DispatchClient {
   const client = createClient<paths>({
     baseUrl: options.baseUrl,
-    headers: options.token === undefined ? {} : { authorization: `Bearer ${options.token}` },
+    headers: { ...options.headers, ...(options.token === undefined ? {} : { authorization: `Bearer ${options.token}` }) },
     ...(options.fetch ? { fetch: options.fetch } : {}),
   });
   const timeoutMs = options.timeoutMs;
