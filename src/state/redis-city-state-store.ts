@@ -295,35 +295,17 @@ export class RedisCityStateStore implements CityStateStore {
   async applyOrderEvent(city: string, order: string, event: OrderEvent): Promise<OrderEventResult> {
     assertItemId(order, 'order');
     const reply = await this.event(city, 'order', order, event);
-    switch (reply[0]) {
-      case 'ok':
-        return orderEventDone(reply[1] === '' ? null : reply[1], reply[2] === '' ? undefined : { id: reply[2], orders: reply.slice(3) });
-      case 'unknown_order':
-        return { ok: false, reason: 'unknown_order' };
-      case 'no_offer':
-        return { ok: false, reason: 'no_offer' };
-      case 'wrong_state':
-        return { ok: false, reason: 'wrong_state', state: reply[1] as OrderStatus };
-      default:
-        throw new Error(`order_event returned an unexpected reply: ${JSON.stringify(reply)}`);
-    }
+    if (reply[0] === 'ok') return orderEventDone(reply[1] === '' ? null : reply[1], reply[2] === '' ? undefined : { id: reply[2], orders: reply.slice(3) });
+    if (reply[0] === 'unknown_order') return { ok: false, reason: 'unknown_order' };
+    return eventRefusal(reply);
   }
 
   async applyPickupEvent(city: string, pickup: string, event: PickupEvent): Promise<PickupEventResult> {
     assertPickupId(pickup);
     const reply = await this.event(city, 'pickup', pickup, event);
-    switch (reply[0]) {
-      case 'ok':
-        return { ok: true, courier: reply[1], orders: reply.slice(3) };
-      case 'unknown_pickup':
-        return { ok: false, reason: 'unknown_pickup' };
-      case 'no_offer':
-        return { ok: false, reason: 'no_offer' };
-      case 'wrong_state':
-        return { ok: false, reason: 'wrong_state', state: reply[1] as OrderStatus };
-      default:
-        throw new Error(`order_event returned an unexpected reply: ${JSON.stringify(reply)}`);
-    }
+    if (reply[0] === 'ok') return { ok: true, courier: reply[1], orders: reply.slice(3) };
+    if (reply[0] === 'unknown_pickup') return { ok: false, reason: 'unknown_pickup' };
+    return eventRefusal(reply);
   }
 
   /** One call of order_event.lua, for an order or a pickup. */
@@ -397,4 +379,11 @@ function decisionFromStream(city: string, fields: string[]): CommittedDecision {
     committedAt: Number(entry.get('at')),
     assignments: pairs.map(([order, courier]) => ({ order, courier })),
   };
+}
+
+/** The refusals order_event.lua gives orders and pickups alike; any other reply is a bug. */
+function eventRefusal(reply: string[]): { ok: false; reason: 'no_offer' } | { ok: false; reason: 'wrong_state'; state: OrderStatus } {
+  if (reply[0] === 'no_offer') return { ok: false, reason: 'no_offer' };
+  if (reply[0] === 'wrong_state') return { ok: false, reason: 'wrong_state', state: reply[1] as OrderStatus };
+  throw new Error(`order_event returned an unexpected reply: ${JSON.stringify(reply)}`);
 }
