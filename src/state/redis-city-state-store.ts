@@ -35,6 +35,7 @@ import {
   type CommittedDecision,
   type Decision,
 } from './decision.js';
+import { assertEstimates, decodeEstimates, encodeEstimates, type Estimates } from './estimates.js';
 import { registerLuaScripts, type CityScripts } from './lua-scripts.js';
 import { offerView, pickupView } from './pickups.js';
 import { assertCourierState, assertCourierUpdate, assertEventAnswer, assertNewOrder, assertOrderState, FINISHED_ORDER_STATUSES } from './records.js';
@@ -141,7 +142,7 @@ export class RedisCityStateStore implements CityStateStore {
   }
 
   async readSnapshot(city: string, params: DispatchParams): Promise<CitySnapshot> {
-    const { couriers, orders, offeredCouriers, offeredOrders, version, now } = await this.readHotSet(city);
+    const { couriers, orders, offeredCouriers, offeredOrders, version, now, estimates } = await this.readHotSet(city);
     const snapshot = new SnapshotBuilder({
       city,
       params,
@@ -154,7 +155,9 @@ export class RedisCityStateStore implements CityStateStore {
     });
     for (const value of couriers) addCourierRecord(snapshot, value);
     for (const value of orders) addOrderRecord(snapshot, value);
-    return snapshot.build();
+    const built = snapshot.build();
+    if (estimates) built.estimates = estimates;
+    return built;
   }
 
   async readCityView(city: string): Promise<CityView> {
@@ -169,7 +172,7 @@ export class RedisCityStateStore implements CityStateStore {
   /** Every courier and order record of the city, who holds an outstanding offer, and the version, in one MULTI. */
   private async readHotSet(city: string) {
     const keys = this.keys(city);
-    const [couriers, orders, courierOffers, orderOffers, version, time] = await execute(
+    const [couriers, orders, courierOffers, orderOffers, version, time, estimates, estimatesTtl] = await execute(
       this.redis
         .multi()
         .hvals(keys.couriers)
@@ -177,9 +180,12 @@ export class RedisCityStateStore implements CityStateStore {
         .zrange(keys.courierOfferExpiry, 0, '-1', 'WITHSCORES')
         .zrange(keys.orderOfferExpiry, 0, '-1', 'WITHSCORES')
         .hget(keys.fence, 'version')
-        .time(),
+        .time()
+        .get(keys.estimates)
+        .pttl(keys.estimates),
     );
     const now = serverTimeMs(time);
+    const ttl = Number(estimatesTtl);
     return {
       couriers: couriers as string[],
       orders: orders as string[],
@@ -187,6 +193,8 @@ export class RedisCityStateStore implements CityStateStore {
       offeredOrders: unexpired(orderOffers, now),
       version: Number(version ?? 0),
       now,
+      // The key expires on the server's clock; PTTL gives what is left of it at `now`.
+      estimates: estimates === null || !(ttl > 0) ? undefined : decodeEstimates(String(estimates), now + ttl),
     };
   }
 
@@ -363,6 +371,13 @@ export class RedisCityStateStore implements CityStateStore {
       const [order, courier] = pair.split('|');
       return { order, courier };
     });
+  }
+
+  async putEstimates(city: string, estimates: Estimates, ttlMs: number): Promise<{ expiresAt: number }> {
+    assertEstimates(estimates, ttlMs);
+    const key = this.keys(city).estimates;
+    const [, time] = await execute(this.redis.multi().set(key, encodeEstimates(estimates), 'PX', ttlMs).time());
+    return { expiresAt: serverTimeMs(time) + ttlMs };
   }
 
   private keys(city: string): CityKeys {
