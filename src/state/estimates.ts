@@ -22,13 +22,13 @@ export type PairEstimate =
   | { order: string; courier: string; costS: number; travelS?: undefined };
 
 export interface Estimates {
-  ready: ReadyEstimate[];
-  pairs: PairEstimate[];
+  readonly ready: readonly ReadyEstimate[];
+  readonly pairs: readonly PairEstimate[];
 }
 
 export interface CityEstimates extends Estimates {
   /** Epoch ms on the store's clock: from then on the city has no estimates. */
-  expiresAt: number;
+  readonly expiresAt: number;
 }
 
 const TTL_MS = numberRule({ ...EstimateTtlS, minimum: 1, maximum: EstimateTtlS.maximum! * 1000 });
@@ -55,15 +55,22 @@ export function assertEstimates(estimates: Estimates, ttlMs: number): void {
   }
 }
 
-/** Only the fields of the types, copied: callers may pass richer objects, the stores keep these. */
+/**
+ * Only the fields of the types, copied and frozen: callers may pass richer objects, the memory
+ * store keeps these and hands the same record to every snapshot until a put replaces it.
+ */
 export function estimatesRecord(estimates: Estimates, expiresAt: number): CityEstimates {
-  return {
-    ready: estimates.ready.map(({ order, readyAt }) => ({ order, readyAt })),
-    pairs: estimates.pairs.map((p) =>
-      p.travelS !== undefined ? { order: p.order, courier: p.courier, travelS: p.travelS } : { order: p.order, courier: p.courier, costS: p.costS },
+  return Object.freeze({
+    ready: Object.freeze(estimates.ready.map(({ order, readyAt }) => Object.freeze({ order, readyAt }))),
+    pairs: Object.freeze(
+      estimates.pairs.map((p) =>
+        Object.freeze(
+          p.travelS !== undefined ? { order: p.order, courier: p.courier, travelS: p.travelS } : { order: p.order, courier: p.courier, costS: p.costS },
+        ),
+      ),
     ),
     expiresAt,
-  };
+  });
 }
 
 /** The Redis value: compact JSON, `[order, readyAt]` and `[order, courier, 't' | 'c', seconds]`. */

@@ -161,7 +161,8 @@ export class MemoryCityStateStore implements CityStateStore {
       if (snapshot.wantsOrder(o.id, o.status)) snapshot.addOrder(o.id, o.pickupLat, o.pickupLng, o.dropoffLat, o.dropoffLng, o.readyAt);
     }
     const built = snapshot.build();
-    if (data.estimates && data.estimates.expiresAt > now) built.estimates = structuredClone(data.estimates);
+    // Shared, not copied: the record is frozen and a put replaces it whole.
+    if (data.estimates && data.estimates.expiresAt > now) built.estimates = data.estimates;
     return built;
   }
 

@@ -142,7 +142,7 @@ export class RedisCityStateStore implements CityStateStore {
   }
 
   async readSnapshot(city: string, params: DispatchParams): Promise<CitySnapshot> {
-    const { couriers, orders, offeredCouriers, offeredOrders, version, now, estimates } = await this.readHotSet(city);
+    const { couriers, orders, offeredCouriers, offeredOrders, version, now, estimates } = await this.readHotSet(city, true);
     const snapshot = new SnapshotBuilder({
       city,
       params,
@@ -161,7 +161,7 @@ export class RedisCityStateStore implements CityStateStore {
   }
 
   async readCityView(city: string): Promise<CityView> {
-    const { couriers, orders, offeredCouriers, offeredOrders, now } = await this.readHotSet(city);
+    const { couriers, orders, offeredCouriers, offeredOrders, now } = await this.readHotSet(city, false);
     return {
       takenAt: now,
       couriers: couriers.map(decodeCourier).map((c) => ({ ...c, offered: offeredCouriers.has(c.id) })),
@@ -169,21 +169,22 @@ export class RedisCityStateStore implements CityStateStore {
     };
   }
 
-  /** Every courier and order record of the city, who holds an outstanding offer, and the version, in one MULTI. */
-  private async readHotSet(city: string) {
+  /**
+   * Every courier and order record of the city, who holds an outstanding offer, the version and
+   * (withEstimates: the snapshot, not the map) the estimates, in one MULTI.
+   */
+  private async readHotSet(city: string, withEstimates: boolean) {
     const keys = this.keys(city);
-    const [couriers, orders, courierOffers, orderOffers, version, time, estimates, estimatesTtl] = await execute(
-      this.redis
-        .multi()
-        .hvals(keys.couriers)
-        .hvals(keys.orders)
-        .zrange(keys.courierOfferExpiry, 0, '-1', 'WITHSCORES')
-        .zrange(keys.orderOfferExpiry, 0, '-1', 'WITHSCORES')
-        .hget(keys.fence, 'version')
-        .time()
-        .get(keys.estimates)
-        .pttl(keys.estimates),
-    );
+    const tx = this.redis
+      .multi()
+      .hvals(keys.couriers)
+      .hvals(keys.orders)
+      .zrange(keys.courierOfferExpiry, 0, '-1', 'WITHSCORES')
+      .zrange(keys.orderOfferExpiry, 0, '-1', 'WITHSCORES')
+      .hget(keys.fence, 'version')
+      .time();
+    if (withEstimates) tx.get(keys.estimates).pttl(keys.estimates);
+    const [couriers, orders, courierOffers, orderOffers, version, time, estimates = null, estimatesTtl] = await execute(tx);
     const now = serverTimeMs(time);
     const ttl = Number(estimatesTtl);
     return {
