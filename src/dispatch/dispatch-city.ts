@@ -1,7 +1,8 @@
 /**
  * One dispatch cycle for one city: read the snapshot of free couriers and pending orders, group
  * orders of one restaurant into pickups when the city bundles (src/solver/bundles.ts), price
- * courier × pickup pairs (the engine's geographic model, or the caller's own costs), solve it
+ * courier × pickup pairs (the engine's geographic model, the city's live estimates where it has
+ * them (estimated-costs.ts), or the caller's own costs), solve it
  * exactly in the worker pool with the pairs in their decline cooldown excluded, commit through
  * the fence, and hand the outcome to whoever publishes it. The lease is checked again by commitFenced right
  * before committing, so a cycle that outlives its lease commits nothing.
@@ -14,10 +15,11 @@ import type { Holder } from '../coordination/holder.js';
 import type { Lease } from '../coordination/lease.js';
 import type { LeaseStore } from '../coordination/lease-store.js';
 import type { BundlingParams, ExcludedPairs, PositionsProblem } from '../domain/problem.js';
-import { bundleEdgesFromPositions, bundleOrdersOf, proposeBundles, solveBundles, specTravelS, type Bundle, type BundleEdge } from '../solver/bundles.js';
+import { bundleOrdersOf, proposeBundles, solveBundles, specTravelS, type Bundle, type BundleEdge } from '../solver/bundles.js';
 import type { CitySnapshot, CityStateStore } from '../state/city-state-store.js';
 import { withPickupIds, type Assignment } from '../state/decision.js';
 import type { DecisionLog } from '../state/decision-log.js';
+import { applyEstimates, estimatedEdges, type PairEstimates } from './estimated-costs.js';
 import type { DispatchMetrics } from './metrics.js';
 import type { DispatchSolver } from './solver.js';
 
@@ -78,6 +80,8 @@ export interface OfferedPair {
   pickup: string;
   /** Deciseconds: the pair's cost, or for an order of a multi-order pickup the whole pickup's. */
   cost: number;
+  /** The cost came from the city's pair estimates (estimated-costs.ts), not the geographic price. */
+  estimated: boolean;
   /** Where the courier was and where the order is picked up, for the map. */
   courierLat: number;
   courierLng: number;
@@ -112,6 +116,8 @@ export interface DispatchOutcome {
   orders: number;
   /** Pairs of this snapshot excluded from the solve because the courier declined that order recently. */
   cooledDown: number;
+  /** The city's live estimates this snapshot used: orders whose ready time, and (pickup, courier) pairs whose price, came from one. */
+  estimated: { ready: number; pairs: number };
   timings: { snapshot_ms: number; solve_ms: number; commit_ms: number; total_ms: number };
   /** Epoch ms when the cycle ended (this host's clock). */
   at: number;
@@ -141,6 +147,7 @@ export async function dispatchCity(context: DispatchContext, lease: Lease, confi
       couriers: 0,
       orders: 0,
       cooledDown: 0,
+      estimated: { ready: 0, pairs: 0 },
       timings,
       at: Date.now(),
     };
@@ -155,6 +162,8 @@ export async function dispatchCity(context: DispatchContext, lease: Lease, confi
     const solved = await solveWithCooldowns(context, config.bundling, snapshot, cooldowns, options.signal);
     const solveMs = performance.now() - solveStarted;
     metrics?.solveDuration.observe({ city }, solveMs / 1000);
+    if (solved.estimated.ready > 0) metrics?.estimatesUsed.inc({ city, kind: 'ready' }, solved.estimated.ready);
+    if (solved.estimated.pairs > 0) metrics?.estimatesUsed.inc({ city, kind: 'pair' }, solved.estimated.pairs);
 
     const outcome: DispatchOutcome = {
       city,
@@ -169,6 +178,7 @@ export async function dispatchCity(context: DispatchContext, lease: Lease, confi
       couriers: snapshot.courierIds.length,
       orders: snapshot.orderIds.length,
       cooledDown: solved.cooledDown,
+      estimated: solved.estimated,
       timings: { snapshot_ms: round(snapshotMs), solve_ms: round(solveMs), commit_ms: 0, total_ms: 0 },
       at: 0,
     };
@@ -220,6 +230,7 @@ interface Solved {
   unassigned: string[];
   objective: number;
   cooledDown: number;
+  estimated: DispatchOutcome['estimated'];
 }
 
 /**
@@ -235,14 +246,25 @@ async function solveWithCooldowns(
   signal: AbortSignal | undefined,
 ): Promise<Solved> {
   if (snapshot.orderIds.length === 0 || snapshot.courierIds.length === 0) {
-    return { pairs: [], unassigned: [...snapshot.orderIds], objective: 0, cooledDown: 0 };
+    return { pairs: [], unassigned: [...snapshot.orderIds], objective: 0, cooledDown: 0, estimated: { ready: 0, pairs: 0 } };
   }
   const excluded = excludedPairs(snapshot, cooldowns);
-  if (!context.costs && bundling.maxBundleSize === 1) return solveOrders(context.solver, snapshot, excluded, signal);
-  return solvePickups(context, bundling, snapshot, excluded, signal);
+  const estimates = applyEstimates(snapshot);
+  // Pair estimates price through the edges path; the caller's own costs, when given, price every pair.
+  const pairs: PairEstimates = context.costs ? new Map() : estimates.pairs;
+  if (!context.costs && bundling.maxBundleSize === 1 && pairs.size === 0) {
+    return { ...(await solveOrders(context.solver, estimates.snapshot, excluded, signal)), estimated: { ready: estimates.ready, pairs: 0 } };
+  }
+  const solved = await solvePickups(context, bundling, estimates.snapshot, excluded, signal, pairs);
+  return { ...solved, estimated: { ready: estimates.ready, pairs: solved.estimated.pairs } };
 }
 
-async function solveOrders(solver: DispatchSolver, snapshot: CitySnapshot, excluded: ExcludedPairs, signal: AbortSignal | undefined): Promise<Solved> {
+async function solveOrders(
+  solver: DispatchSolver,
+  snapshot: CitySnapshot,
+  excluded: ExcludedPairs,
+  signal: AbortSignal | undefined,
+): Promise<Omit<Solved, 'estimated'>> {
   const problem: PositionsProblem = { ...snapshot.problem, excluded };
   const solution = await solver.solve(problem, { signal });
   const pairs: Solved['pairs'] = [];
@@ -250,7 +272,7 @@ async function solveOrders(solver: DispatchSolver, snapshot: CitySnapshot, exclu
   for (let o = 0; o < snapshot.orderIds.length; o++) {
     const c = solution.orderCourier[o];
     if (c < 0) unassigned.push(snapshot.orderIds[o]);
-    else pairs.push(offeredPair(snapshot, o, c, solution.orderCost[o]));
+    else pairs.push(offeredPair(snapshot, o, c, solution.orderCost[o], false));
   }
   return { pairs, unassigned, objective: solution.objective, cooledDown: excluded.order.length };
 }
@@ -262,6 +284,7 @@ async function solvePickups(
   snapshot: CitySnapshot,
   excluded: ExcludedPairs,
   signal: AbortSignal | undefined,
+  estimates: PairEstimates,
 ): Promise<Solved> {
   const problem = snapshot.problem;
   const pickups = proposeBundles(bundleOrdersOf(problem), {
@@ -270,7 +293,8 @@ async function solvePickups(
     targetBundles: problem.courierCount,
     travelS: context.costs ? context.costs.travelS : referenceTravelS(problem),
   });
-  let edges = context.costs ? context.costs.edges(snapshot, pickups) : bundleEdgesFromPositions(problem, pickups);
+  const priced = context.costs ? { edges: context.costs.edges(snapshot, pickups), estimated: new Set<number>() } : estimatedEdges(problem, pickups, estimates);
+  let edges = priced.edges;
   if (excluded.order.length > 0) {
     const cooled = new Set(Array.from(excluded.order, (o, i) => o * problem.courierCount + excluded.courier[i]));
     edges = edges.filter((e) => !pickups[e.bundle].orders.some((o) => cooled.has(o * problem.courierCount + e.courier)));
@@ -291,10 +315,16 @@ async function solvePickups(
     const c = solved.bundleCourier[b];
     for (const o of pickup.orders) {
       if (c < 0) unassigned.push(snapshot.orderIds[o]);
-      else pairs.push(offeredPair(snapshot, o, c, solved.bundleCost[b]));
+      else pairs.push(offeredPair(snapshot, o, c, solved.bundleCost[b], priced.estimated.has(b * problem.courierCount + c)));
     }
   });
-  return { pairs, unassigned, objective: solved.objective, cooledDown: excluded.order.length };
+  return {
+    pairs,
+    unassigned,
+    objective: solved.objective,
+    cooledDown: excluded.order.length,
+    estimated: { ready: 0, pairs: priced.estimated.size },
+  };
 }
 
 /** The engine's travel model at the snapshot's median courier speed: pickups are sequenced before a courier is chosen. */
@@ -303,12 +333,13 @@ function referenceTravelS(problem: PositionsProblem): (aLat: number, aLng: numbe
   return specTravelS(problem.params.detourFactor, speeds[speeds.length >> 1]);
 }
 
-function offeredPair(snapshot: CitySnapshot, o: number, c: number, cost: number): Solved['pairs'][number] {
+function offeredPair(snapshot: CitySnapshot, o: number, c: number, cost: number, estimated: boolean): Solved['pairs'][number] {
   const problem = snapshot.problem;
   return {
     order: snapshot.orderIds[o],
     courier: snapshot.courierIds[c],
     cost,
+    estimated,
     courierLat: problem.courierLat[c],
     courierLng: problem.courierLng[c],
     pickupLat: problem.orderPickupLat[o],

@@ -21,6 +21,7 @@ export class DispatchMetrics {
   readonly partialCommits: Counter<'city'>;
   readonly droppedOrders: Counter<'city'>;
   readonly assignments: Counter<'city'>;
+  readonly estimatesUsed: Counter<'city' | 'kind'>;
   readonly rejections: Counter<'city' | 'reason'>;
   readonly ingested: Counter<'city' | 'kind'>;
   readonly orderEvents: Counter<'city' | 'event' | 'result'>;
@@ -53,6 +54,12 @@ export class DispatchMetrics {
     this.snapshotDuration = histogram('dispatchd_snapshot_duration_seconds', 'Reading the city snapshot from the state store');
     this.solveDuration = histogram('dispatchd_solve_duration_seconds', 'Solving in the worker pool, queueing included');
     this.commitDuration = histogram('dispatchd_commit_duration_seconds', 'The fenced commit, durable log write included');
+    this.estimatesUsed = new Counter({
+      name: 'dispatchd_estimates_used_total',
+      help: "The city's live estimates a dispatch used: kind ready (an order's ready time), pair (a courier × pickup price)",
+      labelNames: ['city', 'kind'],
+      registers,
+    });
     this.commits = new Counter({ name: 'dispatchd_commits_total', help: 'Decisions committed', labelNames: ['city'], registers });
     this.partialCommits = new Counter({
       name: 'dispatchd_partial_commits_total',
@@ -75,7 +82,7 @@ export class DispatchMetrics {
     });
     this.ingested = new Counter({
       name: 'dispatchd_ingested_total',
-      help: 'Couriers and orders received through the API',
+      help: 'Couriers, orders and estimates received through the API',
       labelNames: ['city', 'kind'],
       registers,
     });

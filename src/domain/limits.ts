@@ -102,3 +102,20 @@ export const Bundling = {
     description: "the ready times of one pickup's orders lie within this many seconds",
   }),
 };
+
+/**
+ * A fleet's own estimates for a running city (PUT /v1/cities/:city/estimates, docs/host.md):
+ * how many one request takes, how long they live, and what each number may be. The whole set of
+ * a city is one value in the store, so these bound the memory it takes per city.
+ */
+export const MAX_ESTIMATE_READY = 50_000;
+export const MAX_ESTIMATE_PAIRS = 100_000;
+export const EstimateTtlS = Type.Integer({ minimum: 1, maximum: 3600, description: "seconds the estimates live, on the state store's clock" });
+/** A courier's travel to a pickup, seconds: a day at most, as handover_s. */
+export const EstimateTravelS = Type.Number({ minimum: 0, maximum: 86_400, description: 'seconds from the courier (once free) to the pickup' });
+/** A pair's whole cost, seconds: at most the largest cost the solver carries (MAX_COST deciseconds). */
+export const EstimateCostS = Type.Number({
+  minimum: 0,
+  maximum: MAX_COST / 10,
+  description: "the pair's whole cost, seconds (as the built-in price counts it)",
+});

@@ -19,6 +19,7 @@ import { couriersRoutes } from './routes/couriers.js';
 import { decisionStreamRoutes } from './routes/decision-stream.js';
 import { decisionsRoutes } from './routes/decisions.js';
 import { dispatchRoutes } from './routes/dispatch.js';
+import { estimatesRoutes } from './routes/estimates.js';
 import { healthRoutes } from './routes/health.js';
 import { leasesRoutes } from './routes/leases.js';
 import { mapRoutes } from './routes/map.js';
@@ -90,6 +91,7 @@ export async function buildApp(host: HostContext): Promise<FastifyInstance> {
     citiesRoutes,
     couriersRoutes,
     ordersRoutes,
+    estimatesRoutes,
     pickupsRoutes,
     dispatchRoutes,
     decisionsRoutes,

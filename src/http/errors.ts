@@ -8,9 +8,12 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ErrorObject } from 'ajv';
 import { InputError } from '../domain/errors.js';
+import { MAX_ESTIMATE_PAIRS, MAX_ESTIMATE_READY } from '../domain/limits.js';
 import { inputErrorFromSchemaError } from '../domain/snapshot-schema.js';
 import { StoreUnavailableError } from '../coordination/store-unavailable.js';
 import { Type } from '@sinclair/typebox';
+
+const count = (n: number) => n.toLocaleString('en-US');
 
 export const ERROR_CODES = {
   invalid_field: {
@@ -100,7 +103,7 @@ export const ERROR_CODES = {
   },
   too_many_items: {
     status: 413,
-    meaning: 'a batch of more couriers or orders than one request takes (50,000)',
+    meaning: `a batch of more couriers or orders than one request takes (50,000), or of more estimates (${count(MAX_ESTIMATE_READY)} ready, ${count(MAX_ESTIMATE_PAIRS)} pairs)`,
     example: 'couriers: at most 50000 per request',
   },
   uri_too_long: {
@@ -207,7 +210,7 @@ export function toHttpError(error: FastifyError | Error): HttpError {
 function fromSchemaError(first: ErrorObject, context: string): HttpError {
   const input = inputErrorFromSchemaError(first);
   const field = input.field === 'snapshot' ? context : input.field;
-  if (context === 'body' && first.keyword === 'maxItems' && /^\/(couriers|orders)$/.test(first.instancePath)) {
+  if (context === 'body' && first.keyword === 'maxItems' && /^\/(couriers|orders|ready|pairs)$/.test(first.instancePath)) {
     return new HttpError('too_many_items', `${field}: at most ${first.params.limit} per request`, { field });
   }
   const code = first.keyword === 'additionalProperties' ? 'unknown_field' : 'invalid_field';

@@ -10,7 +10,24 @@
  */
 import { Type, type Static, type TObject, type TProperties, type TSchema, type TUnsafe } from '@sinclair/typebox';
 import { ErrorBody } from './errors.js';
-import { Bundling, CityId, DecisionsLimit, EpochMs, ItemId, Latitude, Longitude, PickupId, SpeedMps, TickMs, Version } from '../domain/limits.js';
+import {
+  Bundling,
+  CityId,
+  DecisionsLimit,
+  EpochMs,
+  EstimateCostS,
+  EstimateTravelS,
+  EstimateTtlS,
+  ItemId,
+  Latitude,
+  Longitude,
+  MAX_ESTIMATE_PAIRS,
+  MAX_ESTIMATE_READY,
+  PickupId,
+  SpeedMps,
+  TickMs,
+  Version,
+} from '../domain/limits.js';
 import { DEFAULT_BUNDLING, DEFAULT_PARAMS } from '../domain/problem.js';
 import { ParamsSchema } from '../domain/snapshot-schema.js';
 import { paramsToJson } from '../domain/snapshot.js';
@@ -130,6 +147,52 @@ export const OrdersBody = Input(
 export type OrdersBody = Static<typeof OrdersBody>;
 export const Created = Type.Object({ created: Type.Integer() }, { $id: 'Created', examples: [{ created: 1 }] });
 
+const READY_ESTIMATE_EXAMPLE = { order: 'o1', ready_at: 1767225900000 };
+const PAIR_ESTIMATE_EXAMPLE = { order: 'o1', courier: 'c1', travel_s: 240 };
+export const ReadyEstimateInput = Input(
+  {
+    order: ItemId,
+    ready_at: Type.Integer({ ...EpochMs, description: "when the kitchen will have it ready, epoch ms: replaces the order's ready_at for dispatch" }),
+  },
+  { $id: 'ReadyEstimate', examples: [READY_ESTIMATE_EXAMPLE] },
+);
+export const PairEstimateInput = Input(
+  {
+    order: ItemId,
+    courier: ItemId,
+    travel_s: Type.Optional({
+      ...EstimateTravelS,
+      description: "seconds from the courier (once free) to the order's pickup: replaces the geographic approach",
+    }),
+    cost_s: Type.Optional({ ...EstimateCostS, description: "the pair's whole cost in seconds: replaces its geographic price (docs/problem.md)" }),
+  },
+  { $id: 'PairEstimate', description: 'a courier × order pair: exactly one of travel_s and cost_s', examples: [PAIR_ESTIMATE_EXAMPLE] },
+);
+export const EstimatesBody = Input(
+  {
+    ready: Type.Optional(Type.Array(ref(ReadyEstimateInput), { maxItems: MAX_ESTIMATE_READY, description: 'per order: its ready time' })),
+    pairs: Type.Optional(
+      Type.Array(ref(PairEstimateInput), { maxItems: MAX_ESTIMATE_PAIRS, description: 'per courier × order pair: its travel time or whole cost' }),
+    ),
+    ttl_s: EstimateTtlS,
+  },
+  {
+    $id: 'EstimateSet',
+    description:
+      "replaces the city's estimates whole; they lapse ttl_s after on the state store's clock. Estimates of orders or couriers the city does not dispatch are not used; of one order (or pair) given twice, the last counts",
+    examples: [{ ready: [READY_ESTIMATE_EXAMPLE], pairs: [PAIR_ESTIMATE_EXAMPLE], ttl_s: 30 }],
+  },
+);
+export type EstimatesBody = Static<typeof EstimatesBody>;
+export const EstimatesAccepted = Type.Object(
+  {
+    ready: Type.Integer({ description: 'ready estimates taken' }),
+    pairs: Type.Integer({ description: 'pair estimates taken' }),
+    expires_at: Type.Integer({ description: "when they lapse, epoch ms on the state store's clock" }),
+  },
+  { $id: 'EstimatesAccepted', examples: [{ ready: 1, pairs: 1, expires_at: 1767225630000 }] },
+);
+
 export const OfferAnswerBody = Type.Union([Input({ courier: Type.Optional(ItemId) }), Type.Null()], {
   $id: 'OfferAnswer',
   description: 'optional: `{ courier }` makes the answer count only when the offer is to that courier',
@@ -187,6 +250,7 @@ const Pair = Type.Object({
   order: Type.String(),
   courier: Type.String(),
   cost: Type.Integer({ description: 'deciseconds' }),
+  estimated: Type.Boolean({ description: "the cost came from the city's pair estimates (PUT /estimates), not the geographic price" }),
   pickup_id: Type.Union([Type.String(), Type.Null()], { description: 'the pickup the order is in; null when nothing was committed' }),
 });
 export const DispatchReply = Type.Object(
@@ -216,6 +280,13 @@ export const DispatchReply = Type.Object(
     couriers: Type.Integer(),
     orders: Type.Integer(),
     cooled_down: Type.Integer(),
+    estimated: Type.Object(
+      {
+        ready: Type.Integer({ description: "orders whose ready time came from the city's estimates" }),
+        pairs: Type.Integer({ description: "courier × pickup pairs priced from the city's estimates" }),
+      },
+      { description: 'what the live estimates (PUT /estimates) changed in this dispatch' },
+    ),
     timings: Type.Object({
       snapshot_ms: Type.Number(),
       solve_ms: Type.Number(),
@@ -232,7 +303,7 @@ export const DispatchReply = Type.Object(
         durable: true,
         version: 23,
         token: 4,
-        assignments: [{ order: 'o1', courier: 'c1', cost: 1830, pickup_id: 'p23.1' }],
+        assignments: [{ order: 'o1', courier: 'c1', cost: 1830, estimated: false, pickup_id: 'p23.1' }],
         pickups: [{ pickup_id: 'p23.1', courier: 'c1', orders: ['o1'] }],
         unassigned: [],
         dropped: [],
@@ -240,6 +311,7 @@ export const DispatchReply = Type.Object(
         couriers: 5,
         orders: 1,
         cooled_down: 0,
+        estimated: { ready: 0, pairs: 0 },
         timings: { snapshot_ms: 1.2, solve_ms: 0.8, commit_ms: 2.1, total_ms: 4.3 },
       },
     ],
@@ -388,6 +460,10 @@ export const SHARED_SCHEMAS: TSchema[] = [
   OrderInput,
   OrdersBody,
   Created,
+  ReadyEstimateInput,
+  PairEstimateInput,
+  EstimatesBody,
+  EstimatesAccepted,
   OfferAnswerBody,
   OrderEventReply,
   Pickup,

@@ -1,5 +1,6 @@
 import type { DispatchParams, PositionsProblem, Snapshot } from '../domain/problem.js';
 import { assertToken, type Assignment, type CommittedDecision, type Decision } from './decision.js';
+import type { CityEstimates, Estimates } from './estimates.js';
 
 /** Decisions kept in each city's stream (approximately, in Redis); the durable copy is in MySQL. */
 export const DEFAULT_STREAM_MAX_LEN = 1000;
@@ -127,6 +128,8 @@ export interface CitySnapshot extends Snapshot {
   version: number;
   /** Read time on the state store's clock, epoch ms: free-in and ready-in are relative to it. */
   takenAt: number;
+  /** The city's estimates (estimates.ts) unexpired at takenAt, read with the rest; absent when none. */
+  estimates?: CityEstimates;
 }
 
 export interface ConflictingItem {
@@ -276,4 +279,10 @@ export interface CityStateStore {
    * just the one a probe key lands on); rejects with why otherwise.
    */
   checkHealth(): Promise<void>;
+  /**
+   * Replaces the city's estimates whole (estimates.ts), live for ttlMs on the store's clock;
+   * returns when they lapse, epoch ms on that clock. Ids need not exist: the snapshot uses only
+   * the estimates of its own orders and couriers.
+   */
+  putEstimates(city: string, estimates: Estimates, ttlMs: number): Promise<{ expiresAt: number }>;
 }

@@ -37,6 +37,7 @@ import {
   type Decision,
   type Pickup,
 } from './decision.js';
+import { assertEstimates, estimatesRecord, type CityEstimates, type Estimates } from './estimates.js';
 import { offerView, pickupState, pickupView, type PickupRecord } from './pickups.js';
 import {
   assertCourierState,
@@ -62,6 +63,7 @@ interface CityData {
   stream: CommittedDecision[];
   /** "order|courier" -> end of the pair's decline cooldown, epoch ms. */
   cooldowns: Map<string, number>;
+  estimates: CityEstimates | null;
 }
 
 export interface MemoryCityStateStoreOptions {
@@ -158,7 +160,10 @@ export class MemoryCityStateStore implements CityStateStore {
     for (const o of data.orders.values()) {
       if (snapshot.wantsOrder(o.id, o.status)) snapshot.addOrder(o.id, o.pickupLat, o.pickupLng, o.dropoffLat, o.dropoffLng, o.readyAt);
     }
-    return snapshot.build();
+    const built = snapshot.build();
+    // Shared, not copied: the record is frozen and a put replaces it whole.
+    if (data.estimates && data.estimates.expiresAt > now) built.estimates = data.estimates;
+    return built;
   }
 
   async readCityView(city: string): Promise<CityView> {
@@ -336,6 +341,13 @@ export class MemoryCityStateStore implements CityStateStore {
     return pairs;
   }
 
+  async putEstimates(city: string, estimates: Estimates, ttlMs: number): Promise<{ expiresAt: number }> {
+    assertEstimates(estimates, ttlMs);
+    const data = this.city(city);
+    data.estimates = estimatesRecord(estimates, this.now() + ttlMs);
+    return { expiresAt: data.estimates.expiresAt };
+  }
+
   /** Failure injection: what a Redis restart without persistence does to the fence. */
   loseFence(city: string): void {
     this.city(city).fence = null;
@@ -354,6 +366,7 @@ export class MemoryCityStateStore implements CityStateStore {
         fence: null,
         stream: [],
         cooldowns: new Map(),
+        estimates: null,
       };
       this.cities.set(city, data);
     }

@@ -35,6 +35,7 @@ import {
   type CommittedDecision,
   type Decision,
 } from './decision.js';
+import { assertEstimates, decodeEstimates, encodeEstimates, type Estimates } from './estimates.js';
 import { registerLuaScripts, type CityScripts } from './lua-scripts.js';
 import { offerView, pickupView } from './pickups.js';
 import { assertCourierState, assertCourierUpdate, assertEventAnswer, assertNewOrder, assertOrderState, FINISHED_ORDER_STATUSES } from './records.js';
@@ -141,7 +142,7 @@ export class RedisCityStateStore implements CityStateStore {
   }
 
   async readSnapshot(city: string, params: DispatchParams): Promise<CitySnapshot> {
-    const { couriers, orders, offeredCouriers, offeredOrders, version, now } = await this.readHotSet(city);
+    const { couriers, orders, offeredCouriers, offeredOrders, version, now, estimates } = await this.readHotSet(city, true);
     const snapshot = new SnapshotBuilder({
       city,
       params,
@@ -154,11 +155,13 @@ export class RedisCityStateStore implements CityStateStore {
     });
     for (const value of couriers) addCourierRecord(snapshot, value);
     for (const value of orders) addOrderRecord(snapshot, value);
-    return snapshot.build();
+    const built = snapshot.build();
+    if (estimates) built.estimates = estimates;
+    return built;
   }
 
   async readCityView(city: string): Promise<CityView> {
-    const { couriers, orders, offeredCouriers, offeredOrders, now } = await this.readHotSet(city);
+    const { couriers, orders, offeredCouriers, offeredOrders, now } = await this.readHotSet(city, false);
     return {
       takenAt: now,
       couriers: couriers.map(decodeCourier).map((c) => ({ ...c, offered: offeredCouriers.has(c.id) })),
@@ -166,20 +169,24 @@ export class RedisCityStateStore implements CityStateStore {
     };
   }
 
-  /** Every courier and order record of the city, who holds an outstanding offer, and the version, in one MULTI. */
-  private async readHotSet(city: string) {
+  /**
+   * Every courier and order record of the city, who holds an outstanding offer, the version and
+   * (withEstimates: the snapshot, not the map) the estimates, in one MULTI.
+   */
+  private async readHotSet(city: string, withEstimates: boolean) {
     const keys = this.keys(city);
-    const [couriers, orders, courierOffers, orderOffers, version, time] = await execute(
-      this.redis
-        .multi()
-        .hvals(keys.couriers)
-        .hvals(keys.orders)
-        .zrange(keys.courierOfferExpiry, 0, '-1', 'WITHSCORES')
-        .zrange(keys.orderOfferExpiry, 0, '-1', 'WITHSCORES')
-        .hget(keys.fence, 'version')
-        .time(),
-    );
+    const tx = this.redis
+      .multi()
+      .hvals(keys.couriers)
+      .hvals(keys.orders)
+      .zrange(keys.courierOfferExpiry, 0, '-1', 'WITHSCORES')
+      .zrange(keys.orderOfferExpiry, 0, '-1', 'WITHSCORES')
+      .hget(keys.fence, 'version')
+      .time();
+    if (withEstimates) tx.get(keys.estimates).pttl(keys.estimates);
+    const [couriers, orders, courierOffers, orderOffers, version, time, estimates = null, estimatesTtl] = await execute(tx);
     const now = serverTimeMs(time);
+    const ttl = Number(estimatesTtl);
     return {
       couriers: couriers as string[],
       orders: orders as string[],
@@ -187,6 +194,8 @@ export class RedisCityStateStore implements CityStateStore {
       offeredOrders: unexpired(orderOffers, now),
       version: Number(version ?? 0),
       now,
+      // The key expires on the server's clock; PTTL gives what is left of it at `now`.
+      estimates: estimates === null || !(ttl > 0) ? undefined : decodeEstimates(String(estimates), now + ttl),
     };
   }
 
@@ -324,6 +333,13 @@ export class RedisCityStateStore implements CityStateStore {
       const [order, courier] = pair.split('|');
       return { order, courier };
     });
+  }
+
+  async putEstimates(city: string, estimates: Estimates, ttlMs: number): Promise<{ expiresAt: number }> {
+    assertEstimates(estimates, ttlMs);
+    const key = this.keys(city).estimates;
+    const [, time] = await execute(this.redis.multi().set(key, encodeEstimates(estimates), 'PX', ttlMs).time());
+    return { expiresAt: serverTimeMs(time) + ttlMs };
   }
 
   private keys(city: string): CityKeys {

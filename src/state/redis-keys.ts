@@ -26,6 +26,8 @@ export interface CityKeys {
    * the next commit purges it with the lapsed offers.
    */
   pickups: string;
+  /** String with a PX expiry: the city's estimates (estimates.ts encodeEstimates), replaced whole. */
+  estimates: string;
 }
 
 export function assertKeyPrefix(prefix: string): void {
@@ -54,5 +56,6 @@ export function cityKeys(prefix: string, city: string): CityKeys {
     decisions: `${base}decisions`,
     cooldowns: `${base}cooldowns`,
     pickups: `${base}pickups`,
+    estimates: `${base}estimates`,
   };
 }

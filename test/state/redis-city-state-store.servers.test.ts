@@ -27,6 +27,7 @@ describe('RedisCityStateStore layout', () => {
       ],
     });
     await store.applyOrderEvent('bcn', 'o-2', { kind: 'decline', cooldownMs: 60_000 });
+    await store.putEstimates('bcn', { ready: [], pairs: [] }, 60_000);
     const keys = await redis.redis.keys(`${redis.prefix}*`);
     expect(keys.sort()).toEqual(Object.values(cityKeys(redis.prefix, 'bcn')).sort());
   });

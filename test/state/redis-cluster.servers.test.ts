@@ -70,6 +70,7 @@ describe('RedisCityStateStore on a Redis Cluster', () => {
         });
         expect(committed.ok).toBe(true);
         await store.applyOrderEvent(city, 'o2', { kind: 'decline', cooldownMs: 60_000 });
+        await store.putEstimates(city, { ready: [], pairs: [] }, 60_000);
       }),
     );
     const where = await keysByMaster(redis.redis, redis.prefix);

@@ -180,6 +180,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/cities/{city}/estimates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Replace the city's live estimates: ready times of orders, travel times or whole costs of courier × order pairs
+         * @description A model outside dispatchd prices the city's dispatch with them until they lapse (ttl_s on the state store's clock) or the next PUT replaces them; every pair without an estimate keeps the geographic price, as caller-given `edges` do in the CLI (docs/host.md, "Estimates"). Ids the city does not dispatch (unknown, offered, delivered) are taken and not used, so a model a tick behind never fails its batch.
+         */
+        put: operations["putEstimates"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/cities/{city}/pickups/{pickup}": {
         parameters: {
             query?: never;
@@ -408,7 +428,7 @@ export interface components {
         Error: {
             /** @description what went wrong, for a person: names the field or the resource */
             error: string;
-            /** @description invalid_field (400): a value breaks its field's rule; `field` names it (`couriers[2].lat`, a path or query parameter, or `url` for a path that does not decode); unknown_field (400): a field no schema has; `field` names it (every body object and query string is closed); invalid_json (400): the body is not JSON, or is empty with `content-type: application/json`; bad_request (400): a request the host cannot read otherwise (the message says why); unauthorized (401): missing or wrong `Authorization: Bearer <token>` (the host has DISPATCHD_TOKEN); unknown_city (404): no city has this id; unknown_courier (404): the city has no courier with this id; unknown_order (404): the city has no open order with this id (never created, or delivered or cancelled); unknown_pickup (404): no pickup has this id (never committed, or ended); unknown_route (404): no route has this method and path; order_exists (409): an order of the batch already exists; no order of the batch was created; no_offer (409): the order or pickup has no outstanding offer (to that courier, when the answer names one); wrong_state (409): the event does not apply to the order or pickup in its state (e.g. delivered before picked up); city_disabled (409): POST /dispatch on a disabled city; leased_elsewhere (409): POST /dispatch on a city another host leases; `holder` names that host; not_leased_yet (409): POST /dispatch on a city no host leases yet (just created or being handed over); retry shortly; body_too_large (413): the body is larger than the host takes (16 MiB); too_many_items (413): a batch of more couriers or orders than one request takes (50,000); uri_too_long (414): a path segment longer than any id can be (1,536 characters, percent-encoded); unsupported_media_type (415): a body that is not `application/json`; internal (500): a failure of the host itself (logged with the request id); store_unavailable (503): a store (MySQL or Redis) did not answer in time; the request may be retried; shutting_down (503): the host is shutting down; send the request to another host */
+            /** @description invalid_field (400): a value breaks its field's rule; `field` names it (`couriers[2].lat`, a path or query parameter, or `url` for a path that does not decode); unknown_field (400): a field no schema has; `field` names it (every body object and query string is closed); invalid_json (400): the body is not JSON, or is empty with `content-type: application/json`; bad_request (400): a request the host cannot read otherwise (the message says why); unauthorized (401): missing or wrong `Authorization: Bearer <token>` (the host has DISPATCHD_TOKEN); unknown_city (404): no city has this id; unknown_courier (404): the city has no courier with this id; unknown_order (404): the city has no open order with this id (never created, or delivered or cancelled); unknown_pickup (404): no pickup has this id (never committed, or ended); unknown_route (404): no route has this method and path; order_exists (409): an order of the batch already exists; no order of the batch was created; no_offer (409): the order or pickup has no outstanding offer (to that courier, when the answer names one); wrong_state (409): the event does not apply to the order or pickup in its state (e.g. delivered before picked up); city_disabled (409): POST /dispatch on a disabled city; leased_elsewhere (409): POST /dispatch on a city another host leases; `holder` names that host; not_leased_yet (409): POST /dispatch on a city no host leases yet (just created or being handed over); retry shortly; body_too_large (413): the body is larger than the host takes (16 MiB); too_many_items (413): a batch of more couriers or orders than one request takes (50,000), or of more estimates (50,000 ready, 100,000 pairs); uri_too_long (414): a path segment longer than any id can be (1,536 characters, percent-encoded); unsupported_media_type (415): a body that is not `application/json`; internal (500): a failure of the host itself (logged with the request id); store_unavailable (503): a store (MySQL or Redis) did not answer in time; the request may be retried; shutting_down (503): the host is shutting down; send the request to another host */
             code: "invalid_field" | "unknown_field" | "invalid_json" | "bad_request" | "unauthorized" | "unknown_city" | "unknown_courier" | "unknown_order" | "unknown_pickup" | "unknown_route" | "order_exists" | "no_offer" | "wrong_state" | "city_disabled" | "leased_elsewhere" | "not_leased_yet" | "body_too_large" | "too_many_items" | "uri_too_long" | "unsupported_media_type" | "internal" | "store_unavailable" | "shutting_down";
             /** @description the field at fault (400s and too_many_items) */
             field?: string;
@@ -608,6 +628,78 @@ export interface components {
             created: number;
         };
         /**
+         * @example {
+         *       "order": "o1",
+         *       "ready_at": 1767225900000
+         *     }
+         */
+        ReadyEstimate: {
+            /** @description 1-128 Unicode characters (code points) of well-formed Unicode, without | */
+            order: string;
+            /** @description when the kitchen will have it ready, epoch ms: replaces the order's ready_at for dispatch */
+            ready_at: number;
+        };
+        /**
+         * @description a courier × order pair: exactly one of travel_s and cost_s
+         * @example {
+         *       "order": "o1",
+         *       "courier": "c1",
+         *       "travel_s": 240
+         *     }
+         */
+        PairEstimate: {
+            /** @description 1-128 Unicode characters (code points) of well-formed Unicode, without | */
+            order: string;
+            /** @description 1-128 Unicode characters (code points) of well-formed Unicode, without | */
+            courier: string;
+            /** @description seconds from the courier (once free) to the order's pickup: replaces the geographic approach */
+            travel_s?: number;
+            /** @description the pair's whole cost in seconds: replaces its geographic price (docs/problem.md) */
+            cost_s?: number;
+        };
+        /**
+         * @description replaces the city's estimates whole; they lapse ttl_s after on the state store's clock. Estimates of orders or couriers the city does not dispatch are not used; of one order (or pair) given twice, the last counts
+         * @example {
+         *       "ready": [
+         *         {
+         *           "order": "o1",
+         *           "ready_at": 1767225900000
+         *         }
+         *       ],
+         *       "pairs": [
+         *         {
+         *           "order": "o1",
+         *           "courier": "c1",
+         *           "travel_s": 240
+         *         }
+         *       ],
+         *       "ttl_s": 30
+         *     }
+         */
+        EstimateSet: {
+            /** @description per order: its ready time */
+            ready?: components["schemas"]["ReadyEstimate"][];
+            /** @description per courier × order pair: its travel time or whole cost */
+            pairs?: components["schemas"]["PairEstimate"][];
+            /** @description seconds the estimates live, on the state store's clock */
+            ttl_s: number;
+        };
+        /**
+         * @example {
+         *       "ready": 1,
+         *       "pairs": 1,
+         *       "expires_at": 1767225630000
+         *     }
+         */
+        EstimatesAccepted: {
+            /** @description ready estimates taken */
+            ready: number;
+            /** @description pair estimates taken */
+            pairs: number;
+            /** @description when they lapse, epoch ms on the state store's clock */
+            expires_at: number;
+        };
+        /**
          * @description optional: `{ courier }` makes the answer count only when the offer is to that courier
          * @example {
          *       "courier": "c1"
@@ -702,6 +794,7 @@ export interface components {
          *           "order": "o1",
          *           "courier": "c1",
          *           "cost": 1830,
+         *           "estimated": false,
          *           "pickup_id": "p23.1"
          *         }
          *       ],
@@ -720,6 +813,10 @@ export interface components {
          *       "couriers": 5,
          *       "orders": 1,
          *       "cooled_down": 0,
+         *       "estimated": {
+         *         "ready": 0,
+         *         "pairs": 0
+         *       },
          *       "timings": {
          *         "snapshot_ms": 1.2,
          *         "solve_ms": 0.8,
@@ -743,6 +840,8 @@ export interface components {
                 courier: string;
                 /** @description deciseconds */
                 cost: number;
+                /** @description the cost came from the city's pair estimates (PUT /estimates), not the geographic price */
+                estimated: boolean;
                 /** @description the pickup the order is in; null when nothing was committed */
                 pickup_id: string | null;
             }[];
@@ -755,6 +854,13 @@ export interface components {
             couriers: number;
             orders: number;
             cooled_down: number;
+            /** @description what the live estimates (PUT /estimates) changed in this dispatch */
+            estimated: {
+                /** @description orders whose ready time came from the city's estimates */
+                ready: number;
+                /** @description courier × pickup pairs priced from the city's estimates */
+                pairs: number;
+            };
             timings: {
                 snapshot_ms: number;
                 solve_ms: number;
@@ -1392,7 +1498,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description `too_many_items`: a batch of more couriers or orders than one request takes (50,000); `body_too_large`: the body is larger than the host takes (16 MiB) */
+            /** @description `too_many_items`: a batch of more couriers or orders than one request takes (50,000), or of more estimates (50,000 ready, 100,000 pairs); `body_too_large`: the body is larger than the host takes (16 MiB) */
             413: {
                 headers: {
                     /** @description the x-request-id the request carried (up to 128 of A-Z a-z 0-9 . _ : -), or a UUID the host made; its log lines carry it as request_id */
@@ -1638,7 +1744,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description `too_many_items`: a batch of more couriers or orders than one request takes (50,000); `body_too_large`: the body is larger than the host takes (16 MiB) */
+            /** @description `too_many_items`: a batch of more couriers or orders than one request takes (50,000), or of more estimates (50,000 ready, 100,000 pairs); `body_too_large`: the body is larger than the host takes (16 MiB) */
             413: {
                 headers: {
                     /** @description the x-request-id the request carried (up to 128 of A-Z a-z 0-9 . _ : -), or a UUID the host made; its log lines carry it as request_id */
@@ -2324,6 +2430,137 @@ export interface operations {
             };
         };
     };
+    putEstimates: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description city id: 1-64 of A-Z a-z 0-9 _ . - */
+                city: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "ready": [
+                 *         {
+                 *           "order": "o1",
+                 *           "ready_at": 1767225900000
+                 *         }
+                 *       ],
+                 *       "pairs": [
+                 *         {
+                 *           "order": "o1",
+                 *           "courier": "c1",
+                 *           "travel_s": 240
+                 *         }
+                 *       ],
+                 *       "ttl_s": 30
+                 *     }
+                 */
+                "application/json": components["schemas"]["EstimateSet"];
+            };
+        };
+        responses: {
+            /** @description the estimates taken, and when they lapse */
+            200: {
+                headers: {
+                    /** @description the x-request-id the request carried (up to 128 of A-Z a-z 0-9 . _ : -), or a UUID the host made; its log lines carry it as request_id */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "ready": 1,
+                     *       "pairs": 1,
+                     *       "expires_at": 1767225630000
+                     *     }
+                     */
+                    "application/json": components["schemas"]["EstimatesAccepted"];
+                };
+            };
+            /** @description `invalid_field`: a value breaks its field's rule; `field` names it (`couriers[2].lat`, a path or query parameter, or `url` for a path that does not decode); `unknown_field`: a field no schema has; `field` names it (every body object and query string is closed); `invalid_json`: the body is not JSON, or is empty with `content-type: application/json` */
+            400: {
+                headers: {
+                    /** @description the x-request-id the request carried (up to 128 of A-Z a-z 0-9 . _ : -), or a UUID the host made; its log lines carry it as request_id */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `unauthorized`: missing or wrong `Authorization: Bearer <token>` (the host has DISPATCHD_TOKEN) */
+            401: {
+                headers: {
+                    /** @description the x-request-id the request carried (up to 128 of A-Z a-z 0-9 . _ : -), or a UUID the host made; its log lines carry it as request_id */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `unknown_city`: no city has this id */
+            404: {
+                headers: {
+                    /** @description the x-request-id the request carried (up to 128 of A-Z a-z 0-9 . _ : -), or a UUID the host made; its log lines carry it as request_id */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `too_many_items`: a batch of more couriers or orders than one request takes (50,000), or of more estimates (50,000 ready, 100,000 pairs); `body_too_large`: the body is larger than the host takes (16 MiB) */
+            413: {
+                headers: {
+                    /** @description the x-request-id the request carried (up to 128 of A-Z a-z 0-9 . _ : -), or a UUID the host made; its log lines carry it as request_id */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `unsupported_media_type`: a body that is not `application/json` */
+            415: {
+                headers: {
+                    /** @description the x-request-id the request carried (up to 128 of A-Z a-z 0-9 . _ : -), or a UUID the host made; its log lines carry it as request_id */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `internal`: a failure of the host itself (logged with the request id) */
+            500: {
+                headers: {
+                    /** @description the x-request-id the request carried (up to 128 of A-Z a-z 0-9 . _ : -), or a UUID the host made; its log lines carry it as request_id */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `store_unavailable`: a store (MySQL or Redis) did not answer in time; the request may be retried; `shutting_down`: the host is shutting down; send the request to another host */
+            503: {
+                headers: {
+                    /** @description the x-request-id the request carried (up to 128 of A-Z a-z 0-9 . _ : -), or a UUID the host made; its log lines carry it as request_id */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     getPickup: {
         parameters: {
             query?: never;
@@ -2854,6 +3091,7 @@ export interface operations {
                      *           "order": "o1",
                      *           "courier": "c1",
                      *           "cost": 1830,
+                     *           "estimated": false,
                      *           "pickup_id": "p23.1"
                      *         }
                      *       ],
@@ -2872,6 +3110,10 @@ export interface operations {
                      *       "couriers": 5,
                      *       "orders": 1,
                      *       "cooled_down": 0,
+                     *       "estimated": {
+                     *         "ready": 0,
+                     *         "pairs": 0
+                     *       },
                      *       "timings": {
                      *         "snapshot_ms": 1.2,
                      *         "solve_ms": 0.8,

@@ -50,7 +50,13 @@ export function outcomeJson(o: DispatchOutcome) {
     ...(o.reason === undefined ? {} : { reason: o.reason }),
     version: o.version,
     token: o.token,
-    assignments: o.assignments.map(({ order, courier, cost, pickup }) => ({ order, courier, cost, pickup_id: pickup === '' ? null : pickup })),
+    assignments: o.assignments.map(({ order, courier, cost, estimated, pickup }) => ({
+      order,
+      courier,
+      cost,
+      estimated,
+      pickup_id: pickup === '' ? null : pickup,
+    })),
     pickups: pickupsJson(o.assignments, o.committed ? o.version : null),
     unassigned: o.unassigned,
     dropped: o.dropped,
@@ -58,6 +64,7 @@ export function outcomeJson(o: DispatchOutcome) {
     couriers: o.couriers,
     orders: o.orders,
     cooled_down: o.cooledDown,
+    estimated: o.estimated,
     timings: o.timings,
   };
 }
