@@ -1,5 +1,7 @@
 import type { DispatchParams, PositionsProblem, Snapshot } from '../domain/problem.js';
 import { assertToken, type Assignment, type CommittedDecision, type Decision } from './decision.js';
+import type { FeatureEvent, IngestResult } from '../features/events.js';
+import type { FeatureState } from '../features/feature-state.js';
 import type { CityEstimates, Estimates } from './estimates.js';
 
 /** Decisions kept in each city's stream (approximately, in Redis); the durable copy is in MySQL. */
@@ -285,4 +287,12 @@ export interface CityStateStore {
    * the estimates of its own orders and couriers.
    */
   putEstimates(city: string, estimates: Estimates, ttlMs: number): Promise<{ expiresAt: number }>;
+  /**
+   * Takes a batch of business events into the city's feature engine (src/features, docs/features.md)
+   * atomically, at one time on the store's clock: ids seen within DEDUPE_HORIZON_MS are ignored,
+   * and so are steps of orders the engine has no record of or has already seen.
+   */
+  ingestFeatureEvents(city: string, events: readonly FeatureEvent[]): Promise<IngestResult>;
+  /** The city's feature signals (feature-state.ts) as they stand now on the store's clock, read atomically. */
+  readFeatureState(city: string): Promise<FeatureState>;
 }

@@ -11,7 +11,16 @@ import { packageRoot } from '../package-root.js';
  */
 
 export type ScriptName =
-  'commit_decision' | 'raise_fence' | 'order_event' | 'update_couriers' | 'remove_courier' | 'create_orders' | 'read_offer' | 'read_pickup';
+  | 'commit_decision'
+  | 'raise_fence'
+  | 'order_event'
+  | 'update_couriers'
+  | 'remove_courier'
+  | 'create_orders'
+  | 'read_offer'
+  | 'read_pickup'
+  | 'ingest_events'
+  | 'read_features';
 const SCRIPT_NAMES: readonly ScriptName[] = [
   'commit_decision',
   'raise_fence',
@@ -21,6 +30,8 @@ const SCRIPT_NAMES: readonly ScriptName[] = [
   'create_orders',
   'read_offer',
   'read_pickup',
+  'ingest_events',
+  'read_features',
 ];
 
 export interface LuaScript {

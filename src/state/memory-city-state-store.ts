@@ -1,4 +1,8 @@
 import type { DispatchParams } from '../domain/problem.js';
+import { DEFAULT_FEATURE_RULES, type FeatureRules } from '../features/definitions.js';
+import { assertFeatureEvents, type FeatureEvent, type IngestResult } from '../features/events.js';
+import type { FeatureState } from '../features/feature-state.js';
+import { MemoryFeatureSignals } from './memory-feature-signals.js';
 import { assertCityId } from './city-id.js';
 import {
   assertFenceFloor,
@@ -64,6 +68,7 @@ interface CityData {
   /** "order|courier" -> end of the pair's decline cooldown, epoch ms. */
   cooldowns: Map<string, number>;
   estimates: CityEstimates | null;
+  features: MemoryFeatureSignals;
 }
 
 export interface MemoryCityStateStoreOptions {
@@ -71,6 +76,8 @@ export interface MemoryCityStateStoreOptions {
   now?: () => number;
   /** Decisions kept in each city's stream. */
   streamMaxLen?: number;
+  /** The feature engine's rules (definitions.ts); default DEFAULT_FEATURE_RULES. */
+  featureRules?: FeatureRules;
 }
 
 /**
@@ -82,10 +89,12 @@ export class MemoryCityStateStore implements CityStateStore {
   private readonly cities = new Map<string, CityData>();
   private readonly now: () => number;
   private readonly streamMaxLen: number;
+  private readonly featureRules: FeatureRules;
 
   constructor(options: MemoryCityStateStoreOptions = {}) {
     this.now = options.now ?? Date.now;
     this.streamMaxLen = options.streamMaxLen ?? DEFAULT_STREAM_MAX_LEN;
+    this.featureRules = options.featureRules ?? DEFAULT_FEATURE_RULES;
   }
 
   async putCouriers(city: string, couriers: readonly CourierState[]): Promise<void> {
@@ -348,6 +357,15 @@ export class MemoryCityStateStore implements CityStateStore {
     return { expiresAt: data.estimates.expiresAt };
   }
 
+  async ingestFeatureEvents(city: string, events: readonly FeatureEvent[]): Promise<IngestResult> {
+    assertFeatureEvents(events);
+    return this.city(city).features.ingest(events, this.now());
+  }
+
+  async readFeatureState(city: string): Promise<FeatureState> {
+    return this.city(city).features.read(this.now());
+  }
+
   /** Failure injection: what a Redis restart without persistence does to the fence. */
   loseFence(city: string): void {
     this.city(city).fence = null;
@@ -367,6 +385,7 @@ export class MemoryCityStateStore implements CityStateStore {
         stream: [],
         cooldowns: new Map(),
         estimates: null,
+        features: new MemoryFeatureSignals(this.featureRules),
       };
       this.cities.set(city, data);
     }

@@ -1,5 +1,8 @@
 import type { ChainableCommander, Cluster, Redis } from 'ioredis';
 import type { DispatchParams } from '../domain/problem.js';
+import { DEFAULT_FEATURE_RULES, type FeatureRules } from '../features/definitions.js';
+import { assertFeatureEvents, type FeatureEvent, type IngestResult } from '../features/events.js';
+import type { FeatureState } from '../features/feature-state.js';
 import {
   assertFenceFloor,
   DEFAULT_STREAM_MAX_LEN,
@@ -36,6 +39,7 @@ import {
   type Decision,
 } from './decision.js';
 import { assertEstimates, decodeEstimates, encodeEstimates, type Estimates } from './estimates.js';
+import { decodeFeatureReply, decodeIngestReply, ingestArgs, ingestKeys, readArgs } from './redis-feature-signals.js';
 import { registerLuaScripts, type CityScripts } from './lua-scripts.js';
 import { offerView, pickupView } from './pickups.js';
 import { assertCourierState, assertCourierUpdate, assertEventAnswer, assertNewOrder, assertOrderState, FINISHED_ORDER_STATUSES } from './records.js';
@@ -57,6 +61,8 @@ export interface RedisCityStateStoreOptions {
   keyPrefix?: string;
   /** Decisions kept in each city's stream (approximate trimming). */
   streamMaxLen?: number;
+  /** The feature engine's rules (definitions.ts); default DEFAULT_FEATURE_RULES. */
+  featureRules?: FeatureRules;
 }
 
 /**
@@ -70,6 +76,7 @@ export class RedisCityStateStore implements CityStateStore {
   private readonly prefix: string;
   private readonly streamMaxLen: number;
   private readonly scripts: CityScripts;
+  private readonly featureRules: FeatureRules;
 
   constructor(
     private readonly redis: Redis | Cluster,
@@ -79,6 +86,7 @@ export class RedisCityStateStore implements CityStateStore {
     assertKeyPrefix(this.prefix);
     this.streamMaxLen = options.streamMaxLen ?? DEFAULT_STREAM_MAX_LEN;
     this.scripts = registerLuaScripts(redis);
+    this.featureRules = options.featureRules ?? DEFAULT_FEATURE_RULES;
   }
 
   async putCouriers(city: string, couriers: readonly CourierState[]): Promise<void> {
@@ -340,6 +348,18 @@ export class RedisCityStateStore implements CityStateStore {
     const key = this.keys(city).estimates;
     const [, time] = await execute(this.redis.multi().set(key, encodeEstimates(estimates), 'PX', ttlMs).time());
     return { expiresAt: serverTimeMs(time) + ttlMs };
+  }
+
+  async ingestFeatureEvents(city: string, events: readonly FeatureEvent[]): Promise<IngestResult> {
+    assertFeatureEvents(events);
+    const keys = this.keys(city);
+    if (events.length === 0) return { at: serverTimeMs(await this.redis.time()), accepted: 0, ignored: [] };
+    return decodeIngestReply(await this.scripts.ingest_events(...ingestKeys(keys), ...ingestArgs(keys, this.featureRules, events)));
+  }
+
+  async readFeatureState(city: string): Promise<FeatureState> {
+    const keys = this.keys(city);
+    return decodeFeatureReply(await this.scripts.read_features(keys.featureWaiting, ...readArgs(keys, this.featureRules)), this.featureRules);
   }
 
   private keys(city: string): CityKeys {

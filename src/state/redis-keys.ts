@@ -28,6 +28,12 @@ export interface CityKeys {
   pickups: string;
   /** String with a PX expiry: the city's estimates (estimates.ts encodeEstimates), replaced whole. */
   estimates: string;
+  /** The feature engine's keys (ingest_events.lua); its panes are `${featurePanes}<signal>:<pane index>`. */
+  featureSeen: string;
+  featureOrders: string;
+  featureWaiting: string;
+  featureAnchors: string;
+  featurePanes: string;
 }
 
 export function assertKeyPrefix(prefix: string): void {
@@ -57,5 +63,10 @@ export function cityKeys(prefix: string, city: string): CityKeys {
     cooldowns: `${base}cooldowns`,
     pickups: `${base}pickups`,
     estimates: `${base}estimates`,
+    featureSeen: `${base}feature-seen`,
+    featureOrders: `${base}feature-orders`,
+    featureWaiting: `${base}feature-waiting`,
+    featureAnchors: `${base}feature-anchors`,
+    featurePanes: `${base}feature-pane:`,
   };
 }

@@ -1,3 +1,4 @@
+import type { FeatureRules } from '../../../src/features/definitions.js';
 import type { CityStateStore, CourierState, OrderState } from '../../../src/state/city-state-store.js';
 import { MemoryCityStateStore } from '../../../src/state/memory-city-state-store.js';
 import { RedisCityStateStore } from '../../../src/state/redis-city-state-store.js';
@@ -14,13 +15,14 @@ export interface StateFixture {
   close(): Promise<void>;
 }
 
-type StateStoreEntry = { name: string; create(): Promise<StateFixture> };
+/** `featureRules`: the feature engine's rules, for tests that watch short windows expire. */
+type StateStoreEntry = { name: string; create(options?: { featureRules?: FeatureRules }): Promise<StateFixture> };
 
 export const STATE_STORES: StateStoreEntry[] = [
   {
     name: 'memory',
-    async create() {
-      const store = new MemoryCityStateStore();
+    async create(options = {}) {
+      const store = new MemoryCityStateStore(options);
       return { store, peer: () => store, loseFence: async (city) => store.loseFence(city), close: async () => {} };
     },
   },
@@ -31,11 +33,11 @@ export const STATE_STORES: StateStoreEntry[] = [
 function redisEntry(name: string, connect: typeof createTestRedis | typeof createTestRedisCluster): StateStoreEntry {
   return {
     name,
-    async create() {
+    async create(options = {}) {
       const redis = await connect();
       return {
-        store: new RedisCityStateStore(redis.redis, { keyPrefix: redis.prefix }),
-        peer: () => new RedisCityStateStore(redis.connect(), { keyPrefix: redis.prefix }),
+        store: new RedisCityStateStore(redis.redis, { keyPrefix: redis.prefix, ...options }),
+        peer: () => new RedisCityStateStore(redis.connect(), { keyPrefix: redis.prefix, ...options }),
         loseFence: async (city) => {
           await redis.redis.del(cityKeys(redis.prefix, city).fence);
         },
