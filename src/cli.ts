@@ -8,6 +8,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { registerDemoCommand } from './cli/demo-command.js';
+import { registerFeaturesCommand } from './cli/features-command.js';
 import { registerMigrateCommand } from './cli/migrate-command.js';
 import { quietProgram, runProgram } from './cli/run-program.js';
 import { registerServeCommand } from './cli/serve-command.js';
@@ -24,6 +25,7 @@ registerDemoCommand(program);
 registerServeCommand(program);
 registerMigrateCommand(program);
 registerSimulateCommand(program);
+registerFeaturesCommand(program);
 
 await runProgram(program);
 

@@ -8,6 +8,7 @@
 import type { Command } from 'commander';
 import { MAX_BUNDLE_SIZE } from '../domain/problem.js';
 import { citySizes } from '../sim/city-scenario.js';
+import { SCENARIOS } from '../sim/prep-drift.js';
 import { DEFAULT_SIMULATION, SIM_POLICIES } from '../sim/simulator.js';
 
 export interface SimulateFlags {
@@ -20,6 +21,9 @@ export interface SimulateFlags {
   epochMin: string;
   maxBundle: string;
   threads?: string;
+  scenario: string;
+  features: string;
+  eventsOut?: string;
 }
 
 export function registerSimulateCommand(program: Command): void {
@@ -39,6 +43,17 @@ export function registerSimulateCommand(program: Command): void {
       String(DEFAULT_SIMULATION.maxBundleSize),
     )
     .option('--threads <n>', "worker threads for --mdrp-all (default: the machine's parallelism)")
+    .option(
+      '--scenario <name>',
+      `what happens to the day: ${SCENARIOS.join(' or ')} (a third of the kitchens twice as slow as quoted in the peak hour)`,
+      'none',
+    )
+    .option(
+      '--features <on|off>',
+      'on: the engine dispatches on ready estimates from the feature engine and an ETA model fitted on a training day (another seed of the scenario)',
+      'off',
+    )
+    .option('--events-out <file>', "write the dispatchd run's feature-engine event log (NDJSON) here, for `dispatchd features replay|fit`")
     .action(async (flags: SimulateFlags) => {
       const { runSimulate } = await import('./simulate-run.js');
       await runSimulate(flags);

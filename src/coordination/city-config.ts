@@ -1,6 +1,7 @@
 import { Bundling, Params, TickMs } from '../domain/limits.js';
 import { DEFAULT_BUNDLING, DEFAULT_PARAMS, type BundlingParams, type DispatchParams } from '../domain/problem.js';
 import { numberRule, type NumberRule } from '../domain/snapshot-schema.js';
+import { etaModelProblem, type EtaModel } from '../features/eta-model.js';
 import { assertCityId } from '../state/city-id.js';
 
 /** A city as the lease store keeps it: whether it is dispatched, and how. */
@@ -12,6 +13,8 @@ export interface CityConfig {
   bundling: BundlingParams;
   /** Interval between dispatch ticks, milliseconds. */
   tickMs: number;
+  /** Turns the city's features into ready estimates at every tick (src/features/eta.ts); null: caller-given ready times. */
+  etaModel: EtaModel | null;
 }
 
 /** What a caller gives: unset parameters take the spec's defaults (DEFAULT_PARAMS), unset tick DEFAULT_TICK_MS. */
@@ -21,6 +24,8 @@ export interface CityInput {
   params?: Partial<DispatchParams>;
   bundling?: Partial<BundlingParams>;
   tickMs?: number;
+  /** null removes the city's model. */
+  etaModel?: EtaModel | null;
 }
 
 export const DEFAULT_TICK_MS = 1000;
@@ -32,6 +37,7 @@ export interface CityOverrides {
   params: Partial<DispatchParams>;
   bundling: Partial<BundlingParams>;
   tickMs: number | undefined;
+  etaModel: EtaModel | null;
 }
 
 /** The HTTP API's and the snapshot's rules (limits.ts), checked again by every lease store. */
@@ -61,12 +67,15 @@ export function cityOverrides(input: CityInput): CityOverrides {
   if (input.tickMs !== undefined && !TICK_MS.accepts(input.tickMs)) {
     throw new RangeError(`city ${input.id}: tickMs ${TICK_MS.reason}, got ${input.tickMs}`);
   }
+  const etaProblem = input.etaModel ? etaModelProblem(input.etaModel) : null;
+  if (etaProblem !== null) throw new RangeError(`city ${input.id}: eta model: ${etaProblem}`);
   return {
     id: input.id,
     enabled: input.enabled ?? true,
     params: checkedNumbers(input.id, 'dispatch parameter', PARAM_RULES, input.params),
     bundling: checkedNumbers(input.id, 'bundling parameter', BUNDLING_RULES, input.bundling),
     tickMs: input.tickMs,
+    etaModel: input.etaModel ?? null,
   };
 }
 
@@ -97,5 +106,6 @@ export function cityConfig(overrides: CityOverrides): CityConfig {
     params: { ...DEFAULT_PARAMS, ...overrides.params },
     bundling: { ...DEFAULT_BUNDLING, ...overrides.bundling },
     tickMs: overrides.tickMs ?? DEFAULT_TICK_MS,
+    etaModel: overrides.etaModel,
   };
 }

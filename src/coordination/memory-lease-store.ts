@@ -46,6 +46,7 @@ export class MemoryLeaseStore implements LeaseStore {
       params: change.params === undefined ? existing?.params : given.params,
       bundling: change.bundling === undefined ? existing?.bundling : given.bundling,
       tickMs: change.tickMs ?? existing?.tickMs,
+      etaModel: change.etaModel === undefined ? existing?.etaModel : change.etaModel,
     });
   }
 

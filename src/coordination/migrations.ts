@@ -70,6 +70,14 @@ export const MIGRATIONS: readonly Migration[] = [
       'ALTER TABLE cities ADD COLUMN IF NOT EXISTS max_bundle_size INT NULL, ADD COLUMN IF NOT EXISTS bundle_window_s DOUBLE NULL',
     ],
   },
+  {
+    version: 4,
+    name: 'ETA model per city',
+    statements: [
+      // JSON as etaModelToJson writes it; NULL: the city dispatches on caller-given ready times.
+      "ALTER TABLE cities ADD COLUMN IF NOT EXISTS eta_model LONGTEXT NULL COMMENT 'JSON: the ETA model (src/features/eta-model.ts)'",
+    ],
+  },
 ];
 
 export interface MigrationReport {

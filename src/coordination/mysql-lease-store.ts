@@ -1,5 +1,6 @@
 import type { Pool, ResultSetHeader, RowDataPacket } from 'mysql2/promise';
 import type { BundlingParams, DispatchParams } from '../domain/problem.js';
+import { etaModelFromJson, etaModelToJson, type EtaModelJson } from '../features/eta-model.js';
 import { assertCityId } from '../state/city-id.js';
 import { assertToken } from '../state/decision.js';
 import { BUNDLING_NAMES, cityConfig, cityOverrides, PARAM_NAMES, type CityConfig, type CityInput, type CityOverrides } from './city-config.js';
@@ -19,7 +20,7 @@ const BUNDLING_COLUMNS: Record<keyof BundlingParams, string> = {
   maxBundleSize: 'max_bundle_size',
   bundleWindowS: 'bundle_window_s',
 };
-const CITY_COLUMNS = ['id', 'enabled', ...PARAM_NAMES.map((p) => PARAM_COLUMNS[p]), ...BUNDLING_NAMES.map((b) => BUNDLING_COLUMNS[b]), 'tick_ms'];
+const CITY_COLUMNS = ['id', 'enabled', ...PARAM_NAMES.map((p) => PARAM_COLUMNS[p]), ...BUNDLING_NAMES.map((b) => BUNDLING_COLUMNS[b]), 'tick_ms', 'eta_model'];
 
 /** Dead hosts' rows are pruned this long after their last heartbeat. */
 const HOST_RETENTION_S = 24 * 3600;
@@ -46,6 +47,7 @@ export class MysqlLeaseStore implements LeaseStore {
       ...(change.params === undefined ? [] : PARAM_NAMES.map((p) => PARAM_COLUMNS[p])),
       ...(change.bundling === undefined ? [] : BUNDLING_NAMES.map((b) => BUNDLING_COLUMNS[b])),
       ...(change.tickMs === undefined ? [] : ['tick_ms']),
+      ...(change.etaModel === undefined ? [] : ['eta_model']),
     ];
     return this.upsertCity(overrides, updated);
   }
@@ -58,6 +60,7 @@ export class MysqlLeaseStore implements LeaseStore {
       ...PARAM_NAMES.map((p) => overrides.params[p] ?? null),
       ...BUNDLING_NAMES.map((b) => overrides.bundling[b] ?? null),
       overrides.tickMs ?? null,
+      overrides.etaModel && JSON.stringify(etaModelToJson(overrides.etaModel)),
     ];
     const assignments = updated.length === 0 ? 'id = id' : updated.map((c) => `${c} = VALUES(${c})`).join(', ');
     const connection = await this.pool.getConnection();
@@ -207,5 +210,6 @@ function cityFromRow(row: RowDataPacket): CityConfig {
     params,
     bundling,
     tickMs: row.tick_ms === null ? undefined : Number(row.tick_ms),
+    etaModel: row.eta_model === null ? null : etaModelFromJson(JSON.parse(String(row.eta_model)) as EtaModelJson),
   });
 }

@@ -19,6 +19,7 @@ import { bundleOrdersOf, proposeBundles, solveBundles, specTravelS, type Bundle,
 import type { CitySnapshot, CityStateStore } from '../state/city-state-store.js';
 import { withPickupIds, type Assignment } from '../state/decision.js';
 import type { DecisionLog } from '../state/decision-log.js';
+import { readyEstimates, type ReadyEstimate, type ReadySource } from '../features/eta.js';
 import { applyEstimates, estimatedEdges, type PairEstimates } from './estimated-costs.js';
 import type { DispatchMetrics } from './metrics.js';
 import type { DispatchSolver } from './solver.js';
@@ -82,12 +83,23 @@ export interface OfferedPair {
   cost: number;
   /** The cost came from the city's pair estimates (estimated-costs.ts), not the geographic price. */
   estimated: boolean;
+  /** Where the order's ready time came from (estimated-costs.ts applyEstimates). */
+  readySource: ReadySource;
   /** Where the courier was and where the order is picked up, for the map. */
   courierLat: number;
   courierLng: number;
   pickupLat: number;
   pickupLng: number;
 }
+
+export interface Estimated {
+  ready: number;
+  pairs: number;
+  model: number;
+  readyEvents: number;
+}
+
+const NOTHING_ESTIMATED: Readonly<Estimated> = Object.freeze({ ready: 0, pairs: 0, model: 0, readyEvents: 0 });
 
 export interface DispatchOutcome {
   city: string;
@@ -116,8 +128,12 @@ export interface DispatchOutcome {
   orders: number;
   /** Pairs of this snapshot excluded from the solve because the courier declined that order recently. */
   cooledDown: number;
-  /** The city's live estimates this snapshot used: orders whose ready time, and (pickup, courier) pairs whose price, came from one. */
-  estimated: { ready: number; pairs: number };
+  /**
+   * What estimates this snapshot used: orders whose ready time came from the fleet's estimates
+   * (ready), the city's ETA model (model) or a ready event (readyEvents), and (pickup, courier)
+   * pairs priced from the fleet's estimates.
+   */
+  estimated: Estimated;
   timings: { snapshot_ms: number; solve_ms: number; commit_ms: number; total_ms: number };
   /** Epoch ms when the cycle ended (this host's clock). */
   at: number;
@@ -147,23 +163,31 @@ export async function dispatchCity(context: DispatchContext, lease: Lease, confi
       couriers: 0,
       orders: 0,
       cooledDown: 0,
-      estimated: { ready: 0, pairs: 0 },
+      estimated: { ...NOTHING_ESTIMATED },
       timings,
       at: Date.now(),
     };
   }
   for (;;) {
     const snapshotStarted = performance.now();
-    const [snapshot, cooldowns] = await Promise.all([stores.state.readSnapshot(city, config.params), stores.state.readCooldowns(city)]);
+    const [snapshot, cooldowns, features] = await Promise.all([
+      stores.state.readSnapshot(city, config.params),
+      stores.state.readCooldowns(city),
+      // Only a city with an ETA model reads its features at every tick.
+      config.etaModel ? stores.state.readFeatureState(city) : undefined,
+    ]);
     const snapshotMs = performance.now() - snapshotStarted;
     metrics?.snapshotDuration.observe({ city }, snapshotMs / 1000);
 
     const solveStarted = performance.now();
-    const solved = await solveWithCooldowns(context, config.bundling, snapshot, cooldowns, options.signal);
+    const featureReady = features && config.etaModel ? readyEstimates(features, config.etaModel) : undefined;
+    const solved = await solveWithCooldowns(context, config.bundling, snapshot, cooldowns, options.signal, featureReady);
     const solveMs = performance.now() - solveStarted;
     metrics?.solveDuration.observe({ city }, solveMs / 1000);
     if (solved.estimated.ready > 0) metrics?.estimatesUsed.inc({ city, kind: 'ready' }, solved.estimated.ready);
     if (solved.estimated.pairs > 0) metrics?.estimatesUsed.inc({ city, kind: 'pair' }, solved.estimated.pairs);
+    if (solved.estimated.model > 0) metrics?.estimatesUsed.inc({ city, kind: 'model' }, solved.estimated.model);
+    if (solved.estimated.readyEvents > 0) metrics?.estimatesUsed.inc({ city, kind: 'ready_event' }, solved.estimated.readyEvents);
 
     const outcome: DispatchOutcome = {
       city,
@@ -244,19 +268,21 @@ async function solveWithCooldowns(
   snapshot: CitySnapshot,
   cooldowns: readonly Assignment[],
   signal: AbortSignal | undefined,
+  featureReady: ReadonlyMap<string, ReadyEstimate> | undefined,
 ): Promise<Solved> {
   if (snapshot.orderIds.length === 0 || snapshot.courierIds.length === 0) {
-    return { pairs: [], unassigned: [...snapshot.orderIds], objective: 0, cooledDown: 0, estimated: { ready: 0, pairs: 0 } };
+    return { pairs: [], unassigned: [...snapshot.orderIds], objective: 0, cooledDown: 0, estimated: { ...NOTHING_ESTIMATED } };
   }
   const excluded = excludedPairs(snapshot, cooldowns);
-  const estimates = applyEstimates(snapshot);
+  const estimates = applyEstimates(snapshot, featureReady);
   // Pair estimates price through the edges path; the caller's own costs, when given, price every pair.
   const pairs: PairEstimates = context.costs ? new Map() : estimates.pairs;
-  if (!context.costs && bundling.maxBundleSize === 1 && pairs.size === 0) {
-    return { ...(await solveOrders(context.solver, estimates.snapshot, excluded, signal)), estimated: { ready: estimates.ready, pairs: 0 } };
-  }
-  const solved = await solvePickups(context, bundling, estimates.snapshot, excluded, signal, pairs);
-  return { ...solved, estimated: { ready: estimates.ready, pairs: solved.estimated.pairs } };
+  const solved =
+    !context.costs && bundling.maxBundleSize === 1 && pairs.size === 0
+      ? { ...(await solveOrders(context.solver, estimates.snapshot, excluded, signal, estimates.readySources)), pairsEstimated: 0 }
+      : await solvePickups(context, bundling, estimates.snapshot, excluded, signal, pairs, estimates.readySources);
+  const { pairsEstimated, ...rest } = solved;
+  return { ...rest, estimated: { ready: estimates.ready, pairs: pairsEstimated, model: estimates.model, readyEvents: estimates.readyEvents } };
 }
 
 async function solveOrders(
@@ -264,6 +290,7 @@ async function solveOrders(
   snapshot: CitySnapshot,
   excluded: ExcludedPairs,
   signal: AbortSignal | undefined,
+  readySources: readonly ReadySource[],
 ): Promise<Omit<Solved, 'estimated'>> {
   const problem: PositionsProblem = { ...snapshot.problem, excluded };
   const solution = await solver.solve(problem, { signal });
@@ -272,7 +299,7 @@ async function solveOrders(
   for (let o = 0; o < snapshot.orderIds.length; o++) {
     const c = solution.orderCourier[o];
     if (c < 0) unassigned.push(snapshot.orderIds[o]);
-    else pairs.push(offeredPair(snapshot, o, c, solution.orderCost[o], false));
+    else pairs.push(offeredPair(snapshot, o, c, solution.orderCost[o], false, readySources[o]));
   }
   return { pairs, unassigned, objective: solution.objective, cooledDown: excluded.order.length };
 }
@@ -285,7 +312,8 @@ async function solvePickups(
   excluded: ExcludedPairs,
   signal: AbortSignal | undefined,
   estimates: PairEstimates,
-): Promise<Solved> {
+  readySources: readonly ReadySource[],
+): Promise<Omit<Solved, 'estimated'> & { pairsEstimated: number }> {
   const problem = snapshot.problem;
   const pickups = proposeBundles(bundleOrdersOf(problem), {
     maxSize: bundling.maxBundleSize,
@@ -315,7 +343,7 @@ async function solvePickups(
     const c = solved.bundleCourier[b];
     for (const o of pickup.orders) {
       if (c < 0) unassigned.push(snapshot.orderIds[o]);
-      else pairs.push(offeredPair(snapshot, o, c, solved.bundleCost[b], priced.estimated.has(b * problem.courierCount + c)));
+      else pairs.push(offeredPair(snapshot, o, c, solved.bundleCost[b], priced.estimated.has(b * problem.courierCount + c), readySources[o]));
     }
   });
   return {
@@ -323,7 +351,7 @@ async function solvePickups(
     unassigned,
     objective: solved.objective,
     cooledDown: excluded.order.length,
-    estimated: { ready: 0, pairs: priced.estimated.size },
+    pairsEstimated: priced.estimated.size,
   };
 }
 
@@ -333,13 +361,14 @@ function referenceTravelS(problem: PositionsProblem): (aLat: number, aLng: numbe
   return specTravelS(problem.params.detourFactor, speeds[speeds.length >> 1]);
 }
 
-function offeredPair(snapshot: CitySnapshot, o: number, c: number, cost: number, estimated: boolean): Solved['pairs'][number] {
+function offeredPair(snapshot: CitySnapshot, o: number, c: number, cost: number, estimated: boolean, readySource: ReadySource): Solved['pairs'][number] {
   const problem = snapshot.problem;
   return {
     order: snapshot.orderIds[o],
     courier: snapshot.courierIds[c],
     cost,
     estimated,
+    readySource,
     courierLat: problem.courierLat[c],
     courierLng: problem.courierLng[c],
     pickupLat: problem.orderPickupLat[o],

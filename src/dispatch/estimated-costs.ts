@@ -13,6 +13,7 @@
  */
 import { MAX_COST, type PositionsProblem } from '../domain/problem.js';
 import { bundleEdgesFromPositions, priceBundle, type Bundle, type BundleEdge } from '../solver/bundles.js';
+import type { ReadyEstimate, ReadySource } from '../features/eta.js';
 import type { CitySnapshot } from '../state/city-state-store.js';
 
 /** Per snapshot order index: its pair estimates, by snapshot courier index. */
@@ -21,31 +22,55 @@ export type PairEstimates = Map<number, Map<number, { travelS?: number; costS?: 
 export interface SnapshotEstimates {
   /** The snapshot with the ready estimates of its orders in place of their ready times. */
   snapshot: CitySnapshot;
-  /** Orders of the snapshot whose ready time is an estimate. */
+  /** Per snapshot order, where its ready time came from. */
+  readySources: ReadySource[];
+  /** How many orders' ready times came from each source other than the caller's ready_at. */
   ready: number;
+  model: number;
+  readyEvents: number;
   pairs: PairEstimates;
 }
 
-/** The snapshot's own estimates: those of orders and couriers it does not have are left out. */
-export function applyEstimates(snapshot: CitySnapshot): SnapshotEstimates {
+/**
+ * The snapshot's own estimates, those of orders and couriers it does not have left out. Ready
+ * times, most trusted first: the kitchen's ready event (the feature engine saw it), the fleet's
+ * estimate (PUT /estimates), the city's ETA model (src/features/eta.ts), the caller's ready_at.
+ */
+export function applyEstimates(snapshot: CitySnapshot, featureReady: ReadonlyMap<string, ReadyEstimate> = new Map()): SnapshotEstimates {
   const estimates = snapshot.estimates;
   const pairs: PairEstimates = new Map();
-  if (!estimates || (estimates.ready.length === 0 && estimates.pairs.length === 0)) return { snapshot, ready: 0, pairs };
+  const readySources = new Array<ReadySource>(snapshot.orderIds.length).fill('caller');
+  const counts = { ready: 0, model: 0, readyEvents: 0 };
+  const hasEstimates = estimates && (estimates.ready.length > 0 || estimates.pairs.length > 0);
+  if (!hasEstimates && featureReady.size === 0) return { snapshot, readySources, ...counts, pairs };
   const orderIndex = new Map(snapshot.orderIds.map((id, i) => [id, i]));
-  const courierIndex = new Map(snapshot.courierIds.map((id, i) => [id, i]));
-  let ready = 0;
   let problem = snapshot.problem;
-  if (estimates.ready.length > 0) {
-    const readyInS = problem.orderReadyInS.slice();
-    for (const r of estimates.ready) {
-      const o = orderIndex.get(r.order);
-      if (o === undefined) continue;
-      // As the snapshot computes ready-in from ready_at (snapshot.ts).
-      readyInS[o] = (r.readyAt - snapshot.takenAt) / 1000;
-      ready++;
-    }
-    problem = { ...problem, orderReadyInS: readyInS };
+  const readyInS = problem.orderReadyInS.slice();
+  // As the snapshot computes ready-in from ready_at (snapshot.ts).
+  const setReady = (o: number, readyAt: number, source: ReadySource) => {
+    readyInS[o] = (readyAt - snapshot.takenAt) / 1000;
+    readySources[o] = source;
+  };
+  for (const [order, estimate] of featureReady) {
+    const o = orderIndex.get(order);
+    if (o !== undefined && estimate.source === 'model') setReady(o, estimate.readyAt, 'model');
   }
+  for (const r of estimates?.ready ?? []) {
+    const o = orderIndex.get(r.order);
+    if (o !== undefined) setReady(o, r.readyAt, 'estimate');
+  }
+  for (const [order, estimate] of featureReady) {
+    const o = orderIndex.get(order);
+    if (o !== undefined && estimate.source === 'ready_event') setReady(o, estimate.readyAt, 'ready_event');
+  }
+  for (const source of readySources) {
+    if (source === 'estimate') counts.ready++;
+    else if (source === 'model') counts.model++;
+    else if (source === 'ready_event') counts.readyEvents++;
+  }
+  if (counts.ready + counts.model + counts.readyEvents > 0) problem = { ...problem, orderReadyInS: readyInS };
+  if (!estimates) return { snapshot: { ...snapshot, problem }, readySources, ...counts, pairs };
+  const courierIndex = new Map(snapshot.courierIds.map((id, i) => [id, i]));
   for (const p of estimates.pairs) {
     const o = orderIndex.get(p.order);
     const c = courierIndex.get(p.courier);
@@ -53,7 +78,7 @@ export function applyEstimates(snapshot: CitySnapshot): SnapshotEstimates {
     const byCourier = pairs.get(o) ?? pairs.set(o, new Map()).get(o)!;
     byCourier.set(c, p.travelS !== undefined ? { travelS: p.travelS } : { costS: p.costS });
   }
-  return { snapshot: { ...snapshot, problem }, ready, pairs };
+  return { snapshot: { ...snapshot, problem }, readySources, ...counts, pairs };
 }
 
 export interface EstimatedEdges {

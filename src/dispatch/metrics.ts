@@ -82,7 +82,7 @@ export class DispatchMetrics {
     });
     this.ingested = new Counter({
       name: 'dispatchd_ingested_total',
-      help: 'Couriers, orders and estimates received through the API',
+      help: 'Couriers, orders, estimates and feature events (taken, not ignored) received through the API',
       labelNames: ['city', 'kind'],
       registers,
     });

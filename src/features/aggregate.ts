@@ -4,7 +4,7 @@
  * offline agree by construction. A window ends at the read time and is exact: a sample counts
  * when `at - window < t <= at`.
  */
-import { FEATURES, ORDERS_WAITING, SIGNALS, type FeatureKey, type WindowedFeature } from './definitions.js';
+import { FEATURES, ORDERS_OVERDUE, ORDERS_WAITING, OVERDUE_MAX, RUNNING_LATE, SIGNALS, type FeatureKey, type WindowedFeature } from './definitions.js';
 import { SIGNAL_UNITS, type FeatureState, type Sample } from './feature-state.js';
 
 /** The index of the first sample after `t` (samples in ascending time). */
@@ -54,7 +54,36 @@ export function evaluateFeatures(state: FeatureState, features: readonly Windowe
     table.set(feature.name, values);
   }
   table.set(ORDERS_WAITING, new Map(state.waiting));
+  const overdue = new Map<string, number>();
+  const overdueMax = new Map<string, number>();
+  const late = new Map<string, number>();
+  for (const restaurant of state.signals.created.keys()) {
+    const o = overdueOf(state, restaurant);
+    if (o.count === 0) continue;
+    overdue.set(restaurant, o.count);
+    overdueMax.set(restaurant, o.maxRatio);
+    late.set(restaurant, 1);
+  }
+  table.set(ORDERS_OVERDUE, overdue);
+  table.set(OVERDUE_MAX, overdueMax);
+  table.set(RUNNING_LATE, late);
   return table;
+}
+
+/** The restaurant's open quoted orders past their quote at the read time (definitions.ts ORDERS_OVERDUE). */
+export function overdueOf(state: FeatureState, restaurant: string): { count: number; maxRatio: number } {
+  const created = state.signals.created.get(restaurant);
+  if (!created) return { count: 0, maxRatio: 0 };
+  const done = new Set(state.signals.done.get(restaurant)?.map((s) => s.ref));
+  let count = 0;
+  let maxRatio = 0;
+  for (const s of created) {
+    // A `created` sample is valued the quoted preparation, ms; 0: no quote.
+    if (s.value === 0 || state.at <= s.t + s.value || done.has(s.ref)) continue;
+    count++;
+    maxRatio = Math.max(maxRatio, (state.at - s.t) / s.value);
+  }
+  return { count, maxRatio };
 }
 
 /** One key's features at `at` (absent ones left out): what a replay row and an ETA prediction read. */
@@ -70,6 +99,12 @@ export function featuresOfKey(state: FeatureState, kind: FeatureKey, key: string
         : 0;
     if (value !== undefined) out[feature.name] = value;
   }
-  if (kind === 'restaurant') out[ORDERS_WAITING] = state.waiting.get(key) ?? 0;
+  if (kind === 'restaurant') {
+    const overdue = overdueOf(state, key);
+    out[ORDERS_WAITING] = state.waiting.get(key) ?? 0;
+    out[ORDERS_OVERDUE] = overdue.count;
+    out[OVERDUE_MAX] = overdue.maxRatio;
+    out[RUNNING_LATE] = overdue.count > 0 ? 1 : 0;
+  }
   return out;
 }

@@ -6,12 +6,14 @@
  * is the store's clock when the batch is taken (every event of a batch shares it), so hosts
  * with skewed clocks agree and an event log replays exactly (replay.ts).
  */
-import { isItemId, ITEM_ID_MAX_CODE_POINTS } from '../domain/limits.js';
+import { isItemId, ITEM_ID_MAX_CODE_POINTS, Latitude, Longitude } from '../domain/limits.js';
+import { numberRule } from '../domain/snapshot-schema.js';
+import { Type } from '@sinclair/typebox';
 
 export type CourierFeatureStatus = 'free' | 'busy' | 'offline';
 
 export type FeatureEvent =
-  /** `quotedPrepS`: the kitchen's own quote; the tick's ready estimate is this plus the predicted lateness. */
+  /** `quotedPrepS`: the kitchen's own quote; the tick's ready estimate scales it by what the ETA model predicts. */
   | { id: string; type: 'order_created'; order: string; restaurant: string; zone?: string; quotedPrepS?: number }
   | { id: string; type: 'order_ready' | 'order_picked_up' | 'order_delivered' | 'order_cancelled'; order: string }
   | { id: string; type: 'courier_position'; courier: string; lat: number; lng: number }
@@ -35,7 +37,10 @@ export type LoggedEvent = FeatureEvent & { at: number };
 /** Most events per batch. */
 export const MAX_EVENTS_PER_BATCH = 10_000;
 /** A quoted preparation time is at most a day. */
-export const MAX_QUOTED_PREP_S = 86_400;
+export const QuotedPrepS = Type.Number({ minimum: 0, maximum: 86_400, description: "the kitchen's quoted preparation time, seconds" });
+const QUOTED_PREP_S = numberRule(QuotedPrepS);
+const LATITUDE = numberRule(Latitude);
+const LONGITUDE = numberRule(Longitude);
 
 /**
  * Why an event the stores took changed nothing: a duplicate id, or a step of an order the store
@@ -51,48 +56,78 @@ export interface IngestResult {
   ignored: { id: string; reason: IgnoredReason }[];
 }
 
-/**
- * The stores' own check of a batch (the HTTP schema checks the same first, naming the field):
- * returns the first problem as `events[i].field: why`, or null.
- */
-export function featureEventProblem(events: readonly FeatureEvent[]): string | null {
-  if (events.length > MAX_EVENTS_PER_BATCH) return `events: at most ${MAX_EVENTS_PER_BATCH} per batch, got ${events.length}`;
-  for (const [i, e] of events.entries()) {
-    const at = (field: string, why: string) => `events[${i}].${field}: ${why}`;
-    const id = `1-${ITEM_ID_MAX_CODE_POINTS} characters without |`;
-    if (!isItemId(e.id)) return at('id', `must be ${id}`);
+export interface EventProblem {
+  /** The event's index in its batch (or log). */
+  index: number;
+  /** The field as the JSON names it. */
+  field: string;
+  message: string;
+}
+
+const ID_RULE = `must be 1-${ITEM_ID_MAX_CODE_POINTS} characters without |`;
+
+/** The first problem of a batch, or null: the stores' own check (the HTTP schema checks the shape first). */
+export function featureEventProblem(events: readonly FeatureEvent[]): EventProblem | null {
+  for (const [index, e] of events.entries()) {
+    const problem = (field: string, message: string): EventProblem => ({ index, field, message });
+    if (!isItemId(e.id)) return problem('id', ID_RULE);
     switch (e.type) {
       case 'order_created':
-        if (!isItemId(e.order)) return at('order', `must be ${id}`);
-        if (!isItemId(e.restaurant)) return at('restaurant', `must be ${id}`);
-        if (e.zone !== undefined && !isItemId(e.zone)) return at('zone', `must be ${id}`);
-        if (e.quotedPrepS !== undefined && !(Number.isFinite(e.quotedPrepS) && e.quotedPrepS >= 0 && e.quotedPrepS <= MAX_QUOTED_PREP_S)) {
-          return at('quoted_prep_s', `must be a number of seconds in [0, ${MAX_QUOTED_PREP_S}]`);
-        }
+        if (!isItemId(e.order)) return problem('order', ID_RULE);
+        if (!isItemId(e.restaurant)) return problem('restaurant', ID_RULE);
+        if (e.zone !== undefined && !isItemId(e.zone)) return problem('zone', ID_RULE);
+        if (e.quotedPrepS !== undefined && !QUOTED_PREP_S.accepts(e.quotedPrepS)) return problem('quoted_prep_s', QUOTED_PREP_S.reason);
         break;
       case 'order_ready':
       case 'order_picked_up':
       case 'order_delivered':
       case 'order_cancelled':
-        if (!isItemId(e.order)) return at('order', `must be ${id}`);
+        if (!isItemId(e.order)) return problem('order', ID_RULE);
         break;
       case 'courier_position':
-        if (!isItemId(e.courier)) return at('courier', `must be ${id}`);
-        if (!(Number.isFinite(e.lat) && Math.abs(e.lat) <= 90)) return at('lat', 'must be a latitude in [-90, 90]');
-        if (!(Number.isFinite(e.lng) && Math.abs(e.lng) <= 180)) return at('lng', 'must be a longitude in [-180, 180]');
+        if (!isItemId(e.courier)) return problem('courier', ID_RULE);
+        if (!LATITUDE.accepts(e.lat)) return problem('lat', LATITUDE.reason);
+        if (!LONGITUDE.accepts(e.lng)) return problem('lng', LONGITUDE.reason);
         break;
       case 'courier_status':
-        if (!isItemId(e.courier)) return at('courier', `must be ${id}`);
-        if (!COURIER_FEATURE_STATUSES.includes(e.status)) return at('status', `must be one of ${COURIER_FEATURE_STATUSES.join(', ')}`);
+        if (!isItemId(e.courier)) return problem('courier', ID_RULE);
+        if (!COURIER_FEATURE_STATUSES.includes(e.status)) return problem('status', `must be one of ${COURIER_FEATURE_STATUSES.join(', ')}`);
         break;
       default:
-        return at('type', `must be one of ${FEATURE_EVENT_TYPES.join(', ')}`);
+        return problem('type', `must be one of ${FEATURE_EVENT_TYPES.join(', ')}`);
     }
   }
   return null;
 }
 
 export function assertFeatureEvents(events: readonly FeatureEvent[]): void {
+  if (events.length > MAX_EVENTS_PER_BATCH) throw new RangeError(`events: at most ${MAX_EVENTS_PER_BATCH} per batch, got ${events.length}`);
   const problem = featureEventProblem(events);
-  if (problem !== null) throw new RangeError(problem);
+  if (problem !== null) throw new RangeError(`events[${problem.index}].${problem.field} ${problem.message}`);
+}
+
+/** An event as the HTTP API and event logs write it (snake_case). */
+export interface FeatureEventJson {
+  id: string;
+  type: string;
+  order?: string;
+  restaurant?: string;
+  zone?: string;
+  quoted_prep_s?: number;
+  courier?: string;
+  lat?: number;
+  lng?: number;
+  status?: string;
+}
+
+export function eventFromJson(json: FeatureEventJson): FeatureEvent {
+  const { id, type, order, restaurant, zone, quoted_prep_s: quotedPrepS, courier, lat, lng, status } = json;
+  const fields = { order, restaurant, zone, quotedPrepS, courier, lat, lng, status };
+  // Only the fields that are there: the checks above then name what is missing.
+  return { id, type, ...Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined)) } as FeatureEvent;
+}
+
+export function eventToJson(event: FeatureEvent): FeatureEventJson {
+  const { quotedPrepS, ...rest } = event as FeatureEvent & { quotedPrepS?: number };
+  return quotedPrepS === undefined ? { ...rest } : { ...rest, quoted_prep_s: quotedPrepS };
 }

@@ -34,9 +34,10 @@ export interface FeatureState {
 /** A stored value divided by this is the signal in its feature unit (seconds, metres per second, orders). */
 export const SIGNAL_UNITS: Record<SignalName, number> = {
   prep_s: 1000,
-  lateness_s: 1000,
+  prep_ratio: 1000,
   created: 1000,
   zone_created: 1,
+  done: 1,
   speed_mps: 1000,
 };
 

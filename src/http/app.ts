@@ -20,6 +20,7 @@ import { decisionStreamRoutes } from './routes/decision-stream.js';
 import { decisionsRoutes } from './routes/decisions.js';
 import { dispatchRoutes } from './routes/dispatch.js';
 import { estimatesRoutes } from './routes/estimates.js';
+import { eventsRoutes } from './routes/events.js';
 import { healthRoutes } from './routes/health.js';
 import { leasesRoutes } from './routes/leases.js';
 import { mapRoutes } from './routes/map.js';
@@ -92,6 +93,7 @@ export async function buildApp(host: HostContext): Promise<FastifyInstance> {
     couriersRoutes,
     ordersRoutes,
     estimatesRoutes,
+    eventsRoutes,
     pickupsRoutes,
     dispatchRoutes,
     decisionsRoutes,

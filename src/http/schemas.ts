@@ -30,6 +30,8 @@ import {
 } from '../domain/limits.js';
 import { DEFAULT_BUNDLING, DEFAULT_PARAMS } from '../domain/problem.js';
 import { ParamsSchema } from '../domain/snapshot-schema.js';
+import { ETA_INPUTS } from '../features/eta-model.js';
+import { COURIER_FEATURE_STATUSES, FEATURE_EVENT_TYPES, MAX_EVENTS_PER_BATCH, QuotedPrepS } from '../features/events.js';
 import { paramsToJson } from '../domain/snapshot.js';
 
 /** Bulk upserts are sized for this many couriers; a larger batch is refused with 413. */
@@ -55,9 +57,38 @@ export const CourierParams = Type.Object({ city: CityId, id: ItemId });
 export const OrderParams = Type.Object({ city: CityId, order: ItemId });
 export const PickupParams = Type.Object({ city: CityId, pickup: PickupId });
 
+export const EtaModel = Input(
+  {
+    kind: Type.Literal('prep-ratio-linear'),
+    inputs: Type.Array(Type.Union(ETA_INPUTS.map((name) => Type.Literal(name))), { maxItems: ETA_INPUTS.length, uniqueItems: true }),
+    weights: Type.Array(Type.Number(), {
+      minItems: 1,
+      maxItems: ETA_INPUTS.length + 1,
+      description: 'of the ratio to the quote: the intercept, then one weight per input',
+    }),
+    defaults: Type.Array(Type.Number(), { maxItems: ETA_INPUTS.length, description: 'per input, the value taken when the restaurant has none' }),
+    fit: Input({ rows: Type.Integer({ minimum: 0 }), quote_mae_s: Type.Number({ minimum: 0 }), model_mae_s: Type.Number({ minimum: 0 }) }),
+  },
+  {
+    $id: 'EtaModel',
+    description:
+      "ready estimate = creation + quoted preparation × (weights[0] + Σ weights[i+1] × the restaurant's feature inputs[i] now) (docs/features.md); what `dispatchd features fit` writes",
+    examples: [
+      {
+        kind: 'prep-ratio-linear',
+        inputs: ['restaurant_prep_ratio_mean_30m', 'restaurant_orders_overdue'],
+        weights: [0.21, 0.79, 0.12],
+        defaults: [1.04, 0],
+        fit: { rows: 1840, quote_mae_s: 212.4, model_mae_s: 61.7 },
+      },
+    ],
+  },
+);
+
 export const CityBody = Input(
   {
     enabled: Type.Optional(Type.Boolean()),
+    eta_model: Type.Optional(Type.Union([ref(EtaModel), Type.Null()], { description: "the city's ETA model; null removes it" })),
     tick_ms: Type.Optional(TickMs),
     params: Type.Optional(
       Input(ParamsSchema.properties, {
@@ -91,6 +122,7 @@ export const City = Type.Object(
       handover_s: Type.Number(),
     }),
     bundling: Type.Object({ max_bundle_size: Type.Integer(), bundle_window_s: Type.Number() }),
+    eta_model: Type.Union([ref(EtaModel), Type.Null()]),
   },
   {
     $id: 'City',
@@ -101,6 +133,7 @@ export const City = Type.Object(
         tick_ms: 1000,
         params: paramsToJson(DEFAULT_PARAMS),
         bundling: { max_bundle_size: DEFAULT_BUNDLING.maxBundleSize, bundle_window_s: DEFAULT_BUNDLING.bundleWindowS },
+        eta_model: null,
       },
     ],
   },
@@ -251,6 +284,13 @@ const Pair = Type.Object({
   courier: Type.String(),
   cost: Type.Integer({ description: 'deciseconds' }),
   estimated: Type.Boolean({ description: "the cost came from the city's pair estimates (PUT /estimates), not the geographic price" }),
+  ready_source: Type.Union(
+    (['caller', 'estimate', 'ready_event', 'model'] as const).map((s) => Type.Literal(s)),
+    {
+      description:
+        "where the order's ready time came from: the caller's ready_at, the fleet's estimate (PUT /estimates), the kitchen's ready event (POST /events), or the city's ETA model",
+    },
+  ),
   pickup_id: Type.Union([Type.String(), Type.Null()], { description: 'the pickup the order is in; null when nothing was committed' }),
 });
 export const DispatchReply = Type.Object(
@@ -284,8 +324,10 @@ export const DispatchReply = Type.Object(
       {
         ready: Type.Integer({ description: "orders whose ready time came from the city's estimates" }),
         pairs: Type.Integer({ description: "courier × pickup pairs priced from the city's estimates" }),
+        model: Type.Integer({ description: "orders whose ready time came from the city's ETA model and its features" }),
+        ready_events: Type.Integer({ description: "orders whose ready time is the kitchen's ready event" }),
       },
-      { description: 'what the live estimates (PUT /estimates) changed in this dispatch' },
+      { description: 'what the live estimates (PUT /estimates) and the feature engine changed in this dispatch' },
     ),
     timings: Type.Object({
       snapshot_ms: Type.Number(),
@@ -303,7 +345,7 @@ export const DispatchReply = Type.Object(
         durable: true,
         version: 23,
         token: 4,
-        assignments: [{ order: 'o1', courier: 'c1', cost: 1830, estimated: false, pickup_id: 'p23.1' }],
+        assignments: [{ order: 'o1', courier: 'c1', cost: 1830, estimated: false, ready_source: 'caller', pickup_id: 'p23.1' }],
         pickups: [{ pickup_id: 'p23.1', courier: 'c1', orders: ['o1'] }],
         unassigned: [],
         dropped: [],
@@ -311,7 +353,7 @@ export const DispatchReply = Type.Object(
         couriers: 5,
         orders: 1,
         cooled_down: 0,
-        estimated: { ready: 0, pairs: 0 },
+        estimated: { ready: 0, pairs: 0, model: 0, ready_events: 0 },
         timings: { snapshot_ms: 1.2, solve_ms: 0.8, commit_ms: 2.1, total_ms: 4.3 },
       },
     ],
@@ -447,10 +489,55 @@ export const CityMap = Type.Object(
   },
 );
 
+export const FeatureEventInput = Input(
+  {
+    id: Type.Unsafe<string>({ ...ItemId, description: 'unique per event: a repeat within the dedupe horizon is ignored' }),
+    type: Type.Union(FEATURE_EVENT_TYPES.map((t) => Type.Literal(t))),
+    order: Type.Optional(ItemId),
+    restaurant: Type.Optional(Type.Unsafe<string>({ ...ItemId, description: 'order_created: the kitchen' })),
+    zone: Type.Optional(Type.Unsafe<string>({ ...ItemId, description: 'order_created: where it was ordered (optional)' })),
+    quoted_prep_s: Type.Optional(QuotedPrepS),
+    courier: Type.Optional(ItemId),
+    lat: Type.Optional(Latitude),
+    lng: Type.Optional(Longitude),
+    status: Type.Optional(Type.Union(COURIER_FEATURE_STATUSES.map((s) => Type.Literal(s)))),
+  },
+  {
+    $id: 'FeatureEvent',
+    description:
+      'order_created needs order and restaurant (zone, quoted_prep_s optional); the other order_* events need order; courier_position needs courier, lat and lng; courier_status needs courier and status',
+    examples: [{ id: 'evt-1', type: 'order_created', order: 'o1', restaurant: 'r7', zone: 'eixample', quoted_prep_s: 600 }],
+  },
+);
+export const EventsBody = Input(
+  { events: Type.Array(ref(FeatureEventInput), { maxItems: MAX_EVENTS_PER_BATCH }) },
+  { $id: 'EventsBody', examples: [{ events: [{ id: 'evt-2', type: 'order_ready', order: 'o1' }] }] },
+);
+export const EventsAccepted = Type.Object(
+  {
+    at: Type.Integer({ description: "the store time every event of the batch was taken at, epoch ms (an event log's `at`)" }),
+    accepted: Type.Integer(),
+    ignored: Type.Array(
+      Type.Object({ id: Type.String(), reason: Type.Union([Type.Literal('duplicate'), Type.Literal('unknown_order'), Type.Literal('repeated_step')]) }),
+    ),
+  },
+  { $id: 'EventsAccepted', examples: [{ at: 1767225600000, accepted: 1, ignored: [{ id: 'evt-1', reason: 'duplicate' }] }] },
+);
+export const Features = Type.Object(
+  {
+    at: Type.Integer({ description: "read time on the store's clock, epoch ms: every window ends here" }),
+    features: Type.Record(Type.String(), Type.Record(Type.String(), Type.Number()), {
+      description: 'feature name → key (restaurant, zone or courier id) → value; keys without samples in the window are left out',
+    }),
+  },
+  { $id: 'Features', examples: [{ at: 1767225600000, features: { restaurant_prep_mean_30m: { r7: 684.5 }, restaurant_orders_waiting: { r7: 3 } } }] },
+);
+
 /** Every named component, registered once with the app (addSchema). */
 export const SHARED_SCHEMAS: TSchema[] = [
   ErrorBody,
   Position,
+  EtaModel,
   CityBody,
   City,
   CityList,
@@ -464,6 +551,10 @@ export const SHARED_SCHEMAS: TSchema[] = [
   PairEstimateInput,
   EstimatesBody,
   EstimatesAccepted,
+  FeatureEventInput,
+  EventsBody,
+  EventsAccepted,
+  Features,
   OfferAnswerBody,
   OrderEventReply,
   Pickup,

@@ -23,7 +23,7 @@ const PERIOD_MIN = 240;
 /** Orders over the period per order of the generator's instant; couriers per generated courier. */
 const ORDER_TURNOVER = 4;
 const COURIER_SHARE = 0.25;
-const RESTAURANT_GRID_M = 300;
+const RESTAURANT_GRID_M = 600;
 const KITCHEN_MIN: readonly [number, number] = [5, 20];
 const DETOUR_FACTOR = 1.3;
 const SERVICE_MIN = 4;

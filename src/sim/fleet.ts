@@ -118,12 +118,15 @@ export class Fleet {
 
   /**
    * The engine offered a pickup: the courier will answer it (an 'answer' event, at once or after
-   * its answer time) or ignore it. A courier that cannot take it declines at once.
+   * its answer time) or ignore it. A courier that cannot take it declines at once, and so does one
+   * that could not pick it up before its off time: the restaurant tells it when the food will
+   * really be ready, which may be later than the engine was told.
    */
   offer(offer: FleetOffer, nowMin: number): void {
     const courier = this.couriers.get(offer.courier);
     if (!courier) throw new Error(`fleet: offer to unknown courier ${offer.courier}`);
-    if (!this.canTake(courier)) {
+    const orders = offer.orders.map((id) => this.orders.get(id)!);
+    if (!this.canTake(courier) || planPickup(this.instance, courier, Math.max(nowMin, courier.freeMin), orders).pickupMin > courier.offMin) {
       this.schedule(nowMin, { kind: 'answer', courier, offer, accept: false });
       return;
     }

@@ -94,7 +94,9 @@ export function mdrpPickupCosts(instance: MdrpInstance, nowMin: number, courier:
       const couriers = snapshot.courierIds.map(courier);
       const edges: BundleEdge[] = [];
       pickups.forEach((pickup, b) => {
-        const orders = pickup.orders.map((i) => orderById.get(snapshot.orderIds[i])!);
+        // Priced on the ready time the engine holds (the kitchen's quote, or a better estimate), as
+        // a fleet's model would: the fleet itself waits for the food whenever it is really ready.
+        const orders = pickup.orders.map((i) => ({ ...orderById.get(snapshot.orderIds[i])!, readyMin: nowMin + snapshot.problem.orderReadyInS[i] / 60 }));
         const restaurant: MdrpRestaurant = instance.restaurants.get(orders[0].restaurant)!;
         couriers.forEach((c, ci) => {
           const start = Math.max(nowMin, c.freeMin);

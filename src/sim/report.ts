@@ -14,6 +14,8 @@ export interface PolicyReport {
   decisions: number;
   /** Wall time of the simulation alone, ms. */
   simulationMs: number;
+  /** Mean |ready time the engine priced an order on − when it was really ready|, seconds, over committed orders; null for greedy. */
+  readyTimeMaeS: number | null;
 }
 
 export interface InstanceReport {
@@ -22,7 +24,13 @@ export interface InstanceReport {
   policies: PolicyReport[];
 }
 
-export function policyReport(policy: SimPolicy, evaluation: MdrpEvaluation, decisions: number, simulationMs: number): PolicyReport {
+export function policyReport(
+  policy: SimPolicy,
+  evaluation: MdrpEvaluation,
+  decisions: number,
+  simulationMs: number,
+  readyErrorsS: readonly number[],
+): PolicyReport {
   return {
     policy,
     feasible: evaluation.feasible,
@@ -30,6 +38,7 @@ export function policyReport(policy: SimPolicy, evaluation: MdrpEvaluation, deci
     metrics: evaluation.metrics,
     decisions,
     simulationMs: Math.round(simulationMs),
+    readyTimeMaeS: policy === 'greedy' || readyErrorsS.length === 0 ? null : readyErrorsS.reduce((s, e) => s + e, 0) / readyErrorsS.length,
   };
 }
 

@@ -4,6 +4,7 @@
  * the files, not from the simulator).
  */
 import { mkdirSync } from 'node:fs';
+import type { LoggedEvent } from '../features/events.js';
 import { evaluateMdrp } from './mdrp/evaluator.js';
 import type { MdrpInstance } from './mdrp/instance.js';
 import { readMdrpSolution, writeMdrpSolution } from './mdrp/solution.js';
@@ -13,6 +14,8 @@ import { simulateMdrp, type SimulationOptions } from './simulator.js';
 export interface PolicyRun {
   report: PolicyReport;
   data: PolicyRunData;
+  /** The feature-engine event log of the run (SimulationOptions.feedFeatures). */
+  events: LoggedEvent[];
 }
 
 /** Writes the solution under `outDir` (when given) and evaluates what was written. */
@@ -26,7 +29,8 @@ export async function runPolicy(instance: MdrpInstance, options: SimulationOptio
   }
   const evaluation = evaluateMdrp(instance, solution);
   return {
-    report: policyReport(options.policy, evaluation, result.decisions, result.wallMs),
+    report: policyReport(options.policy, evaluation, result.decisions, result.wallMs, result.readyErrorsS),
     data: { policy: options.policy, clickToDoorMin: evaluation.clickToDoorMin, timeline: result.timeline },
+    events: result.events,
   };
 }

@@ -22,6 +22,8 @@ import { MemoryLeaseStore } from '../coordination/memory-lease-store.js';
 import { dispatchCity, type DispatchContext } from '../dispatch/dispatch-city.js';
 import { InThreadSolver, type DispatchSolver } from '../dispatch/solver.js';
 import { DEFAULT_PARAMS } from '../domain/problem.js';
+import type { EtaModel } from '../features/eta-model.js';
+import type { FeatureEvent, LoggedEvent } from '../features/events.js';
 import { MemoryCityStateStore } from '../state/memory-city-state-store.js';
 import { MemoryDecisionLog } from '../state/memory-decision-log.js';
 import { pickupsOf, type Assignment, type Pickup } from '../state/decision.js';
@@ -48,6 +50,13 @@ export interface SimulationOptions {
   penaltyMin: number;
   ageWeight: number;
   ageCapMin: number;
+  /**
+   * Report the day to the feature engine as a fleet's systems would (order created with its
+   * quote, ready, picked up, delivered; couriers' positions and status), and keep the event log.
+   */
+  feedFeatures: boolean;
+  /** The city's ETA model: the engine turns the features into ready estimates at every tick. */
+  etaModel: EtaModel | null;
   solver?: DispatchSolver;
 }
 
@@ -60,6 +69,8 @@ export const DEFAULT_SIMULATION: Readonly<Omit<SimulationOptions, 'solver'>> = O
   penaltyMin: 40,
   ageWeight: 0.5,
   ageCapMin: 60,
+  feedFeatures: false,
+  etaModel: null,
 });
 
 /** Sampled at every decision: what waits for the dispatcher, and who is available. */
@@ -73,6 +84,13 @@ export interface Timeline {
 
 export interface SimulationResult {
   solution: MdrpSolution;
+  /** The events fed to the feature engine, each with its store time (feedFeatures). */
+  events: LoggedEvent[];
+  /**
+   * Per order the dispatchd policy committed, how far the ready time the engine priced it on was
+   * from when it was really ready, seconds (greedy does not use ready times: empty).
+   */
+  readyErrorsS: number[];
   timeline: Timeline;
   /** Committed decisions. */
   decisions: number;
@@ -82,6 +100,7 @@ export interface SimulationResult {
 /** The day starts at this epoch on the stores' clock (any fixed instant works). */
 const DAY_START_MS = Date.UTC(2026, 0, 1);
 const MS_PER_MIN = 60_000;
+const DAY_MS = 24 * 60 * MS_PER_MIN;
 const CITY = 'mdrp';
 /** Real time: a simulated day takes seconds, the lease only has to outlast it. */
 const LEASE_TTL_MS = 3_600_000;
@@ -103,6 +122,7 @@ export async function simulateMdrp(instance: MdrpInstance, options: SimulationOp
       // Every courier of the instance is reachable; the off time is what limits a pair.
       params: { ...DEFAULT_PARAMS, maxPickupS: 24 * 3600, waitWeight: options.waitWeight },
       bundling: { maxBundleSize: options.policy === 'greedy' ? 1 : options.maxBundleSize, bundleWindowS: options.bundleWindowMin * 60 },
+      etaModel: options.etaModel,
     }),
   );
   await stores.leases.putCity(config);
@@ -128,9 +148,27 @@ export async function simulateMdrp(instance: MdrpInstance, options: SimulationOp
   let pending = 0;
   let decisions = 0;
   const speedMps = p.metersPerMinute / 60;
-  const courierUpdate = (c: FleetCourier, status: 'free' | 'offline') => {
+  const events: LoggedEvent[] = [];
+  let eventSeq = 0;
+  const feed = async (batch: FeatureEvent[]) => {
+    if (!options.feedFeatures || batch.length === 0) return;
+    const { at } = await stores.state.ingestFeatureEvents(CITY, batch);
+    for (const e of batch) events.push({ ...e, at });
+  };
+  const nextId = () => `e${++eventSeq}`;
+  /** Orders by the minute their food is really ready: the kitchen's ready events. */
+  const readyAtMin = new Map<number, string[]>();
+  for (const o of instance.orders) readyAtMin.set(o.readyMin, [...(readyAtMin.get(o.readyMin) ?? []), o.id]);
+  /** The ready minute the engine held for each order at the last decision that saw it. */
+  const heldReadyMin = new Map<string, number>();
+  const readyErrorsS: number[] = [];
+  const courierUpdate = async (c: FleetCourier, status: 'free' | 'offline') => {
     const { lat, lng } = MDRP_PLANE.toLatLng(c.x, c.y);
-    return stores.state.updateCouriers(CITY, [{ id: c.def.id, lat, lng, speedMps, status }]);
+    await stores.state.updateCouriers(CITY, [{ id: c.def.id, lat, lng, speedMps, status }]);
+    await feed([
+      { id: nextId(), type: 'courier_status', courier: c.def.id, status },
+      ...(status === 'free' ? [{ id: nextId(), type: 'courier_position' as const, courier: c.def.id, lat, lng }] : []),
+    ]);
   };
 
   /** What the fleet did, reported to the stores as a fleet's app would; accepted pickups recorded in the solution. */
@@ -148,11 +186,13 @@ export async function simulateMdrp(instance: MdrpInstance, options: SimulationOp
             pickupLng: pickup.lng,
             dropoffLat: dropoff.lat,
             dropoffLng: dropoff.lng,
-            readyAt: DAY_START_MS + o.readyMin * MS_PER_MIN,
+            readyAt: DAY_START_MS + (o.quotedReadyMin ?? o.readyMin) * MS_PER_MIN,
           },
         ]);
         if (!created.ok) throw new Error(`simulator: order ${o.id} placed twice`);
         pending++;
+        const quotedPrepS = ((o.quotedReadyMin ?? o.readyMin) - o.placementMin) * 60;
+        await feed([{ id: nextId(), type: 'order_created', order: o.id, restaurant: o.restaurant, zone: zoneOf(restaurant), quotedPrepS }]);
         return;
       }
       case 'on':
@@ -163,19 +203,33 @@ export async function simulateMdrp(instance: MdrpInstance, options: SimulationOp
         return;
       case 'answer': {
         const { courier, pickup, orders: ids } = event.offer;
-        if (!event.accept) throw new Error(`simulator: courier ${courier} cannot take pickup ${pickup}`);
+        if (!event.accept) {
+          // Only when the food is later than the engine was told: the pair stays out for the day.
+          await expectOk(stores.state.applyOrderEvent(CITY, ids[0], { kind: 'decline', courier, cooldownMs: DAY_MS }), ids[0]);
+          return;
+        }
         await expectOk(stores.state.applyOrderEvent(CITY, ids[0], { kind: 'accept', courier }), ids[0]);
         record(fleet.startTrip(courier, pickup, ids, nowMin), courier);
         pending -= ids.length;
+        if (options.policy === 'dispatchd') {
+          for (const id of ids) readyErrorsS.push(Math.abs(heldReadyMin.get(id)! - fleet.orders.get(id)!.readyMin) * 60);
+        }
         return;
       }
       case 'picked_up':
         await expectOk(stores.state.applyOrderEvent(CITY, event.trip.orders[0].id, { kind: 'picked_up' }), event.trip.orders[0].id);
+        await feed(event.trip.orders.map((o) => ({ id: nextId(), type: 'order_picked_up', order: o.id })));
         return;
-      case 'delivered':
+      case 'delivered': {
         await expectOk(stores.state.applyOrderEvent(CITY, event.order.id, { kind: 'delivered' }), event.order.id);
+        const { lat, lng } = MDRP_PLANE.toLatLng(event.order.x, event.order.y);
+        await feed([
+          { id: nextId(), type: 'order_delivered', order: event.order.id },
+          { id: nextId(), type: 'courier_position', courier: event.courier.def.id, lat, lng },
+        ]);
         if (event.last && !event.courier.onDuty) await courierUpdate(event.courier, 'offline');
         return;
+      }
     }
   };
 
@@ -209,6 +263,8 @@ export async function simulateMdrp(instance: MdrpInstance, options: SimulationOp
 
   for (nowMin = 0; nowMin <= fleet.lastMin; nowMin++) {
     for (const event of fleet.due(nowMin)) await report(event);
+    // Kitchens report their orders ready (an order placed this minute is created first, above).
+    await feed((readyAtMin.get(nowMin) ?? []).map((order) => ({ id: nextId(), type: 'order_ready', order })));
     if (nowMin % options.epochMin !== 0 || nowMin > lastOffMin) continue;
     if (pending === 0) continue;
     const pickups = options.policy === 'greedy' ? await greedyDecision() : await dispatchdDecision();
@@ -222,7 +278,20 @@ export async function simulateMdrp(instance: MdrpInstance, options: SimulationOp
 
   async function dispatchdDecision(): Promise<Pickup[]> {
     const costs = mdrpPickupCosts(instance, nowMin, (id) => fleet.couriers.get(id)!, options);
-    const outcome = await dispatchCity({ ...context, costs }, lease, config);
+    const outcome = await dispatchCity(
+      {
+        ...context,
+        costs: {
+          ...costs,
+          edges(snapshot, pickups) {
+            snapshot.orderIds.forEach((id, i) => heldReadyMin.set(id, nowMin + snapshot.problem.orderReadyInS[i] / 60));
+            return costs.edges(snapshot, pickups);
+          },
+        },
+      },
+      lease,
+      config,
+    );
     sample(outcome.orders, outcome.couriers);
     if (!outcome.committed) {
       if (outcome.reason !== 'nothing_to_assign') throw new Error(`simulator: the engine did not commit (${outcome.reason})`);
@@ -272,7 +341,13 @@ export async function simulateMdrp(instance: MdrpInstance, options: SimulationOp
     .map((m, i) => ({ m, i }))
     .sort((a, b) => firstMove.get(a.m.courier)! - firstMove.get(b.m.courier)! || a.i - b.i)
     .map(({ m }) => m);
-  return { solution, timeline, decisions, wallMs: performance.now() - started };
+  return { solution, events, readyErrorsS, timeline, decisions, wallMs: performance.now() - started };
+}
+
+/** MDRP instances have no zones: a restaurant's zone is its cell of a ZONE_M grid. */
+const ZONE_M = 2000;
+function zoneOf(restaurant: { x: number; y: number }): string {
+  return `${Math.floor(restaurant.x / ZONE_M)}_${Math.floor(restaurant.y / ZONE_M)}`;
 }
 
 async function expectOk(result: Promise<{ ok: boolean; reason?: string }>, order: string): Promise<void> {

@@ -2,7 +2,7 @@ import type { DispatchParams } from '../domain/problem.js';
 import { DEFAULT_FEATURE_RULES, type FeatureRules } from '../features/definitions.js';
 import { assertFeatureEvents, type FeatureEvent, type IngestResult } from '../features/events.js';
 import type { FeatureState } from '../features/feature-state.js';
-import { MemoryFeatureSignals } from './memory-feature-signals.js';
+import { MemoryFeatureSignals } from '../features/memory-signals.js';
 import { assertCityId } from './city-id.js';
 import {
   assertFenceFloor,

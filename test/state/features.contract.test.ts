@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { evaluateFeatures, featuresOfKey } from '../../src/features/aggregate.js';
-import { DEFAULT_FEATURE_RULES, ORDERS_WAITING, type FeatureRules } from '../../src/features/definitions.js';
+import { DEFAULT_FEATURE_RULES, ORDERS_OVERDUE, ORDERS_WAITING, OVERDUE_MAX, RUNNING_LATE, type FeatureRules } from '../../src/features/definitions.js';
 import type { FeatureEvent } from '../../src/features/events.js';
 import { speedMmPerS } from '../../src/features/feature-state.js';
 import type { CityStateStore } from '../../src/state/city-state-store.js';
@@ -13,7 +13,7 @@ const SHORT: FeatureRules = {
   features: [
     { name: 'prep_mean', signal: 'prep_s', windowMs: 600, aggregate: { kind: 'mean' } },
     { name: 'prep_p90', signal: 'prep_s', windowMs: 600, aggregate: { kind: 'quantile', q: 0.9 } },
-    { name: 'late_mean', signal: 'lateness_s', windowMs: 600, aggregate: { kind: 'mean' } },
+    { name: 'ratio_mean', signal: 'prep_ratio', windowMs: 600, aggregate: { kind: 'mean' } },
     { name: 'zone_created', signal: 'zone_created', windowMs: 600, aggregate: { kind: 'count' } },
     { name: 'zone_rate', signal: 'zone_created', windowMs: 600, aggregate: { kind: 'rate' } },
     { name: 'speed', signal: 'speed_mps', windowMs: 600, aggregate: { kind: 'mean' } },
@@ -68,7 +68,7 @@ describe.each(STATE_STORES)('feature engine ($name)', ({ create }) => {
     expect((await features()).get(ORDERS_WAITING)).toEqual(new Map([['r1', 1]]));
   });
 
-  it('records each ready order’s preparation time and lateness against its quote, exactly', async () => {
+  it('records each ready order’s preparation time and its ratio to the quote, exactly', async () => {
     await open();
     const made = await store.ingestFeatureEvents(CITY, [created('o1'), created('o2'), created('o3', 'r1', { quotedPrepS: undefined })]);
     await sleep(30);
@@ -83,13 +83,28 @@ describe.each(STATE_STORES)('feature engine ($name)', ({ create }) => {
       [prep2, 'o2'],
       [prep2, 'o3'],
     ]);
-    // Lateness only for quoted orders: ready − (created + 100 ms).
-    expect(state.signals.lateness_s.get('r1')!.map((s) => s.value)).toEqual([prep1 - 100, prep2 - 100]);
+    // The ratio only for quoted orders, in thousandths of the 100 ms quote.
+    expect(state.signals.prep_ratio.get('r1')!.map((s) => s.value)).toEqual([prep1 * 10, prep2 * 10]);
     const values = featuresOfKey(state, 'restaurant', 'r1', SHORT.features);
     expect(values.prep_mean).toBe((prep1 + 2 * prep2) / 3 / 1000);
     expect(values.prep_p90).toBe(prep2 / 1000);
-    expect(values.late_mean).toBe((prep1 + prep2 - 200) / 2 / 1000);
+    expect(values.ratio_mean).toBe((prep1 * 10 + prep2 * 10) / 2 / 1000);
     expect(values[ORDERS_WAITING]).toBe(3);
+  });
+
+  it('counts open orders past their quote as overdue until they are ready (or picked up, delivered, cancelled)', async () => {
+    await open();
+    const made = await store.ingestFeatureEvents(CITY, [created('o1'), created('o2'), created('o3'), created('o4', 'r1', { quotedPrepS: undefined })]);
+    await sleep(150);
+    await store.ingestFeatureEvents(CITY, [step('order_ready', 'o1'), step('order_picked_up', 'o2')]);
+    const state = await store.readFeatureState(CITY);
+    const values = featuresOfKey(state, 'restaurant', 'r1', SHORT.features);
+    // o3 alone: quoted, open and past its 100 ms quote (o4 has no quote to be late against).
+    expect(values[ORDERS_OVERDUE]).toBe(1);
+    expect(values[RUNNING_LATE]).toBe(1);
+    expect(values[OVERDUE_MAX]).toBe((state.at - made.at) / 100);
+    await store.ingestFeatureEvents(CITY, [step('order_cancelled', 'o3')]);
+    expect(featuresOfKey(await store.readFeatureState(CITY), 'restaurant', 'r1', SHORT.features)).toMatchObject({ [ORDERS_OVERDUE]: 0, [RUNNING_LATE]: 0 });
   });
 
   it('ignores a repeated id within the dedupe horizon, repeated steps, and steps of unknown orders', async () => {

@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { CityConfig } from '../../coordination/city-config.js';
 import type { BundlingParams, DispatchParams } from '../../domain/problem.js';
 import { paramsToJson } from '../../domain/snapshot.js';
+import { etaModelFromJson, etaModelToJson } from '../../features/eta-model.js';
 import type { HostContext } from '../context.js';
 import { HttpError } from '../errors.js';
 import { City, CityBody, CityList, CityParams, ref } from '../schemas.js';
@@ -34,6 +35,7 @@ export const citiesRoutes: FastifyPluginAsyncTypebox<{ host: HostContext }> = as
         params: body.params && paramsFromJson(body.params),
         bundling: body.bundling && bundlingFromJson(body.bundling),
         tickMs: body.tick_ms,
+        etaModel: body.eta_model === undefined ? undefined : body.eta_model && etaModelFromJson(body.eta_model),
       });
       host.loop.cityChanged(config);
       return cityJson(config);
@@ -100,5 +102,6 @@ export function cityJson(config: CityConfig): City {
     tick_ms: config.tickMs,
     params: paramsToJson(config.params),
     bundling: { max_bundle_size: config.bundling.maxBundleSize, bundle_window_s: config.bundling.bundleWindowS },
+    eta_model: config.etaModel && etaModelToJson(config.etaModel),
   };
 }

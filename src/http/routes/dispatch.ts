@@ -50,11 +50,12 @@ export function outcomeJson(o: DispatchOutcome) {
     ...(o.reason === undefined ? {} : { reason: o.reason }),
     version: o.version,
     token: o.token,
-    assignments: o.assignments.map(({ order, courier, cost, estimated, pickup }) => ({
+    assignments: o.assignments.map(({ order, courier, cost, estimated, readySource, pickup }) => ({
       order,
       courier,
       cost,
       estimated,
+      ready_source: readySource,
       pickup_id: pickup === '' ? null : pickup,
     })),
     pickups: pickupsJson(o.assignments, o.committed ? o.version : null),
@@ -64,7 +65,7 @@ export function outcomeJson(o: DispatchOutcome) {
     couriers: o.couriers,
     orders: o.orders,
     cooled_down: o.cooledDown,
-    estimated: o.estimated,
+    estimated: { ready: o.estimated.ready, pairs: o.estimated.pairs, model: o.estimated.model, ready_events: o.estimated.readyEvents },
     timings: o.timings,
   };
 }

@@ -39,7 +39,10 @@ export interface MdrpOrder {
   y: number;
   placementMin: number;
   restaurant: string;
+  /** When the food is ready: what the fleet waits for and the evaluator checks. */
   readyMin: number;
+  /** When the kitchen said it would be (the ready_at the engine is told); absent: readyMin, the MDRP's known ready times. */
+  quotedReadyMin?: number;
 }
 
 /** x, y is where the courier starts its shift. */

@@ -16,8 +16,8 @@ ARGV[2] pane length, ms
 ARGV[3] dedupe horizon, ms
 ARGV[4] order record / anchor / waiting TTL, ms (whole hashes: they lapse when the city goes quiet)
 ARGV[5] least ms between two speed samples of a courier
-ARGV[6..10] horizon ms of the signals prep_s, lateness_s, created, zone_created, speed_mps
-ARGV[11..] six fields per event: id, type, then
+ARGV[6..11] horizon ms of the signals prep_s, prep_ratio, created, zone_created, done, speed_mps
+ARGV[12..] six fields per event: id, type, then
            order_created: order, restaurant, zone or '', quoted prep ms or ''
            order_ready / order_picked_up / order_delivered / order_cancelled: order, '', '', ''
            courier_position: courier, lat, lng, ''
@@ -31,7 +31,10 @@ local time = redis.call('TIME')
 local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
 local prefix, pane_ms = ARGV[1], tonumber(ARGV[2])
 local dedupe_ms, ttl_ms, speed_ms = tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5])
-local horizon = {prep_s = tonumber(ARGV[6]), lateness_s = tonumber(ARGV[7]), created = tonumber(ARGV[8]), zone_created = tonumber(ARGV[9]), speed_mps = tonumber(ARGV[10])}
+local horizon = {}
+for s, name in ipairs({'prep_s', 'prep_ratio', 'created', 'zone_created', 'done', 'speed_mps'}) do
+  horizon[name] = tonumber(ARGV[5 + s])
+end
 local pane = math.floor(now / pane_ms)
 local RAD = math.pi / 180
 local EARTH_RADIUS_M = 6371008.8
@@ -112,8 +115,10 @@ local function apply(kind, a, b, c, d)
     end
     redis.call('HSET', KEYS[2], a, f[1] .. '|' .. restaurant .. '|' .. f[3] .. '|' .. quoted .. '|' .. string.format('%d', now) .. '|' .. picked)
     add('prep_s', restaurant, now - created_at, a)
-    if quoted ~= '' then
-      add('lateness_s', restaurant, now - (created_at + tonumber(quoted)), a)
+    add('done', restaurant, 0, a)
+    if quoted ~= '' and tonumber(quoted) > 0 then
+      -- As memory-signals.ts: thousandths of the quote, rounded.
+      add('prep_ratio', restaurant, math.floor((1000 * (now - created_at)) / tonumber(quoted) + 0.5), a)
     end
   elseif kind == 'order_picked_up' then
     if picked == '1' then
@@ -121,10 +126,16 @@ local function apply(kind, a, b, c, d)
     end
     redis.call('HSET', KEYS[2], a, f[1] .. '|' .. restaurant .. '|' .. f[3] .. '|' .. quoted .. '|' .. ready_at .. '|1')
     leave_waiting(restaurant)
+    if ready_at == '' then
+      add('done', restaurant, 0, a)
+    end
   else
     -- order_delivered, order_cancelled
     if picked ~= '1' then
       leave_waiting(restaurant)
+      if ready_at == '' then
+        add('done', restaurant, 0, a)
+      end
     end
     redis.call('HDEL', KEYS[2], a)
   end
@@ -132,7 +143,7 @@ local function apply(kind, a, b, c, d)
 end
 
 local accepted, out = 0, {now, 0}
-for i = 11, #ARGV, 6 do
+for i = 12, #ARGV, 6 do
   local id = ARGV[i]
   if redis.call('ZADD', KEYS[1], 'NX', now, id) == 0 then
     out[#out + 1] = id

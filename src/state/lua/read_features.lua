@@ -7,7 +7,7 @@ KEYS[1] waiting hash: restaurant -> orders created and not yet picked up or canc
 
 ARGV[1] pane key prefix (the city's, hash tag included)
 ARGV[2] pane length, ms
-ARGV[3..7] horizon ms of the signals prep_s, lateness_s, created, zone_created, speed_mps
+ARGV[3..8] horizon ms of the signals prep_s, prep_ratio, created, zone_created, done, speed_mps
 
 Returns {now, waiting (flat field, value list), panes of prep_s (list), ..., panes of speed_mps}
 with a missing pane as ''.
@@ -16,7 +16,7 @@ with a missing pane as ''.
 local time = redis.call('TIME')
 local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
 local prefix, pane_ms = ARGV[1], tonumber(ARGV[2])
-local signals = {'prep_s', 'lateness_s', 'created', 'zone_created', 'speed_mps'}
+local signals = {'prep_s', 'prep_ratio', 'created', 'zone_created', 'done', 'speed_mps'}
 local out = {now, redis.call('HGETALL', KEYS[1])}
 for s = 1, #signals do
   local first = math.floor((now - tonumber(ARGV[2 + s]) + 1) / pane_ms)

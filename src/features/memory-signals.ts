@@ -1,11 +1,11 @@
 /**
  * The feature engine's signals of one city in process memory: the embedded store's half of the
- * contract the Redis store keeps in Lua (ingest_events.lua) — the same steps, the same samples.
+ * contract the Redis store keeps in Lua (src/state/lua/ingest_events.lua) — the same steps, the same samples.
  * The offline replay (src/features/replay.ts) runs this very code on an event log.
  */
-import { SIGNAL_NAMES, signalHorizonMs, type FeatureRules, type SignalName } from '../features/definitions.js';
-import type { FeatureEvent, IngestResult } from '../features/events.js';
-import { emptySignals, speedMmPerS, type FeatureState, type Sample } from '../features/feature-state.js';
+import { SIGNAL_NAMES, SIGNALS, signalHorizonMs, type FeatureKey, type FeatureRules, type SignalName } from './definitions.js';
+import type { FeatureEvent, IngestResult } from './events.js';
+import { emptySignals, speedMmPerS, type FeatureState, type Sample } from './feature-state.js';
 
 interface OrderRecord {
   createdAt: number;
@@ -76,8 +76,14 @@ export class MemoryFeatureSignals {
         if (order.readyAt !== undefined) return 'repeated_step';
         order.readyAt = at;
         this.add('prep_s', order.restaurant, { t: at, value: at - order.createdAt, ref: event.order }, at);
-        if (order.quotedPrepMs !== undefined) {
-          this.add('lateness_s', order.restaurant, { t: at, value: at - (order.createdAt + order.quotedPrepMs), ref: event.order }, at);
+        this.add('done', order.restaurant, { t: at, value: 0, ref: event.order }, at);
+        if (order.quotedPrepMs) {
+          this.add(
+            'prep_ratio',
+            order.restaurant,
+            { t: at, value: Math.floor((1000 * (at - order.createdAt)) / order.quotedPrepMs + 0.5), ref: event.order },
+            at,
+          );
         }
         return undefined;
       }
@@ -87,13 +93,17 @@ export class MemoryFeatureSignals {
         if (order.pickedUp) return 'repeated_step';
         order.pickedUp = true;
         this.leaveWaiting(order.restaurant);
+        if (order.readyAt === undefined) this.add('done', order.restaurant, { t: at, value: 0, ref: event.order }, at);
         return undefined;
       }
       case 'order_delivered':
       case 'order_cancelled': {
         const order = this.orders.get(event.order);
         if (!order) return 'unknown_order';
-        if (!order.pickedUp) this.leaveWaiting(order.restaurant);
+        if (!order.pickedUp) {
+          this.leaveWaiting(order.restaurant);
+          if (order.readyAt === undefined) this.add('done', order.restaurant, { t: at, value: 0, ref: event.order }, at);
+        }
         this.orders.delete(event.order);
         return undefined;
       }
@@ -131,6 +141,33 @@ export class MemoryFeatureSignals {
     let drop = 0;
     while (drop < samples.length && samples[drop].t <= start) drop++;
     if (drop > 0) samples.splice(0, drop);
+  }
+
+  /** The restaurant and zone of an order the engine has a record of. */
+  orderPlace(order: string): { restaurant: string; zone: string | undefined } | undefined {
+    const record = this.orders.get(order);
+    return record && { restaurant: record.restaurant, zone: record.zone };
+  }
+
+  /**
+   * The signals of these keys alone as they stand at `at`: what the offline replay evaluates per
+   * event, without copying the whole city each time.
+   */
+  readKeys(at: number, keys: Partial<Record<FeatureKey, string>>): FeatureState {
+    const signals = emptySignals();
+    for (const signal of SIGNAL_NAMES) {
+      const key = keys[SIGNALS[signal].key];
+      const samples = key === undefined ? undefined : this.signals[signal].get(key);
+      if (!samples) continue;
+      const start = at - signalHorizonMs(this.rules, signal);
+      const kept = samples.filter((s) => s.t > start && s.t <= at);
+      if (kept.length > 0) signals[signal].set(key!, kept);
+    }
+    const waiting =
+      keys.restaurant !== undefined && this.waiting.has(keys.restaurant)
+        ? new Map([[keys.restaurant, this.waiting.get(keys.restaurant)!]])
+        : new Map<string, number>();
+    return { at, signals, waiting: at - this.lastIngestAt >= this.rules.recordTtlMs ? new Map() : waiting };
   }
 
   /** The signals as they stand at `at`: only samples inside each horizon, keys without any left out. */
