@@ -25,6 +25,18 @@ export const ItemId = Type.String({
 });
 const ITEM_ID = new RegExp(ItemId.pattern!, 'u');
 
+/** Feature-engine event ids: as item ids but longer, so the host can derive one from an item id (`order:<id>:created`). */
+export const EVENT_ID_MAX_CODE_POINTS = 256;
+export const EventId = Type.String({
+  pattern: `^[^|\\p{Cs}]{1,${EVENT_ID_MAX_CODE_POINTS}}$`,
+  description: `1-${EVENT_ID_MAX_CODE_POINTS} Unicode characters (code points) of well-formed Unicode, without |`,
+});
+const EVENT_ID = new RegExp(EventId.pattern!, 'u');
+
+export function isEventId(id: unknown): id is string {
+  return typeof id === 'string' && EVENT_ID.test(id);
+}
+
 /** The store-side test of ItemId. */
 export function isItemId(id: unknown): id is string {
   return typeof id === 'string' && ITEM_ID.test(id);

@@ -6,7 +6,7 @@
  * is the store's clock when the batch is taken (every event of a batch shares it), so hosts
  * with skewed clocks agree and an event log replays exactly (replay.ts).
  */
-import { isItemId, ITEM_ID_MAX_CODE_POINTS, Latitude, Longitude } from '../domain/limits.js';
+import { EventId, isEventId, isItemId, ItemId, Latitude, Longitude } from '../domain/limits.js';
 import { numberRule } from '../domain/snapshot-schema.js';
 import { Type } from '@sinclair/typebox';
 
@@ -64,13 +64,13 @@ export interface EventProblem {
   message: string;
 }
 
-const ID_RULE = `must be 1-${ITEM_ID_MAX_CODE_POINTS} characters without |`;
+const ID_RULE = `must be ${ItemId.description}`;
 
 /** The first problem of a batch, or null: the stores' own check (the HTTP schema checks the shape first). */
 export function featureEventProblem(events: readonly FeatureEvent[]): EventProblem | null {
   for (const [index, e] of events.entries()) {
     const problem = (field: string, message: string): EventProblem => ({ index, field, message });
-    if (!isItemId(e.id)) return problem('id', ID_RULE);
+    if (!isEventId(e.id)) return problem('id', `must be ${EventId.description}`);
     switch (e.type) {
       case 'order_created':
         if (!isItemId(e.order)) return problem('order', ID_RULE);

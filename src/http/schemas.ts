@@ -18,6 +18,7 @@ import {
   EstimateCostS,
   EstimateTravelS,
   EstimateTtlS,
+  EventId,
   ItemId,
   Latitude,
   Longitude,
@@ -167,9 +168,14 @@ export const OrderInput = Input(
     ready_at: Type.Optional(
       Type.Integer({
         ...EpochMs,
-        description: 'when the kitchen has it ready, epoch milliseconds (1970 to 2100) on the caller’s clock; default: now on the state store’s clock',
+        description:
+          'when the kitchen has it ready, epoch milliseconds (1970 to 2100) on the caller’s clock; default: now on the state store’s clock. The feature engine takes it as the kitchen’s quote',
       }),
     ),
+    restaurant: Type.Optional(
+      Type.Unsafe<string>({ ...ItemId, description: 'the kitchen, for the feature engine (docs/features.md); default: the pickup position' }),
+    ),
+    zone: Type.Optional(Type.Unsafe<string>({ ...ItemId, description: 'where it was ordered, for the feature engine' })),
   },
   { $id: 'Order', examples: [ORDER_EXAMPLE] },
 );
@@ -491,7 +497,7 @@ export const CityMap = Type.Object(
 
 export const FeatureEventInput = Input(
   {
-    id: Type.Unsafe<string>({ ...ItemId, description: 'unique per event: a repeat within the dedupe horizon is ignored' }),
+    id: Type.Unsafe<string>({ ...EventId, description: `unique per event: a repeat within the dedupe horizon is ignored; ${EventId.description}` }),
     type: Type.Union(FEATURE_EVENT_TYPES.map((t) => Type.Literal(t))),
     order: Type.Optional(ItemId),
     restaurant: Type.Optional(Type.Unsafe<string>({ ...ItemId, description: 'order_created: the kitchen' })),

@@ -1,3 +1,4 @@
+import { fitEtaModel } from '../../src/features/eta-model.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DEFAULT_TICK_MS } from '../../src/coordination/city-config.js';
 import type { Holder } from '../../src/coordination/holder.js';
@@ -29,11 +30,12 @@ describe.each(LEASE_STORES)('LeaseStore contract: $name', ({ create }) => {
         params: { ...DEFAULT_PARAMS, maxPickupS: 900, maxCandidates: 8 },
         bundling: { ...DEFAULT_BUNDLING, maxBundleSize: 3 },
         tickMs: 500,
+        etaModel: null,
       });
       expect(await store.getCity('bcn')).toEqual(stored);
 
       await store.putCity({ id: 'bcn', enabled: false });
-      expect(await store.getCity('bcn')).toEqual({ id: 'bcn', enabled: false, params: DEFAULT_PARAMS, bundling: DEFAULT_BUNDLING, tickMs: DEFAULT_TICK_MS });
+      expect(await store.getCity('bcn')).toEqual({ id: 'bcn', enabled: false, params: DEFAULT_PARAMS, bundling: DEFAULT_BUNDLING, tickMs: DEFAULT_TICK_MS, etaModel: null });
       await store.putCity({ id: 'ams' });
       expect((await store.listCities()).map((c) => c.id)).toEqual(['ams', 'bcn']);
       expect(await store.getCity('nowhere')).toBeUndefined();
@@ -46,6 +48,7 @@ describe.each(LEASE_STORES)('LeaseStore contract: $name', ({ create }) => {
         params: DEFAULT_PARAMS,
         bundling: DEFAULT_BUNDLING,
         tickMs: 500,
+        etaModel: null,
       });
       await store.changeCity({ id: 'bcn', params: { maxPickupS: 900 }, bundling: { maxBundleSize: 3 } });
       // A group replaces the whole group: maxCandidates is back to its default.
@@ -56,11 +59,25 @@ describe.each(LEASE_STORES)('LeaseStore contract: $name', ({ create }) => {
         params: { ...DEFAULT_PARAMS, maxCandidates: 8 },
         bundling: { ...DEFAULT_BUNDLING, maxBundleSize: 3 },
         tickMs: 500,
+        etaModel: null,
       };
       expect(await store.getCity('bcn')).toEqual(changed);
       expect(await store.changeCity({ id: 'bcn' })).toEqual(changed);
       await expect(store.changeCity({ id: 'bcn', bundling: { maxBundleSize: 5 } })).rejects.toThrow(/maxBundleSize/);
       expect(await store.getCity('bcn')).toEqual(changed);
+    });
+
+    it("keeps a city's ETA model until a change sets another or null, and refuses a malformed one", async () => {
+      const model = fitEtaModel([
+        { features: { restaurant_running_late: 1 }, quotedPrepS: 600, prepS: 1200 },
+        { features: { restaurant_running_late: 0 }, quotedPrepS: 600, prepS: 600 },
+      ]);
+      expect((await store.putCity({ id: 'bcn', etaModel: model })).etaModel).toEqual(model);
+      await store.changeCity({ id: 'bcn', tickMs: 700 });
+      expect((await store.getCity('bcn'))!.etaModel).toEqual(model);
+      await expect(store.changeCity({ id: 'bcn', etaModel: { ...model, weights: [1] } })).rejects.toThrow(/eta model: weights/);
+      expect((await store.getCity('bcn'))!.etaModel).toEqual(model);
+      expect((await store.changeCity({ id: 'bcn', etaModel: null })).etaModel).toBeNull();
     });
 
     it('lands every one of concurrent changes to different fields (the MySQL pool runs them on separate connections)', async () => {

@@ -44,8 +44,8 @@ describe('estimates through HTTP on the embedded stores (inject)', () => {
     expect(accepted.json().expires_at).toBeGreaterThan(Date.now() + 55_000);
 
     const decision = await dispatch('est');
-    expect(decision.assignments).toEqual([{ order: 'o1', courier: 'c-far', cost: 1000, estimated: true, pickup_id: 'p1.1' }]);
-    expect(decision.estimated).toEqual({ ready: 0, pairs: 1 });
+    expect(decision.assignments).toEqual([{ order: 'o1', courier: 'c-far', cost: 1000, estimated: true, ready_source: 'caller', pickup_id: 'p1.1' }]);
+    expect(decision.estimated).toEqual({ ready: 0, pairs: 1, model: 0, ready_events: 0 });
     expect((await app.inject('/metrics')).body).toMatch(/dispatchd_estimates_used_total\{city="est",kind="pair"\} 1/);
 
     // The same order in a city without estimates goes to the courier at the restaurant.
@@ -53,7 +53,7 @@ describe('estimates through HTTP on the embedded stores (inject)', () => {
     await post('/v1/cities/geo/orders', { orders: [{ id: 'o1', pickup: RESTAURANT, dropoff: DROPOFF }] });
     const geographic = await dispatch('geo');
     expect(geographic.assignments).toEqual([expect.objectContaining({ order: 'o1', courier: 'c-near', estimated: false })]);
-    expect(geographic.estimated).toEqual({ ready: 0, pairs: 0 });
+    expect(geographic.estimated).toEqual({ ready: 0, pairs: 0, model: 0, ready_events: 0 });
   });
 
   it('a travel estimate (the near courier stuck in traffic) and a ready estimate, priced through a bundling city too', async () => {
@@ -70,7 +70,7 @@ describe('estimates through HTTP on the embedded stores (inject)', () => {
     const decision = await dispatch('jam');
     expect(decision.assignments).toEqual([expect.objectContaining({ order: 'o1', courier: 'c-far', estimated: false })]);
     // Unknown ids are taken and not used.
-    expect(decision.estimated).toEqual({ ready: 1, pairs: 1 });
+    expect(decision.estimated).toEqual({ ready: 1, pairs: 1, model: 0, ready_events: 0 });
   });
 
   it('estimates lapse after ttl_s: the dispatch is geographic again', async () => {
@@ -80,7 +80,7 @@ describe('estimates through HTTP on the embedded stores (inject)', () => {
     await new Promise((resolve) => setTimeout(resolve, 1_100));
     const decision = await dispatch('lapse');
     expect(decision.assignments).toEqual([expect.objectContaining({ order: 'o1', courier: 'c-near', estimated: false })]);
-    expect(decision.estimated).toEqual({ ready: 0, pairs: 0 });
+    expect(decision.estimated).toEqual({ ready: 0, pairs: 0, model: 0, ready_events: 0 });
   });
 
   it('are validated like every input: the field named, too many refused, unknown city 404', async () => {

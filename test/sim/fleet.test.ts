@@ -42,7 +42,7 @@ describe('the fleet', () => {
     expect(fleet.positionAt(c1, trip.plan.freeMin)).toEqual({ x: 300, y: 400 });
   });
 
-  it('answers after its answer time, declines and ignores at its rates, and declines after going off duty', () => {
+  it('answers after its answer time, declines and ignores at its rates, and declines at once a pickup it could not make before its off time', () => {
     const instance = tiny();
     const fleet = new Fleet(instance, { declineRate: 0.3, ignoreRate: 0.3, answerMin: [1, 2], seed: 3 });
     Array.from(fleet.due(12)); // drained: what is due before the offer
@@ -57,7 +57,8 @@ describe('the fleet', () => {
     for (const n of Object.values(answers)) expect(n).toBeGreaterThan(60);
     const accepting = new Fleet(instance, { declineRate: 0, ignoreRate: 0, answerMin: [5, 5], seed: 1 });
     Array.from(accepting.due(38)); // drained: what is due before the offer
+    // c2 goes off at 40: o3 cannot be picked up by then, so it says no now rather than after its answer time.
     accepting.offer({ pickup: 'p1.1', courier: 'c2', orders: ['o3'] }, 38);
-    expect([...accepting.due(43)]).toMatchObject([{ kind: 'off' }, { kind: 'answer', accept: false }]);
+    expect([...accepting.due(43)]).toMatchObject([{ kind: 'answer', accept: false }, { kind: 'off' }]);
   });
 });

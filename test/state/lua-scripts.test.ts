@@ -27,6 +27,8 @@ describe('Lua scripts', () => {
       ['create_orders', 1],
       ['read_offer', 3],
       ['read_pickup', 2],
+      ['ingest_events', 4],
+      ['read_features', 1],
     ]);
     for (const s of scripts) {
       expect(s.source).toMatch(/^--\[\[/);

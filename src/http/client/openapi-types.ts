@@ -200,6 +200,43 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/cities/{city}/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Feed the city's feature engine: order created / ready / picked up / delivered / cancelled, courier position and status
+         * @description The batch is taken atomically at one time on the state store's clock (the reply's `at`: an event log's time). An id seen within the dedupe horizon is ignored, and so is a step of an order the engine has no record of or has already seen; the reply lists them. The host feeds it too: orders it creates, events on them and courier updates (docs/features.md, "Events").
+         */
+        post: operations["postEvents"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/cities/{city}/features": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The city's features now: every restaurant's, zone's and courier's, as the tick reads them */
+        get: operations["getFeatures"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/cities/{city}/pickups/{pickup}": {
         parameters: {
             query?: never;
@@ -446,6 +483,44 @@ export interface components {
             lng: number;
         };
         /**
+         * @description ready estimate = creation + quoted preparation × (weights[0] + Σ weights[i+1] × the restaurant's feature inputs[i] now) (docs/features.md); what `dispatchd features fit` writes
+         * @example {
+         *       "kind": "prep-ratio-linear",
+         *       "inputs": [
+         *         "restaurant_prep_ratio_mean_30m",
+         *         "restaurant_orders_overdue"
+         *       ],
+         *       "weights": [
+         *         0.21,
+         *         0.79,
+         *         0.12
+         *       ],
+         *       "defaults": [
+         *         1.04,
+         *         0
+         *       ],
+         *       "fit": {
+         *         "rows": 1840,
+         *         "quote_mae_s": 212.4,
+         *         "model_mae_s": 61.7
+         *       }
+         *     }
+         */
+        EtaModel: {
+            /** @enum {string} */
+            kind: "prep-ratio-linear";
+            inputs: ("restaurant_prep_ratio_mean_30m" | "restaurant_prep_ratio_p90_30m" | "restaurant_orders_overdue" | "restaurant_overdue_ratio_max" | "restaurant_running_late" | "restaurant_orders_waiting" | "restaurant_orders_created_30m")[];
+            /** @description of the ratio to the quote: the intercept, then one weight per input */
+            weights: number[];
+            /** @description per input, the value taken when the restaurant has none */
+            defaults: number[];
+            fit: {
+                rows: number;
+                quote_mae_s: number;
+                model_mae_s: number;
+            };
+        };
+        /**
          * @example {
          *       "enabled": true,
          *       "tick_ms": 1000,
@@ -459,6 +534,8 @@ export interface components {
          */
         CityUpdate: {
             enabled?: boolean;
+            /** @description the city's ETA model; null removes it */
+            eta_model?: components["schemas"]["EtaModel"] | null;
             /** @description milliseconds between dispatch ticks */
             tick_ms?: number;
             /** @description replaces the city's whole params object: a parameter left out takes its default */
@@ -506,7 +583,8 @@ export interface components {
          *       "bundling": {
          *         "max_bundle_size": 1,
          *         "bundle_window_s": 600
-         *       }
+         *       },
+         *       "eta_model": null
          *     }
          */
         City: {
@@ -525,6 +603,7 @@ export interface components {
                 max_bundle_size: number;
                 bundle_window_s: number;
             };
+            eta_model: components["schemas"]["EtaModel"] | null;
         };
         /**
          * @example {
@@ -595,8 +674,12 @@ export interface components {
             id: string;
             pickup: components["schemas"]["Position"];
             dropoff: components["schemas"]["Position"];
-            /** @description when the kitchen has it ready, epoch milliseconds (1970 to 2100) on the caller’s clock; default: now on the state store’s clock */
+            /** @description when the kitchen has it ready, epoch milliseconds (1970 to 2100) on the caller’s clock; default: now on the state store’s clock. The feature engine takes it as the kitchen’s quote */
             ready_at?: number;
+            /** @description the kitchen, for the feature engine (docs/features.md); default: the pickup position */
+            restaurant?: string;
+            /** @description where it was ordered, for the feature engine */
+            zone?: string;
         };
         /**
          * @example {
@@ -700,6 +783,93 @@ export interface components {
             expires_at: number;
         };
         /**
+         * @description order_created needs order and restaurant (zone, quoted_prep_s optional); the other order_* events need order; courier_position needs courier, lat and lng; courier_status needs courier and status
+         * @example {
+         *       "id": "evt-1",
+         *       "type": "order_created",
+         *       "order": "o1",
+         *       "restaurant": "r7",
+         *       "zone": "eixample",
+         *       "quoted_prep_s": 600
+         *     }
+         */
+        FeatureEvent: {
+            /** @description unique per event: a repeat within the dedupe horizon is ignored */
+            id: string;
+            type: "order_created" | "order_ready" | "order_picked_up" | "order_delivered" | "order_cancelled" | "courier_position" | "courier_status";
+            /** @description 1-128 Unicode characters (code points) of well-formed Unicode, without | */
+            order?: string;
+            /** @description order_created: the kitchen */
+            restaurant?: string;
+            /** @description order_created: where it was ordered (optional) */
+            zone?: string;
+            /** @description the kitchen's quoted preparation time, seconds */
+            quoted_prep_s?: number;
+            /** @description 1-128 Unicode characters (code points) of well-formed Unicode, without | */
+            courier?: string;
+            lat?: number;
+            lng?: number;
+            status?: "free" | "busy" | "offline";
+        };
+        /**
+         * @example {
+         *       "events": [
+         *         {
+         *           "id": "evt-2",
+         *           "type": "order_ready",
+         *           "order": "o1"
+         *         }
+         *       ]
+         *     }
+         */
+        EventsBody: {
+            events: components["schemas"]["FeatureEvent"][];
+        };
+        /**
+         * @example {
+         *       "at": 1767225600000,
+         *       "accepted": 1,
+         *       "ignored": [
+         *         {
+         *           "id": "evt-1",
+         *           "reason": "duplicate"
+         *         }
+         *       ]
+         *     }
+         */
+        EventsAccepted: {
+            /** @description the store time every event of the batch was taken at, epoch ms (an event log's `at`) */
+            at: number;
+            accepted: number;
+            ignored: {
+                id: string;
+                reason: "duplicate" | "unknown_order" | "repeated_step";
+            }[];
+        };
+        /**
+         * @example {
+         *       "at": 1767225600000,
+         *       "features": {
+         *         "restaurant_prep_mean_30m": {
+         *           "r7": 684.5
+         *         },
+         *         "restaurant_orders_waiting": {
+         *           "r7": 3
+         *         }
+         *       }
+         *     }
+         */
+        Features: {
+            /** @description read time on the store's clock, epoch ms: every window ends here */
+            at: number;
+            /** @description feature name → key (restaurant, zone or courier id) → value; keys without samples in the window are left out */
+            features: {
+                [key: string]: {
+                    [key: string]: number;
+                };
+            };
+        };
+        /**
          * @description optional: `{ courier }` makes the answer count only when the offer is to that courier
          * @example {
          *       "courier": "c1"
@@ -795,6 +965,7 @@ export interface components {
          *           "courier": "c1",
          *           "cost": 1830,
          *           "estimated": false,
+         *           "ready_source": "caller",
          *           "pickup_id": "p23.1"
          *         }
          *       ],
@@ -815,7 +986,9 @@ export interface components {
          *       "cooled_down": 0,
          *       "estimated": {
          *         "ready": 0,
-         *         "pairs": 0
+         *         "pairs": 0,
+         *         "model": 0,
+         *         "ready_events": 0
          *       },
          *       "timings": {
          *         "snapshot_ms": 1.2,
@@ -842,6 +1015,8 @@ export interface components {
                 cost: number;
                 /** @description the cost came from the city's pair estimates (PUT /estimates), not the geographic price */
                 estimated: boolean;
+                /** @description where the order's ready time came from: the caller's ready_at, the fleet's estimate (PUT /estimates), the kitchen's ready event (POST /events), or the city's ETA model */
+                ready_source: "caller" | "estimate" | "ready_event" | "model";
                 /** @description the pickup the order is in; null when nothing was committed */
                 pickup_id: string | null;
             }[];
@@ -854,12 +1029,16 @@ export interface components {
             couriers: number;
             orders: number;
             cooled_down: number;
-            /** @description what the live estimates (PUT /estimates) changed in this dispatch */
+            /** @description what the live estimates (PUT /estimates) and the feature engine changed in this dispatch */
             estimated: {
                 /** @description orders whose ready time came from the city's estimates */
                 ready: number;
                 /** @description courier × pickup pairs priced from the city's estimates */
                 pairs: number;
+                /** @description orders whose ready time came from the city's ETA model and its features */
+                model: number;
+                /** @description orders whose ready time is the kitchen's ready event */
+                ready_events: number;
             };
             timings: {
                 snapshot_ms: number;
@@ -1160,7 +1339,8 @@ export interface operations {
                      *       "bundling": {
                      *         "max_bundle_size": 1,
                      *         "bundle_window_s": 600
-                     *       }
+                     *       },
+                     *       "eta_model": null
                      *     }
                      */
                     "application/json": components["schemas"]["City"];
@@ -1275,7 +1455,8 @@ export interface operations {
                      *       "bundling": {
                      *         "max_bundle_size": 1,
                      *         "bundle_window_s": 600
-                     *       }
+                     *       },
+                     *       "eta_model": null
                      *     }
                      */
                     "application/json": components["schemas"]["City"];
@@ -2561,6 +2742,228 @@ export interface operations {
             };
         };
     };
+    postEvents: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description city id: 1-64 of A-Z a-z 0-9 _ . - */
+                city: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "events": [
+                 *         {
+                 *           "id": "evt-2",
+                 *           "type": "order_ready",
+                 *           "order": "o1"
+                 *         }
+                 *       ]
+                 *     }
+                 */
+                "application/json": components["schemas"]["EventsBody"];
+            };
+        };
+        responses: {
+            /** @description what was taken, and what was ignored and why */
+            200: {
+                headers: {
+                    /** @description the x-request-id the request carried (up to 128 of A-Z a-z 0-9 . _ : -), or a UUID the host made; its log lines carry it as request_id */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "at": 1767225600000,
+                     *       "accepted": 1,
+                     *       "ignored": [
+                     *         {
+                     *           "id": "evt-1",
+                     *           "reason": "duplicate"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["EventsAccepted"];
+                };
+            };
+            /** @description `invalid_field`: a value breaks its field's rule; `field` names it (`couriers[2].lat`, a path or query parameter, or `url` for a path that does not decode); `unknown_field`: a field no schema has; `field` names it (every body object and query string is closed); `invalid_json`: the body is not JSON, or is empty with `content-type: application/json` */
+            400: {
+                headers: {
+                    /** @description the x-request-id the request carried (up to 128 of A-Z a-z 0-9 . _ : -), or a UUID the host made; its log lines carry it as request_id */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `unauthorized`: missing or wrong `Authorization: Bearer <token>` (the host has DISPATCHD_TOKEN) */
+            401: {
+                headers: {
+                    /** @description the x-request-id the request carried (up to 128 of A-Z a-z 0-9 . _ : -), or a UUID the host made; its log lines carry it as request_id */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `unknown_city`: no city has this id */
+            404: {
+                headers: {
+                    /** @description the x-request-id the request carried (up to 128 of A-Z a-z 0-9 . _ : -), or a UUID the host made; its log lines carry it as request_id */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `too_many_items`: a batch of more couriers or orders than one request takes (50,000), or of more estimates (50,000 ready, 100,000 pairs); `body_too_large`: the body is larger than the host takes (16 MiB) */
+            413: {
+                headers: {
+                    /** @description the x-request-id the request carried (up to 128 of A-Z a-z 0-9 . _ : -), or a UUID the host made; its log lines carry it as request_id */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `unsupported_media_type`: a body that is not `application/json` */
+            415: {
+                headers: {
+                    /** @description the x-request-id the request carried (up to 128 of A-Z a-z 0-9 . _ : -), or a UUID the host made; its log lines carry it as request_id */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `internal`: a failure of the host itself (logged with the request id) */
+            500: {
+                headers: {
+                    /** @description the x-request-id the request carried (up to 128 of A-Z a-z 0-9 . _ : -), or a UUID the host made; its log lines carry it as request_id */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `store_unavailable`: a store (MySQL or Redis) did not answer in time; the request may be retried; `shutting_down`: the host is shutting down; send the request to another host */
+            503: {
+                headers: {
+                    /** @description the x-request-id the request carried (up to 128 of A-Z a-z 0-9 . _ : -), or a UUID the host made; its log lines carry it as request_id */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getFeatures: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description city id: 1-64 of A-Z a-z 0-9 _ . - */
+                city: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the features at `at` */
+            200: {
+                headers: {
+                    /** @description the x-request-id the request carried (up to 128 of A-Z a-z 0-9 . _ : -), or a UUID the host made; its log lines carry it as request_id */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "at": 1767225600000,
+                     *       "features": {
+                     *         "restaurant_prep_mean_30m": {
+                     *           "r7": 684.5
+                     *         },
+                     *         "restaurant_orders_waiting": {
+                     *           "r7": 3
+                     *         }
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Features"];
+                };
+            };
+            /** @description `invalid_field`: a value breaks its field's rule; `field` names it (`couriers[2].lat`, a path or query parameter, or `url` for a path that does not decode); `unknown_field`: a field no schema has; `field` names it (every body object and query string is closed) */
+            400: {
+                headers: {
+                    /** @description the x-request-id the request carried (up to 128 of A-Z a-z 0-9 . _ : -), or a UUID the host made; its log lines carry it as request_id */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `unauthorized`: missing or wrong `Authorization: Bearer <token>` (the host has DISPATCHD_TOKEN) */
+            401: {
+                headers: {
+                    /** @description the x-request-id the request carried (up to 128 of A-Z a-z 0-9 . _ : -), or a UUID the host made; its log lines carry it as request_id */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `unknown_city`: no city has this id */
+            404: {
+                headers: {
+                    /** @description the x-request-id the request carried (up to 128 of A-Z a-z 0-9 . _ : -), or a UUID the host made; its log lines carry it as request_id */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `internal`: a failure of the host itself (logged with the request id) */
+            500: {
+                headers: {
+                    /** @description the x-request-id the request carried (up to 128 of A-Z a-z 0-9 . _ : -), or a UUID the host made; its log lines carry it as request_id */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `store_unavailable`: a store (MySQL or Redis) did not answer in time; the request may be retried; `shutting_down`: the host is shutting down; send the request to another host */
+            503: {
+                headers: {
+                    /** @description the x-request-id the request carried (up to 128 of A-Z a-z 0-9 . _ : -), or a UUID the host made; its log lines carry it as request_id */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     getPickup: {
         parameters: {
             query?: never;
@@ -3092,6 +3495,7 @@ export interface operations {
                      *           "courier": "c1",
                      *           "cost": 1830,
                      *           "estimated": false,
+                     *           "ready_source": "caller",
                      *           "pickup_id": "p23.1"
                      *         }
                      *       ],
@@ -3112,7 +3516,9 @@ export interface operations {
                      *       "cooled_down": 0,
                      *       "estimated": {
                      *         "ready": 0,
-                     *         "pairs": 0
+                     *         "pairs": 0,
+                     *         "model": 0,
+                     *         "ready_events": 0
                      *       },
                      *       "timings": {
                      *         "snapshot_ms": 1.2,

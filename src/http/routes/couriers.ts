@@ -1,4 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { courierEvents, feedFeatures } from '../feature-feed.js';
 import { Type } from '@sinclair/typebox';
 import type { CourierUpdate } from '../../state/city-state-store.js';
 import type { HostContext } from '../context.js';
@@ -33,6 +34,7 @@ export const couriersRoutes: FastifyPluginAsyncTypebox<{ host: HostContext }> = 
       }));
       await host.stores.state.updateCouriers(city, couriers);
       host.metrics.ingested.inc({ city, kind: 'courier' }, couriers.length);
+      await feedFeatures(host, city, courierEvents(couriers));
       return { upserted: couriers.length };
     },
   );

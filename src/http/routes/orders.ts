@@ -3,6 +3,7 @@ import type { NewOrder, OrderEvent } from '../../state/city-state-store.js';
 import type { HostContext } from '../context.js';
 import { HttpError } from '../errors.js';
 import { CityParams, Created, NoBody, OfferAnswerBody, OrderEventReply, OrderParams, OrdersBody, ref } from '../schemas.js';
+import { createdEvents, feedFeatures, stepEvents } from '../feature-feed.js';
 import { knownCity } from './city-guard.js';
 
 const EVENT_STATUS: Record<OrderEvent['kind'], string> = {
@@ -48,6 +49,8 @@ export const ordersRoutes: FastifyPluginAsyncTypebox<{ host: HostContext }> = as
       const created = await host.stores.state.createOrders(city, orders);
       if (!created.ok) throw new HttpError('order_exists', `order ${created.id} already exists; no order of the batch was created`);
       host.metrics.ingested.inc({ city, kind: 'order' }, orders.length);
+      const places = request.body.orders.map((o, i) => ({ ...orders[i], restaurant: o.restaurant, zone: o.zone }));
+      await feedFeatures(host, city, createdEvents(places, Date.now()));
       return reply.code(201).send({ created: orders.length });
     },
   );
@@ -57,6 +60,11 @@ export const ordersRoutes: FastifyPluginAsyncTypebox<{ host: HostContext }> = as
     await knownCity(host, city);
     const result = await host.stores.state.applyOrderEvent(city, orderId, e);
     host.metrics.orderEvents.inc({ city, event: e.kind, result: result.ok ? 'ok' : result.reason });
+    if (result.ok && (e.kind === 'picked_up' || e.kind === 'delivered' || e.kind === 'cancel')) {
+      // A picked-up pickup takes all its orders along (OrderEvent).
+      const orders = e.kind === 'picked_up' && result.pickup ? result.pickup.orders : [orderId];
+      await feedFeatures(host, city, stepEvents(orders, e.kind));
+    }
     if (result.ok) {
       const pickup = result.pickup ? { pickup_id: result.pickup.id, pickup_orders: result.pickup.orders } : {};
       return { order: orderId, status: EVENT_STATUS[e.kind], courier: result.courier, ...pickup };

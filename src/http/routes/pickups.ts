@@ -1,4 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { feedFeatures, stepEvents } from '../feature-feed.js';
 import type { PickupEvent } from '../../state/city-state-store.js';
 import type { HostContext } from '../context.js';
 import { HttpError } from '../errors.js';
@@ -41,6 +42,7 @@ export const pickupsRoutes: FastifyPluginAsyncTypebox<{ host: HostContext }> = a
     await knownCity(host, city);
     const result = await host.stores.state.applyPickupEvent(city, pickup, e);
     host.metrics.orderEvents.inc({ city, event: `pickup_${e.kind}`, result: result.ok ? 'ok' : result.reason });
+    if (result.ok && e.kind === 'picked_up') await feedFeatures(host, city, stepEvents(result.orders, 'picked_up'));
     if (result.ok) return { pickup_id: pickup, status: EVENT_STATUS[e.kind], courier: result.courier, orders: result.orders };
     switch (result.reason) {
       case 'unknown_pickup':
