@@ -5,7 +5,7 @@
  * (aggregate.ts). Point in time: each event's row holds the features as they stood when it came,
  * from the events before it only, so a model trained on the rows never sees its own future.
  */
-import { featuresOfKey } from './aggregate.js';
+import { evaluateFeatures, featuresOfKey, type FeatureTable } from './aggregate.js';
 import { DEFAULT_FEATURE_RULES, RESTAURANT_STATE_FEATURES, SIGNALS, type FeatureKey, type FeatureRules } from './definitions.js';
 import type { TrainingRow } from './eta-model.js';
 import type { LoggedEvent } from './events.js';
@@ -49,6 +49,21 @@ export function replayEvents(events: Iterable<LoggedEvent>, row: (r: ReplayRow) 
     index++;
   }
   return signals;
+}
+
+/**
+ * The whole feature table as it stood at each instant (ascending), after the log's events up to
+ * it: what a live host answered at `GET /features` at those instants, for the parity check.
+ */
+export function tablesAt(events: readonly LoggedEvent[], instants: readonly number[], rules: FeatureRules = DEFAULT_FEATURE_RULES): FeatureTable[] {
+  const signals = new MemoryFeatureSignals(rules);
+  const tables: FeatureTable[] = [];
+  let next = 0;
+  for (const at of instants) {
+    for (; next < events.length && events[next].at <= at; next++) signals.ingest([events[next]], events[next].at);
+    tables.push(evaluateFeatures(signals.read(at), rules.features));
+  }
+  return tables;
 }
 
 function keysOf(signals: MemoryFeatureSignals, event: LoggedEvent): Partial<Record<FeatureKey, string>> {
