@@ -35,7 +35,14 @@ describe.each(LEASE_STORES)('LeaseStore contract: $name', ({ create }) => {
       expect(await store.getCity('bcn')).toEqual(stored);
 
       await store.putCity({ id: 'bcn', enabled: false });
-      expect(await store.getCity('bcn')).toEqual({ id: 'bcn', enabled: false, params: DEFAULT_PARAMS, bundling: DEFAULT_BUNDLING, tickMs: DEFAULT_TICK_MS, etaModel: null });
+      expect(await store.getCity('bcn')).toEqual({
+        id: 'bcn',
+        enabled: false,
+        params: DEFAULT_PARAMS,
+        bundling: DEFAULT_BUNDLING,
+        tickMs: DEFAULT_TICK_MS,
+        etaModel: null,
+      });
       await store.putCity({ id: 'ams' });
       expect((await store.listCities()).map((c) => c.id)).toEqual(['ams', 'bcn']);
       expect(await store.getCity('nowhere')).toBeUndefined();
