@@ -1,5 +1,5 @@
 /** What `dispatchd features` runs (features-command.ts), loaded only then. */
-import { fitEtaModel } from '../features/eta-model.js';
+import { etaModelToJson, fitEtaModel } from '../features/eta-model.js';
 import { parseEventLog } from '../features/event-log.js';
 import { featureColumns, replayEvents, trainingRows } from '../features/replay.js';
 import { readInputFile, writeFileAtomic } from './files.js';
@@ -27,7 +27,8 @@ export async function runReplay(path: string, out: string): Promise<void> {
 export async function runFit(path: string, out: string | undefined): Promise<void> {
   const rows = trainingRows(parseEventLog(await readInputFile(path), path));
   const model = fitEtaModel(rows);
-  const json = `${JSON.stringify(model, null, 2)}\n`;
+  // The city config's form (snake_case): PUT /v1/cities/:city takes it as eta_model.
+  const json = `${JSON.stringify(etaModelToJson(model), null, 2)}\n`;
   if (out === undefined) {
     process.stdout.write(json);
     return;

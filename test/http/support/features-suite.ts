@@ -13,6 +13,7 @@ import type { Host } from '../../../src/host/host.js';
 import { Rng } from '../../../src/sim/rng.js';
 import { waitFor } from './host.js';
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- replies of many shapes, checked field by field
 export type Call = (method: string, path: string, body?: unknown) => Promise<{ status: number; body: any }>;
 
 const KITCHEN = { lat: 41.39, lng: 2.17 };
