@@ -21,7 +21,18 @@ describe('dispatchd simulate --scenario prep-drift, features replay and fit', ()
   it('simulates drifting kitchens with the features off and on, reporting the ready-time error and the KPIs', () => {
     for (const features of ['off', 'on']) {
       const out = join(dir, features);
-      const run = runCli(['simulate', '--mdrp', FIXTURE, '--scenario', 'prep-drift', '--features', features, '--out', out, ...(features === 'off' ? ['--events-out', log] : [])]);
+      const run = runCli([
+        'simulate',
+        '--mdrp',
+        FIXTURE,
+        '--scenario',
+        'prep-drift',
+        '--features',
+        features,
+        '--out',
+        out,
+        ...(features === 'off' ? ['--events-out', log] : []),
+      ]);
       expect(run.status, run.stderr).toBe(0);
       const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8'));
       expect(report).toMatchObject({ scenario: 'prep-drift', features });
