@@ -1,33 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startHost, type Host } from '../../src/host/host.js';
-import { createTestDatabase, type TestDatabase } from '../coordination/support/mysql.js';
-import { createTestRedis, type TestRedis } from '../state/support/redis.js';
-import { couriers, testConfig } from './support/host.js';
-
-const REDIS_URL = process.env.DISPATCHD_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+import { describe, expect, it } from 'vitest';
+import { couriers } from './support/host.js';
+import { useServersHost } from './support/servers-host.js';
 
 describe('pickups over sockets on MariaDB + Redis', () => {
-  let db: TestDatabase;
-  let redis: TestRedis;
-  let host: Host;
-
-  beforeAll(async () => {
-    [db, redis] = await Promise.all([createTestDatabase({ migrated: false }), createTestRedis()]);
-    host = await startHost(testConfig({ port: 0, listen: '127.0.0.1', mysqlUrl: db.url, redisUrl: REDIS_URL, keyPrefix: redis.prefix }));
-  });
-  afterAll(async () => {
-    await host?.close();
-    await Promise.all([db?.drop(), redis?.cleanup()]);
-  });
-
-  const call = async (method: string, path: string, body?: unknown) => {
-    const response = await fetch(`${host.url}${path}`, {
-      method,
-      headers: body === undefined ? {} : { 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    return { status: response.status, body: await response.json() };
-  };
+  const { call, host } = useServersHost();
 
   it('a two-order pickup committed in Redis: accept, picked up, delivered twice through HTTP', async () => {
     expect((await call('PUT', '/v1/cities/two', { enabled: false })).status).toBe(200);
@@ -38,8 +14,8 @@ describe('pickups over sockets on MariaDB + Redis', () => {
       { id: 'o2', pickup: restaurant, dropoff: { lat: 41.41, lng: 2.15 } },
     ];
     expect((await call('POST', '/v1/cities/two/orders', { orders })).status).toBe(201);
-    await host.stores.state.raiseFence('two', { token: 1, version: 0 });
-    const committed = await host.stores.state.commit({
+    await host().stores.state.raiseFence('two', { token: 1, version: 0 });
+    const committed = await host().stores.state.commit({
       city: 'two',
       token: 1,
       holder: 'test/1',
@@ -70,9 +46,9 @@ describe('pickups over sockets on MariaDB + Redis', () => {
       pickup_id: 'p1.1',
       pickup_orders: ['o1', 'o2'],
     });
-    expect((await host.stores.state.readCourier('two', 'c2'))?.status).toBe('busy');
+    expect((await host().stores.state.readCourier('two', 'c2'))?.status).toBe('busy');
     expect((await call('POST', '/v1/cities/two/orders/o2/delivered')).body).toEqual({ order: 'o2', status: 'delivered', courier: 'c2' });
-    expect(await host.stores.state.readCourier('two', 'c2')).toMatchObject({ status: 'free', lat: 41.41, lng: 2.15, offer: null });
+    expect(await host().stores.state.readCourier('two', 'c2')).toMatchObject({ status: 'free', lat: 41.41, lng: 2.15, offer: null });
     expect(await call('GET', '/v1/cities/two/pickups/p1.1')).toMatchObject({ status: 404, body: { code: 'unknown_pickup' } });
   });
 
