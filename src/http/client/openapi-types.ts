@@ -794,7 +794,7 @@ export interface components {
          *     }
          */
         FeatureEvent: {
-            /** @description unique per event: a repeat within the dedupe horizon is ignored */
+            /** @description unique per event: a repeat within the dedupe horizon is ignored; 1-256 Unicode characters (code points) of well-formed Unicode, without | */
             id: string;
             type: "order_created" | "order_ready" | "order_picked_up" | "order_delivered" | "order_cancelled" | "courier_position" | "courier_status";
             /** @description 1-128 Unicode characters (code points) of well-formed Unicode, without | */
