@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { RedisCityStateStore } from '../../src/state/redis-city-state-store.js';
 import { cityKeys } from '../../src/state/redis-keys.js';
 import { createTestRedis, type TestRedis } from './support/redis.js';
-import { courier, order, sleep } from './support/state-stores.js';
+import { courier, FEATURE_EVENTS, order, sleep } from './support/state-stores.js';
 
 describe('RedisCityStateStore layout', () => {
   let redis: TestRedis;
@@ -28,8 +28,17 @@ describe('RedisCityStateStore layout', () => {
     });
     await store.applyOrderEvent('bcn', 'o-2', { kind: 'decline', cooldownMs: 60_000 });
     await store.putEstimates('bcn', { ready: [], pairs: [] }, 60_000);
+    await store.ingestFeatureEvents('bcn', FEATURE_EVENTS);
     const keys = await redis.redis.keys(`${redis.prefix}*`);
-    expect(keys.sort()).toEqual(Object.values(cityKeys(redis.prefix, 'bcn')).sort());
+    const { featurePanes, ...named } = cityKeys(redis.prefix, 'bcn');
+    expect(keys.filter((k) => !k.startsWith(featurePanes)).sort()).toEqual(Object.values(named).sort());
+    // One pane per signal the events fed, all under the city's pane prefix.
+    expect(
+      keys
+        .filter((k) => k.startsWith(featurePanes))
+        .map((k) => k.slice(featurePanes.length).split(':')[0])
+        .sort(),
+    ).toEqual(['created', 'done', 'prep_ratio', 'prep_s', 'zone_created']);
   });
 
   it('purges lapsed offers at the next commit, so snapshots read only live ones', async () => {

@@ -15,7 +15,7 @@ import { createTestDatabase, type TestDatabase } from '../coordination/support/m
 import { createTestRedisCluster, type TestRedisCluster } from './support/redis.js';
 import { startRedisCluster } from './support/redis-cluster.js';
 import { execFileSync } from 'node:child_process';
-import { courier, order } from './support/state-stores.js';
+import { courier, FEATURE_EVENTS, order } from './support/state-stores.js';
 
 const CITIES = Array.from({ length: 12 }, (_, i) => `city${i + 1}`);
 
@@ -71,6 +71,7 @@ describe('RedisCityStateStore on a Redis Cluster', () => {
         expect(committed.ok).toBe(true);
         await store.applyOrderEvent(city, 'o2', { kind: 'decline', cooldownMs: 60_000 });
         await store.putEstimates(city, { ready: [], pairs: [] }, 60_000);
+        await store.ingestFeatureEvents(city, FEATURE_EVENTS);
       }),
     );
     const where = await keysByMaster(redis.redis, redis.prefix);
@@ -82,7 +83,9 @@ describe('RedisCityStateStore on a Redis Cluster', () => {
     expect([...mastersOf.keys()].sort()).toEqual([...CITIES].sort());
     for (const city of CITIES) {
       expect(mastersOf.get(city)!.size).toBe(1);
-      expect(Object.values(cityKeys(redis.prefix, city)).every((key) => where.has(key))).toBe(true);
+      const { featurePanes, ...named } = cityKeys(redis.prefix, city);
+      expect(Object.values(named).every((key) => where.has(key))).toBe(true);
+      expect([...where.keys()].some((key) => key.startsWith(featurePanes))).toBe(true);
     }
     const used = new Set([...mastersOf.values()].map((masters) => [...masters][0]));
     expect(used.size).toBe(3);

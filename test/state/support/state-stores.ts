@@ -1,4 +1,5 @@
 import type { FeatureRules } from '../../../src/features/definitions.js';
+import type { FeatureEvent } from '../../../src/features/events.js';
 import type { CityStateStore, CourierState, OrderState } from '../../../src/state/city-state-store.js';
 import { MemoryCityStateStore } from '../../../src/state/memory-city-state-store.js';
 import { RedisCityStateStore } from '../../../src/state/redis-city-state-store.js';
@@ -65,3 +66,10 @@ export function order(id: string, fields: Partial<OrderState> = {}): OrderState 
 }
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** A feature-engine batch that writes every kind of feature key: records, gauge, anchors, and panes of five signals. */
+export const FEATURE_EVENTS: FeatureEvent[] = [
+  { id: 'f1', type: 'order_created', order: 'o-9', restaurant: 'r1', zone: 'z1', quotedPrepS: 600 },
+  { id: 'f2', type: 'order_ready', order: 'o-9' },
+  { id: 'f3', type: 'courier_position', courier: 'c-1', lat: 41.39, lng: 2.17 },
+];
