@@ -15,6 +15,8 @@ export type PeerName = 'scipy' | 'lemonNs' | 'lemonCs';
 export interface PeerRun {
   ms: number;
   objective: number;
+  /** The peer's library version (scipy's, LEMON's). */
+  version: string;
 }
 
 /** Runs one peer on an edge file (writeEdgeFile). */

@@ -40,6 +40,8 @@ export interface PeerRow {
   matchingMs: number;
   /** Median matching ms per installed peer. */
   peers: Partial<Record<PeerName, number>>;
+  /** Library version per installed peer. */
+  versions: Partial<Record<PeerName, string>>;
 }
 
 export interface PeersResults {
@@ -71,6 +73,7 @@ export function runSolverPeers(sizes: readonly PresetName[], progress: (line: st
         const edgeBuildMs: number[] = [];
         const matchingMs: number[] = [];
         const peerMs = peers.map((): number[] => []);
+        const versions: Partial<Record<PeerName, string>> = {};
         for (let i = 0; i < runs; i++) {
           const { stats } = solver.solve(problem);
           edgeBuildMs.push(stats.edgeBuildMs);
@@ -81,6 +84,7 @@ export function runSolverPeers(sizes: readonly PresetName[], progress: (line: st
               throw new Error(`${name} on ${shape} ${size}: objective ${result.objective}, dispatchd ${objective}: the solvers disagree`);
             }
             peerMs[p].push(result.ms);
+            versions[name] = result.version;
           });
         }
         rows.push({
@@ -96,6 +100,7 @@ export function runSolverPeers(sizes: readonly PresetName[], progress: (line: st
           edgeBuildMs: median(edgeBuildMs),
           matchingMs: median(matchingMs),
           peers: Object.fromEntries(peers.map(([name], p) => [name, median(peerMs[p])])),
+          versions,
         });
       }
     }
@@ -157,8 +162,8 @@ export function formatPeersTable(rows: readonly PeerRow[]): string {
 
 /** The peers section of RESULTS.md. */
 export function renderPeersSection(results: PeersResults): string {
-  // Rows of one run share its stamp (one object before the JSON, equal dates after).
-  const stamps = [...new Map(results.rows.map((row) => [row.run.date, row.run])).values()];
+  // One line per run: its rows share its date, stamp and peer versions.
+  const runRows = [...new Map(results.rows.map((row) => [row.run.date, row])).values()];
   const runs = [...new Map(results.rows.map((row) => [row.size, `${row.size} ${row.runs}`])).values()].join(', ');
   return [
     '## Solver against peers on the same edges (npm run bench -- --only peers, bench/solver-peers.ts)',
@@ -172,10 +177,11 @@ export function renderPeersSection(results: PeersResults): string {
     `otherwise). Medians of the runs of each row (${runs}), one solve per solver in turn in each run; ratios are peer ms / dispatchd matching ms;`,
     'load is the 1-minute load average before → after the row.',
     '',
-    ...stamps.map(
-      (s) =>
-        `- ${s.date}: ${s.machine.cores} cores, ${s.machine.cpu}; Node ${s.machine.node}; solver build ${s.solver.wasmSha256.slice(0, 12)}…, commit ${s.solver.gitCommit}${s.solver.dirty ? ' with uncommitted solver changes' : ''}`,
-    ),
+    ...runRows.map(({ run: s, versions }) => {
+      const peers =
+        [versions.scipy && `scipy ${versions.scipy}`, versions.lemonNs && `LEMON ${versions.lemonNs}`].filter(Boolean).join(', ') || 'no peers installed';
+      return `- ${s.date}: ${s.machine.cores} cores, ${s.machine.cpu}; Node ${s.machine.node}; solver build ${s.solver.wasmSha256.slice(0, 12)}…, commit ${s.solver.gitCommit}${s.solver.dirty ? ' with uncommitted solver changes' : ''}; ${peers}`;
+    }),
     '',
     `| ${COLUMNS.join(' | ')} |`,
     `|${COLUMNS.map((_, i) => (i < 2 ? ' --- ' : ' ---: ')).join('|')}|`,

@@ -1,11 +1,12 @@
 // LEMON's min-cost-flow solvers on dispatchd's candidate edges (bench/solver-peers.ts).
 //
-//   lemon_peer ns|cs EDGE_FILE   ->   {"ms": <matching wall ms>, "objective": <deciseconds>}
+//   lemon_peer ns|cs EDGE_FILE   ->   {"ms": <matching wall ms>, "objective": <deciseconds>, "version": <LEMON's>}
 //
 // EDGE_FILE (bench/peer-solvers.ts): int32 little-endian orders, couriers, edges, penalty, then
 // the edges' orders, couriers and costs. Unit supply on each order, a sink taking all of it;
 // arcs order->courier (the edge's cost), courier->sink (0), and order->sink at the penalty: the
 // order's "unassigned" option, as in dispatchd. All capacities 1. Only run() is timed.
+#include <lemon/config.h>
 #include <lemon/cost_scaling.h>
 #include <lemon/network_simplex.h>
 #include <lemon/smart_graph.h>
@@ -30,7 +31,8 @@ static int solve(const Graph& g, const Graph::ArcMap<int>& cost, const Graph::No
     std::fprintf(stderr, "lemon_peer: no optimum (status %d)\n", static_cast<int>(status));
     return 1;
   }
-  std::printf("{\"ms\": %.3f, \"objective\": %lld}\n", elapsed.count(), static_cast<long long>(solver.template totalCost<long long>()));
+  std::printf("{\"ms\": %.3f, \"objective\": %lld, \"version\": \"%s\"}\n", elapsed.count(), static_cast<long long>(solver.template totalCost<long long>()),
+              LEMON_VERSION);
   return 0;
 }
 

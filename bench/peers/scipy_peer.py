@@ -1,6 +1,6 @@
 """scipy's sparse LAPJV on dispatchd's candidate edges (bench/solver-peers.ts).
 
-    python3 scipy_peer.py EDGE_FILE   ->   {"ms": <matching wall ms>, "objective": <deciseconds>}
+    python3 scipy_peer.py EDGE_FILE   ->   {"ms": <matching wall ms>, "objective": <deciseconds>, "version": <scipy's>}
 
 EDGE_FILE (bench/peer-solvers.ts): int32 little-endian orders, couriers, edges, penalty, then the
 edges' orders, couriers and costs. Rows are orders; columns the couriers, then one dummy column per
@@ -15,6 +15,7 @@ import sys
 import time
 
 import numpy as np
+import scipy
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import min_weight_full_bipartite_matching
 
@@ -32,4 +33,4 @@ matched_rows, matched_cols = min_weight_full_bipartite_matching(graph)
 ms = (time.perf_counter() - started) * 1000
 
 objective = int(np.asarray(graph[matched_rows, matched_cols]).sum()) - orders
-print(json.dumps({"ms": ms, "objective": objective}))
+print(json.dumps({"ms": ms, "objective": objective, "version": scipy.__version__}))
