@@ -13,6 +13,7 @@ import { renderPoolSection, type PoolBenchResults } from './pool.js';
 import { renderResultsMarkdown } from './report.js';
 import type { BenchResults } from './results.js';
 import { writeResultsSection } from './results-sections.js';
+import { renderPeersSection, type PeersResults } from './solver-peers.js';
 
 export const RESULT_FILES = {
   solver: 'results.json',
@@ -20,6 +21,7 @@ export const RESULT_FILES = {
   failover: 'failover-results.json',
   host: 'host-results.json',
   cities: 'many-cities-results.json',
+  peers: 'peers-results.json',
 } as const;
 
 /** The JSON of one benchmark in `dir`, or undefined before its first run. */
@@ -53,4 +55,9 @@ export async function publishHost(dir: string, results: HostResults): Promise<vo
 export async function publishCities(dir: string, results: CitiesResults): Promise<void> {
   await writeJson(dir, RESULT_FILES.cities, results);
   writeResultsSection('cities-bench', renderCitiesSection(results, await writeChart(dir, 'many-cities', citiesChart(results))), dir);
+}
+
+export async function publishPeers(dir: string, results: PeersResults): Promise<void> {
+  await writeJson(dir, RESULT_FILES.peers, results);
+  writeResultsSection('peers-bench', renderPeersSection(results), dir);
 }

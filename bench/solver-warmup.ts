@@ -17,6 +17,7 @@ import type { PositionsProblem } from '../src/domain/problem.js';
 import { generateCity } from '../src/sim/city.js';
 import { SolverPool } from '../src/solver/solver-pool.js';
 import { WasmSolver } from '../src/solver/wasm-solver.js';
+import { crowdedAtRestaurants } from './city-shapes.js';
 
 const SOLVES = 8;
 const { values } = parseArgs({ options: { runs: { type: 'string', default: '3' }, child: { type: 'boolean' } } });
@@ -43,11 +44,7 @@ if (values.child) {
   for (const r of runs) process.stdout.write(`first solve ${r.first.toFixed(1)} ms, warm ${r.warm.toFixed(1)} ms: ${(r.first / r.warm).toFixed(2)}×\n`);
 
   const { problem } = generateCity({ preset: 'M', seed: 3 });
-  const crowded: PositionsProblem = {
-    ...problem,
-    orderPickupLat: problem.orderPickupLat.map((_, o) => problem.orderPickupLat[o % 100]),
-    orderPickupLng: problem.orderPickupLng.map((_, o) => problem.orderPickupLng[o % 100]),
-  };
+  const crowded = crowdedAtRestaurants(problem, 100);
   const solver = new WasmSolver();
   const edgeBuild = (p: PositionsProblem) => median(Array.from({ length: 7 }, () => solver.solve(p).stats.edgeBuildMs));
   edgeBuild(problem); // warm

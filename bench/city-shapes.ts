@@ -1,0 +1,45 @@
+/**
+ * Shapes of one generated city (src/sim/city.ts) that stress the solver differently, for the
+ * benchmarks that compare them side by side (bench/solver-peers.ts, bench/solver-warmup.ts):
+ *
+ *  - normal: the city as generated;
+ *  - hotspot: every order at one of orders / 10 restaurants (many orders per pickup point);
+ *  - degenerate: couriers stacked 30 to a point, all at one speed and free now, so the couriers
+ *    of a stack cost every order the same: ties everywhere.
+ */
+import type { PositionsProblem } from '../src/domain/problem.js';
+import { generateCity, type PresetName } from '../src/sim/city.js';
+
+export const CITY_SHAPES = ['normal', 'hotspot', 'degenerate'] as const;
+export type CityShape = (typeof CITY_SHAPES)[number];
+
+const ORDERS_PER_RESTAURANT = 10;
+const COURIERS_PER_STACK = 30;
+/** A bicycle's mean speed in the generator's fleet. */
+const STACKED_SPEED_MPS = 4;
+
+export function shapedCity(shape: CityShape, preset: PresetName, seed: number): PositionsProblem {
+  const { problem } = generateCity({ preset, seed });
+  if (shape === 'hotspot') return crowdedAtRestaurants(problem, Math.ceil(problem.orderCount / ORDERS_PER_RESTAURANT));
+  if (shape === 'degenerate') return stackedCouriers(problem, Math.ceil(problem.courierCount / COURIERS_PER_STACK));
+  return problem;
+}
+
+/** Every order picked up where one of the first `restaurants` orders is. */
+export function crowdedAtRestaurants(problem: PositionsProblem, restaurants: number): PositionsProblem {
+  return {
+    ...problem,
+    orderPickupLat: problem.orderPickupLat.map((_, o) => problem.orderPickupLat[o % restaurants]),
+    orderPickupLng: problem.orderPickupLng.map((_, o) => problem.orderPickupLng[o % restaurants]),
+  };
+}
+
+function stackedCouriers(problem: PositionsProblem, stacks: number): PositionsProblem {
+  return {
+    ...problem,
+    courierLat: problem.courierLat.map((_, c) => problem.courierLat[c % stacks]),
+    courierLng: problem.courierLng.map((_, c) => problem.courierLng[c % stacks]),
+    courierSpeedMps: problem.courierSpeedMps.map(() => STACKED_SPEED_MPS),
+    courierFreeInS: problem.courierFreeInS.map(() => 0),
+  };
+}
