@@ -20,7 +20,7 @@ export class InThreadSolver implements DispatchSolver {
 
   async solve(problem: Problem, options: PoolSolveOptions = {}): Promise<Solution> {
     try {
-      const solution = this.#solver.solve(problem, { duals: options.duals });
+      const solution = this.#solver.solve(problem, { duals: options.duals, candidates: options.candidates });
       this.#solved++;
       return solution;
     } catch (error) {

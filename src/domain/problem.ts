@@ -115,7 +115,16 @@ export interface Solution {
    */
   orderDual?: Float64Array;
   courierDual?: Float64Array;
+  /** The kept candidate graph the duals certify (present when requested). */
+  candidates?: CandidateGraph;
   stats: SolveStats;
+}
+
+/** Candidate edges costing at most the penalty, one row per edge (cost in deciseconds); an order's rows are unique by courier. */
+export interface CandidateGraph {
+  order: Int32Array;
+  courier: Int32Array;
+  cost: Int32Array;
 }
 
 export interface SolveStats {

@@ -15,7 +15,7 @@ export default function solveTask(task: SolveTask) {
   const problem = unpackProblem(task.problem);
   let solution: Solution;
   try {
-    solution = solver.solve(problem, { duals: task.duals });
+    solution = solver.solve(problem, { duals: task.duals, candidates: task.candidates });
   } catch (error) {
     // A trap stops the solver mid-solve, its state undefined: later tasks get a fresh
     // instance (of the module already compiled). The message keeps the trap's kind, which

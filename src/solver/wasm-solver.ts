@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import type { Problem, Solution } from '../domain/problem.js';
+import type { CandidateGraph, Problem, Solution } from '../domain/problem.js';
 import { instantiateSolver, type SolverExports } from './wasm-module.js';
 
 // Column numbers of assembly/index.ts inputColumn / resultColumn.
@@ -29,6 +29,8 @@ const enum Output {
 export interface SolveOptions {
   /** Return the dual certificate (orderDual, courierDual). */
   duals?: boolean;
+  /** Return the kept candidate graph, what the certificate is checked against (Solution.candidates). */
+  candidates?: boolean;
 }
 
 /**
@@ -100,15 +102,21 @@ export class WasmSolver {
       solution.orderDual = new Float64Array(buffer, wasm.resultColumn(Output.OrderDual), orderCount).slice();
       solution.courierDual = new Float64Array(buffer, wasm.resultColumn(Output.CourierDual), courierCount).slice();
     }
+    // The solve leaves the graph in place (working sets only reorder each row's keys).
+    if (options.candidates === true) solution.candidates = this.#writeCandidates();
     solution.stats.solveMs = performance.now() - started;
     return solution;
   }
 
   /** The kept candidate graph (edges costing at most the penalty), one row per edge. */
-  candidates(problem: Problem): { order: Int32Array; courier: Int32Array; cost: Int32Array } {
-    const wasm = this.#wasm;
+  candidates(problem: Problem): CandidateGraph {
     this.#load(problem);
-    wasm.buildCandidates(problem.kind === 'edges');
+    this.#wasm.buildCandidates(problem.kind === 'edges');
+    return this.#writeCandidates();
+  }
+
+  #writeCandidates(): CandidateGraph {
+    const wasm = this.#wasm;
     const at = wasm.writeCandidates();
     const count = wasm.keptEdgeCount();
     const column = (i: number) => new Int32Array(wasm.memory.buffer, at + i * count * 4, count).slice();
