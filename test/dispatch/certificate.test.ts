@@ -11,6 +11,7 @@ import type { Host } from '../../src/host/host.js';
 import { generateCity } from '../../src/sim/city.js';
 import { WasmSolver, toDeciseconds } from '../../src/solver/wasm-solver.js';
 import type { PoolSolveOptions } from '../../src/solver/solver-pool.js';
+import { assertValidDecision } from '../../src/state/decision.js';
 import { couriers, orders, startTestHost, waitFor } from '../http/support/host.js';
 
 describe('certificateOf', () => {
@@ -43,6 +44,15 @@ describe('certificateOf', () => {
     const checked = certificateOf(solution, penalty);
     expect(checked.certificate).toBe('failed');
     expect(checked.certificateError).toMatch(message);
+  });
+});
+
+describe('the stores', () => {
+  it('refuse a decision whose certificate failed, as any other invalid decision', () => {
+    const decision = { city: 'bcn', token: 1, holder: 'h/b', assignments: [{ order: 'o1', courier: 'c1' }] };
+    expect(() => assertValidDecision({ ...decision, audit: { objective: 10, certificate: 'checked' } })).not.toThrow();
+    expect(() => assertValidDecision({ ...decision, audit: { objective: 10, certificate: 'failed' } })).toThrow(/certificate failed/);
+    expect(() => assertValidDecision({ ...decision, audit: { objective: -1, certificate: 'none' } })).toThrow(/objective/);
   });
 });
 
