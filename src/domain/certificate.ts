@@ -39,12 +39,16 @@ export function checkCertificate(problem: CertifiedProblem, solution: Solution, 
   if (solution.orderCourier.length !== orderCount || solution.orderCost.length !== orderCount) {
     fail(`per-order arrays have length ${solution.orderCourier.length}/${solution.orderCost.length}, expected ${orderCount}`);
   }
-  // Each assigned pair's candidate cost, found in one pass over the edges (no map of all of them).
-  const assignedCost = new Float64Array(orderCount).fill(NaN);
-  for (let e = 0; e < edges.order.length; e++) {
-    const o = edges.order[e];
-    if (solution.orderCourier[o] === edges.courier[e]) assignedCost[o] = edges.cost[e];
-  }
+
+  const u = solution.orderDual;
+  const v = solution.courierDual;
+  if ((u === undefined) !== (v === undefined)) fail(u === undefined ? 'courierDual without orderDual' : 'orderDual without courierDual');
+  if (u !== undefined && v !== undefined && (u.length !== orderCount || v.length !== courierCount)) fail(`dual lengths ${u.length}/${v.length}`);
+  // Tolerances small enough to still prove exact optimality: with every dual constraint met to
+  // within eps, lowering all duals by eps gives a feasible dual worth ≥ sum − (n+m)·eps, so an
+  // integer objective within 0.25 of sum is within 0.5 of the integer optimum, hence equal to it.
+  const eps = 0.25 / (orderCount + courierCount + 1);
+  const { assignedCost, negative } = edgePass(solution.orderCourier, edges, u, v, eps);
 
   const courierOrder = new Int32Array(courierCount).fill(-1);
   let sum = 0;
@@ -66,14 +70,7 @@ export function checkCertificate(problem: CertifiedProblem, solution: Solution, 
   }
   if (solution.objective !== sum) fail(`objective ${solution.objective}, assigned costs and penalties sum to ${sum}`);
 
-  if (solution.orderDual === undefined && solution.courierDual === undefined) return;
-  const u = solution.orderDual ?? fail('courierDual without orderDual');
-  const v = solution.courierDual ?? fail('orderDual without courierDual');
-  if (u.length !== orderCount || v.length !== courierCount) fail(`dual lengths ${u.length}/${v.length}`);
-  // Tolerances small enough to still prove exact optimality: with every dual constraint met to
-  // within eps, lowering all duals by eps gives a feasible dual worth ≥ sum − (n+m)·eps, so an
-  // integer objective within 0.25 of sum is within 0.5 of the integer optimum, hence equal to it.
-  const eps = 0.25 / (orderCount + courierCount + 1);
+  if (u === undefined || v === undefined) return;
   let dualSum = 0;
   for (let o = 0; o < orderCount; o++) {
     if (!(u[o] <= penalty + eps)) fail(`orderDual[${o}] = ${u[o]} > penalty ${penalty}`);
@@ -83,9 +80,9 @@ export function checkCertificate(problem: CertifiedProblem, solution: Solution, 
     if (!(v[c] <= eps)) fail(`courierDual[${c}] = ${v[c]} > 0`);
     dualSum += v[c];
   }
-  for (let e = 0; e < edges.order.length; e++) {
-    const reduced = edges.cost[e] - u[edges.order[e]] - v[edges.courier[e]];
-    if (!(reduced >= -eps)) fail(`edge (${edges.order[e]}, ${edges.courier[e]}) cost ${edges.cost[e]} has negative reduced cost ${reduced}`);
+  if (negative >= 0) {
+    const [o, c, cost] = [edges.order[negative], edges.courier[negative], edges.cost[negative]];
+    fail(`edge (${o}, ${c}) cost ${cost} has negative reduced cost ${cost - u[o] - v[c]}`);
   }
   if (!(Math.abs(dualSum - solution.objective) <= 0.25)) fail(`duals sum to ${dualSum}, objective is ${solution.objective}`);
 
@@ -98,4 +95,28 @@ export function checkCertificate(problem: CertifiedProblem, solution: Solution, 
   for (let c = 0; c < courierCount; c++) {
     if (courierOrder[c] === -1 && !(Math.abs(v[c]) <= eps)) fail(`idle courier ${c} has courierDual ${v[c]} ≠ 0`);
   }
+}
+
+/**
+ * One pass over the edges (they are the bulk: millions on a large city): each assigned pair's
+ * candidate cost (NaN where the pair is no candidate) and, with duals, the first edge whose
+ * reduced cost is below −eps (−1 if none), reported after the checks that come before it.
+ */
+function edgePass(
+  orderCourier: Int32Array,
+  edges: CertifiedEdges,
+  u: Float64Array | undefined,
+  v: Float64Array | undefined,
+  eps: number,
+): { assignedCost: Float64Array; negative: number } {
+  const assignedCost = new Float64Array(orderCourier.length).fill(NaN);
+  let negative = -1;
+  const { order, courier, cost } = edges;
+  for (let e = 0; e < order.length; e++) {
+    const o = order[e];
+    const c = courier[e];
+    if (orderCourier[o] === c) assignedCost[o] = cost[e];
+    if (negative < 0 && u !== undefined && v !== undefined && !(cost[e] - u[o] - v[c] >= -eps)) negative = e;
+  }
+  return { assignedCost, negative };
 }

@@ -127,6 +127,32 @@ export interface CandidateGraph {
   cost: Int32Array;
 }
 
+/** The graph as views on one block [order… | courier… | cost…], as the wasm core writes it. */
+export function candidateGraphOf(block: Int32Array): CandidateGraph {
+  const edges = block.length / 3;
+  return { order: block.subarray(0, edges), courier: block.subarray(edges, 2 * edges), cost: block.subarray(2 * edges) };
+}
+
+/** The graph's one block: the buffer itself when it is laid out as candidateGraphOf makes it (no copy), else a fresh one. */
+export function graphBlock({ order, courier, cost }: CandidateGraph): ArrayBuffer {
+  const edges = order.length;
+  const buffer = order.buffer;
+  const viewsOfOneBlock =
+    buffer instanceof ArrayBuffer &&
+    courier.buffer === buffer &&
+    cost.buffer === buffer &&
+    buffer.byteLength === 12 * edges &&
+    order.byteOffset === 0 &&
+    courier.byteOffset === 4 * edges &&
+    cost.byteOffset === 8 * edges;
+  if (viewsOfOneBlock) return buffer;
+  const block = new Int32Array(3 * edges);
+  block.set(order);
+  block.set(courier, edges);
+  block.set(cost, 2 * edges);
+  return block.buffer;
+}
+
 export interface SolveStats {
   couriers: number;
   orders: number;

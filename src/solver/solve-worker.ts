@@ -24,5 +24,5 @@ export default function solveTask(task: SolveTask) {
     throw new Error(`the wasm solver failed: ${String(error)}`);
   }
   const packed = packSolution(solution);
-  return move({ [transferableSymbol]: [packed.buffer], [valueSymbol]: packed });
+  return move({ [transferableSymbol]: packed.candidates ? [packed.buffer, packed.candidates] : [packed.buffer], [valueSymbol]: packed });
 }

@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import type { CandidateGraph, Problem, Solution } from '../domain/problem.js';
+import { candidateGraphOf, type CandidateGraph, type Problem, type Solution } from '../domain/problem.js';
 import { instantiateSolver, type SolverExports } from './wasm-module.js';
 
 // Column numbers of assembly/index.ts inputColumn / resultColumn.
@@ -118,9 +118,8 @@ export class WasmSolver {
   #writeCandidates(): CandidateGraph {
     const wasm = this.#wasm;
     const at = wasm.writeCandidates();
-    const count = wasm.keptEdgeCount();
-    const column = (i: number) => new Int32Array(wasm.memory.buffer, at + i * count * 4, count).slice();
-    return { order: column(0), courier: column(1), cost: column(2) };
+    // One copy out of wasm memory, as one block: it crosses to the pool's caller without another.
+    return candidateGraphOf(new Int32Array(wasm.memory.buffer, at, 3 * wasm.keptEdgeCount()).slice());
   }
 
   /** Writes the problem's columns and parameters into a fresh arena. */
