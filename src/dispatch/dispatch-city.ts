@@ -14,10 +14,8 @@ import { commitFenced } from '../coordination/fenced-commit.js';
 import type { Holder } from '../coordination/holder.js';
 import type { Lease } from '../coordination/lease.js';
 import type { LeaseStore } from '../coordination/lease-store.js';
-import { checkCertificate } from '../domain/certificate.js';
 import type { BundlingParams, ExcludedPairs, PositionsProblem, Solution } from '../domain/problem.js';
 import { bundleOrdersOf, proposeBundles, solveBundles, specTravelS, type Bundle, type BundleEdge } from '../solver/bundles.js';
-import { toDeciseconds } from '../solver/wasm-solver.js';
 import type { CitySnapshot, CityStateStore } from '../state/city-state-store.js';
 import { withPickupIds, type Assignment, type Certificate } from '../state/decision.js';
 import type { DecisionLog } from '../state/decision-log.js';
@@ -274,7 +272,7 @@ export async function dispatchCity(context: DispatchContext, lease: Lease, confi
   }
 }
 
-interface Solved extends CheckedCertificate {
+interface Solved extends CertificateVerdict {
   pairs: Omit<OfferedPair, 'pickup'>[];
   unassigned: string[];
   objective: number;
@@ -320,7 +318,7 @@ async function solveOrders(
   certify: boolean,
 ): Promise<Omit<Solved, 'estimated'>> {
   const problem: PositionsProblem = { ...snapshot.problem, excluded };
-  const solution = await solver.solve(problem, { signal, duals: certify, candidates: certify });
+  const solution = await solver.solve(problem, { signal, certify });
   const pairs: Solved['pairs'] = [];
   const unassigned: string[] = [];
   for (let o = 0; o < snapshot.orderIds.length; o++) {
@@ -328,31 +326,19 @@ async function solveOrders(
     if (c < 0) unassigned.push(snapshot.orderIds[o]);
     else pairs.push(offeredPair(snapshot, o, c, solution.orderCost[o], false, readySources[o]));
   }
-  const certificate = certify ? certificateOf(solution, toDeciseconds(problem.params.unassignedPenaltyS)) : { certificate: 'none' as const };
-  return { pairs, unassigned, objective: solution.objective, ...certificate, cooledDown: excluded.order.length };
+  return { pairs, unassigned, objective: solution.objective, ...verdictOf(solution, certify), cooledDown: excluded.order.length };
 }
 
-export interface CheckedCertificate {
+interface CertificateVerdict {
   certificate: Certificate;
   /** With 'failed': the first violation found. */
   certificateError?: string;
 }
 
-/**
- * The check of the solution's certificate over the candidate graph the solver kept (it was asked
- * for duals and candidates): a valid assignment whose duals prove no assignment over those edges
- * is cheaper.
- */
-export function certificateOf(solution: Solution, penalty: number): CheckedCertificate {
-  const { stats, candidates } = solution;
-  if (candidates === undefined) return { certificate: 'failed', certificateError: 'the solver returned no candidate graph' };
-  try {
-    checkCertificate({ orderCount: stats.orders, courierCount: stats.couriers, penalty }, solution, candidates);
-    if (solution.orderDual === undefined) return { certificate: 'failed', certificateError: 'the solver returned no duals' };
-    return { certificate: 'checked' };
-  } catch (error) {
-    return { certificate: 'failed', certificateError: error instanceof Error ? error.message : String(error) };
-  }
+/** What the decision records of the solve's certificate, checked where it was solved (src/solver/certified-solve.ts). */
+function verdictOf(solution: Solution, certify: boolean): CertificateVerdict {
+  if (!certify) return { certificate: 'none' };
+  return solution.certificate ?? { certificate: 'failed', certificateError: 'the solver returned no certificate' };
 }
 
 /** Orders grouped into pickups, courier × pickup pairs priced, then the exact assignment of couriers to pickups. */
@@ -387,13 +373,9 @@ async function solvePickups(
       orderCount: problem.orderCount,
       edges,
       penaltyPerOrderDs: context.costs?.penaltiesDs?.(snapshot) ?? Math.floor(problem.params.unassignedPenaltyS * 10 + 0.5),
-      duals: certify,
-      candidates: certify,
+      certify,
     },
   );
-  // The core's certificate of the problem it solved (bundle-assignment.ts: one that certifies the
-  // transformed problem certifies the original, whose objective differs by a constant).
-  const certificate = certify ? certificateOf(solved.solution, toDeciseconds(solved.problem.params.unassignedPenaltyS)) : { certificate: 'none' as const };
   const pairs: Solved['pairs'] = [];
   const unassigned: string[] = [];
   pickups.forEach((pickup, b) => {
@@ -407,7 +389,9 @@ async function solvePickups(
     pairs,
     unassigned,
     objective: solved.objective,
-    ...certificate,
+    // The core's certificate of the problem it solved (bundle-assignment.ts: one that certifies the
+    // transformed problem certifies the original, whose objective differs by a constant).
+    ...verdictOf(solved.solution, certify),
     cooledDown: excluded.order.length,
     pairsEstimated: priced.estimated.size,
   };

@@ -117,6 +117,8 @@ export interface Solution {
   courierDual?: Float64Array;
   /** The kept candidate graph the duals certify (present when requested). */
   candidates?: CandidateGraph;
+  /** The verdict on the dual certificate, checked where it was solved (present when requested: src/solver/certified-solve.ts). */
+  certificate?: { certificate: 'checked' | 'failed'; certificateError?: string };
   stats: SolveStats;
 }
 

@@ -11,6 +11,7 @@ export interface SolveTask {
   problem: PackedProblem;
   duals: boolean;
   candidates: boolean;
+  certify: boolean;
 }
 
 export interface PackedSolution {
@@ -21,6 +22,7 @@ export interface PackedSolution {
   buffer: ArrayBuffer;
   /** Solution.candidates as its one block (graphBlock), transferred on its own: it is the big one. */
   candidates?: ArrayBuffer;
+  certificate?: Solution['certificate'];
 }
 
 const assignmentColumns = (orders: number) => ({ orderCourier: ['i32', orders], orderCost: ['i32', orders] }) as const;
@@ -34,16 +36,22 @@ const certificateColumns = (orders: number, couriers: number) =>
  * rather than transfers.
  */
 export function packSolution(solution: Solution): PackedSolution {
-  const { objective, stats, orderCourier, orderCost, orderDual, courierDual, candidates } = solution;
+  const { objective, stats, orderCourier, orderCost, orderDual, courierDual, candidates, certificate } = solution;
   const duals = orderDual !== undefined && courierDual !== undefined;
   const buffer = duals
     ? packColumns(certificateColumns(stats.orders, stats.couriers), { orderCourier, orderCost, orderDual, courierDual })
     : packColumns(assignmentColumns(stats.orders), { orderCourier, orderCost });
-  return { objective, stats, duals, buffer, ...(candidates ? { candidates: graphBlock(candidates) } : {}) };
+  return { objective, stats, duals, buffer, ...(candidates ? { candidates: graphBlock(candidates) } : {}), ...(certificate ? { certificate } : {}) };
 }
 
 /** The solution whose columns are views on `packed.buffer` (and `packed.candidates`). */
-export function unpackSolution({ objective, stats, duals, buffer, candidates }: PackedSolution): Solution {
+export function unpackSolution({ objective, stats, duals, buffer, candidates, certificate }: PackedSolution): Solution {
   const columns = duals ? viewColumns(buffer, certificateColumns(stats.orders, stats.couriers)) : viewColumns(buffer, assignmentColumns(stats.orders));
-  return { objective, stats, ...columns, ...(candidates ? { candidates: candidateGraphOf(new Int32Array(candidates)) } : {}) };
+  return {
+    objective,
+    stats,
+    ...columns,
+    ...(candidates ? { candidates: candidateGraphOf(new Int32Array(candidates)) } : {}),
+    ...(certificate ? { certificate } : {}),
+  };
 }

@@ -29,8 +29,12 @@ const enum Output {
 export interface SolveOptions {
   /** Return the dual certificate (orderDual, courierDual). */
   duals?: boolean;
-  /** Return the kept candidate graph, what the certificate is checked against (Solution.candidates). */
-  candidates?: boolean;
+  /**
+   * Return the kept candidate graph, what the certificate is checked against (Solution.candidates);
+   * 'view': without copying it, as views on the solver's memory that the next call overwrites
+   * (for a check made at once, on a graph of millions of edges).
+   */
+  candidates?: boolean | 'view';
 }
 
 /**
@@ -103,7 +107,7 @@ export class WasmSolver {
       solution.courierDual = new Float64Array(buffer, wasm.resultColumn(Output.CourierDual), courierCount).slice();
     }
     // The solve leaves the graph in place (working sets only reorder each row's keys).
-    if (options.candidates === true) solution.candidates = this.#writeCandidates();
+    if (options.candidates !== undefined && options.candidates !== false) solution.candidates = this.#writeCandidates(options.candidates === 'view');
     solution.stats.solveMs = performance.now() - started;
     return solution;
   }
@@ -115,11 +119,12 @@ export class WasmSolver {
     return this.#writeCandidates();
   }
 
-  #writeCandidates(): CandidateGraph {
+  #writeCandidates(view = false): CandidateGraph {
     const wasm = this.#wasm;
-    const at = wasm.writeCandidates();
-    // One copy out of wasm memory, as one block: it crosses to the pool's caller without another.
-    return candidateGraphOf(new Int32Array(wasm.memory.buffer, at, 3 * wasm.keptEdgeCount()).slice());
+    const at = wasm.writeCandidates(); // before reading memory.buffer: writing may grow (detach) it
+    const block = new Int32Array(wasm.memory.buffer, at, 3 * wasm.keptEdgeCount());
+    // Else one copy out of wasm memory, as one block: it crosses to the pool's caller without another.
+    return candidateGraphOf(view ? block : block.slice());
   }
 
   /** Writes the problem's columns and parameters into a fresh arena. */

@@ -4,13 +4,12 @@
  * offered to anyone (docs/host.md, "The certificate travels with the decision").
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { certificateOf } from '../../src/dispatch/dispatch-city.js';
 import { DEFAULT_PARAMS, type Problem, type Solution } from '../../src/domain/problem.js';
 import { InThreadSolver } from '../../src/dispatch/solver.js';
 import type { Host } from '../../src/host/host.js';
 import { generateCity } from '../../src/sim/city.js';
-import { WasmSolver, toDeciseconds } from '../../src/solver/wasm-solver.js';
-import type { PoolSolveOptions } from '../../src/solver/solver-pool.js';
+import { certificateOf } from '../../src/solver/certified-solve.js';
+import { WasmSolver, toDeciseconds, type SolveOptions } from '../../src/solver/wasm-solver.js';
 import { assertValidDecision } from '../../src/state/decision.js';
 import { couriers, orders, startTestHost, waitFor } from '../http/support/host.js';
 
@@ -56,10 +55,10 @@ describe('the stores', () => {
   });
 });
 
-/** The in-thread solver whose duals are off by one decisecond for the first order: a wrong certificate. */
-class CorruptDuals extends InThreadSolver {
-  override async solve(problem: Problem, options?: PoolSolveOptions): Promise<Solution> {
-    const solution = await super.solve(problem, options);
+/** The wasm solver whose duals are off by one decisecond for the first order: a wrong certificate, checked after it. */
+class CorruptDuals extends WasmSolver {
+  override solve(problem: Problem, options?: SolveOptions): Solution {
+    const solution = super.solve(problem, options);
     if (solution.orderDual) solution.orderDual[0] += 1;
     return solution;
   }
@@ -76,7 +75,7 @@ describe('a dispatch whose certificate fails', () => {
     ['orders', 1],
     ['pickups', 3],
   ])('commits nothing, says why and counts it (%s)', async (_, maxBundleSize) => {
-    host = await startTestHost({}, { solver: new CorruptDuals() });
+    host = await startTestHost({}, { solver: new InThreadSolver(new CorruptDuals()) });
     const app = host.app;
     await app.inject({ method: 'PUT', url: '/v1/cities/bad', payload: { tick_ms: 3_600_000, bundling: { max_bundle_size: maxBundleSize } } });
     await app.inject({ method: 'PUT', url: '/v1/cities/bad/couriers', payload: { couriers: couriers(3) } });

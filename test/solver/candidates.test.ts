@@ -153,7 +153,7 @@ function nextDown(x: number): number {
   return new Float64Array(bits.buffer)[0];
 }
 
-describe('a solve asked for its candidate graph', () => {
+describe('a solve asked for its candidate graph or its certificate', () => {
   let pool: SolverPool;
   beforeAll(async () => {
     pool = await SolverPool.start({ threads: 1 });
@@ -173,5 +173,14 @@ describe('a solve asked for its candidate graph', () => {
     expect(rows(pooled.candidates!)).toEqual(built);
     expect(pooled.orderDual).toEqual(solved.orderDual);
     expect((await pool.solve(problem)).candidates).toBeUndefined();
+  });
+
+  it('checks its certificate in the worker when asked, returning only the verdict', async () => {
+    const { problem } = generateCity({ preset: 'M', seed: 5 });
+    const certified = await pool.solve(problem, { certify: true });
+    expect(certified.certificate).toEqual({ certificate: 'checked' });
+    expect([certified.candidates, certified.orderDual]).toEqual([undefined, undefined]);
+    expect(Array.from(certified.orderCourier)).toEqual(Array.from(solver.solve(problem).orderCourier));
+    expect((await pool.solve(problem, { certify: true, duals: true })).orderDual).toBeDefined();
   });
 });
