@@ -1,7 +1,7 @@
 /**
  * What the certificate costs a dispatch tick (docs/host.md, "The certificate travels with the
- * decision"): ticks of one city with the certificate (the solve returns its duals and its kept
- * candidate graph, the host checks them) and without (`certify: false`), alternated in one run so
+ * decision"): ticks of one city with the certificate (the pool's worker checks the solve's duals
+ * over its kept candidate graph) and without (`certify: false`), alternated in one run so
  * both see the same machine load. Embedded stores, so the tick is snapshot + pool solve + check +
  * commit without the network; the pool has one thread. Offers live 1 ms, so every tick dispatches
  * the same city again.
@@ -48,7 +48,7 @@ try {
 }
 process.stdout.write(
   [
-    `ticks of one city, with the certificate (duals + candidate graph asked for, checked) and without, alternated; ${ticks} each after a warm-up; ms, median`,
+    `ticks of one city, with the certificate (checked in the worker) and without, alternated; ${ticks} each after a warm-up; ms, median`,
     '| city | couriers × orders | kept edges | tick with | tick without | with ÷ without | solve with | solve without |',
     '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
     ...rows,
