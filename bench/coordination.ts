@@ -196,7 +196,18 @@ async function main(): Promise<void> {
     const log = new MysqlDecisionLog(pool);
     let version = 0;
     const append = await time(20, () =>
-      log.append([{ city: CITY, version: ++version, token: 1, holder: 'bench/boot', committedAt: Date.now(), assignments: decisionPairs }]),
+      log.append([
+        {
+          city: CITY,
+          version: ++version,
+          token: 1,
+          holder: 'bench/boot',
+          committedAt: Date.now(),
+          assignments: decisionPairs,
+          objective: 0,
+          certificate: 'checked',
+        },
+      ]),
     );
     report(`durable log append, MySQL, ${ASSIGNMENTS} assignments: ${ms(append)}`);
     writeSection();

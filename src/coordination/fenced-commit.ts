@@ -32,7 +32,7 @@ export async function commitFenced(
   lease: Lease,
   holder: Holder,
   assignments: readonly Assignment[],
-  options: Pick<Decision, 'offerTtlMs' | 'partial'> = {},
+  options: Pick<Decision, 'offerTtlMs' | 'partial' | 'audit'> = {},
 ): Promise<FencedCommitResult> {
   const decision: Decision = { city: lease.city, token: lease.token, holder: holderName(holder), assignments, ...options };
   if (!lease.isValid()) return { ok: false, reason: 'lease_lapsed' };

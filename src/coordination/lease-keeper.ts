@@ -5,7 +5,7 @@ import { Lease, monotonicNow, type MonotonicClock } from './lease.js';
 import type { LeaseStore } from './lease-store.js';
 
 /** Where lease and dispatch events are logged (the host's JSON logger). */
-export type EventLog = Pick<BaseLogger, 'debug' | 'info' | 'warn'>;
+export type EventLog = Pick<BaseLogger, 'debug' | 'info' | 'warn' | 'error'>;
 
 /** Defaults in the spirit of Kubernetes leases: 15 s duration, renew every 5 s, retry every 2 s. */
 export const DEFAULT_LEASE_TIMING = Object.freeze({ ttlMs: 15_000, renewIntervalMs: 5_000, acquireIntervalMs: 2_000 });

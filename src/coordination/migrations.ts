@@ -78,6 +78,15 @@ export const MIGRATIONS: readonly Migration[] = [
       "ALTER TABLE cities ADD COLUMN IF NOT EXISTS eta_model LONGTEXT NULL COMMENT 'JSON: the ETA model (src/features/eta-model.ts)'",
     ],
   },
+  {
+    version: 5,
+    name: 'decision objective and certificate',
+    statements: [
+      // Decisions recorded before this step keep NULL and 'none': nothing was checked for them.
+      "ALTER TABLE decisions ADD COLUMN IF NOT EXISTS objective BIGINT NULL COMMENT 'deciseconds', " +
+        "ADD COLUMN IF NOT EXISTS certificate VARCHAR(8) NOT NULL DEFAULT 'none' COMMENT 'checked | failed | none'",
+    ],
+  },
 ];
 
 export interface MigrationReport {

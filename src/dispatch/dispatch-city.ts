@@ -14,10 +14,10 @@ import { commitFenced } from '../coordination/fenced-commit.js';
 import type { Holder } from '../coordination/holder.js';
 import type { Lease } from '../coordination/lease.js';
 import type { LeaseStore } from '../coordination/lease-store.js';
-import type { BundlingParams, ExcludedPairs, PositionsProblem } from '../domain/problem.js';
+import type { BundlingParams, ExcludedPairs, PositionsProblem, Solution } from '../domain/problem.js';
 import { bundleOrdersOf, proposeBundles, solveBundles, specTravelS, type Bundle, type BundleEdge } from '../solver/bundles.js';
 import type { CitySnapshot, CityStateStore } from '../state/city-state-store.js';
-import { withPickupIds, type Assignment } from '../state/decision.js';
+import { withPickupIds, type Assignment, type Certificate } from '../state/decision.js';
 import type { DecisionLog } from '../state/decision-log.js';
 import { readyEstimates, type ReadyEstimate, type ReadySource } from '../features/eta.js';
 import { applyEstimates, estimatedEdges, type PairEstimates } from './estimated-costs.js';
@@ -41,6 +41,11 @@ export interface DispatchContext {
   /** The caller's prices of courier × pickup pairs; without it the engine prices positions itself. */
   costs?: PickupCosts;
   metrics?: DispatchMetrics;
+  /**
+   * Ask every solve for its dual certificate and check it before committing (default true);
+   * false only for the benchmark that measures what that costs: decisions then record 'none'.
+   */
+  certify?: boolean;
 }
 
 /**
@@ -73,6 +78,9 @@ export type RejectionReason = 'stale_token' | 'conflict' | 'lease_lapsed' | 'fen
  * the log could not record it now either (a new decision would leave a gap behind it).
  */
 export type HeldReason = 'not_durable';
+
+/** The solve's certificate did not prove its assignment optimal: nothing is offered from it. */
+export type RefutedReason = 'certificate_failed';
 
 export interface OfferedPair {
   order: string;
@@ -111,7 +119,7 @@ export interface DispatchOutcome {
    */
   durable: boolean;
   /** Why nothing was committed: nothing to assign, the commit was refused, or an earlier decision is not durable yet. */
-  reason?: 'nothing_to_assign' | RejectionReason | HeldReason;
+  reason?: 'nothing_to_assign' | RejectionReason | HeldReason | RefutedReason;
   /** The committed version, or the version the snapshot reflected. */
   version: number;
   token: number;
@@ -124,6 +132,10 @@ export interface DispatchOutcome {
   dropped: string[];
   /** Exact, in deciseconds, of the solve the assignments came from. */
   objective: number;
+  /** Whether the solve's dual certificate checked (recorded with the committed decision). */
+  certificate: Certificate;
+  /** With certificate 'failed': the first violation the check found. */
+  certificateError?: string;
   couriers: number;
   orders: number;
   /** Pairs of this snapshot excluded from the solve because the courier declined that order recently. */
@@ -160,6 +172,7 @@ export async function dispatchCity(context: DispatchContext, lease: Lease, confi
       unassigned: [],
       dropped: [],
       objective: 0,
+      certificate: 'none',
       couriers: 0,
       orders: 0,
       cooledDown: 0,
@@ -199,6 +212,8 @@ export async function dispatchCity(context: DispatchContext, lease: Lease, confi
       unassigned: solved.unassigned,
       dropped: [],
       objective: solved.objective,
+      certificate: solved.certificate,
+      ...(solved.certificateError === undefined ? {} : { certificateError: solved.certificateError }),
       couriers: snapshot.courierIds.length,
       orders: snapshot.orderIds.length,
       cooledDown: solved.cooledDown,
@@ -212,12 +227,20 @@ export async function dispatchCity(context: DispatchContext, lease: Lease, confi
       metrics?.tickDuration.observe({ city }, o.timings.total_ms / 1000);
       return o;
     };
+    if (solved.certificate === 'failed') {
+      metrics?.certificateFailures.inc({ city });
+      return finish({ ...outcome, reason: 'certificate_failed' });
+    }
     if (solved.pairs.length === 0) return finish({ ...outcome, reason: 'nothing_to_assign' });
 
     const commitStarted = performance.now();
     const assignments: Assignment[] = solved.pairs.map(({ order, courier }) => ({ order, courier }));
     // Per pickup: items changed since the snapshot are left to the next tick, the rest is committed.
-    const result = await commitFenced(stores, lease, context.holder, assignments, { offerTtlMs: context.offerTtlMs, partial: true });
+    const result = await commitFenced(stores, lease, context.holder, assignments, {
+      offerTtlMs: context.offerTtlMs,
+      partial: true,
+      audit: { objective: solved.objective, certificate: solved.certificate },
+    });
     const commitMs = performance.now() - commitStarted;
     metrics?.commitDuration.observe({ city }, commitMs / 1000);
     outcome.timings.commit_ms = round(commitMs);
@@ -249,7 +272,7 @@ export async function dispatchCity(context: DispatchContext, lease: Lease, confi
   }
 }
 
-interface Solved {
+interface Solved extends CertificateVerdict {
   pairs: Omit<OfferedPair, 'pickup'>[];
   unassigned: string[];
   objective: number;
@@ -271,16 +294,17 @@ async function solveWithCooldowns(
   featureReady: ReadonlyMap<string, ReadyEstimate> | undefined,
 ): Promise<Solved> {
   if (snapshot.orderIds.length === 0 || snapshot.courierIds.length === 0) {
-    return { pairs: [], unassigned: [...snapshot.orderIds], objective: 0, cooledDown: 0, estimated: { ...NOTHING_ESTIMATED } };
+    return { pairs: [], unassigned: [...snapshot.orderIds], objective: 0, certificate: 'none', cooledDown: 0, estimated: { ...NOTHING_ESTIMATED } };
   }
+  const certify = context.certify !== false;
   const excluded = excludedPairs(snapshot, cooldowns);
   const estimates = applyEstimates(snapshot, featureReady);
   // Pair estimates price through the edges path; the caller's own costs, when given, price every pair.
   const pairs: PairEstimates = context.costs ? new Map() : estimates.pairs;
   const solved =
     !context.costs && bundling.maxBundleSize === 1 && pairs.size === 0
-      ? { ...(await solveOrders(context.solver, estimates.snapshot, excluded, signal, estimates.readySources)), pairsEstimated: 0 }
-      : await solvePickups(context, bundling, estimates.snapshot, excluded, signal, pairs, estimates.readySources);
+      ? { ...(await solveOrders(context.solver, estimates.snapshot, excluded, signal, estimates.readySources, certify)), pairsEstimated: 0 }
+      : await solvePickups(context, bundling, estimates.snapshot, excluded, signal, pairs, estimates.readySources, certify);
   const { pairsEstimated, ...rest } = solved;
   return { ...rest, estimated: { ready: estimates.ready, pairs: pairsEstimated, model: estimates.model, readyEvents: estimates.readyEvents } };
 }
@@ -291,9 +315,10 @@ async function solveOrders(
   excluded: ExcludedPairs,
   signal: AbortSignal | undefined,
   readySources: readonly ReadySource[],
+  certify: boolean,
 ): Promise<Omit<Solved, 'estimated'>> {
   const problem: PositionsProblem = { ...snapshot.problem, excluded };
-  const solution = await solver.solve(problem, { signal });
+  const solution = await solver.solve(problem, { signal, certify });
   const pairs: Solved['pairs'] = [];
   const unassigned: string[] = [];
   for (let o = 0; o < snapshot.orderIds.length; o++) {
@@ -301,7 +326,19 @@ async function solveOrders(
     if (c < 0) unassigned.push(snapshot.orderIds[o]);
     else pairs.push(offeredPair(snapshot, o, c, solution.orderCost[o], false, readySources[o]));
   }
-  return { pairs, unassigned, objective: solution.objective, cooledDown: excluded.order.length };
+  return { pairs, unassigned, objective: solution.objective, ...verdictOf(solution, certify), cooledDown: excluded.order.length };
+}
+
+interface CertificateVerdict {
+  certificate: Certificate;
+  /** With 'failed': the first violation found. */
+  certificateError?: string;
+}
+
+/** What the decision records of the solve's certificate, checked where it was solved (src/solver/certified-solve.ts). */
+function verdictOf(solution: Solution, certify: boolean): CertificateVerdict {
+  if (!certify) return { certificate: 'none' };
+  return solution.certificate ?? { certificate: 'failed', certificateError: 'the solver returned no certificate' };
 }
 
 /** Orders grouped into pickups, courier × pickup pairs priced, then the exact assignment of couriers to pickups. */
@@ -313,6 +350,7 @@ async function solvePickups(
   signal: AbortSignal | undefined,
   estimates: PairEstimates,
   readySources: readonly ReadySource[],
+  certify: boolean,
 ): Promise<Omit<Solved, 'estimated'> & { pairsEstimated: number }> {
   const problem = snapshot.problem;
   const pickups = proposeBundles(bundleOrdersOf(problem), {
@@ -335,6 +373,7 @@ async function solvePickups(
       orderCount: problem.orderCount,
       edges,
       penaltyPerOrderDs: context.costs?.penaltiesDs?.(snapshot) ?? Math.floor(problem.params.unassignedPenaltyS * 10 + 0.5),
+      certify,
     },
   );
   const pairs: Solved['pairs'] = [];
@@ -350,6 +389,9 @@ async function solvePickups(
     pairs,
     unassigned,
     objective: solved.objective,
+    // The core's certificate of the problem it solved (bundle-assignment.ts: one that certifies the
+    // transformed problem certifies the original, whose objective differs by a constant).
+    ...verdictOf(solved.solution, certify),
     cooledDown: excluded.order.length,
     pairsEstimated: priced.estimated.size,
   };

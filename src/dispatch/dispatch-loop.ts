@@ -184,6 +184,11 @@ export class DispatchLoop {
         },
         `dispatch of ${o.city} committed version ${o.version} (token ${o.token}): ${o.assignments.length} offers`,
       );
+    } else if (o.reason === 'certificate_failed') {
+      log?.error(
+        { event: 'certificate_failed', ...fields, objective: o.objective, error: o.certificateError },
+        `dispatch of ${o.city}: the solve's certificate did not check, nothing committed: ${o.certificateError}`,
+      );
     } else if (o.reason === 'nothing_to_assign') {
       log?.debug({ event: 'dispatch_idle', ...fields }, `dispatch of ${o.city}: nothing to assign`);
     } else {

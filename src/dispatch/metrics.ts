@@ -28,6 +28,7 @@ export class DispatchMetrics {
   readonly citiesGivenUp: Counter<'city'>;
   readonly durableAppendFailures: Counter<'city'>;
   readonly decisionLogConflicts: Counter<'city'>;
+  readonly certificateFailures: Counter<'city'>;
   readonly decisionsPublished: Counter<'city'>;
   readonly publishFailures: Counter<'city'>;
 
@@ -107,6 +108,12 @@ export class DispatchMetrics {
     this.decisionLogConflicts = new Counter({
       name: 'dispatchd_decision_log_conflicts_total',
       help: 'Committed decisions refused by the log because it holds another decision at their version (alert)',
+      labelNames: ['city'],
+      registers,
+    });
+    this.certificateFailures = new Counter({
+      name: 'dispatchd_certificate_failures_total',
+      help: "Solves whose dual certificate did not check: their decision was not committed (alert: the solver's answer is wrong)",
       labelNames: ['city'],
       registers,
     });

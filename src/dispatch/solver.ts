@@ -4,6 +4,7 @@
  * wasm solver on the calling thread, for tools and tests that want no workers.
  */
 import type { Problem, Solution } from '../domain/problem.js';
+import { solveCertified } from '../solver/certified-solve.js';
 import { WasmSolver } from '../solver/wasm-solver.js';
 import type { PoolSolveOptions, SolverPoolStats } from '../solver/solver-pool.js';
 
@@ -14,13 +15,18 @@ export interface DispatchSolver {
 }
 
 export class InThreadSolver implements DispatchSolver {
-  readonly #solver = new WasmSolver();
+  readonly #solver: Pick<WasmSolver, 'solve'>;
   #solved = 0;
   #failed = 0;
 
+  /** `solver`: the wasm solver by default; tests substitute one whose answers they spoil. */
+  constructor(solver: Pick<WasmSolver, 'solve'> = new WasmSolver()) {
+    this.#solver = solver;
+  }
+
   async solve(problem: Problem, options: PoolSolveOptions = {}): Promise<Solution> {
     try {
-      const solution = this.#solver.solve(problem, { duals: options.duals });
+      const solution = solveCertified(this.#solver, problem, options);
       this.#solved++;
       return solution;
     } catch (error) {

@@ -115,7 +115,44 @@ export interface Solution {
    */
   orderDual?: Float64Array;
   courierDual?: Float64Array;
+  /** The kept candidate graph the duals certify (present when requested). */
+  candidates?: CandidateGraph;
+  /** The verdict on the dual certificate, checked where it was solved (present when requested: src/solver/certified-solve.ts). */
+  certificate?: { certificate: 'checked' | 'failed'; certificateError?: string };
   stats: SolveStats;
+}
+
+/** Candidate edges costing at most the penalty, one row per edge (cost in deciseconds); an order's rows are unique by courier. */
+export interface CandidateGraph {
+  order: Int32Array;
+  courier: Int32Array;
+  cost: Int32Array;
+}
+
+/** The graph as views on one block [order… | courier… | cost…], as the wasm core writes it. */
+export function candidateGraphOf(block: Int32Array): CandidateGraph {
+  const edges = block.length / 3;
+  return { order: block.subarray(0, edges), courier: block.subarray(edges, 2 * edges), cost: block.subarray(2 * edges) };
+}
+
+/** The graph's one block: the buffer itself when it is laid out as candidateGraphOf makes it (no copy), else a fresh one. */
+export function graphBlock({ order, courier, cost }: CandidateGraph): ArrayBuffer {
+  const edges = order.length;
+  const buffer = order.buffer;
+  const viewsOfOneBlock =
+    buffer instanceof ArrayBuffer &&
+    courier.buffer === buffer &&
+    cost.buffer === buffer &&
+    buffer.byteLength === 12 * edges &&
+    order.byteOffset === 0 &&
+    courier.byteOffset === 4 * edges &&
+    cost.byteOffset === 8 * edges;
+  if (viewsOfOneBlock) return buffer;
+  const block = new Int32Array(3 * edges);
+  block.set(order);
+  block.set(courier, edges);
+  block.set(cost, 2 * edges);
+  return block.buffer;
 }
 
 export interface SolveStats {

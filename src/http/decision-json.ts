@@ -10,5 +10,7 @@ export function decisionJson(d: CommittedDecision) {
     committed_at: d.committedAt,
     assignments: d.assignments,
     pickups: pickupsJson(d.assignments, d.version),
+    objective: d.objective,
+    certificate: d.certificate,
   };
 }

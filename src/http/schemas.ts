@@ -284,6 +284,10 @@ const DecisionPickup = Type.Object(
   },
 );
 const Pickups = Type.Array(ref(DecisionPickup));
+const CertificateState = Type.Union([Type.Literal('checked'), Type.Literal('failed'), Type.Literal('none')], {
+  description:
+    "whether the solve's dual certificate proved the assignment optimal over its candidate edges: checked; failed (such a decision is never committed); none (not asked for: a decision recorded before decisions carried one)",
+});
 
 const Pair = Type.Object({
   order: Type.String(),
@@ -310,7 +314,7 @@ export const DispatchReply = Type.Object(
     reason: Type.Optional(
       Type.String({
         description:
-          'why nothing was committed: nothing_to_assign, stale_token, conflict, lease_lapsed, fence_missing, not_durable (an earlier decision is not durable yet)',
+          "why nothing was committed: nothing_to_assign, stale_token, conflict, lease_lapsed, fence_missing, not_durable (an earlier decision is not durable yet), certificate_failed (the solve's dual certificate did not check)",
       }),
     ),
     version: Type.Integer(),
@@ -323,6 +327,7 @@ export const DispatchReply = Type.Object(
         'orders of pickups the commit left out because one of their items (an order, or the courier) changed since the snapshot: they are pending again at the next tick',
     }),
     objective: Type.Number({ description: 'deciseconds' }),
+    certificate: CertificateState,
     couriers: Type.Integer(),
     orders: Type.Integer(),
     cooled_down: Type.Integer(),
@@ -356,6 +361,7 @@ export const DispatchReply = Type.Object(
         unassigned: [],
         dropped: [],
         objective: 1830,
+        certificate: 'checked',
         couriers: 5,
         orders: 1,
         cooled_down: 0,
@@ -381,6 +387,8 @@ const DECISION_EXAMPLE = {
   committed_at: 1767225600000,
   assignments: [{ order: 'o1', courier: 'c1' }],
   pickups: [{ pickup_id: 'p23.1', courier: 'c1', orders: ['o1'] }],
+  objective: 1830,
+  certificate: 'checked',
 };
 export const Decision = Type.Object(
   {
@@ -390,6 +398,11 @@ export const Decision = Type.Object(
     committed_at: Type.Integer({ description: 'epoch ms, state store clock' }),
     assignments: Type.Array(Type.Object({ order: Type.String(), courier: Type.String() })),
     pickups: Pickups,
+    objective: Type.Union([Type.Integer(), Type.Null()], {
+      description:
+        "deciseconds: the exact objective of the solve it came from (assigned costs plus each unassigned order's penalty, over the whole snapshot); null when not recorded",
+    }),
+    certificate: CertificateState,
   },
   { $id: 'Decision', description: 'a committed decision, as recorded in the durable log', examples: [DECISION_EXAMPLE] },
 );

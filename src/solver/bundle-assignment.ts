@@ -31,11 +31,12 @@
 import { DEFAULT_PARAMS, MAX_COST, type EdgesProblem, type Problem, type Solution } from '../domain/problem.js';
 import type { Bundle } from './bundle-sequence.js';
 import type { BundleEdge } from './bundle-pricing.js';
+import type { CertifiedSolveOptions } from './certified-solve.js';
 import { toDeciseconds } from './wasm-solver.js';
 
 /** What solveBundles needs of a solver: WasmSolver, InThreadSolver and the SolverPool all fit. */
 export interface AssignmentSolver {
-  solve(problem: Problem, options?: { duals?: boolean }): Solution | Promise<Solution>;
+  solve(problem: Problem, options?: CertifiedSolveOptions): Solution | Promise<Solution>;
 }
 
 export interface BundleAssignmentInput {
@@ -49,6 +50,8 @@ export interface BundleAssignmentInput {
   /** The penalty for leaving an order unassigned, integer deciseconds: one for every order, or one per order. */
   penaltyPerOrderDs: number | ArrayLike<number>;
   duals?: boolean;
+  /** Check the core's certificate where it is solved (solution.certificate: it certifies the original problem too, see Duals). */
+  certify?: boolean;
   /** K > 0: a bundle may only go to one of its K cheapest couriers (the spec's max_candidates, per bundle). */
   maxCandidates?: number;
 }
@@ -91,7 +94,7 @@ export async function solveBundles(solver: AssignmentSolver, input: BundleAssign
     edgeCourier: Int32Array.from(kept, (e) => e.courier),
     edgeCost: Int32Array.from(kept, (e) => e.cost + shift(e.bundle)),
   };
-  const solution = await solver.solve(problem, { duals: input.duals === true });
+  const solution = await solver.solve(problem, { duals: input.duals === true, certify: input.certify === true });
 
   const bundleCourier = solution.orderCourier.slice();
   const bundleCost = new Int32Array(bundles.length);

@@ -1,15 +1,17 @@
 /**
  * What passes between the SolverPool and its workers: a packed problem in, a packed
- * solution out. Both carry their columns in one ArrayBuffer that is transferred; only
- * the small headers (params, stats) are cloned.
+ * solution out. Both carry their columns in one ArrayBuffer that is transferred (a solution's
+ * candidate graph, when asked for, in a second); only the small headers (params, stats) are cloned.
  */
 import { packColumns, viewColumns } from '../domain/columns.js';
 import type { PackedProblem } from '../domain/packed-problem.js';
-import type { Solution, SolveStats } from '../domain/problem.js';
+import { candidateGraphOf, graphBlock, type Solution, type SolveStats } from '../domain/problem.js';
 
 export interface SolveTask {
   problem: PackedProblem;
   duals: boolean;
+  candidates: boolean;
+  certify: boolean;
 }
 
 export interface PackedSolution {
@@ -18,6 +20,9 @@ export interface PackedSolution {
   /** Whether `buffer` holds the dual certificate after the assignment columns. */
   duals: boolean;
   buffer: ArrayBuffer;
+  /** Solution.candidates as its one block (graphBlock), transferred on its own: it is the big one. */
+  candidates?: ArrayBuffer;
+  certificate?: Solution['certificate'];
 }
 
 const assignmentColumns = (orders: number) => ({ orderCourier: ['i32', orders], orderCost: ['i32', orders] }) as const;
@@ -26,20 +31,27 @@ const certificateColumns = (orders: number, couriers: number) =>
   ({ ...assignmentColumns(orders), orderDual: ['f64', orders], courierDual: ['f64', couriers] }) as const;
 
 /**
- * The solution's columns copied into one fresh buffer. Fresh matters: the solver's own
- * arrays may be views on wasm memory, whose buffer Node 20 copies rather than transfers.
+ * The solution's columns copied into one fresh buffer, the candidate graph in a second one. Fresh
+ * matters: the solver's own arrays may be views on wasm memory, whose buffer Node 20 copies
+ * rather than transfers.
  */
 export function packSolution(solution: Solution): PackedSolution {
-  const { objective, stats, orderCourier, orderCost, orderDual, courierDual } = solution;
+  const { objective, stats, orderCourier, orderCost, orderDual, courierDual, candidates, certificate } = solution;
   const duals = orderDual !== undefined && courierDual !== undefined;
   const buffer = duals
     ? packColumns(certificateColumns(stats.orders, stats.couriers), { orderCourier, orderCost, orderDual, courierDual })
     : packColumns(assignmentColumns(stats.orders), { orderCourier, orderCost });
-  return { objective, stats, duals, buffer };
+  return { objective, stats, duals, buffer, ...(candidates ? { candidates: graphBlock(candidates) } : {}), ...(certificate ? { certificate } : {}) };
 }
 
-/** The solution whose columns are views on `packed.buffer`. */
-export function unpackSolution({ objective, stats, duals, buffer }: PackedSolution): Solution {
+/** The solution whose columns are views on `packed.buffer` (and `packed.candidates`). */
+export function unpackSolution({ objective, stats, duals, buffer, candidates, certificate }: PackedSolution): Solution {
   const columns = duals ? viewColumns(buffer, certificateColumns(stats.orders, stats.couriers)) : viewColumns(buffer, assignmentColumns(stats.orders));
-  return { objective, stats, ...columns };
+  return {
+    objective,
+    stats,
+    ...columns,
+    ...(candidates ? { candidates: candidateGraphOf(new Int32Array(candidates)) } : {}),
+    ...(certificate ? { certificate } : {}),
+  };
 }

@@ -7,6 +7,7 @@ import { move, transferableSymbol, valueSymbol } from 'piscina';
 import { unpackProblem } from '../domain/packed-problem.js';
 import type { Solution } from '../domain/problem.js';
 import { packSolution, type SolveTask } from './solve-task.js';
+import { solveCertified } from './certified-solve.js';
 import { WasmSolver } from './wasm-solver.js';
 
 let solver = new WasmSolver();
@@ -15,7 +16,7 @@ export default function solveTask(task: SolveTask) {
   const problem = unpackProblem(task.problem);
   let solution: Solution;
   try {
-    solution = solver.solve(problem, { duals: task.duals });
+    solution = solveCertified(solver, problem, { duals: task.duals, candidates: task.candidates, certify: task.certify });
   } catch (error) {
     // A trap stops the solver mid-solve, its state undefined: later tasks get a fresh
     // instance (of the module already compiled). The message keeps the trap's kind, which
@@ -24,5 +25,5 @@ export default function solveTask(task: SolveTask) {
     throw new Error(`the wasm solver failed: ${String(error)}`);
   }
   const packed = packSolution(solution);
-  return move({ [transferableSymbol]: [packed.buffer], [valueSymbol]: packed });
+  return move({ [transferableSymbol]: packed.candidates ? [packed.buffer, packed.candidates] : [packed.buffer], [valueSymbol]: packed });
 }

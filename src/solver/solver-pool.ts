@@ -26,6 +26,10 @@ export interface SolverPoolOptions {
 export interface PoolSolveOptions {
   /** Return the dual certificate. */
   duals?: boolean;
+  /** Return the kept candidate graph the certificate is checked against. */
+  candidates?: boolean;
+  /** Check the certificate in the worker: Solution.certificate (src/solver/certified-solve.ts). */
+  certify?: boolean;
   /** Cancels the solve: a queued one is dropped, a running one has its worker stopped (and replaced). */
   signal?: AbortSignal;
   /** Limit on the time from the call to the solution, queueing included; past it the solve is cancelled. */
@@ -90,7 +94,9 @@ export class SolverPool {
     // One empty solve per worker (each takes one task at a time, so each gets one): a
     // worker that cannot load its solver fails start(), not the first real solve.
     try {
-      await Promise.all(Array.from({ length: threads }, () => piscina.run({ problem: packProblem(EMPTY_PROBLEM), duals: false })));
+      await Promise.all(
+        Array.from({ length: threads }, () => piscina.run({ problem: packProblem(EMPTY_PROBLEM), duals: false, candidates: false, certify: false })),
+      );
     } catch (error) {
       await piscina.destroy(); // no replacement workers left behind
       throw new Error(`solver workers failed to start: ${messageOf(error)}`, { cause: error });
@@ -108,7 +114,7 @@ export class SolverPool {
     const packed = 'header' in problem ? problem : packProblem(problem);
     const timeout = options.timeoutMs === undefined ? undefined : AbortSignal.timeout(options.timeoutMs);
     const signals = [options.signal, timeout].filter((s): s is AbortSignal => s !== undefined);
-    const task: SolveTask = { problem: packed, duals: options.duals === true };
+    const task: SolveTask = { problem: packed, duals: options.duals === true, candidates: options.candidates === true, certify: options.certify === true };
     this.#pending++;
     try {
       const reply = await this.#piscina.run(task, {

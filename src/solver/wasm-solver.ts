@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import type { Problem, Solution } from '../domain/problem.js';
+import { candidateGraphOf, type CandidateGraph, type Problem, type Solution } from '../domain/problem.js';
 import { instantiateSolver, type SolverExports } from './wasm-module.js';
 
 // Column numbers of assembly/index.ts inputColumn / resultColumn.
@@ -29,6 +29,12 @@ const enum Output {
 export interface SolveOptions {
   /** Return the dual certificate (orderDual, courierDual). */
   duals?: boolean;
+  /**
+   * Return the kept candidate graph, what the certificate is checked against (Solution.candidates);
+   * 'view': without copying it, as views on the solver's memory that the next call overwrites
+   * (for a check made at once, on a graph of millions of edges).
+   */
+  candidates?: boolean | 'view';
 }
 
 /**
@@ -100,19 +106,25 @@ export class WasmSolver {
       solution.orderDual = new Float64Array(buffer, wasm.resultColumn(Output.OrderDual), orderCount).slice();
       solution.courierDual = new Float64Array(buffer, wasm.resultColumn(Output.CourierDual), courierCount).slice();
     }
+    // The solve leaves the graph in place (working sets only reorder each row's keys).
+    if (options.candidates !== undefined && options.candidates !== false) solution.candidates = this.#writeCandidates(options.candidates === 'view');
     solution.stats.solveMs = performance.now() - started;
     return solution;
   }
 
   /** The kept candidate graph (edges costing at most the penalty), one row per edge. */
-  candidates(problem: Problem): { order: Int32Array; courier: Int32Array; cost: Int32Array } {
-    const wasm = this.#wasm;
+  candidates(problem: Problem): CandidateGraph {
     this.#load(problem);
-    wasm.buildCandidates(problem.kind === 'edges');
-    const at = wasm.writeCandidates();
-    const count = wasm.keptEdgeCount();
-    const column = (i: number) => new Int32Array(wasm.memory.buffer, at + i * count * 4, count).slice();
-    return { order: column(0), courier: column(1), cost: column(2) };
+    this.#wasm.buildCandidates(problem.kind === 'edges');
+    return this.#writeCandidates();
+  }
+
+  #writeCandidates(view = false): CandidateGraph {
+    const wasm = this.#wasm;
+    const at = wasm.writeCandidates(); // before reading memory.buffer: writing may grow (detach) it
+    const block = new Int32Array(wasm.memory.buffer, at, 3 * wasm.keptEdgeCount());
+    // Else one copy out of wasm memory, as one block: it crosses to the pool's caller without another.
+    return candidateGraphOf(view ? block : block.slice());
   }
 
   /** Writes the problem's columns and parameters into a fresh arena. */

@@ -1,7 +1,7 @@
 import { Version } from '../domain/limits.js';
 import { numberRule } from '../domain/snapshot-schema.js';
 import { assertCityId } from './city-id.js';
-import { assertHolderName, assertToken, type CommittedDecision } from './decision.js';
+import { assertDecisionAudit, assertHolderName, assertToken, type CommittedDecision } from './decision.js';
 
 /** The durable record of committed decisions, keyed by (city, version); MySQL in production. */
 export interface DecisionLog {
@@ -27,6 +27,7 @@ export function assertCommittedDecision(d: CommittedDecision): void {
   assertHolderName(d.holder);
   if (!Number.isSafeInteger(d.version) || d.version < 1) throw new RangeError(`decision version must be ≥ 1, got ${d.version}`);
   if (!Number.isSafeInteger(d.committedAt)) throw new RangeError(`committedAt must be epoch ms, got ${d.committedAt}`);
+  assertDecisionAudit(d);
 }
 
 export function assertVersionRange(from: number, to: number): void {
@@ -54,6 +55,8 @@ export function sameDecision(a: CommittedDecision, b: CommittedDecision): boolea
     a.token === b.token &&
     a.holder === b.holder &&
     a.committedAt === b.committedAt &&
+    a.objective === b.objective &&
+    a.certificate === b.certificate &&
     a.assignments.length === b.assignments.length &&
     a.assignments.every((x, i) => x.order === b.assignments[i].order && x.courier === b.assignments[i].courier)
   );

@@ -77,7 +77,32 @@ export interface Decision {
    * the others (CommitResult.dropped), instead of refusing the whole decision for one of them.
    */
   partial?: boolean;
+  /** The solve it came from, for an auditor; without it the decision records objective null, certificate 'none'. */
+  audit?: DecisionAudit;
 }
+
+/**
+ * Whether the solve's dual certificate proved its assignment optimal (src/domain/certificate.ts):
+ * 'checked' it did; 'failed' it did not (the host commits no such decision, docs/host.md); 'none'
+ * no certificate was asked for (a decision committed by a caller that did not solve it, or one
+ * recorded before decisions carried one).
+ */
+export type Certificate = 'checked' | 'failed' | 'none';
+
+export const CERTIFICATES: readonly Certificate[] = ['checked', 'failed', 'none'];
+
+/** What a decision records of the solve it came from. */
+export interface DecisionAudit {
+  /**
+   * The solve's exact objective in deciseconds, the units of the offers' costs: assigned costs plus
+   * the penalty of each order left unassigned, over the whole snapshot (a partial commit's dropped
+   * pickups included, as solved).
+   */
+  objective: number | null;
+  certificate: Certificate;
+}
+
+export const NO_AUDIT: Readonly<DecisionAudit> = Object.freeze({ objective: null, certificate: 'none' });
 
 /** A decision as recorded in the per-city stream and the durable decisions table. */
 export interface CommittedDecision {
@@ -89,6 +114,9 @@ export interface CommittedDecision {
   /** Commit time on the state store's clock, epoch milliseconds. */
   committedAt: number;
   assignments: Assignment[];
+  /** DecisionAudit.objective. */
+  objective: number | null;
+  certificate: Certificate;
 }
 
 export const DEFAULT_OFFER_TTL_MS = 30_000;
@@ -98,6 +126,10 @@ export function assertValidDecision(decision: Decision): void {
   assertCityId(decision.city);
   assertToken(decision.token);
   assertHolderName(decision.holder);
+  const audit = decision.audit ?? NO_AUDIT;
+  assertDecisionAudit(audit);
+  // An assignment its own certificate refutes is not an offer anyone should get (docs/host.md).
+  if (audit.certificate === 'failed') throw new RangeError('a decision whose certificate failed is not committed');
   const ttl = decision.offerTtlMs ?? DEFAULT_OFFER_TTL_MS;
   if (!Number.isSafeInteger(ttl) || ttl <= 0) {
     throw new RangeError(`offerTtlMs must be a positive integer, got ${ttl}`);
@@ -121,6 +153,13 @@ export function assertValidDecision(decision: Decision): void {
     }
     couriers.add(courier);
   }
+}
+
+export function assertDecisionAudit({ objective, certificate }: DecisionAudit): void {
+  if (objective !== null && !(Number.isSafeInteger(objective) && objective >= 0)) {
+    throw new RangeError(`decision objective must be null or an integer ≥ 0, got ${String(objective)}`);
+  }
+  if (!CERTIFICATES.includes(certificate)) throw new TypeError(`decision certificate must be one of ${CERTIFICATES.join(', ')}, got ${String(certificate)}`);
 }
 
 /** The holder recorded with a decision (host id / boot id); the decisions table keeps up to 200 characters. */

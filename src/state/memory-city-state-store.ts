@@ -34,6 +34,7 @@ import {
   assertValidDecision,
   DEFAULT_OFFER_TTL_MS,
   assignmentsOf,
+  NO_AUDIT,
   pickupId,
   pickupsOf,
   type Assignment,
@@ -224,6 +225,7 @@ export class MemoryCityStateStore implements CityStateStore {
       holder: decision.holder,
       committedAt: now,
       assignments: assignmentsOf(pickups),
+      ...(decision.audit ?? NO_AUDIT),
     };
     data.stream.push(committed);
     if (data.stream.length > this.streamMaxLen) data.stream.splice(0, data.stream.length - this.streamMaxLen);

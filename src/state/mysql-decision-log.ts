@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Pool, RowDataPacket } from 'mysql2/promise';
 import { assertCityId } from './city-id.js';
-import type { CommittedDecision } from './decision.js';
+import type { Certificate, CommittedDecision } from './decision.js';
 import { assertCommittedDecision, assertReadWindow, assertVersionRange, DecisionVersionConflictError, type DecisionLog } from './decision-log.js';
 
 /** Rows per INSERT are bounded by size: a 4,000-assignment decision is ~100 KB of JSON. */
@@ -18,7 +18,8 @@ export class MysqlDecisionLog implements DecisionLog {
       // The no-op update keeps a recorded (city, version) as it is without masking other errors
       // as INSERT IGNORE would; reading the rows back then tells a retry from a different decision.
       await this.pool.query(
-        'INSERT INTO decisions (city_id, version, token, holder, committed_at_ms, assignments) VALUES ? ' + 'ON DUPLICATE KEY UPDATE version = version',
+        'INSERT INTO decisions (city_id, version, token, holder, committed_at_ms, assignments, objective, certificate) VALUES ? ' +
+          'ON DUPLICATE KEY UPDATE version = version',
         [batch],
       );
       conflicts.push(...(await this.differingRows(batch)));
@@ -29,14 +30,22 @@ export class MysqlDecisionLog implements DecisionLog {
   /** The rows of the batch whose recorded content is not what the batch wrote. */
   private async differingRows(batch: DecisionRow[]): Promise<{ city: string; version: number }[]> {
     const [rows] = await this.pool.query<RowDataPacket[]>(
-      'SELECT city_id, version, token, holder, committed_at_ms, MD5(assignments) AS digest FROM decisions WHERE (city_id, version) IN (?)',
+      'SELECT city_id, version, token, holder, committed_at_ms, MD5(assignments) AS digest, objective, certificate FROM decisions WHERE (city_id, version) IN (?)',
       [batch.map(([city, version]) => [city, version])],
     );
     const recorded = new Map(rows.map((r) => [`${r.city_id}\u0000${r.version}`, r]));
     return batch
-      .filter(([city, version, token, holder, committedAt, assignments]) => {
+      .filter(([city, version, token, holder, committedAt, assignments, objective, certificate]) => {
         const r = recorded.get(`${city}\u0000${version}`);
-        return !r || Number(r.token) !== token || r.holder !== holder || Number(r.committed_at_ms) !== committedAt || r.digest !== md5(assignments);
+        return (
+          !r ||
+          Number(r.token) !== token ||
+          r.holder !== holder ||
+          Number(r.committed_at_ms) !== committedAt ||
+          r.digest !== md5(assignments) ||
+          objectiveOf(r.objective) !== objective ||
+          r.certificate !== certificate
+        );
       })
       .map(([city, version]) => ({ city, version }));
   }
@@ -62,7 +71,8 @@ export class MysqlDecisionLog implements DecisionLog {
     assertCityId(city);
     assertReadWindow(afterVersion, limit);
     const [rows] = await this.pool.query<RowDataPacket[]>(
-      'SELECT version, token, holder, committed_at_ms, assignments FROM decisions ' + 'WHERE city_id = ? AND version > ? ORDER BY version LIMIT ?',
+      'SELECT version, token, holder, committed_at_ms, assignments, objective, certificate FROM decisions ' +
+        'WHERE city_id = ? AND version > ? ORDER BY version LIMIT ?',
       [city, afterVersion, limit],
     );
     return rows.map((r) => ({
@@ -72,11 +82,18 @@ export class MysqlDecisionLog implements DecisionLog {
       holder: String(r.holder),
       committedAt: Number(r.committed_at_ms),
       assignments: (JSON.parse(String(r.assignments)) as [string, string][]).map(([order, courier]) => ({ order, courier })),
+      objective: objectiveOf(r.objective),
+      certificate: r.certificate as Certificate,
     }));
   }
 }
 
-type DecisionRow = [string, number, number, string, number, string];
+type DecisionRow = [string, number, number, string, number, string, number | null, Certificate];
+
+/** A BIGINT column comes back as a number or a string, depending on the driver's settings. */
+function objectiveOf(column: unknown): number | null {
+  return column === null ? null : Number(column);
+}
 
 function md5(text: string): string {
   return createHash('md5').update(text, 'utf8').digest('hex');
@@ -84,7 +101,7 @@ function md5(text: string): string {
 
 function decisionRow(d: CommittedDecision): DecisionRow {
   const assignments = JSON.stringify(d.assignments.map((a) => [a.order, a.courier]));
-  return [d.city, d.version, d.token, d.holder, d.committedAt, assignments];
+  return [d.city, d.version, d.token, d.holder, d.committedAt, assignments, d.objective, d.certificate];
 }
 
 function* batchesBySize(rows: DecisionRow[]): Generator<DecisionRow[]> {

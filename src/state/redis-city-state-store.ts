@@ -33,8 +33,10 @@ import {
   assertValidDecision,
   assignmentsOf,
   DEFAULT_OFFER_TTL_MS,
+  NO_AUDIT,
   pickupsOf,
   type Assignment,
+  type Certificate,
   type CommittedDecision,
   type Decision,
 } from './decision.js';
@@ -211,6 +213,7 @@ export class RedisCityStateStore implements CityStateStore {
     assertValidDecision(decision);
     const keys = this.keys(decision.city);
     const assignments = JSON.stringify(decision.assignments.map((a) => [a.order, a.courier]));
+    const audit = decision.audit ?? NO_AUDIT;
     const reply = (await this.scripts.commit_decision(
       keys.fence,
       ...offerKeys(keys),
@@ -222,6 +225,8 @@ export class RedisCityStateStore implements CityStateStore {
       this.streamMaxLen,
       assignments,
       decision.partial ? '1' : '0',
+      audit.objective === null ? '' : String(audit.objective),
+      audit.certificate,
     )) as (string | number)[];
     switch (reply[0]) {
       case 'ok': {
@@ -239,6 +244,7 @@ export class RedisCityStateStore implements CityStateStore {
             holder: decision.holder,
             committedAt: Number(reply[2]),
             assignments: assignmentsOf(pickups.filter((_, i) => !droppedNumbers.has(i + 1))),
+            ...audit,
           },
           dropped,
         };
@@ -414,6 +420,9 @@ function decisionFromStream(city: string, fields: string[]): CommittedDecision {
     holder: entry.get('holder') ?? '',
     committedAt: Number(entry.get('at')),
     assignments: pairs.map(([order, courier]) => ({ order, courier })),
+    // Entries written before decisions carried their audit have neither field.
+    objective: entry.get('objective') ? Number(entry.get('objective')) : null,
+    certificate: (entry.get('certificate') as Certificate | undefined) ?? 'none',
   };
 }
 

@@ -6,7 +6,16 @@ const T0 = 1_700_000_000_000;
 const TTL = 2_000;
 
 function d(version: number, token: number, at: number, pairs: [string, string][], holder = `h${token}`, city = 'bcn'): CommittedDecision {
-  return { city, version, token, holder, committedAt: T0 + at, assignments: pairs.map(([order, courier]) => ({ order, courier })) };
+  return {
+    city,
+    version,
+    token,
+    holder,
+    committedAt: T0 + at,
+    assignments: pairs.map(([order, courier]) => ({ order, courier })),
+    objective: null,
+    certificate: 'none',
+  };
 }
 
 function ev(kind: AcknowledgedEvent['kind'], order: string, sentAt: number, courier?: string, city = 'bcn'): AcknowledgedEvent {

@@ -10,6 +10,8 @@ const decision = (city: string, version: number, token = 3): CommittedDecision =
   holder: 'host-a/boot-1',
   committedAt: 1_790_000_000_000 + version,
   assignments: [{ order: `o-${version}`, courier: `c-${version}` }],
+  objective: 1830 + version,
+  certificate: 'checked',
 });
 
 describe('DecisionOutbox', () => {

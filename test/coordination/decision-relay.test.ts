@@ -15,6 +15,8 @@ const decision = (city: string, version: number): CommittedDecision => ({
   holder: 'host-a/boot-1',
   committedAt: 1_790_000_000_000 + version,
   assignments: [{ order: `o-${version}`, courier: `c-${version}` }],
+  objective: 1830 + version,
+  certificate: 'checked',
 });
 const decisions = (city: string, from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => decision(city, from + i));
 

@@ -2,6 +2,7 @@ import type { RowDataPacket } from 'mysql2/promise';
 import { afterEach, describe, expect, it } from 'vitest';
 import { formatMigrationReport, migrate, MIGRATIONS, runMigrateCommand } from '../../src/coordination/migrations.js';
 import { createMysqlPool } from '../../src/coordination/mysql.js';
+import { MysqlDecisionLog } from '../../src/state/mysql-decision-log.js';
 import { createTestDatabase, type TestDatabase } from './support/mysql.js';
 
 describe('migrations', () => {
@@ -27,7 +28,7 @@ describe('migrations', () => {
     expect(await tables(db)).toEqual(['cities', 'decisions', 'hosts', 'leases', 'schema_migrations']);
     expect(await migrate(db.pool)).toEqual({ from: MIGRATIONS.length, to: MIGRATIONS.length, applied: [] });
     expect(formatMigrationReport(first)).toMatch(
-      /from version 0 to 4:\n {2}1: cities, leases and hosts\n {2}2: durable decision log\n {2}3: bundling knobs per city\n {2}4: ETA model per city/,
+      /from version 0 to 5:\n {2}1: cities, leases and hosts\n {2}2: durable decision log\n {2}3: bundling knobs per city\n {2}4: ETA model per city\n {2}5: decision objective and certificate/,
     );
   });
 
@@ -47,14 +48,35 @@ describe('migrations', () => {
     await migrate(db.pool, MIGRATIONS.slice(0, 1));
     // A crash after step 2's DDL but before its schema_migrations row.
     for (const statement of MIGRATIONS[1].statements) await db.pool.query(statement);
-    expect(await migrate(db.pool)).toMatchObject({ from: 1, to: MIGRATIONS.length, applied: [{ version: 2 }, { version: 3 }, { version: 4 }] });
+    expect(await migrate(db.pool)).toMatchObject({ from: 1, to: MIGRATIONS.length, applied: [{ version: 2 }, { version: 3 }, { version: 4 }, { version: 5 }] });
+  });
+
+  it('keep the decisions recorded before a decision carried its audit: objective null, certificate none', async () => {
+    const db = await fresh();
+    await migrate(db.pool, MIGRATIONS.slice(0, 4));
+    await db.pool.query(
+      "INSERT INTO decisions (city_id, version, token, holder, committed_at_ms, assignments) VALUES ('bcn', 1, 2, 'host-a/boot', 1790000000000, '[[\"o1\",\"c1\"]]')",
+    );
+    await migrate(db.pool);
+    expect(await new MysqlDecisionLog(db.pool).read('bcn', 0, 10)).toEqual([
+      {
+        city: 'bcn',
+        version: 1,
+        token: 2,
+        holder: 'host-a/boot',
+        committedAt: 1790000000000,
+        assignments: [{ order: 'o1', courier: 'c1' }],
+        objective: null,
+        certificate: 'none',
+      },
+    ]);
   });
 
   it('refuse a database newer than the build', async () => {
     const db = await fresh();
     await migrate(db.pool);
     await db.pool.query("INSERT INTO schema_migrations (version, name) VALUES (99, 'from the future')");
-    await expect(migrate(db.pool)).rejects.toThrow(/version 99, newer than this build knows \(4\)/);
+    await expect(migrate(db.pool)).rejects.toThrow(/version 99, newer than this build knows \(5\)/);
   });
 
   it('are what `dispatchd migrate --mysql URL` runs', async () => {

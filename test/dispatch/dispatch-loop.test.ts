@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Problem, Solution } from '../../src/domain/problem.js';
 import { InThreadSolver, type DispatchSolver } from '../../src/dispatch/solver.js';
 import type { Host } from '../../src/host/host.js';
+import type { PoolSolveOptions } from '../../src/solver/solver-pool.js';
 import { couriers, orders, startTestHost, waitFor } from '../http/support/host.js';
 
 /** The in-thread solver behind a delay, counting how many solves overlap. */
@@ -12,13 +13,13 @@ class SlowSolver extends InThreadSolver {
   constructor(private readonly delayMs: number) {
     super();
   }
-  override async solve(problem: Problem): Promise<Solution> {
+  override async solve(problem: Problem, options?: PoolSolveOptions): Promise<Solution> {
     this.running++;
     this.maxRunning = Math.max(this.maxRunning, this.running);
     try {
       await new Promise((r) => setTimeout(r, this.delayMs));
       this.solves++;
-      return await super.solve(problem);
+      return await super.solve(problem, options);
     } finally {
       this.running--;
     }

@@ -6,13 +6,14 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Problem, Solution } from '../../src/domain/problem.js';
 import { InThreadSolver } from '../../src/dispatch/solver.js';
 import type { Host } from '../../src/host/host.js';
+import type { PoolSolveOptions } from '../../src/solver/solver-pool.js';
 import { couriers, orders, startTestHost, waitFor } from '../http/support/host.js';
 
 /** The in-thread solver, running `during` (once armed) before it answers: a change made mid-solve. */
 class MidSolveChange extends InThreadSolver {
   during?: () => Promise<void>;
-  override async solve(problem: Problem): Promise<Solution> {
-    const solution = await super.solve(problem);
+  override async solve(problem: Problem, options?: PoolSolveOptions): Promise<Solution> {
+    const solution = await super.solve(problem, options);
     const during = this.during;
     this.during = undefined;
     await during?.();

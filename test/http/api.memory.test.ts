@@ -40,6 +40,10 @@ describe('HTTP API on the embedded stores (inject)', () => {
     const decisions = (await app.inject('/v1/cities/bcn/decisions?after=0')).json().decisions;
     expect(decisions).toHaveLength(1);
     expect(decisions[0]).toMatchObject({ version: 1, token: decision.token });
+    // An auditor's read: the solve's objective (every order assigned: the sum of the offers' costs) and its checked certificate.
+    const offered = (decision.assignments as { cost: number }[]).reduce((sum, a) => sum + a.cost, 0);
+    expect(decision).toMatchObject({ objective: offered, certificate: 'checked' });
+    expect(decisions[0]).toMatchObject({ objective: offered, certificate: 'checked' });
     expect((await app.inject('/v1/cities/bcn/decisions?after=1')).json().decisions).toEqual([]);
 
     const [first, second, third] = decision.assignments as { order: string; courier: string }[];

@@ -51,6 +51,9 @@ describe('HTTP API over sockets on MariaDB + Redis', () => {
     const log = await call('GET', '/v1/cities/mad/decisions?after=0', undefined, null);
     expect(log.body.decisions.map((d: { version: number }) => d.version)).toEqual([1]);
     expect(log.body.decisions[0].assignments).toHaveLength(4);
+    // An auditor's read from the durable log (MySQL): the solve's objective and its checked certificate.
+    const offered = (first.body.assignments as { cost: number }[]).reduce((sum, x) => sum + x.cost, 0);
+    expect(log.body.decisions[0]).toMatchObject({ objective: offered, certificate: 'checked' });
 
     expect((await call('POST', `/v1/cities/mad/offers/${a.order}/accept`, { courier: a.courier })).body.status).toBe('assigned');
     expect((await call('POST', `/v1/cities/mad/orders/${a.order}/picked-up`)).body.status).toBe('picked_up');

@@ -54,6 +54,8 @@ describe('GET /v1/cities/:city/decisions/stream on embedded stores', () => {
     // Each event is the decision exactly as GET /decisions lists it.
     const listed = await call('GET', `/v1/cities/${city}/decisions`);
     expect(seen.map((e) => JSON.parse(e.data))).toEqual(listed.body.decisions);
+    // ... the audit included (the publisher's message is the same JSON).
+    expect(JSON.parse(seen[0].data)).toMatchObject({ objective: expect.any(Number), certificate: 'checked' });
   });
 
   it('resumes after ?after, and Last-Event-ID wins over it (what a reconnecting EventSource sends)', async () => {

@@ -159,5 +159,9 @@ describe('pickups through HTTP on the embedded stores (inject)', () => {
     expect(reply.pickups).toHaveLength(1);
     expect(reply.pickups[0]).toMatchObject({ pickup_id: `p${reply.version}.1`, courier: 'c1' });
     expect([...reply.pickups[0].orders].sort()).toEqual(['k1', 'k2', 'k3']);
+    // The pickup path is certified too: the core's certificate of the courier × pickup assignment.
+    expect(reply).toMatchObject({ objective: reply.assignments[0].cost, certificate: 'checked' });
+    const recorded = (await app.inject(`/v1/cities/bundles/decisions?after=${reply.version - 1}`)).json().decisions[0];
+    expect(recorded).toMatchObject({ version: reply.version, objective: reply.objective, certificate: 'checked' });
   });
 });

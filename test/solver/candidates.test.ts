@@ -1,9 +1,10 @@
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomInstance } from '../../bench/random-instance.js';
 import type { PositionsProblem, Problem } from '../../src/domain/problem.js';
 import { generateCity } from '../../src/sim/city.js';
 import { Rng } from '../../src/sim/rng.js';
 import { WasmSolver } from '../../src/solver/index.js';
+import { SolverPool } from '../../src/solver/solver-pool.js';
 import { candidateEdges, pairArrivalS, pairCost, pairCostSeconds, penaltyOf } from '../support/reference.js';
 import { positionsProblem } from '../support/problems.js';
 
@@ -151,3 +152,35 @@ function nextDown(x: number): number {
   bits[0] -= 1n;
   return new Float64Array(bits.buffer)[0];
 }
+
+describe('a solve asked for its candidate graph or its certificate', () => {
+  let pool: SolverPool;
+  beforeAll(async () => {
+    pool = await SolverPool.start({ threads: 1 });
+  });
+  afterAll(() => pool.close());
+
+  // Sorted rows, so that graphs whose rows the assignment reordered compare equal.
+  const rows = (g: { order: Int32Array; courier: Int32Array; cost: Int32Array }) =>
+    Array.from(g.order, (o, i) => [o, g.courier[i], g.cost[i]]).sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+
+  it.each([0, 16])('returns the graph candidates() builds, after the solve and through the pool (M city, K %i)', async (k) => {
+    const { problem } = generateCity({ preset: 'M', seed: 5, maxCandidates: k });
+    const built = rows(solver.candidates(problem));
+    const solved = solver.solve(problem, { duals: true, candidates: true });
+    expect(rows(solved.candidates!)).toEqual(built);
+    const pooled = await pool.solve(problem, { duals: true, candidates: true });
+    expect(rows(pooled.candidates!)).toEqual(built);
+    expect(pooled.orderDual).toEqual(solved.orderDual);
+    expect((await pool.solve(problem)).candidates).toBeUndefined();
+  });
+
+  it('checks its certificate in the worker when asked, returning only the verdict', async () => {
+    const { problem } = generateCity({ preset: 'M', seed: 5 });
+    const certified = await pool.solve(problem, { certify: true });
+    expect(certified.certificate).toEqual({ certificate: 'checked' });
+    expect([certified.candidates, certified.orderDual]).toEqual([undefined, undefined]);
+    expect(Array.from(certified.orderCourier)).toEqual(Array.from(solver.solve(problem).orderCourier));
+    expect((await pool.solve(problem, { certify: true, duals: true })).orderDual).toBeDefined();
+  });
+});

@@ -10,6 +10,8 @@ const decision = (city: string, version: number, fields: Partial<CommittedDecisi
   holder: 'host-a/boot-1',
   committedAt: 1_790_000_000_000 + version,
   assignments: [{ order: `o-${version}`, courier: `c-${version}` }],
+  objective: 1830 + version,
+  certificate: 'checked',
   ...fields,
 });
 
@@ -37,12 +39,31 @@ describe.each(DECISION_LOGS)('DecisionLog contract: $name', ({ create }) => {
 
   it('refuses a different decision at a recorded version, keeping the record and the rest of the batch', async () => {
     await log.append([decision('reuse', 1), decision('reuse', 2)]);
-    for (const other of [{ token: 9 }, { holder: 'host-b/boot-1' }, { committedAt: 1 }, { assignments: [{ order: 'o-1', courier: 'c-other' }] }]) {
+    const others: Partial<CommittedDecision>[] = [
+      { token: 9 },
+      { holder: 'host-b/boot-1' },
+      { committedAt: 1 },
+      { assignments: [{ order: 'o-1', courier: 'c-other' }] },
+      { objective: 1 },
+      { objective: null },
+      { certificate: 'none' },
+    ];
+    for (const other of others) {
       const error = await log.append([decision('reuse', 1, other), decision('reuse', 3)]).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(DecisionVersionConflictError);
       expect((error as DecisionVersionConflictError).conflicts).toEqual([{ city: 'reuse', version: 1 }]);
     }
     expect(await log.read('reuse', 0, 10)).toEqual([decision('reuse', 1), decision('reuse', 2), decision('reuse', 3)]);
+  });
+
+  it('keeps what an auditor needs: the objective (or null) and the certificate', async () => {
+    const recorded = [decision('audit', 1), decision('audit', 2, { objective: null, certificate: 'none' }), decision('audit', 3, { objective: 0 })];
+    await log.append(recorded);
+    expect(await log.read('audit', 0, 10)).toEqual(recorded);
+    for (const bad of [{ objective: -1 }, { objective: 1.5 }, { certificate: 'maybe' as never }]) {
+      await expect(log.append([decision('audit', 4, bad)])).rejects.toThrow(/objective|certificate/);
+    }
+    expect(await log.lastVersion('audit')).toBe(3);
   });
 
   it('lists the recorded versions of a range, so gaps can be filled', async () => {

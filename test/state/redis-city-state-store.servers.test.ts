@@ -56,6 +56,22 @@ describe('RedisCityStateStore layout', () => {
     expect(await redis.redis.hkeys(keys.orderOffers)).toEqual(['o-2']);
   });
 
+  it('records the audit of a decision in its stream entry, and reads an entry from before audits as none', async () => {
+    const keys = cityKeys(redis.prefix, 'bcn');
+    await store.putCouriers('bcn', [courier('c-1')]);
+    await store.putOrders('bcn', [order('o-1')]);
+    await store.raiseFence('bcn', { token: 1, version: 0 });
+    const audit = { objective: 1830, certificate: 'checked' as const };
+    const committed = await store.commit({ city: 'bcn', token: 1, holder: 'h/b', assignments: [{ order: 'o-1', courier: 'c-1' }], audit });
+    expect(committed).toMatchObject({ ok: true, decision: audit });
+    // An entry as commit_decision.lua wrote them before decisions carried their audit.
+    await redis.redis.xadd(keys.decisions, '*', 'version', '2', 'token', '1', 'holder', 'h/b', 'at', '1790000000000', 'assignments', '[]');
+    expect((await store.readDecisionStream('bcn')).map(({ objective, certificate }) => ({ objective, certificate }))).toEqual([
+      audit,
+      { objective: null, certificate: 'none' },
+    ]);
+  });
+
   it('stores records readable with redis-cli', async () => {
     await store.putCouriers('bcn', [courier('c-1', { lat: 41.5, lng: 2.25, speedMps: 4, freeAt: 1_790_000_000_000 })]);
     expect(await redis.redis.hget(cityKeys(redis.prefix, 'bcn').couriers, 'c-1')).toBe('c-1|41.5|2.25|4|1790000000000|free');

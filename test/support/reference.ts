@@ -2,10 +2,12 @@
  * An independent oracle for the dispatch problem, written straight from the spec
  * (docs/problem.md) in plain TypeScript: pricing,
  * candidate edges, two exact optima (exhaustive search and javascript-lp-solver's MIP)
- * and a checker for a solver's answer, including its dual certificate.
+ * and a checker for a solver's answer, including its dual certificate (the check itself is
+ * src/domain/certificate.ts, which the host also runs; it is given the oracle's edges here).
  * Nothing here shares code with the engine: agreement between the two means something.
  */
 import lpSolverImport, { type SolverAPI } from 'javascript-lp-solver';
+import { checkCertificate } from '../../src/domain/certificate.js';
 import { MAX_COST, type DispatchParams, type PositionsProblem, type Problem, type Solution } from '../../src/domain/problem.js';
 
 export const EARTH_RADIUS_M = 6371008.8;
@@ -202,79 +204,21 @@ export function objectiveOf(problem: Problem, orderCourier: Int32Array, edges = 
 
 /**
  * Asserts that `solution` is a valid answer to `problem`, and — when it carries duals —
- * that the duals certify its optimality. Throws on the first violation.
+ * that the duals certify its optimality, over the oracle's own candidate edges: the host runs
+ * the same check (src/domain/certificate.ts) on every dispatch. Throws on the first violation.
  */
 export function checkSolution(problem: Problem, solution: Solution, edges = candidateEdges(problem)): void {
-  const fail = (message: string): never => {
-    throw new Error(`invalid solution: ${message}`);
-  };
   const { orderCount, courierCount } = problem;
-  const penalty = penaltyOf(problem.params);
-  const costs = costLookup(problem, edges);
-  if (solution.orderCourier.length !== orderCount || solution.orderCost.length !== orderCount) {
-    fail(`per-order arrays have length ${solution.orderCourier.length}/${solution.orderCost.length}, expected ${orderCount}`);
-  }
-
-  const courierOrder = new Int32Array(courierCount).fill(-1);
-  let sum = 0;
-  let unassigned = 0;
-  for (let o = 0; o < orderCount; o++) {
-    const c = solution.orderCourier[o];
-    const reported = solution.orderCost[o];
-    if (c === -1) {
-      if (reported !== 0) fail(`unassigned order ${o} reports cost ${reported}`);
-      unassigned++;
-      sum += penalty;
-      continue;
-    }
-    if (!(Number.isInteger(c) && c >= 0 && c < courierCount)) fail(`order ${o} -> courier ${c} out of range`);
-    if (courierOrder[c] !== -1) fail(`courier ${c} takes orders ${courierOrder[c]} and ${o}`);
-    courierOrder[c] = o;
-    const cost = costs.get(o * courierCount + c);
-    if (cost === undefined) fail(`order ${o} -> courier ${c} is not a candidate edge`);
-    if (reported !== cost) fail(`order ${o} -> courier ${c} reports cost ${reported}, expected ${cost}`);
-    sum += reported;
-  }
-  if (solution.objective !== sum) fail(`objective ${solution.objective}, assigned costs and penalties sum to ${sum}`);
-
-  const s = solution.stats;
-  const expectedStats = { couriers: courierCount, orders: orderCount, edges: edges.length, assigned: orderCount - unassigned, unassigned };
+  checkCertificate({ orderCount, courierCount, penalty: penaltyOf(problem.params) }, solution, {
+    order: edges.map((e) => e.order),
+    courier: edges.map((e) => e.courier),
+    cost: edges.map((e) => e.cost),
+  });
+  const assigned = solution.orderCourier.reduce((n, c) => (c >= 0 ? n + 1 : n), 0);
+  const expectedStats = { couriers: courierCount, orders: orderCount, edges: edges.length, assigned, unassigned: orderCount - assigned };
   for (const [key, value] of Object.entries(expectedStats)) {
-    const actual = s[key as keyof typeof expectedStats];
-    if (actual !== value) fail(`stats.${key} = ${actual}, expected ${value}`);
-  }
-
-  if (solution.orderDual === undefined && solution.courierDual === undefined) return;
-  const u = solution.orderDual ?? fail('courierDual without orderDual');
-  const v = solution.courierDual ?? fail('orderDual without courierDual');
-  if (u.length !== orderCount || v.length !== courierCount) fail(`dual lengths ${u.length}/${v.length}`);
-  // Tolerances small enough to still prove exact optimality: with every dual constraint met to
-  // within eps, lowering all duals by eps gives a feasible dual worth ≥ sum − (n+m)·eps, so an
-  // integer objective within 0.25 of sum is within 0.5 of the integer optimum, hence equal to it.
-  const eps = 0.25 / (orderCount + courierCount + 1);
-  let dualSum = 0;
-  for (let o = 0; o < orderCount; o++) {
-    if (!(u[o] <= penalty + eps)) fail(`orderDual[${o}] = ${u[o]} > penalty ${penalty}`);
-    dualSum += u[o];
-  }
-  for (let c = 0; c < courierCount; c++) {
-    if (!(v[c] <= eps)) fail(`courierDual[${c}] = ${v[c]} > 0`);
-    dualSum += v[c];
-  }
-  for (const { order, courier, cost } of edges) {
-    const reduced = cost - u[order] - v[courier];
-    if (!(reduced >= -eps)) fail(`edge (${order}, ${courier}) cost ${cost} has negative reduced cost ${reduced}`);
-  }
-  if (!(Math.abs(dualSum - solution.objective) <= 0.25)) fail(`duals sum to ${dualSum}, objective is ${solution.objective}`);
-
-  // Optimality is proven; the contract also pins the duals to complementary slackness.
-  for (let o = 0; o < orderCount; o++) {
-    const c = solution.orderCourier[o];
-    const slack = c === -1 ? penalty - u[o] : costs.get(o * courierCount + c)! - u[o] - v[c];
-    if (!(Math.abs(slack) <= eps)) fail(`order ${o} (courier ${c}) is not tight: slack ${slack}`);
-  }
-  for (let c = 0; c < courierCount; c++) {
-    if (courierOrder[c] === -1 && !(Math.abs(v[c]) <= eps)) fail(`idle courier ${c} has courierDual ${v[c]} ≠ 0`);
+    const actual = solution.stats[key as keyof typeof expectedStats];
+    if (actual !== value) throw new Error(`invalid solution: stats.${key} = ${actual}, expected ${value}`);
   }
 }
 

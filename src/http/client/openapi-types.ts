@@ -981,6 +981,7 @@ export interface components {
          *       "unassigned": [],
          *       "dropped": [],
          *       "objective": 1830,
+         *       "certificate": "checked",
          *       "couriers": 5,
          *       "orders": 1,
          *       "cooled_down": 0,
@@ -1004,7 +1005,7 @@ export interface components {
             committed: boolean;
             /** @description the committed decision is recorded in the durable log: only then is it acknowledged (it survives the loss of Redis and of any host). committed without durable: it is recorded as soon as the log answers, and appears in GET /decisions then */
             durable: boolean;
-            /** @description why nothing was committed: nothing_to_assign, stale_token, conflict, lease_lapsed, fence_missing, not_durable (an earlier decision is not durable yet) */
+            /** @description why nothing was committed: nothing_to_assign, stale_token, conflict, lease_lapsed, fence_missing, not_durable (an earlier decision is not durable yet), certificate_failed (the solve's dual certificate did not check) */
             reason?: string;
             version: number;
             token: number;
@@ -1026,6 +1027,8 @@ export interface components {
             dropped: string[];
             /** @description deciseconds */
             objective: number;
+            /** @description whether the solve's dual certificate proved the assignment optimal over its candidate edges: checked; failed (such a decision is never committed); none (not asked for: a decision recorded before decisions carried one) */
+            certificate: "checked" | "failed" | "none";
             couriers: number;
             orders: number;
             cooled_down: number;
@@ -1068,7 +1071,9 @@ export interface components {
          *             "o1"
          *           ]
          *         }
-         *       ]
+         *       ],
+         *       "objective": 1830,
+         *       "certificate": "checked"
          *     }
          */
         Decision: {
@@ -1083,6 +1088,10 @@ export interface components {
                 courier: string;
             }[];
             pickups: components["schemas"]["DecisionPickup"][];
+            /** @description deciseconds: the exact objective of the solve it came from (assigned costs plus each unassigned order's penalty, over the whole snapshot); null when not recorded */
+            objective: number | null;
+            /** @description whether the solve's dual certificate proved the assignment optimal over its candidate edges: checked; failed (such a decision is never committed); none (not asked for: a decision recorded before decisions carried one) */
+            certificate: "checked" | "failed" | "none";
         };
         /**
          * @example {
@@ -1108,7 +1117,9 @@ export interface components {
          *                 "o1"
          *               ]
          *             }
-         *           ]
+         *           ],
+         *           "objective": 1830,
+         *           "certificate": "checked"
          *         }
          *       ]
          *     }
@@ -3511,6 +3522,7 @@ export interface operations {
                      *       "unassigned": [],
                      *       "dropped": [],
                      *       "objective": 1830,
+                     *       "certificate": "checked",
                      *       "couriers": 5,
                      *       "orders": 1,
                      *       "cooled_down": 0,
@@ -3668,7 +3680,9 @@ export interface operations {
                      *                 "o1"
                      *               ]
                      *             }
-                     *           ]
+                     *           ],
+                     *           "objective": 1830,
+                     *           "certificate": "checked"
                      *         }
                      *       ]
                      *     }
@@ -3761,7 +3775,7 @@ export interface operations {
                 content: {
                     /**
                      * @example id: 23
-                     *     data: {"version":23,"token":4,"holder":"host-a/5f0c","committed_at":1767225600000,"assignments":[{"order":"o1","courier":"c1"}],"pickups":[{"pickup_id":"p23.1","courier":"c1","orders":["o1"]}]}
+                     *     data: {"version":23,"token":4,"holder":"host-a/5f0c","committed_at":1767225600000,"assignments":[{"order":"o1","courier":"c1"}],"pickups":[{"pickup_id":"p23.1","courier":"c1","orders":["o1"]}],"objective":1830,"certificate":"checked"}
                      */
                     "text/event-stream": string;
                 };

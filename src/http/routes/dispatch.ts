@@ -62,6 +62,7 @@ export function outcomeJson(o: DispatchOutcome) {
     unassigned: o.unassigned,
     dropped: o.dropped,
     objective: o.objective,
+    certificate: o.certificate,
     couriers: o.couriers,
     orders: o.orders,
     cooled_down: o.cooledDown,

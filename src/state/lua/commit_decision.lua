@@ -27,6 +27,8 @@ ARGV[3] offer TTL in milliseconds
 ARGV[4] stream max length (approximate trimming)
 ARGV[5] assignments as JSON: [[order id, courier id], ...]
 ARGV[6] "1": per pickup; otherwise all or nothing
+ARGV[7] the solve's objective in deciseconds, "" when the decision records none
+ARGV[8] its certificate: "checked" or "none" (recorded as given; the host checks it)
 
 Returns one of
   {"ok", version, committed-at ms, dropped}   the decision (less its dropped pickups) is committed;
@@ -204,5 +206,6 @@ if #dropped > 0 then
 end
 redis.call('XADD', KEYS[8], 'MAXLEN', '~', ARGV[4], '*',
   'version', version, 'token', ARGV[1], 'holder', ARGV[2],
-  'at', string.format('%d', now), 'assignments', committed)
+  'at', string.format('%d', now), 'assignments', committed,
+  'objective', ARGV[7], 'certificate', ARGV[8])
 return {'ok', version, string.format('%d', now), #dropped > 0 and cjson.encode(dropped) or '[]'}

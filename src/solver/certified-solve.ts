@@ -1,0 +1,54 @@
+/**
+ * A solve with its certificate checked where it was solved (the pool's worker, or the calling
+ * thread for the InThreadSolver): the candidate graph the duals certify is millions of edges on
+ * a large city, so it is read where it was written and only the verdict crosses to the caller,
+ * whose event loop never runs the check. The check is src/domain/certificate.ts, which shares
+ * nothing with the wasm core.
+ */
+import { checkCertificate } from '../domain/certificate.js';
+import type { Problem, Solution } from '../domain/problem.js';
+import { toDeciseconds, type WasmSolver } from './wasm-solver.js';
+
+/** The verdict on a solve's dual certificate. */
+export interface CheckedCertificate {
+  certificate: 'checked' | 'failed';
+  /** With 'failed': the first violation found. */
+  certificateError?: string;
+}
+
+export interface CertifiedSolveOptions {
+  /** Return the dual certificate (orderDual, courierDual). */
+  duals?: boolean;
+  /** Return the kept candidate graph (a copy: it outlives the solver's next call). */
+  candidates?: boolean;
+  /** Check the solve's certificate (asking for duals and the graph as needed): Solution.certificate. */
+  certify?: boolean;
+}
+
+export function solveCertified(solver: Pick<WasmSolver, 'solve'>, problem: Problem, options: CertifiedSolveOptions = {}): Solution {
+  if (options.certify !== true) return solver.solve(problem, options);
+  const solution = solver.solve(problem, { duals: true, candidates: options.candidates === true ? true : 'view' });
+  solution.certificate = certificateOf(solution, toDeciseconds(problem.params.unassignedPenaltyS));
+  if (options.duals !== true) {
+    solution.orderDual = undefined;
+    solution.courierDual = undefined;
+  }
+  if (options.candidates !== true) solution.candidates = undefined; // a view: not to outlive this call
+  return solution;
+}
+
+/**
+ * The check of the solution's certificate over the candidate graph the solver kept: a valid
+ * assignment whose duals prove no assignment over those edges is cheaper.
+ */
+export function certificateOf(solution: Solution, penalty: number): CheckedCertificate {
+  const { stats, candidates } = solution;
+  if (candidates === undefined) return { certificate: 'failed', certificateError: 'the solver returned no candidate graph' };
+  if (solution.orderDual === undefined) return { certificate: 'failed', certificateError: 'the solver returned no duals' };
+  try {
+    checkCertificate({ orderCount: stats.orders, courierCount: stats.couriers, penalty }, solution, candidates);
+    return { certificate: 'checked' };
+  } catch (error) {
+    return { certificate: 'failed', certificateError: error instanceof Error ? error.message : String(error) };
+  }
+}
