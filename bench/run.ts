@@ -1,25 +1,28 @@
 /**
  * The benchmark suite, run by `npm run bench` (after a build):
  *
- *   node dist/bench/run.js [--sizes S,M,L,XL] [--only solver|pool] [--results-dir DIR]
+ *   node dist/bench/run.js [--sizes S,M,L,XL] [--only solver|pool|features|prep-drift] [--results-dir DIR]
  *
- * The solver on generated cities (bench/solver-suite.ts) and the worker pool's four
- * benchmarks (bench/pool.ts), a progress line per step on stderr. The solver's rows are merged
+ * The solver on generated cities (bench/solver-suite.ts), the worker pool's four benchmarks
+ * (bench/pool.ts), the feature engine's ingest and read against the local Redis (bench/features.ts;
+ * skipped without one) and its prep-drift day (bench/prep-drift.ts), a progress line per step on stderr. The solver's rows are merged
  * into bench/results.json (a run of some sizes replaces only their rows); the pool's figures
- * replace bench/pool-results.json. Each then rewrites its chart and its section of RESULTS.md
+ * replace bench/pool-results.json, the feature engine's features-results.json and prep-drift-results.json. Each then rewrites its chart and its section of RESULTS.md
  * and nothing else. --results-dir points all of it at another folder (a copy of bench/'s files).
  * A script of its own rather than a CLI subcommand, so the shipped dispatchd never loads bench/.
  */
 import { parseArgs } from 'node:util';
 import { PRESETS, type PresetName } from '../src/sim/city.js';
 import { formatPoolResults, runPoolBenchmarks } from './pool.js';
-import { publishPool, publishSolver, readResults, RESULT_FILES } from './publish.js';
+import { runFeatureBenchmarks } from './features.js';
+import { runPrepDriftBenchmark } from './prep-drift.js';
+import { publishFeatures, publishPool, publishPrepDrift, publishSolver, readResults, RESULT_FILES } from './publish.js';
 import { formatTable } from './report.js';
 import { mergeRows, type BenchResults } from './results.js';
 import { BENCH_DIR } from './results-sections.js';
 import { runSolverSuite } from './solver-suite.js';
 
-const SUITES = ['solver', 'pool'] as const;
+const SUITES = ['solver', 'pool', 'features', 'prep-drift'] as const;
 const SIZES = Object.keys(PRESETS) as PresetName[];
 const EXIT_BAD_INPUT = 2;
 
@@ -28,7 +31,8 @@ const progress = (line: string) => process.stderr.write(`${line}\n`);
 const flags = readFlags();
 if (flags !== undefined) {
   const dir = flags.resultsDir;
-  if (flags.only !== 'pool') {
+  const runs = (suite: (typeof SUITES)[number]) => flags.only === undefined || flags.only === suite;
+  if (runs('solver')) {
     const fresh = await runSolverSuite(flags.sizes, progress);
     const previous = readResults<BenchResults>(dir, RESULT_FILES.solver)?.rows ?? [];
     await publishSolver(dir, { rows: mergeRows(previous, fresh) });
@@ -37,11 +41,22 @@ if (flags !== undefined) {
       `updated the rows ${fresh.map((row) => `${row.preset} K=${row.maxCandidates}`).join(', ')} of ${RESULT_FILES.solver}, charts/solver.svg and the solver section of RESULTS.md in ${dir}`,
     );
   }
-  if (flags.only !== 'solver') {
+  if (runs('pool')) {
     const results = await runPoolBenchmarks(progress);
     await publishPool(dir, results);
     process.stdout.write(`${formatPoolResults(results)}\n`);
     progress(`wrote ${RESULT_FILES.pool}, charts/pool.svg and the pool section of RESULTS.md in ${dir}`);
+  }
+  if (runs('features')) {
+    const results = await runFeatureBenchmarks(progress);
+    if (results !== undefined) {
+      await publishFeatures(dir, results);
+      progress(`wrote ${RESULT_FILES.features} and the features section of RESULTS.md in ${dir}`);
+    }
+  }
+  if (runs('prep-drift')) {
+    await publishPrepDrift(dir, await runPrepDriftBenchmark(progress));
+    progress(`wrote ${RESULT_FILES.prepDrift} and the prep-drift section of RESULTS.md in ${dir}`);
   }
 }
 
@@ -62,6 +77,6 @@ function readFlags(): { sizes: PresetName[]; only?: (typeof SUITES)[number]; res
   const unknownSize = sizes.find((s) => !(SIZES as string[]).includes(s));
   if (unknownSize !== undefined) return refuse(`--sizes: unknown size ${JSON.stringify(unknownSize)} (use ${SIZES.join(',')})`);
   const only = values.only;
-  if (only !== undefined && !(SUITES as readonly string[]).includes(only)) return refuse(`--only: must be ${SUITES.join(' or ')}`);
+  if (only !== undefined && !(SUITES as readonly string[]).includes(only)) return refuse(`--only: must be one of ${SUITES.join(', ')}`);
   return { sizes: sizes as PresetName[], only: only as (typeof SUITES)[number] | undefined, resultsDir: values['results-dir'] ?? BENCH_DIR };
 }
