@@ -23,7 +23,10 @@ import { readyEstimates } from '../src/features/eta.js';
 import type { FeatureEvent } from '../src/features/events.js';
 import type { CityStateStore } from '../src/state/city-state-store.js';
 import { MemoryCityStateStore } from '../src/state/memory-city-state-store.js';
+import { registerLuaScripts } from '../src/state/lua-scripts.js';
 import { RedisCityStateStore } from '../src/state/redis-city-state-store.js';
+import { decodeFeatureReply, readArgs } from '../src/state/redis-feature-signals.js';
+import { cityKeys } from '../src/state/redis-keys.js';
 import { percentiles, type Percentiles } from './host-results.js';
 import { batches, featureStream, XL_STREAM } from './feature-stream.js';
 import { machineInfo, type MachineInfo } from './results.js';
@@ -67,6 +70,11 @@ export interface ReadFigures {
   payloadBytes: number;
   orderEstimates: number;
   read: Percentiles;
+  /** readFeatureState's two halves, timed apart over as many reads: the script's round trip and the reply's decoding. */
+  roundTrip: Percentiles;
+  decode: Percentiles;
+  /** Of the round trip, the script's own time in Redis (INFO commandstats), mean µs. */
+  scriptUs: number;
   evaluate: Percentiles;
   estimate: Percentiles;
   total: Percentiles;
@@ -180,20 +188,50 @@ async function readBench(store: RedisCityStateStore, redis: Redis, prefix: strin
     estimate.push(t3 - t2);
     total.push(t3 - t0);
   }
+  const halves = await readHalves(redis, prefix, city);
   const figures: ReadFigures = {
     samples,
     waiting: sample.waiting.size,
     payloadBytes: await paneBytes(redis, `${prefix}{${city}}`),
     orderEstimates,
     read: percentiles(read),
+    ...halves,
     evaluate: percentiles(evaluate),
     estimate: percentiles(estimate),
     total: percentiles(total),
   };
   progress(
-    `features: XL read for a tick, p50/p99 ms: read ${ms(figures.read)}, evaluate ${ms(figures.evaluate)}, estimates ${ms(figures.estimate)}, total ${ms(figures.total)}; ${figures.payloadBytes.toLocaleString('en')} pane bytes`,
+    `features: XL read for a tick, p50/p99 ms: read ${ms(figures.read)} (round trip ${ms(figures.roundTrip)}, of it ${(figures.scriptUs / 1000).toFixed(1)} in Redis; decode ${ms(figures.decode)}), evaluate ${ms(figures.evaluate)}, estimates ${ms(figures.estimate)}, total ${ms(figures.total)}; ${figures.payloadBytes.toLocaleString('en')} pane bytes`,
   );
   return figures;
+}
+
+/** readFeatureState in its two halves, as the store calls them (redis-city-state-store.ts). */
+async function readHalves(redis: Redis, prefix: string, city: string): Promise<Pick<ReadFigures, 'roundTrip' | 'decode' | 'scriptUs'>> {
+  const scripts = registerLuaScripts(redis);
+  const keys = cityKeys(prefix, city);
+  const args = readArgs(keys, STEADY_RULES);
+  await scripts.read_features(keys.featureWaiting, ...args); // loads the script
+  const before = await scriptStats(redis);
+  const roundTrip: number[] = [];
+  const decode: number[] = [];
+  for (let i = 0; i < READS; i++) {
+    const t0 = performance.now();
+    const reply = await scripts.read_features(keys.featureWaiting, ...args);
+    const t1 = performance.now();
+    decodeFeatureReply(reply, STEADY_RULES);
+    decode.push(performance.now() - t1);
+    roundTrip.push(t1 - t0);
+  }
+  const after = await scriptStats(redis);
+  return { roundTrip: percentiles(roundTrip), decode: percentiles(decode), scriptUs: (after.usec - before.usec) / (after.calls - before.calls) };
+}
+
+/** EVALSHA's calls and µs so far (INFO commandstats). */
+async function scriptStats(redis: Redis): Promise<{ calls: number; usec: number }> {
+  const line = (await redis.info('commandstats')).split('\n').find((l) => l.startsWith('cmdstat_evalsha:'));
+  const field = (name: string) => Number(new RegExp(`${name}=(\\d+)`).exec(line ?? '')?.[1] ?? 0);
+  return { calls: field('calls'), usec: field('usec') };
 }
 
 const ms = (p: Percentiles) => `${p.p50.toFixed(1)}/${p.p99.toFixed(1)}`;
