@@ -11,6 +11,13 @@ export interface Percentiles {
   runs: number;
 }
 
+/** Nearest-rank p50 and p99 of the samples, with their range. */
+export function percentiles(samples: readonly number[]): Percentiles {
+  const s = [...samples].sort((a, b) => a - b);
+  const at = (q: number) => s[Math.min(s.length - 1, Math.ceil(q * s.length) - 1)];
+  return { p50: at(0.5), p99: at(0.99), min: s[0], max: s[s.length - 1], runs: s.length };
+}
+
 export interface TickRow {
   /** When this row was measured: a run of some K replaces only their rows. */
   at: string;

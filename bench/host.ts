@@ -31,7 +31,7 @@ import { generateCity } from '../src/sim/city.js';
 import { SolverPool } from '../src/solver/solver-pool.js';
 import { WasmSolver } from '../src/solver/wasm-solver.js';
 import { machineInfo, solverBuild } from './results.js';
-import { mergeTicks, type HostResults, type Percentiles, type TickRow } from './host-results.js';
+import { mergeTicks, percentiles, type HostResults, type TickRow } from './host-results.js';
 import { publishHost, readResults, RESULT_FILES } from './publish.js';
 import { BENCH_DIR, RESULTS_MD } from './results-sections.js';
 import { runOnServer } from '../src/coordination/mysql.js';
@@ -39,12 +39,6 @@ import { seedGeneratedCity } from './seed-city.js';
 
 const MYSQL_SERVER = process.env.DISPATCHD_BENCH_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306/';
 const REDIS_URL = process.env.DISPATCHD_BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
-
-function percentiles(samples: number[]): Percentiles {
-  const s = [...samples].sort((a, b) => a - b);
-  const at = (q: number) => s[Math.min(s.length - 1, Math.ceil(q * s.length) - 1)];
-  return { p50: at(0.5), p99: at(0.99), min: s[0], max: s[s.length - 1], runs: s.length };
-}
 
 function parseArgs(argv: string[]) {
   const get = (name: string) => {

@@ -6,11 +6,14 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../src/cli/files.js';
 import { citiesChart, failoverChart, hostChart, poolChart, solverChart, writeChart } from './charts.js';
+import type { FeatureBenchResults } from './features.js';
+import { renderFeaturesSection, renderPrepDriftSection } from './features-results.js';
 import { renderFailoverSection, type FailoverResults } from './failover-results.js';
 import { renderHostSection, type HostResults } from './host-results.js';
 import { renderCitiesSection, type CitiesResults } from './many-cities-results.js';
 import { renderPoolSection, type PoolBenchResults } from './pool.js';
 import { renderResultsMarkdown } from './report.js';
+import type { PrepDriftResults } from './prep-drift.js';
 import type { BenchResults } from './results.js';
 import { writeResultsSection } from './results-sections.js';
 import { renderPeersSection, type PeersResults } from './solver-peers.js';
@@ -22,6 +25,8 @@ export const RESULT_FILES = {
   host: 'host-results.json',
   cities: 'many-cities-results.json',
   peers: 'peers-results.json',
+  features: 'features-results.json',
+  prepDrift: 'prep-drift-results.json',
 } as const;
 
 /** The JSON of one benchmark in `dir`, or undefined before its first run. */
@@ -60,4 +65,14 @@ export async function publishCities(dir: string, results: CitiesResults): Promis
 export async function publishPeers(dir: string, results: PeersResults): Promise<void> {
   await writeJson(dir, RESULT_FILES.peers, results);
   writeResultsSection('peers-bench', renderPeersSection(results), dir);
+}
+
+export async function publishFeatures(dir: string, results: FeatureBenchResults): Promise<void> {
+  await writeJson(dir, RESULT_FILES.features, results);
+  writeResultsSection('features-bench', renderFeaturesSection(results), dir);
+}
+
+export async function publishPrepDrift(dir: string, results: PrepDriftResults): Promise<void> {
+  await writeJson(dir, RESULT_FILES.prepDrift, results);
+  writeResultsSection('prep-drift-bench', renderPrepDriftSection(results), dir);
 }

@@ -1,27 +1,32 @@
 /**
  * The benchmark suite, run by `npm run bench` (after a build):
  *
- *   node dist/bench/run.js [--sizes S,M,L,XL] [--only solver|peers|pool] [--results-dir DIR]
+ *   node dist/bench/run.js [--sizes S,M,L,XL] [--only solver|peers|pool|features|prep-drift] [--results-dir DIR]
  *
  * The solver on generated cities (bench/solver-suite.ts), the solver against scipy and LEMON on
- * the same edges (bench/solver-peers.ts, M and L) and the worker pool's four benchmarks
- * (bench/pool.ts), a progress line per step on stderr. The solver's and the peers' rows are
- * merged into bench/results.json and bench/peers-results.json (a run of some sizes replaces only
- * their rows); the pool's figures replace bench/pool-results.json. Each then rewrites its chart and its section of RESULTS.md
+ * the same edges (bench/solver-peers.ts, M and L), the worker pool's four benchmarks
+ * (bench/pool.ts), the feature engine's ingest and read against the local Redis (bench/features.ts;
+ * skipped without one) and its prep-drift days (bench/prep-drift.ts), a progress line per step on
+ * stderr. The solver's and the peers' rows are merged into bench/results.json and
+ * bench/peers-results.json (a run of some sizes replaces only their rows); the pool's figures
+ * replace bench/pool-results.json, the feature engine's features-results.json and
+ * prep-drift-results.json. Each then rewrites its chart and its section of RESULTS.md
  * and nothing else. --results-dir points all of it at another folder (a copy of bench/'s files).
  * A script of its own rather than a CLI subcommand, so the shipped dispatchd never loads bench/.
  */
 import { parseArgs } from 'node:util';
 import { PRESETS, type PresetName } from '../src/sim/city.js';
 import { formatPoolResults, runPoolBenchmarks } from './pool.js';
-import { publishPeers, publishPool, publishSolver, readResults, RESULT_FILES } from './publish.js';
+import { runFeatureBenchmarks } from './features.js';
+import { runPrepDriftBenchmark } from './prep-drift.js';
+import { publishFeatures, publishPeers, publishPool, publishPrepDrift, publishSolver, readResults, RESULT_FILES } from './publish.js';
 import { formatTable } from './report.js';
 import { mergeRows, type BenchResults } from './results.js';
 import { BENCH_DIR } from './results-sections.js';
 import { formatPeersTable, mergePeerRows, runSolverPeers, type PeersResults } from './solver-peers.js';
 import { runSolverSuite } from './solver-suite.js';
 
-const SUITES = ['solver', 'peers', 'pool'] as const;
+const SUITES = ['solver', 'peers', 'pool', 'features', 'prep-drift'] as const;
 const SIZES = Object.keys(PRESETS) as PresetName[];
 const EXIT_BAD_INPUT = 2;
 
@@ -52,6 +57,17 @@ if (flags !== undefined) {
     await publishPool(dir, results);
     process.stdout.write(`${formatPoolResults(results)}\n`);
     progress(`wrote ${RESULT_FILES.pool}, charts/pool.svg and the pool section of RESULTS.md in ${dir}`);
+  }
+  if (runs('features')) {
+    const results = await runFeatureBenchmarks(progress);
+    if (results !== undefined) {
+      await publishFeatures(dir, results);
+      progress(`wrote ${RESULT_FILES.features} and the features section of RESULTS.md in ${dir}`);
+    }
+  }
+  if (runs('prep-drift')) {
+    await publishPrepDrift(dir, await runPrepDriftBenchmark(progress));
+    progress(`wrote ${RESULT_FILES.prepDrift} and the prep-drift section of RESULTS.md in ${dir}`);
   }
 }
 

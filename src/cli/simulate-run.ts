@@ -9,11 +9,10 @@ import { formatKpiTable, type InstanceReport } from '../sim/report.js';
 import { renderReportSvg } from '../sim/report-svg.js';
 import { runAll } from '../sim/run-all.js';
 import { runPolicy, type PolicyRun } from '../sim/run-instance.js';
-import { DEFAULT_SIMULATION, SIM_POLICIES, simulateMdrp, type SimPolicy, type SimulationOptions } from '../sim/simulator.js';
-import { driftKitchens, SCENARIOS, type Scenario } from '../sim/prep-drift.js';
-import { fitEtaModel, type EtaModel } from '../features/eta-model.js';
+import { DEFAULT_SIMULATION, SIM_POLICIES, type SimPolicy } from '../sim/simulator.js';
+import { SCENARIOS } from '../sim/prep-drift.js';
+import { featureDay, featureKpis, type FeatureSetting, type RunOptions } from '../sim/feature-run.js';
 import { formatLoggedEvent } from '../features/event-log.js';
-import { trainingRows } from '../features/replay.js';
 import { writeFileAtomic } from './files.js';
 import { int, oneOf } from './flags.js';
 import type { SimulateFlags } from './simulate-command.js';
@@ -21,7 +20,7 @@ import type { SimulateFlags } from './simulate-command.js';
 export async function runSimulate(flags: SimulateFlags): Promise<void> {
   const sources = [flags.mdrp, flags.mdrpAll, flags.city].filter((s) => s !== undefined);
   if (sources.length !== 1) throw new InputError('--mdrp / --mdrp-all / --city', 'give exactly one of them');
-  const options: Omit<SimulationOptions, 'policy' | 'solver'> = {
+  const options: RunOptions = {
     ...DEFAULT_SIMULATION,
     epochMin: int('epoch-min', flags.epochMin, 1, 60),
     maxBundleSize: int('max-bundle', flags.maxBundle, 1, MAX_BUNDLE_SIZE),
@@ -46,34 +45,17 @@ export async function runSimulate(flags: SimulateFlags): Promise<void> {
   }
   const seed = int('seed', flags.seed, 0, 2 ** 31 - 1);
   const base = flags.mdrp !== undefined ? readInstance(flags.mdrp) : cityScenario(citySize(flags.city!), seed);
-  const day = (s: number) => (scenario === 'prep-drift' ? driftKitchens(base, s).instance : base);
-  const feeding = { ...options, feedFeatures: features || flags.eventsOut !== undefined };
-  if (features) {
-    const model = await fitOnTrainingDay(day(seed + 1), options);
+  const setting = { scenario, features };
+  const day = await featureDay(base, seed, setting, options, flags.eventsOut !== undefined);
+  if (day.model) {
     process.stderr.write(
-      `ETA model fitted on a training day (seed ${seed + 1}): ${model.fit.rows} orders, error ${model.fit.modelMaeS.toFixed(0)} s (the quote alone: ${model.fit.quoteMaeS.toFixed(0)} s)\n`,
+      `ETA model fitted on a training day (seed ${seed + 1}): ${day.model.fit.rows} orders, error ${day.model.fit.modelMaeS.toFixed(0)} s (the quote alone: ${day.model.fit.quoteMaeS.toFixed(0)} s)\n`,
     );
-    feeding.etaModel = model;
   }
-  await simulateOne(day(seed), policy, feeding, flags, { scenario, features });
+  await simulateOne(day.instance, policy, day.options, flags, setting);
 }
 
-/**
- * The ETA model a city would have learnt from an earlier day: that day simulated without a model,
- * its event log replayed and fitted (what `dispatchd features fit` does with a real one).
- */
-async function fitOnTrainingDay(instance: MdrpInstance, options: Omit<SimulationOptions, 'policy' | 'solver'>): Promise<EtaModel> {
-  const training = await simulateMdrp(instance, { ...options, policy: 'dispatchd', feedFeatures: true, etaModel: null });
-  return fitEtaModel(trainingRows(training.events));
-}
-
-async function simulateOne(
-  instance: MdrpInstance,
-  written: SimPolicy,
-  options: Omit<SimulationOptions, 'policy' | 'solver'>,
-  flags: SimulateFlags,
-  setting: { scenario: Scenario; features: boolean },
-): Promise<void> {
+async function simulateOne(instance: MdrpInstance, written: SimPolicy, options: RunOptions, flags: SimulateFlags, setting: FeatureSetting): Promise<void> {
   const { out, eventsOut } = flags;
   const runs: PolicyRun[] = [];
   for (const policy of SIM_POLICIES) {
@@ -87,18 +69,7 @@ async function simulateOne(
     process.stdout.write(`wrote the dispatchd run's ${dispatchd.events.length} feature-engine events to ${eventsOut}\n`);
   }
   if (!out) return;
-  const { metrics, readyTimeMaeS } = dispatchd.report;
-  // The headline figures of the dispatchd run, named as the feature engine's measurements are (docs/features.md).
-  const kpis = {
-    scenario: setting.scenario,
-    features: setting.features ? 'on' : 'off',
-    ready_time_mae_s: readyTimeMaeS,
-    click_to_door_mean_min: metrics.clickToDoorMean,
-    click_to_door_p90_min: metrics.clickToDoorP90,
-    ready_to_pickup_mean_min: metrics.readyToPickupMean,
-    delivered: metrics.delivered,
-    orders: metrics.orders,
-  };
+  const kpis = featureKpis(dispatchd.report, setting);
   writeFileSync(join(out, 'report.json'), `${JSON.stringify({ ...kpis, ...report }, null, 2)}\n`);
   writeFileSync(
     join(out, 'report.svg'),
