@@ -19,7 +19,7 @@ import { bundleOrdersOf, proposeBundles, solveBundles, specTravelS, type Bundle,
 import type { CitySnapshot, CityStateStore } from '../state/city-state-store.js';
 import { withPickupIds, type Assignment, type Certificate } from '../state/decision.js';
 import type { DecisionLog } from '../state/decision-log.js';
-import { readyEstimates, type ReadyEstimate, type ReadySource } from '../features/eta.js';
+import { readyEstimates, TICK_SIGNALS, type ReadyEstimate, type ReadySource } from '../features/eta.js';
 import { applyEstimates, estimatedEdges, type PairEstimates } from './estimated-costs.js';
 import type { DispatchMetrics } from './metrics.js';
 import type { DispatchSolver } from './solver.js';
@@ -187,7 +187,7 @@ export async function dispatchCity(context: DispatchContext, lease: Lease, confi
       stores.state.readSnapshot(city, config.params),
       stores.state.readCooldowns(city),
       // Only a city with an ETA model reads its features at every tick.
-      config.etaModel ? stores.state.readFeatureState(city) : undefined,
+      config.etaModel ? stores.state.readFeatureState(city, TICK_SIGNALS) : undefined,
     ]);
     const snapshotMs = performance.now() - snapshotStarted;
     metrics?.snapshotDuration.observe({ city }, snapshotMs / 1000);

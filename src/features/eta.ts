@@ -6,9 +6,12 @@
  * keeps its caller-given ready time.
  */
 import { featuresOfKey } from './aggregate.js';
-import type { WindowedFeature } from './definitions.js';
+import { SIGNAL_NAMES, SIGNALS, type SignalName, type WindowedFeature } from './definitions.js';
 import { predictPrepRatio, type EtaModel } from './eta-model.js';
 import type { FeatureState } from './feature-state.js';
+
+/** What a tick reads: the restaurants' signals, all the model's inputs come from (not couriers' speeds, the bulk of a big city's samples). */
+export const TICK_SIGNALS: readonly SignalName[] = SIGNAL_NAMES.filter((s) => SIGNALS[s].key === 'restaurant');
 
 /** Where a dispatched order's ready time came from. */
 export type ReadySource = 'caller' | 'estimate' | 'ready_event' | 'model';

@@ -170,10 +170,10 @@ export class MemoryFeatureSignals {
     return { at, signals, waiting: at - this.lastIngestAt >= this.rules.recordTtlMs ? new Map() : waiting };
   }
 
-  /** The signals as they stand at `at`: only samples inside each horizon, keys without any left out. */
-  read(at: number): FeatureState {
+  /** The signals asked for as they stand at `at`: only samples inside each horizon, keys without any left out. */
+  read(at: number, asked: readonly SignalName[] = SIGNAL_NAMES): FeatureState {
     const signals = emptySignals();
-    for (const signal of SIGNAL_NAMES) {
+    for (const signal of asked) {
       const start = at - signalHorizonMs(this.rules, signal);
       for (const [key, samples] of this.signals[signal]) {
         const kept = samples.filter((s) => s.t > start && s.t <= at);

@@ -1,5 +1,6 @@
 import type { DispatchParams, PositionsProblem, Snapshot } from '../domain/problem.js';
 import { assertToken, type Assignment, type CommittedDecision, type Decision } from './decision.js';
+import type { SignalName } from '../features/definitions.js';
 import type { FeatureEvent, IngestResult } from '../features/events.js';
 import type { FeatureState } from '../features/feature-state.js';
 import type { CityEstimates, Estimates } from './estimates.js';
@@ -293,6 +294,9 @@ export interface CityStateStore {
    * and so are steps of orders the engine has no record of or has already seen.
    */
   ingestFeatureEvents(city: string, events: readonly FeatureEvent[]): Promise<IngestResult>;
-  /** The city's feature signals (feature-state.ts) as they stand now on the store's clock, read atomically. */
-  readFeatureState(city: string): Promise<FeatureState>;
+  /**
+   * The city's feature signals (feature-state.ts) as they stand now on the store's clock, read
+   * atomically: those asked for (default all; the others are empty) and the waiting gauge.
+   */
+  readFeatureState(city: string, signals?: readonly SignalName[]): Promise<FeatureState>;
 }

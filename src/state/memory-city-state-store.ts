@@ -1,5 +1,5 @@
 import type { DispatchParams } from '../domain/problem.js';
-import { DEFAULT_FEATURE_RULES, type FeatureRules } from '../features/definitions.js';
+import { DEFAULT_FEATURE_RULES, SIGNAL_NAMES, type FeatureRules, type SignalName } from '../features/definitions.js';
 import { assertFeatureEvents, type FeatureEvent, type IngestResult } from '../features/events.js';
 import type { FeatureState } from '../features/feature-state.js';
 import { MemoryFeatureSignals } from '../features/memory-signals.js';
@@ -364,8 +364,8 @@ export class MemoryCityStateStore implements CityStateStore {
     return this.city(city).features.ingest(events, this.now());
   }
 
-  async readFeatureState(city: string): Promise<FeatureState> {
-    return this.city(city).features.read(this.now());
+  async readFeatureState(city: string, signals: readonly SignalName[] = SIGNAL_NAMES): Promise<FeatureState> {
+    return this.city(city).features.read(this.now(), signals);
   }
 
   /** Failure injection: what a Redis restart without persistence does to the fence. */

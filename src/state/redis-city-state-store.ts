@@ -1,6 +1,6 @@
 import type { ChainableCommander, Cluster, Redis } from 'ioredis';
 import type { DispatchParams } from '../domain/problem.js';
-import { DEFAULT_FEATURE_RULES, type FeatureRules } from '../features/definitions.js';
+import { DEFAULT_FEATURE_RULES, SIGNAL_NAMES, type FeatureRules, type SignalName } from '../features/definitions.js';
 import { assertFeatureEvents, type FeatureEvent, type IngestResult } from '../features/events.js';
 import type { FeatureState } from '../features/feature-state.js';
 import {
@@ -363,9 +363,10 @@ export class RedisCityStateStore implements CityStateStore {
     return decodeIngestReply(await this.scripts.ingest_events(...ingestKeys(keys), ...ingestArgs(keys, this.featureRules, events)));
   }
 
-  async readFeatureState(city: string): Promise<FeatureState> {
+  async readFeatureState(city: string, signals: readonly SignalName[] = SIGNAL_NAMES): Promise<FeatureState> {
     const keys = this.keys(city);
-    return decodeFeatureReply(await this.scripts.read_features(keys.featureWaiting, ...readArgs(keys, this.featureRules)), this.featureRules);
+    const reply = await this.scripts.read_features(keys.featureWaiting, ...readArgs(keys, this.featureRules, signals));
+    return decodeFeatureReply(reply, this.featureRules, signals);
   }
 
   private keys(city: string): CityKeys {

@@ -4,7 +4,7 @@
  * (feature-state.ts). The rules the scripts apply (pane length, horizons, TTLs) are passed from
  * definitions.ts, so they are written once.
  */
-import { SIGNAL_NAMES, signalHorizonMs, type FeatureRules } from '../features/definitions.js';
+import { SIGNAL_NAMES, signalHorizonMs, type FeatureRules, type SignalName } from '../features/definitions.js';
 import type { FeatureEvent, IgnoredReason, IngestResult } from '../features/events.js';
 import { decodePane, emptySignals, type FeatureState } from '../features/feature-state.js';
 import type { CityKeys } from './redis-keys.js';
@@ -42,20 +42,20 @@ export function decodeIngestReply(reply: unknown): IngestResult {
   return result;
 }
 
-export function readArgs(keys: CityKeys, rules: FeatureRules): (string | number)[] {
-  return [keys.featurePanes, rules.paneMs, ...horizons(rules)];
+export function readArgs(keys: CityKeys, rules: FeatureRules, signals: readonly SignalName[] = SIGNAL_NAMES): (string | number)[] {
+  return [keys.featurePanes, rules.paneMs, ...signals.flatMap((s) => [s, signalHorizonMs(rules, s)])];
 }
 
-export function decodeFeatureReply(reply: unknown, rules: FeatureRules): FeatureState {
+/** The reply of read_features.lua called with readArgs(…, signals): the signals not asked for are empty. */
+export function decodeFeatureReply(reply: unknown, rules: FeatureRules, signals: readonly SignalName[] = SIGNAL_NAMES): FeatureState {
   const [at, waitingFlat, ...panes] = reply as [number, string[], ...string[][]];
   const state: FeatureState = { at: Number(at), signals: emptySignals(), waiting: new Map() };
   for (let i = 0; i < waitingFlat.length; i += 2) {
     const n = Number(waitingFlat[i + 1]);
     if (n > 0) state.waiting.set(waitingFlat[i], n);
   }
-  const horizon = horizons(rules);
-  SIGNAL_NAMES.forEach((signal, s) => {
-    const start = state.at - horizon[s];
+  signals.forEach((signal, s) => {
+    const start = state.at - signalHorizonMs(rules, signal);
     for (const pane of panes[s]) decodePane(pane, state.signals[signal], start);
   });
   return state;
