@@ -25,7 +25,7 @@ import type { CityStateStore } from '../src/state/city-state-store.js';
 import { MemoryCityStateStore } from '../src/state/memory-city-state-store.js';
 import { registerLuaScripts } from '../src/state/lua-scripts.js';
 import { RedisCityStateStore } from '../src/state/redis-city-state-store.js';
-import { decodeFeatureReply, readArgs } from '../src/state/redis-feature-signals.js';
+import { FeatureMirror } from '../src/state/redis-feature-mirror.js';
 import { cityKeys } from '../src/state/redis-keys.js';
 import { percentiles, type Percentiles } from './host-results.js';
 import { batches, featureStream, XL_STREAM } from './feature-stream.js';
@@ -37,6 +37,8 @@ export const INGEST_GOAL_PER_S = 50_000;
 export const READ_GOAL_MS = 20;
 const INGEST_SETTINGS: readonly { batch: number; inFlight: number }[] = [1, 4, 8].flatMap((inFlight) => [1_000, 5_000].map((batch) => ({ batch, inFlight })));
 const READS = 30;
+/** Events a steady XL city takes between two 1 s ticks, roughly (orders' lives and couriers' positions). */
+export const TICK_EVENTS = 1_000;
 /**
  * The steady state holds a courier's speed once a minute for the 5-minute window: six positions
  * a courier, each taken as a sample (the bench ingests in seconds, not minutes, so the interval
@@ -178,11 +180,23 @@ async function readBench(store: RedisCityStateStore, redis: Redis, prefix: strin
   let orderEstimates = 0;
   const fullRead: number[] = [];
   for (let i = 0; i <= READS; i++) {
+    // A host reading the city for the first time: every sample of every horizon.
+    const fresh = new RedisCityStateStore(redis, { keyPrefix: prefix, featureRules: STEADY_RULES });
     const t0 = performance.now();
-    await store.readFeatureState(city);
+    await fresh.readFeatureState(city);
     if (i > 0) fullRead.push(performance.now() - t0);
   }
+  // Between two ticks the city keeps taking events (TICK_EVENTS, untimed): a tick reads what they appended.
+  const traffic = batches(
+    featureStream(SEED + 1, { ...XL_STREAM, orders: 4_000, positionsPerCourier: 1 }).map((e) => ({
+      ...e,
+      id: `n${e.id}`,
+      ...('order' in e ? { order: `n${e.order}` } : {}),
+    })),
+    TICK_EVENTS,
+  );
   for (let i = 0; i <= READS; i++) {
+    await store.ingestFeatureEvents(city, traffic[i % traffic.length]);
     const t0 = performance.now();
     const state = await store.readFeatureState(city, TICK_SIGNALS);
     const t1 = performance.now();
@@ -219,16 +233,17 @@ async function readBench(store: RedisCityStateStore, redis: Redis, prefix: strin
 async function readHalves(redis: Redis, prefix: string, city: string): Promise<Pick<ReadFigures, 'roundTrip' | 'decode' | 'scriptUs'>> {
   const scripts = registerLuaScripts(redis);
   const keys = cityKeys(prefix, city);
-  const args = readArgs(keys, STEADY_RULES, TICK_SIGNALS);
-  await scripts.read_features(keys.featureWaiting, ...args); // loads the script
+  // A whole read of the tick's signals (a fresh mirror), in its two halves.
+  const args = () => [keys.featureWaiting, keys.featureEpoch, keys.featurePanes, STEADY_RULES.paneMs, ...new FeatureMirror(STEADY_RULES).args(TICK_SIGNALS)];
+  await scripts.read_features(...args()); // loads the script
   const before = await scriptStats(redis);
   const roundTrip: number[] = [];
   const decode: number[] = [];
   for (let i = 0; i < READS; i++) {
     const t0 = performance.now();
-    const reply = await scripts.read_features(keys.featureWaiting, ...args);
+    const reply = await scripts.read_features(...args());
     const t1 = performance.now();
-    decodeFeatureReply(reply, STEADY_RULES, TICK_SIGNALS);
+    new FeatureMirror(STEADY_RULES).apply(reply, TICK_SIGNALS);
     decode.push(performance.now() - t1);
     roundTrip.push(t1 - t0);
   }

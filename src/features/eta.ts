@@ -28,9 +28,12 @@ export function readyEstimates(state: FeatureState, model: EtaModel | undefined,
   if (!model) return estimates;
   const byRestaurant = new Map<string, Record<string, number>>();
   for (const [restaurant, samples] of state.signals.created) {
+    // Orders ready, picked up or gone need no prediction (nor does a tick dispatch them).
+    const done = state.signals.done.get(restaurant);
+    const settled = done ? new Set(done.map((s) => s.ref)) : undefined;
     for (const s of samples) {
       // A `created` sample's value is the quoted preparation, ms; 0 means none was quoted.
-      if (s.value === 0 || estimates.has(s.ref)) continue;
+      if (s.value === 0 || estimates.has(s.ref) || settled?.has(s.ref)) continue;
       let values = byRestaurant.get(restaurant);
       if (!values) byRestaurant.set(restaurant, (values = featuresOfKey(state, 'restaurant', restaurant, features)));
       // Never in the past: the order is not ready yet (it has no ready event).

@@ -41,7 +41,8 @@ import {
   type Decision,
 } from './decision.js';
 import { assertEstimates, decodeEstimates, encodeEstimates, type Estimates } from './estimates.js';
-import { decodeFeatureReply, decodeIngestReply, ingestArgs, ingestKeys, readArgs } from './redis-feature-signals.js';
+import { decodeIngestReply, ingestArgs, ingestKeys } from './redis-feature-signals.js';
+import { FeatureMirror } from './redis-feature-mirror.js';
 import { registerLuaScripts, type CityScripts } from './lua-scripts.js';
 import { offerView, pickupView } from './pickups.js';
 import { assertCourierState, assertCourierUpdate, assertEventAnswer, assertNewOrder, assertOrderState, FINISHED_ORDER_STATUSES } from './records.js';
@@ -79,6 +80,9 @@ export class RedisCityStateStore implements CityStateStore {
   private readonly streamMaxLen: number;
   private readonly scripts: CityScripts;
   private readonly featureRules: FeatureRules;
+  /** Per city read here, its feature panes as far as read (redis-feature-mirror.ts), and the read in progress. */
+  private readonly featureMirrors = new Map<string, FeatureMirror>();
+  private readonly featureReads = new Map<string, Promise<FeatureState>>();
 
   constructor(
     private readonly redis: Redis | Cluster,
@@ -365,8 +369,24 @@ export class RedisCityStateStore implements CityStateStore {
 
   async readFeatureState(city: string, signals: readonly SignalName[] = SIGNAL_NAMES): Promise<FeatureState> {
     const keys = this.keys(city);
-    const reply = await this.scripts.read_features(keys.featureWaiting, ...readArgs(keys, this.featureRules, signals));
-    return decodeFeatureReply(reply, this.featureRules, signals);
+    // One read of a city's mirror at a time: each continues from where the last one stopped.
+    const previous = this.featureReads.get(city) ?? Promise.resolve();
+    const read = previous
+      .catch(() => undefined)
+      .then(async () => {
+        let mirror = this.featureMirrors.get(city);
+        if (!mirror) this.featureMirrors.set(city, (mirror = new FeatureMirror(this.featureRules)));
+        const reply = await this.scripts.read_features(
+          keys.featureWaiting,
+          keys.featureEpoch,
+          keys.featurePanes,
+          this.featureRules.paneMs,
+          ...mirror.args(signals),
+        );
+        return mirror.apply(reply, signals);
+      });
+    this.featureReads.set(city, read);
+    return read;
   }
 
   private keys(city: string): CityKeys {

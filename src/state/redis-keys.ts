@@ -33,6 +33,7 @@ export interface CityKeys {
   featureOrders: string;
   featureWaiting: string;
   featureAnchors: string;
+  featureEpoch: string;
   featurePanes: string;
 }
 
@@ -67,6 +68,7 @@ export function cityKeys(prefix: string, city: string): CityKeys {
     featureOrders: `${base}feature-orders`,
     featureWaiting: `${base}feature-waiting`,
     featureAnchors: `${base}feature-anchors`,
+    featureEpoch: `${base}feature-epoch`,
     featurePanes: `${base}feature-pane:`,
   };
 }

@@ -27,8 +27,8 @@ describe('Lua scripts', () => {
       ['create_orders', 1],
       ['read_offer', 3],
       ['read_pickup', 2],
-      ['ingest_events', 4],
-      ['read_features', 1],
+      ['ingest_events', 5],
+      ['read_features', 2],
     ]);
     for (const s of scripts) {
       expect(s.source).toMatch(/^--\[\[/);

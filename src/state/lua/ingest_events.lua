@@ -10,6 +10,8 @@ KEYS[1] seen sorted set: event id scored by the time it was taken
 KEYS[2] orders hash: order id -> "createdAt|restaurant|zone|quotedPrepMs|readyAt|pickedUp" ('' = none)
 KEYS[3] waiting hash: restaurant -> orders created and not yet picked up or cancelled
 KEYS[4] anchors hash: courier id -> "t|lat|lng" of the position its next speed sample starts from
+KEYS[5] epoch string: set by the first batch after the city's feature keys were lost or lapsed, so a
+        reader that mirrors the panes (redis-feature-mirror.ts) knows to start again
 
 ARGV[1] pane key prefix (the city's, hash tag included)
 ARGV[2] pane length, ms
@@ -17,7 +19,8 @@ ARGV[3] dedupe horizon, ms
 ARGV[4] order record / anchor / waiting TTL, ms (whole hashes: they lapse when the city goes quiet)
 ARGV[5] least ms between two speed samples of a courier
 ARGV[6..11] horizon ms of the signals prep_s, prep_ratio, created, zone_created, done, speed_mps
-ARGV[12..] six fields per event: id, type, then
+ARGV[12] a fresh random epoch, taken only when KEYS[5] is missing
+ARGV[13..] six fields per event: id, type, then
            order_created: order, restaurant, zone or '', quoted prep ms or ''
            order_ready / order_picked_up / order_delivered / order_cancelled: order, '', '', ''
            courier_position: courier, lat, lng, ''
@@ -211,7 +214,7 @@ end
 
 -- The batch's event ids, and which of them were taken before it.
 local ids, order_ids, courier_ids = {}, {}, {}
-for i = 12, #ARGV, 6 do
+for i = 13, #ARGV, 6 do
   ids[#ids + 1] = ARGV[i]
   local kind = ARGV[i + 1]
   if kind == 'courier_position' then
@@ -233,7 +236,7 @@ anchors.prefetch(courier_ids)
 local accepted, out = 0, {now, 0}
 local taken, fresh = {}, {}
 for e = 1, #ids do
-  local id, i = ids[e], 12 + (e - 1) * 6
+  local id, i = ids[e], 13 + (e - 1) * 6
   if seen_before[e] or taken[id] then
     out[#out + 1] = id
     out[#out + 1] = 'duplicate'
@@ -266,5 +269,8 @@ for k = 1, 4 do
   if redis.call('EXISTS', KEYS[k]) == 1 then
     redis.call('PEXPIRE', KEYS[k], k == 1 and dedupe_ms or ttl_ms)
   end
+end
+if not redis.call('SET', KEYS[5], ARGV[12], 'NX', 'PX', ttl_ms) then
+  redis.call('PEXPIRE', KEYS[5], ttl_ms)
 end
 return out
