@@ -29,7 +29,7 @@ await runProgram(
     .option('--acquire-ms <ms>', 'lease acquisition interval (DISPATCHD_LEASE_ACQUIRE_MS)', '250')
     .option('--offer-ttl-ms <ms>', 'how long an offer waits for an answer', '2000')
     .option('--threads <n>', 'solver threads per host', '1')
-    .option('--duration <s>', 'stop after this many seconds (default: until Ctrl-C)')
+    .option('--duration <s>', 'stop after this many seconds of traffic, once the hosts are up and the cities set up (default: until Ctrl-C)')
     .option('--check', 'check the whole decision log at the end (exit 1 on a violation)')
     .option('--keep', 'keep the database and the Redis keys')
     .action(async (flags: ClusterFlags) => {

@@ -97,6 +97,8 @@ export async function runCluster(flags: ClusterFlags): Promise<number> {
       await feeder.setUp();
       feeder.start();
     }
+    // --duration counts traffic: a loaded machine's slow start-up does not eat into it.
+    const trafficStarted = Date.now();
     let previous = new Map<string, { at: number; figures: HostFigures }>();
     const tty = process.stdout.isTTY;
     while (!stopping) {
@@ -104,7 +106,7 @@ export async function runCluster(flags: ClusterFlags): Promise<number> {
         wake = resolve;
         setTimeout(resolve, 1_000);
       });
-      if (duration !== undefined && Date.now() - started >= duration * 1_000) break;
+      if (duration !== undefined && Date.now() - trafficStarted >= duration * 1_000) break;
       if (stopping) break;
       const now = Date.now();
       const rows: string[] = [];
