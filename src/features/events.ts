@@ -31,6 +31,11 @@ export const FEATURE_EVENT_TYPES: readonly FeatureEventType[] = [
 ];
 export const COURIER_FEATURE_STATUSES: readonly CourierFeatureStatus[] = ['free', 'busy', 'offline'];
 
+/** The quote as the stores keep it: whole milliseconds, rounded (undefined without a quote). */
+export function quotedPrepMs(event: { quotedPrepS?: number }): number | undefined {
+  return event.quotedPrepS === undefined ? undefined : Math.floor(event.quotedPrepS * 1000 + 0.5);
+}
+
 /** An event as an event log line holds it: what was sent, with the store time it was taken at. */
 export type LoggedEvent = FeatureEvent & { at: number };
 

@@ -4,7 +4,7 @@
  * The offline replay (src/features/replay.ts) runs this very code on an event log.
  */
 import { SIGNAL_NAMES, SIGNALS, signalHorizonMs, type FeatureKey, type FeatureRules, type SignalName } from './definitions.js';
-import type { FeatureEvent, IngestResult } from './events.js';
+import { quotedPrepMs, type FeatureEvent, type IngestResult } from './events.js';
 import { emptySignals, speedMmPerS, type FeatureState, type Sample } from './feature-state.js';
 
 interface OrderRecord {
@@ -63,9 +63,16 @@ export class MemoryFeatureSignals {
     switch (event.type) {
       case 'order_created': {
         if (this.orders.has(event.order)) return 'repeated_step';
-        const quotedPrepMs = event.quotedPrepS === undefined ? undefined : Math.floor(event.quotedPrepS * 1000 + 0.5);
-        this.orders.set(event.order, { createdAt: at, restaurant: event.restaurant, zone: event.zone, quotedPrepMs, readyAt: undefined, pickedUp: false });
-        this.add('created', event.restaurant, { t: at, value: quotedPrepMs ?? 0, ref: event.order }, at);
+        const quoted = quotedPrepMs(event);
+        this.orders.set(event.order, {
+          createdAt: at,
+          restaurant: event.restaurant,
+          zone: event.zone,
+          quotedPrepMs: quoted,
+          readyAt: undefined,
+          pickedUp: false,
+        });
+        this.add('created', event.restaurant, { t: at, value: quoted ?? 0, ref: event.order }, at);
         if (event.zone !== undefined) this.add('zone_created', event.zone, { t: at, value: 1, ref: event.order }, at);
         this.waiting.set(event.restaurant, (this.waiting.get(event.restaurant) ?? 0) + 1);
         return undefined;

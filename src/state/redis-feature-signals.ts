@@ -1,12 +1,11 @@
 /**
- * The Redis store's feature engine calls (ingest_events.lua, read_features.lua): events flattened
- * into the scripts' ARGV, and their replies decoded into the shape every reader evaluates
- * (feature-state.ts). The rules the scripts apply (pane length, horizons, TTLs) are passed from
- * definitions.ts, so they are written once.
+ * The Redis store's ingest (ingest_events.lua): events flattened into the script's ARGV and its
+ * reply decoded. The rules the script applies (pane length, horizons, TTLs) are passed from
+ * definitions.ts, so they are written once. Reads go through redis-feature-mirror.ts.
  */
 import { randomUUID } from 'node:crypto';
 import { SIGNAL_NAMES, signalHorizonMs, type FeatureRules } from '../features/definitions.js';
-import type { FeatureEvent, IgnoredReason, IngestResult } from '../features/events.js';
+import { quotedPrepMs, type FeatureEvent, type IgnoredReason, type IngestResult } from '../features/events.js';
 import type { CityKeys } from './redis-keys.js';
 
 const horizons = (rules: FeatureRules) => SIGNAL_NAMES.map((s) => signalHorizonMs(rules, s));
@@ -29,7 +28,7 @@ export function ingestArgs(keys: CityKeys, rules: FeatureRules, events: readonly
   for (const e of events) {
     switch (e.type) {
       case 'order_created':
-        args.push(e.id, e.type, e.order, e.restaurant, e.zone ?? '', e.quotedPrepS === undefined ? '' : Math.floor(e.quotedPrepS * 1000 + 0.5));
+        args.push(e.id, e.type, e.order, e.restaurant, e.zone ?? '', quotedPrepMs(e) ?? '');
         break;
       case 'courier_position':
         args.push(e.id, e.type, e.courier, String(e.lat), String(e.lng), '');
