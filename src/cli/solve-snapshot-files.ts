@@ -37,26 +37,27 @@ export async function solveSnapshotFiles(paths: string[], outDir: string, option
     maxThreads: threads,
     workerData: { [SOLVER_MODULE_KEY]: solverModule() },
   });
-  let settled: PromiseSettledResult<FileOutcome>[];
+  const settled = await Promise.allSettled(paths.map((path) => piscina.run({ path, duals: options.duals === true })));
+  // The workers stop while the results are written.
+  const stopped = piscina.destroy();
+  let written: PromiseSettledResult<void>[];
   try {
-    settled = await Promise.allSettled(paths.map((path) => piscina.run({ path, duals: options.duals === true })));
+    const badInput = settled.findIndex((outcome) => outcome.status === 'fulfilled' && 'badInput' in outcome.value);
+    if (badInput >= 0) {
+      const { field, reason } = (settled[badInput] as PromiseFulfilledResult<{ badInput: { field: string; reason: string } }>).value.badInput;
+      throw new InputError(`${paths[badInput]}: ${field}`, reason);
+    }
+    await mkdir(outDir, { recursive: true });
+    // Every fulfilled outcome is a result now.
+    written = await Promise.allSettled(
+      settled.map(async (outcome, i) => {
+        if (outcome.status === 'rejected') throw outcome.reason;
+        await writeFileAtomic(outputs[i], (outcome.value as { resultJson: string }).resultJson);
+      }),
+    );
   } finally {
-    await piscina.destroy();
+    await stopped;
   }
-
-  const badInput = settled.findIndex((outcome) => outcome.status === 'fulfilled' && 'badInput' in outcome.value);
-  if (badInput >= 0) {
-    const { field, reason } = (settled[badInput] as PromiseFulfilledResult<{ badInput: { field: string; reason: string } }>).value.badInput;
-    throw new InputError(`${paths[badInput]}: ${field}`, reason);
-  }
-  await mkdir(outDir, { recursive: true });
-  // Every fulfilled outcome is a result now.
-  const written = await Promise.allSettled(
-    settled.map(async (outcome, i) => {
-      if (outcome.status === 'rejected') throw outcome.reason;
-      await writeFileAtomic(outputs[i], (outcome.value as { resultJson: string }).resultJson);
-    }),
-  );
   const failures = written.flatMap((outcome, i) => (outcome.status === 'rejected' ? [{ path: paths[i], error: outcome.reason }] : []));
   if (failures.length > 0) {
     const { path, error } = failures[0];
