@@ -50,13 +50,14 @@ export interface SolverPoolStats {
 }
 
 /**
- * The start-up solve of every worker: a small city of couriers and orders on a grid, solved
- * with its certificate, so that the first real solve finds the JavaScript around it (the
- * checks and packing here, the unpacking and the certificate in the worker) compiled and its
- * inline caches warm rather than paying for that itself. An empty problem ran none of it.
+ * The start-up solve of every worker: a city of couriers and orders on a grid, solved with its
+ * certificate, so that the first real solve finds the JavaScript around it (the checks and
+ * packing here, the unpacking and the certificate in the worker) compiled and its inline caches
+ * warm rather than paying for that itself. An empty problem ran none of it; a 16 × 16 grid left
+ * the first M solve at 1.14-1.33× a warm one, this one at 1.06-1.09× (docs/solver.md).
  */
 function warmUpProblem(): PositionsProblem {
-  const side = 16; // couriers on a side × side grid, orders on every fourth point
+  const side = 48; // couriers on a side × side grid, orders on every fourth point
   const couriers = side * side;
   const orders = couriers / 4;
   const gridLat = (i: number) => 41.38 + 0.002 * Math.floor(i / side);
