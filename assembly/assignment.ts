@@ -22,7 +22,7 @@
 // the certificate holds on the whole candidate graph and the assignment is optimal there.
 //
 // A warm start (the previous tick's matching and courier duals, against this problem) seeds
-// the auction's prices and assignment and runs only its last phase (ε = 1): the orders whose
+// the auction's prices and assignment and runs it from ε = 1 cost unit: the orders whose
 // options the changes moved by more than ε bid, the rest keep their couriers. Steps 2–4 then
 // run as for a cold solve, so the result is the same certified optimum.
 

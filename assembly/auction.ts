@@ -36,7 +36,11 @@ const EXACT_PHASES_DIVISOR: i64 = 100;
  */
 const MAX_LOWERING_STEPS: i64 = 100;
 
-/** The first ε of a warm start, in cost units: */
+/**
+ * The first ε of a warm start, in cost units: small enough that the orders the changes did not
+ * touch keep their couriers (at 10, L with 2 % changed released 2,386–2,903 orders, at 1 272–580),
+ * large enough that the released ones do not fight price wars in steps of the last ε.
+ */
 const WARM_FIRST_EPSILON: i64 = 1;
 
 let price: usize = 0; // i64 per courier, in cost units × scale
@@ -283,8 +287,8 @@ export function allocateAuction(): void {
 
 /**
  * Warm: prices and columns from rowCol / colRow / colDual (a matching whose edges are in the
- * working sets, v ≤ 0), then only the last phase's start: at ε = 1, orders beyond ε of their
- * best settle or are released, and bid with the orders that hold nothing.
+ * working sets, v ≤ 0); at the first ε, orders beyond ε of their best settle or are released
+ * (as between phases), to bid with the orders that hold nothing.
  */
 function seedPrices(rowCol: usize, colRow: usize, colDual: usize, unassignedMark: i32, epsilon: i64, scale: i64): void {
   const m = courierCount;
