@@ -6,7 +6,7 @@ import { arenaAlloc, arenaReset } from './arena';
 import { buildFromGivenEdges } from './given-edges';
 import { buildFromPositions } from './positions';
 import {
-  Params, allocateInput, candidateEdges, keptEdges, courierCount, orderCount, rowStart, rowEnd, edgeKeys,
+  Params, allocateInput, candidateEdges, keptEdges, pricedPairs, courierCount, orderCount, rowStart, rowEnd, edgeKeys,
   keyCourier, keyCost,
   courierLat, courierLng, courierSpeed, courierFreeIn, orderPickupLat, orderPickupLng,
   orderDropoffLat, orderDropoffLng, orderReady, inputEdgeOrder, inputEdgeCourier, inputEdgeCost,
@@ -118,3 +118,4 @@ export function bids(): f64 { return auctionBids; }
 export function pricedEdges(): f64 { return assignment.pricedEdges; }
 export function candidateEdgeCount(): f64 { return candidateEdges; }
 export function keptEdgeCount(): f64 { return keptEdges; }
+export function pricedPairCount(): f64 { return pricedPairs; }

@@ -126,6 +126,7 @@ export function buildFromPositions(): void {
   const keys = arenaMark();
   let edgeCount: i32 = 0;
   let candidates: f64 = 0;
+  let priced: f64 = 0;
   // The pickup point whose couriers in reach are in reachedEntry / reachedChordSq.
   let scannedLat: u64 = 0;
   let scannedLng: u64 = 0;
@@ -190,12 +191,13 @@ export function buildFromPositions(): void {
       // An edge costing more than the penalty is never in an optimum: leaving the order is cheaper.
       edgeCount += isCandidate & i32(cost <= <f64>penalty);
     }
+    priced += <f64>reachedCount;
     candidates += candidatesOf(eligible, k);
     edgeCount = keepCheapest(keys, begin, edgeCount, k);
     storeI32(ends, o, edgeCount);
   }
   arenaAlloc(<usize>edgeCount << 3); // closes the edge buffer
-  setCandidateGraph(starts, ends, keys, candidates, <f64>edgeCount);
+  setCandidateGraph(starts, ends, keys, candidates, <f64>edgeCount, priced);
 }
 
 /**

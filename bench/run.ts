@@ -1,14 +1,15 @@
 /**
  * The benchmark suite, run by `npm run bench` (after a build):
  *
- *   node dist/bench/run.js [--sizes S,M,L,XL] [--only solver|peers|pool|features|prep-drift] [--results-dir DIR]
+ *   node dist/bench/run.js [--sizes S,M,L,XL] [--only solver|peers|edges|pool|features|prep-drift] [--results-dir DIR]
  *
  * The solver on generated cities (bench/solver-suite.ts), the solver against scipy and LEMON on
- * the same edges (bench/solver-peers.ts, M and L), the worker pool's four benchmarks
+ * the same edges (bench/solver-peers.ts, M and L), the edge build against its scalar C floor
+ * (bench/edges.ts, M, L and XL), the worker pool's four benchmarks
  * (bench/pool.ts), the feature engine's ingest and read against the local Redis (bench/features.ts;
  * skipped without one) and its prep-drift days (bench/prep-drift.ts), a progress line per step on
- * stderr. The solver's and the peers' rows are merged into bench/results.json and
- * bench/peers-results.json (a run of some sizes replaces only their rows); the pool's figures
+ * stderr. The solver's, the peers' and the edge build's rows are merged into bench/results.json,
+ * bench/peers-results.json and bench/edges-results.json (a run of some sizes replaces only their rows); the pool's figures
  * replace bench/pool-results.json, the feature engine's features-results.json and
  * prep-drift-results.json. Each then rewrites its chart and its section of RESULTS.md
  * and nothing else. --results-dir points all of it at another folder (a copy of bench/'s files).
@@ -16,17 +17,18 @@
  */
 import { parseArgs } from 'node:util';
 import { PRESETS, type PresetName } from '../src/sim/city.js';
+import { formatEdgesTable, mergeEdgeRows, runEdgeBenchmark, type EdgeResults } from './edges.js';
 import { formatPoolResults, runPoolBenchmarks } from './pool.js';
 import { runFeatureBenchmarks } from './features.js';
 import { runPrepDriftBenchmark } from './prep-drift.js';
-import { publishFeatures, publishPeers, publishPool, publishPrepDrift, publishSolver, readResults, RESULT_FILES } from './publish.js';
+import { publishEdges, publishFeatures, publishPeers, publishPool, publishPrepDrift, publishSolver, readResults, RESULT_FILES } from './publish.js';
 import { formatTable } from './report.js';
 import { mergeRows, type BenchResults } from './results.js';
 import { BENCH_DIR } from './results-sections.js';
 import { formatPeersTable, mergePeerRows, runSolverPeers, type PeersResults } from './solver-peers.js';
 import { runSolverSuite } from './solver-suite.js';
 
-const SUITES = ['solver', 'peers', 'pool', 'features', 'prep-drift'] as const;
+const SUITES = ['solver', 'peers', 'edges', 'pool', 'features', 'prep-drift'] as const;
 const SIZES = Object.keys(PRESETS) as PresetName[];
 const EXIT_BAD_INPUT = 2;
 
@@ -51,6 +53,13 @@ if (flags !== undefined) {
     await publishPeers(dir, { rows: mergePeerRows(previous, fresh) });
     process.stdout.write(`${formatPeersTable(fresh)}\n`);
     progress(`updated ${fresh.length} rows of ${RESULT_FILES.peers} and the peers section of RESULTS.md in ${dir}`);
+  }
+  if (runs('edges')) {
+    const fresh = runEdgeBenchmark(flags.sizes, progress);
+    const previous = readResults<EdgeResults>(dir, RESULT_FILES.edges)?.rows ?? [];
+    await publishEdges(dir, { rows: mergeEdgeRows(previous, fresh) });
+    process.stdout.write(`${formatEdgesTable(fresh)}\n`);
+    progress(`updated ${fresh.length} rows of ${RESULT_FILES.edges} and the edges section of RESULTS.md in ${dir}`);
   }
   if (runs('pool')) {
     const results = await runPoolBenchmarks(progress);

@@ -1,6 +1,6 @@
 /**
  * Shapes of one generated city (city.ts) that stress the solver differently, for the benchmarks
- * that compare them side by side (bench/solver-peers.ts) and the exactness tests
+ * that compare them side by side (bench/solver-peers.ts, bench/edges.ts) and the exactness tests
  * (test/solver/city-shapes.test.ts):
  *
  *  - normal: the city as generated;

@@ -21,6 +21,7 @@ export interface SolverExports {
   pricedEdges(): number;
   candidateEdgeCount(): number;
   keptEdgeCount(): number;
+  pricedPairCount(): number;
 }
 
 export const WASM_PATH = join(packageRoot(), 'build', 'solver.wasm');

@@ -160,6 +160,7 @@ describe('checkSolution', () => {
       edges: 4,
       edgesKept: 4,
       edgesPriced: 4,
+      pairsPriced: 4,
       rounds: 1,
       bids: 2,
       assigned: 2,
