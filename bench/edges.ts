@@ -1,12 +1,13 @@
 /**
  * The edge build against its scalar C floor (issue 15): per city (the shapes of
- * src/sim/city-shapes.ts, sizes M, L, XL, seed 1), dispatchd's edge build with K = 0 and K = 64,
+ * src/sim/city-shapes.ts, sizes M, L, XL, seed 1), dispatchd's edge build with K = 0, 4 and 64,
  * and bench/peers/pricing_floor.c pricing the same pairs (dispatchd's eligible pairs, K = 0) by the
- * same formula with nothing to find. The C program is compiled here with `gcc -O3
- * -fno-tree-vectorize` (scalar: no SIMD, and no -march=native, so no FMA); its costs must sum to
- * dispatchd's or the bench throws. Each run times one C pricing (best of 3 inside the process),
- * one K = 0 build and one K = 64 build in turn, so they share the machine's noise; figures are
- * medians of the runs. ns per pair: build time ÷ eligible pairs (K = 0). `npm run bench -- --only edges`.
+ * same formula with nothing to find; with K = 4 and 64, the pairs the build priced. The C program
+ * is compiled here with `gcc -O3 -fno-tree-vectorize` (scalar: no SIMD, and no -march=native, so
+ * no FMA); its costs must sum to dispatchd's or the bench throws. Each run times one C pricing
+ * (best of 3 inside the process) and one build per K in turn, so they share the machine's noise;
+ * figures are medians of the runs. ns per pair: build time ÷ eligible pairs (K = 0).
+ * `npm run bench -- --only edges`.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -25,7 +26,8 @@ const RUNS = { M: 9, L: 7, XL: 5 } as const;
 type EdgeSize = keyof typeof RUNS;
 const EDGE_SIZES = Object.keys(RUNS) as EdgeSize[];
 const SEED = 1;
-const K = 64;
+/** max_candidates measured besides 0: one the build bounds prices for (positions.ts), one it does not. */
+const LIMITS = [4, 64] as const;
 /** Repeats of the pricing inside one C process; it reports the best. */
 const FLOOR_REPEATS = 3;
 const FLOOR_SOURCE = join(packageRoot(), 'bench', 'peers', 'pricing_floor.c');
@@ -39,16 +41,16 @@ export interface EdgeRow {
   orders: number;
   /** Eligible pairs (candidate edges with K = 0). */
   eligible: number;
-  /** Pairs the build priced, K = 0 and K = 64. */
+  /** Pairs the build priced with K = 0 and each of LIMITS. */
   pricedK0: number;
-  pricedK64: number;
+  pricedK: number[];
   runs: number;
   /** 1-minute load average before and after the row's runs. */
   load: [number, number];
   run: RunStamp;
-  /** Median edge build ms, K = 0 and K = 64. */
+  /** Median edge build ms with K = 0 and each of LIMITS. */
   buildMsK0: number;
-  buildMsK64: number;
+  buildMsK: number[];
   /** The C floor's median ns per pair; absent without gcc. */
   floorNsPerPair?: number;
 }
@@ -72,25 +74,27 @@ export function runEdgeBenchmark(sizes: readonly PresetName[], progress: (line: 
       for (const shape of CITY_SHAPES) {
         progress(`edges ${shape} ${size}…`);
         const problem = shapedCity(shape, size, SEED, { maxCandidates: 0 });
-        const bounded = { ...problem, params: { ...problem.params, maxCandidates: K } };
+        const limited = LIMITS.map((maxCandidates) => ({ ...problem, params: { ...problem.params, maxCandidates } }));
         const load = loadavg()[0];
         const pairFile = join(dir, `${shape}-${size}.bin`);
         const kept = writePairFile(pairFile, problem, solver);
         const eligible = solver.solve(problem).stats.edges; // also warms the instance
         const runs = RUNS[size];
         const buildK0: number[] = [];
-        const buildK64: number[] = [];
+        const buildK = LIMITS.map((): number[] => []);
         const floorNs: number[] = [];
         let pricedK0 = 0;
-        let pricedK64 = 0;
+        const pricedK = LIMITS.map(() => 0);
         for (let i = 0; i < runs; i++) {
           if (floor.ok) floorNs.push(runFloor(pairFile, kept, `${shape} ${size}`));
           const unbounded = solver.solve(problem).stats;
           buildK0.push(unbounded.edgeBuildMs);
           pricedK0 = unbounded.pairsPriced;
-          const withK = solver.solve(bounded).stats;
-          buildK64.push(withK.edgeBuildMs);
-          pricedK64 = withK.pairsPriced;
+          limited.forEach((p, j) => {
+            const withK = solver.solve(p).stats;
+            buildK[j].push(withK.edgeBuildMs);
+            pricedK[j] = withK.pairsPriced;
+          });
         }
         rows.push({
           shape,
@@ -99,12 +103,12 @@ export function runEdgeBenchmark(sizes: readonly PresetName[], progress: (line: 
           orders: problem.orderCount,
           eligible,
           pricedK0,
-          pricedK64,
+          pricedK,
           runs,
           load: [load, loadavg()[0]],
           run,
           buildMsK0: median(buildK0),
-          buildMsK64: median(buildK64),
+          buildMsK: buildK.map(median),
           ...(floor.ok ? { floorNsPerPair: median(floorNs) } : {}),
         });
       }
@@ -179,10 +183,9 @@ const COLUMNS = [
   'ns / pair',
   'C floor ns / pair',
   '× C floor',
-  `build ms K=${K}`,
-  `priced / eligible K=${K}`,
+  ...LIMITS.flatMap((k) => [`build ms K=${k}`, `priced / eligible K=${k}`]),
   'load',
-] as const;
+];
 
 function cells(row: EdgeRow): string[] {
   const nsPerPair = (row.buildMsK0 * 1e6) / row.eligible;
@@ -194,14 +197,16 @@ function cells(row: EdgeRow): string[] {
     nsPerPair.toFixed(1),
     row.floorNsPerPair === undefined ? 'no gcc' : row.floorNsPerPair.toFixed(1),
     row.floorNsPerPair === undefined ? '' : `${(nsPerPair / row.floorNsPerPair).toFixed(2)}×`,
-    row.buildMsK64.toFixed(1),
-    `${row.pricedK64.toLocaleString('en')} (${((100 * row.pricedK64) / row.eligible).toFixed(0)} %)`,
+    ...LIMITS.flatMap((_, j) => [
+      row.buildMsK[j].toFixed(1),
+      `${row.pricedK[j].toLocaleString('en')} (${((100 * row.pricedK[j]) / row.eligible).toFixed(0)} %)`,
+    ]),
     row.load.map((l) => l.toFixed(1)).join(' → '),
   ];
 }
 
 export function formatEdgesTable(rows: readonly EdgeRow[]): string {
-  const table = [COLUMNS.slice(), ...rows.map(cells)];
+  const table = [COLUMNS, ...rows.map(cells)];
   const widths = COLUMNS.map((_, i) => Math.max(...table.map((r) => r[i].length)));
   return table.map((r) => r.map((cell, i) => (i < 2 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join('  ')).join('\n');
 }
@@ -214,11 +219,11 @@ export function renderEdgesSection(results: EdgeResults): string {
     '## Edge build against its scalar C floor (npm run bench -- --only edges, bench/edges.ts)',
     '',
     'Generated from bench/edges-results.json; a run of some sizes replaces only their rows. The cities of src/sim/city-shapes.ts, seed 1.',
-    "dispatchd's edge build (`stats.edge_build_ms`, the wasm compiled eagerly, warm instance) with K = 0 and K = 64, and",
+    `dispatchd's edge build (\`stats.edge_build_ms\`, the wasm compiled eagerly, warm instance) with K = 0, ${LIMITS.join(' and ')}, and`,
     `bench/peers/pricing_floor.c (\`gcc ${FLOOR_FLAGS.join(' ')}\`: scalar, no SIMD, no FMA) pricing dispatchd's eligible pairs (K = 0) by the`,
     "same formula and bound with nothing to find; its costs sum to dispatchd's (the bench throws otherwise). ns / pair is the build",
-    `time ÷ eligible pairs; priced / eligible counts the pairs the K = ${K} build priced (\`stats.pairs_priced\`). Medians of the runs`,
-    `(${runs}), one C pricing (best of ${FLOOR_REPEATS}), one K = 0 and one K = ${K} build in turn in each run; load is the 1-minute load average before → after the row.`,
+    `time ÷ eligible pairs; priced / eligible counts the pairs a build with K > 0 priced (\`stats.pairs_priced\`; the K bound runs for K ≤ 4). Medians`,
+    `of the runs (${runs}), one C pricing (best of ${FLOOR_REPEATS}) and one build per K in turn in each run; load is the 1-minute load average before → after the row.`,
     '',
     ...runRows.map(
       ({ run: s }) =>

@@ -12,6 +12,7 @@ import { generateCity, type PresetName } from '../../src/sim/city.js';
 import { crowdedAtRestaurants, shapedCity, stackedCouriers, type CityShape } from '../../src/sim/city-shapes.js';
 import { WasmSolver } from '../../src/solver/index.js';
 import { expectSameCandidates } from '../support/candidates.js';
+import { positionsProblem } from '../support/problems.js';
 import { bruteForceOptimum, candidateEdges, checkSolution, lpOptimum, type Assignment, type CandidateEdge } from '../support/reference.js';
 
 const solver = new WasmSolver();
@@ -103,4 +104,38 @@ describe('hotspot and degenerate cities', () => {
     checkSolution(problem, solution, edges);
     expect(solution.stats.assigned).toBeGreaterThan(problem.orderCount / 2);
   });
+});
+
+describe('the K bound', () => {
+  it('keeps the couriers listed first when every price ties, the farthest of them included', () => {
+    // One speed, all free, every order ready long after anyone arrives, idling free (wait_weight 0): every pair of an order
+    // costs the same (ready + delivery + handover), which is also the bound of every cell and band.
+    const here: [number, number] = [41.39, 2.17];
+    const far: [number, number] = [41.408, 2.17]; // 2 km north: a few rings out
+    const couriers = Array.from({ length: 30 }, (_, c) => ({ at: c % 10 === 0 ? far : here, speed: 5 }));
+    const orders = Array.from({ length: 6 }, (_, o) => ({ pickup: here, dropoff: [41.39 + 0.001 * o, 2.18] as [number, number], ready: 3000 }));
+    for (const maxCandidates of [1, 2, 4]) {
+      const problem = positionsProblem(couriers, orders, { maxCandidates, unassignedPenaltyS: 6000, waitWeight: 0 });
+      expectSameCandidates(solver, problem);
+      const graph = solver.candidates(problem);
+      for (let o = 0; o < orders.length; o++) {
+        const chosen = Array.from(graph.courier.filter((_, i) => graph.order[i] === o)).sort((a, b) => a - b);
+        expect(chosen).toEqual(Array.from({ length: maxCandidates }, (_, c) => c));
+      }
+    }
+  });
+
+  it.each(['normal', 'hotspot', 'degenerate'] as const)(
+    '%s M city, max_candidates 1 and 4: far fewer pairs priced than eligible, exactly the K cheapest',
+    (shape) => {
+      const problem = shapedCity(shape, 'M', 22);
+      const eligible = solver.solve(problem).stats.edges;
+      expect(solver.solve(problem).stats.pairsPriced).toBeGreaterThanOrEqual(eligible);
+      for (const maxCandidates of [1, 4]) {
+        const bounded = { ...problem, params: { ...problem.params, maxCandidates } };
+        expect(solver.solve(bounded).stats.pairsPriced).toBeLessThan(0.75 * eligible);
+        expectSameCandidates(solver, bounded);
+      }
+    },
+  );
 });
