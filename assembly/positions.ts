@@ -30,8 +30,9 @@ import { candidatesOf, keepCheapest, sortKeys } from './select';
 const ROUNDING_SLACK: f64 = 1e-14;
 /**
  * The largest K whose build bounds prices to skip couriers: on generated M cities the bound
- * priced 20–60 % of the eligible pairs at K = 1 and 35–60 % at K = 4, and took the build
- * 1.1–2.1× faster; at K = 16 to 64 it priced 55–82 % and took it 0.8–1.2× (slower mostly).
+ * priced 20–60 % of the eligible pairs at K = 1 and 35–60 % at K = 4, and the build took
+ * 1.3–2.2× (K = 1) and 1.1–1.7× (K = 4) less time; at K = 16 to 64 it priced 55–82 % and the
+ * build was mostly slower (0.6–1.2×): the bookkeeping costs more than the pairs it saves.
  */
 const BOUNDED_K_LIMIT: i32 = 4;
 /** With K > 0, an order's keys are trimmed to its K cheapest when this many times K are kept. */
