@@ -283,11 +283,10 @@ export function buildFromPositions(): void {
         }
       }
       if (bounded && eligible >= k) {
-        // The K cheapest so far stay the K cheapest if every courier beyond costs more than the
-        // K-th of them (ties go to the lower index, so equal is not enough). Every courier
-        // beyond this ring is at least `ring` cells away.
-        // The K-th so far only falls as keys come: the one last computed bounds it, and a short
-        // range is trimmed only for the first.
+        // The K cheapest so far stay the K cheapest if every courier beyond this ring (at least
+        // `ring` cells away) costs more than the K-th of them; ties go to the lower index, so
+        // equal is not enough. The K-th only falls as keys come, so the one last computed bounds
+        // it: a short range is trimmed only for the first.
         const beyond = costLowerBound(<f64>ring * cellSize * EARTH_RADIUS_M, detour / fastest, soonest, ready, deliveryDistance / fastest + handover);
         if (threshold == i64.MAX_VALUE) {
           threshold = trimToK(keys, begin, edgeCount, k, penalty);
