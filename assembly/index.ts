@@ -7,7 +7,7 @@ import { arenaAlloc, arenaReset } from './arena';
 import { buildFromGivenEdges } from './given-edges';
 import { buildFromPositions } from './positions';
 import {
-  Params, allocateInput, candidateEdges, keptEdges, courierCount, orderCount, rowStart, rowEnd, edgeKeys,
+  Params, allocateInput, candidateEdges, keptEdges, pricedPairs, courierCount, orderCount, rowStart, rowEnd, edgeKeys,
   keyCourier, keyCost,
   courierLat, courierLng, courierSpeed, courierFreeIn, orderPickupLat, orderPickupLng,
   orderDropoffLat, orderDropoffLng, orderReady, inputEdgeOrder, inputEdgeCourier, inputEdgeCost,
@@ -129,3 +129,4 @@ export function rowsToPlace(): i32 { return auctionRowsToPlace; }
 export function warmStarted(): bool { return assignment.warmGiven; }
 export function candidateEdgeCount(): f64 { return candidateEdges; }
 export function keptEdgeCount(): f64 { return keptEdges; }
+export function pricedPairCount(): f64 { return pricedPairs; }

@@ -6,6 +6,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../src/cli/files.js';
 import { citiesChart, failoverChart, hostChart, poolChart, solverChart, writeChart } from './charts.js';
+import { renderEdgesSection, type EdgeResults } from './edges.js';
 import type { FeatureBenchResults } from './features.js';
 import { renderFeaturesSection, renderPrepDriftSection } from './features-results.js';
 import { renderFailoverSection, type FailoverResults } from './failover-results.js';
@@ -26,6 +27,7 @@ export const RESULT_FILES = {
   host: 'host-results.json',
   cities: 'many-cities-results.json',
   peers: 'peers-results.json',
+  edges: 'edges-results.json',
   features: 'features-results.json',
   prepDrift: 'prep-drift-results.json',
   warm: 'warm-results.json',
@@ -67,6 +69,11 @@ export async function publishCities(dir: string, results: CitiesResults): Promis
 export async function publishPeers(dir: string, results: PeersResults): Promise<void> {
   await writeJson(dir, RESULT_FILES.peers, results);
   writeResultsSection('peers-bench', renderPeersSection(results), dir);
+}
+
+export async function publishEdges(dir: string, results: EdgeResults): Promise<void> {
+  await writeJson(dir, RESULT_FILES.edges, results);
+  writeResultsSection('edges-bench', renderEdgesSection(results), dir);
 }
 
 export async function publishFeatures(dir: string, results: FeatureBenchResults): Promise<void> {

@@ -164,6 +164,8 @@ export interface SolveStats {
   edgesKept: number;
   /** Edges the assignment actually had to look at (the working set after pricing rounds). */
   edgesPriced: number;
+  /** Pairs the edge build priced: (order, courier) pairs within reach (positions) or the listed edges. */
+  pairsPriced: number;
   /** Pricing rounds of the assignment (1 = the first working set was already optimal). */
   rounds: number;
   /** Bids the auction made, forward and reverse, over all rounds: where its time went. */

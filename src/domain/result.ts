@@ -16,6 +16,7 @@ export interface ResultStats {
   edges: number;
   edges_kept: number;
   edges_priced: number;
+  pairs_priced: number;
   rounds: number;
   bids: number;
   assigned: number;
@@ -73,6 +74,7 @@ export function formatResult(snapshot: Snapshot, solution: Solution, options: Fo
       edges: stats.edges,
       edges_kept: stats.edgesKept,
       edges_priced: stats.edgesPriced,
+      pairs_priced: stats.pairsPriced,
       rounds: stats.rounds,
       bids: stats.bids,
       assigned: stats.assigned,

@@ -24,6 +24,7 @@ export interface SolverExports {
   warmStarted(): number;
   candidateEdgeCount(): number;
   keptEdgeCount(): number;
+  pricedPairCount(): number;
 }
 
 export const WASM_PATH = join(packageRoot(), 'build', 'solver.wasm');

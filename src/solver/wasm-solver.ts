@@ -99,6 +99,7 @@ export class WasmSolver {
         edges: wasm.candidateEdgeCount(),
         edgesKept: wasm.keptEdgeCount(),
         edgesPriced: wasm.pricedEdges(),
+        pairsPriced: wasm.pricedPairCount(),
         rounds: wasm.rounds(),
         bids: wasm.bids(),
         assigned,
