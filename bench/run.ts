@@ -22,7 +22,17 @@ import { formatEdgesTable, mergeEdgeRows, runEdgeBenchmark, type EdgeResults } f
 import { formatPoolResults, runPoolBenchmarks } from './pool.js';
 import { runFeatureBenchmarks } from './features.js';
 import { runPrepDriftBenchmark } from './prep-drift.js';
-import { publishEdges, publishFeatures, publishPeers, publishPool, publishPrepDrift, publishSolver, publishWarm, readResults, RESULT_FILES } from './publish.js';
+import {
+  publishEdges,
+  publishFeatures,
+  publishPeers,
+  publishPool,
+  publishPrepDrift,
+  publishSolver,
+  publishWarm,
+  readResults,
+  RESULT_FILES,
+} from './publish.js';
 import { formatTable } from './report.js';
 import { mergeRows, type BenchResults } from './results.js';
 import { BENCH_DIR } from './results-sections.js';
