@@ -20,6 +20,9 @@ KEYS[6] courier offer expiry sorted set: courier id scored by expiresAt
 KEYS[7] order offer expiry sorted set: order id scored by expiresAt
 KEYS[8] decisions stream
 KEYS[9] pickups hash: pickup id -> "courier|version|expiresAt|order|order|..."
+KEYS[10] revision hash: the change log (change_log.lua), trimmed here (a commit writes no record)
+KEYS[11] courier changes sorted set: courier id -> the revision that last wrote it
+KEYS[12] order changes sorted set: order id -> the revision that last wrote it
 
 ARGV[1] fencing token of the decision (integer)
 ARGV[2] holder that computed it (host id / boot id)
@@ -161,6 +164,21 @@ local function purge_lapsed(offers_key, expiry_key)
 end
 purge_lapsed(KEYS[4], KEYS[6])
 purge_lapsed(KEYS[5], KEYS[7])
+
+-- The change log keeps as many entries as twice the records and a thousand more (every record's
+-- last change, and the deleted ones' for readers a little behind); the oldest beyond that go and
+-- the floor rises to them: a reader holding an older revision reads whole (read_snapshot.lua).
+local function trim_changes(records_key, changes_key)
+  local excess = redis.call('ZCARD', changes_key) - 2 * redis.call('HLEN', records_key) - 1000
+  if excess > 0 then
+    local last = redis.call('ZRANGE', changes_key, excess - 1, excess - 1, 'WITHSCORES')
+    redis.call('ZREMRANGEBYRANK', changes_key, 0, excess - 1)
+    local floor = tonumber(redis.call('HGET', KEYS[10], 'floor') or '0')
+    redis.call('HSET', KEYS[10], 'floor', string.format('%d', math.max(floor, tonumber(last[2]))))
+  end
+end
+trim_changes(KEYS[2], KEYS[11])
+trim_changes(KEYS[3], KEYS[12])
 
 redis.call('HSET', KEYS[1], 'token', ARGV[1])
 local version = redis.call('HINCRBY', KEYS[1], 'version', 1)
