@@ -8,9 +8,9 @@ export interface CityKeys {
   couriers: string;
   /** Hash: order id -> order record. */
   orders: string;
-  /** Hash: courier id -> its latest offer (see redis-records.ts). */
+  /** Hash: courier id -> its latest offer, as its pickup id (see redis-records.ts). */
   courierOffers: string;
-  /** Hash: order id -> its latest offer. */
+  /** Hash: order id -> its latest offer, as its pickup id. */
   orderOffers: string;
   /** Sorted set: courier id scored by offer expiry; only offers not yet purged, so a snapshot reads few. */
   courierOfferExpiry: string;

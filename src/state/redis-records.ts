@@ -42,9 +42,10 @@ export function decodeOrder(value: string): OrderState {
 }
 
 /**
- * Offers are written by commit_decision.lua as "order|courier|version|expiresAt|pickup id"; the
- * pickup's orders are in its entry (decodePickup), the one place that changes when one of them
- * is delivered or cancelled.
+ * An offer is written by commit_decision.lua as its pickup's id: courier, version, expiry and
+ * orders are in the pickup's entry (decodePickup), the one place that changes when one of them is
+ * delivered or cancelled. Offers written before were "order|courier|version|expiresAt|pickup id":
+ * the id is the last field of either, and the scripts read it so.
  */
 export function decodeOfferPickupId(value: string): string {
   return value.slice(value.lastIndexOf(SEPARATOR) + 1);

@@ -2,7 +2,7 @@
 order_event: one step of an order's or a pickup's life after dispatch, atomically: a courier
 answers its offer (accept / decline), the orders are picked up, an order is delivered, or it is
 cancelled. Records are fields joined by "|" with the status last (see redis-records.ts); an offer
-value is "order|courier|version|expiresAt|pickup id". An accepted offer stays in the offer
+names its pickup (redis-records.ts decodeOfferPickupId). An accepted offer stays in the offer
 hashes (it names the courier carrying the orders) but leaves the expiry sets, so commits never
 purge it.
 

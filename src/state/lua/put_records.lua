@@ -5,7 +5,7 @@ set), logging every id in the city's change log. Records are fields joined by "|
 (see redis-records.ts).
 
 KEYS[1] records hash: the couriers hash or the orders hash
-KEYS[2] offers hash of the same kind: id -> "order|courier|version|expiresAt|pickup id"
+KEYS[2] offers hash of the same kind: id -> its offer's pickup id
 KEYS[3] offer expiry sorted set of the same kind
 KEYS[4] revision hash: the change log (change_log.lua)
 KEYS[5] changes sorted set of the same kind: id -> the revision that last wrote it

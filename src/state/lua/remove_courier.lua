@@ -5,8 +5,8 @@ to pending.
 
 KEYS[1] couriers hash
 KEYS[2] orders hash
-KEYS[3] courier offers hash: courier id -> "order|courier|version|expiresAt|pickup id"
-KEYS[4] order offers hash: order id -> "order|courier|version|expiresAt|pickup id"
+KEYS[3] courier offers hash: courier id -> its offer's pickup id
+KEYS[4] order offers hash: order id -> its offer's pickup id
 KEYS[5] courier offer expiry sorted set
 KEYS[6] order offer expiry sorted set
 KEYS[7] pickups hash: pickup id -> "courier|version|expiresAt|order|order|..."
