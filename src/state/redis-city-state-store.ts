@@ -61,12 +61,13 @@ export interface RedisCityStateStoreOptions {
 }
 
 /**
- * Hot city state in Redis. Records are compact values in per-city hashes (redis-records.ts); every
- * write of one is logged in the city's change log, so a snapshot is one read-only script that
- * returns only the records written since this host's last read of the city (redis-record-mirror.ts),
- * and the commit is one Lua script over the city's keys. The client is one server or a Redis Cluster: every key of a city shares
- * its hash tag (redis-keys.ts), so each script and MULTI runs on the one master holding the
- * city's slot, and TIME inside them is that master's clock.
+ * Hot city state in Redis. Records are compact values in per-city hashes (redis-records.ts);
+ * every write of one is logged in the city's change log, so a snapshot is one read-only script
+ * that returns only the records written since this host's last read of the city
+ * (redis-record-mirror.ts), and the commit is one Lua script over the city's keys. The client is
+ * one server or a Redis Cluster: every key of a city shares its hash tag (redis-keys.ts), so each
+ * script and MULTI runs on the one master holding the city's slot, and TIME inside them is that
+ * master's clock.
  */
 export class RedisCityStateStore implements CityStateStore {
   private readonly prefix: string;
