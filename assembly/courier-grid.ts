@@ -5,13 +5,14 @@
 // plane only decides how well the grid separates points, never which pairs are found.
 // It is the tangent plane at the couriers' mean direction, where a city lies flat.
 //
-// Each cell lists its couriers by decreasing reach, so a visit of a cell stops at the
-// first courier that cannot reach as far as the cell's nearest point: a slow or busy
-// courier is only looked at by the orders close to it.
+// Each cell lists its couriers in a few speed bands, each by decreasing reach, so a visit of
+// a band stops at the first courier that cannot reach as far as the cell's nearest point: a
+// slow or busy courier is only looked at by the orders close to it. A band's fastest speed and
+// soonest free time bound the price of its couriers from below, for the K rule (positions.ts).
 
 import { arenaAlloc } from './arena';
 import { unitX, unitY, unitZ } from './geo';
-import { courierCount, loadF64, storeF64, loadI32, storeI32 } from './problem';
+import { courierCount, courierFreeIn, courierSpeed, loadF64, storeF64, loadI32, storeI32 } from './problem';
 import { sortKeys } from './select';
 
 /** Cells per largest reach: smaller cells stop the visits earlier but cost more cells. */
@@ -20,6 +21,10 @@ const CELLS_PER_REACH: f64 = 4;
 const CELLS_PER_COURIER: f64 = 4;
 /** Smallest cell (chord units, ≈ 12 m). */
 const MIN_CELL: f64 = 1.0 / <f64>(1 << 19);
+/** Speed bands per cell when asked for (equal slices of the fleet's speed range). */
+export const SPEED_BANDS: i32 = 4;
+/** Bands per cell of the current grid: 1 or SPEED_BANDS. */
+export let speedBands: i32 = 1;
 /** Absolute slack on plane distances (chord units, ≈ 6 µm), far above their rounding (~1e-15). */
 export const PLANE_SLACK: f64 = 1e-12;
 
@@ -43,9 +48,11 @@ export let largestReachSq: f64 = 0;
 /** Couriers that can reach anything. */
 export let activeCount: i32 = 0;
 
-// Per courier in cell order, each cell's by decreasing reach (structure of arrays for the
-// hot loop): cell c's are [cellStart[c], cellStart[c + 1]).
-export let cellStart: usize = 0; // i32 per cell + 1
+// Per courier in list order: list l = cell · speedBands + band, each by decreasing reach
+// (structure of arrays for the hot loop): list l's are [listStart[l], listStart[l + 1]).
+export let listStart: usize = 0; // i32 per list + 1
+export let listSlowness: usize = 0; // f64 per list: 1 / its largest speed (Infinity when empty)
+export let listSoonest: usize = 0; // f64 per list: its least free_in_s
 export let entryX: usize = 0; // f64 unit vector
 export let entryY: usize = 0;
 export let entryZ: usize = 0;
@@ -110,10 +117,11 @@ function choosePlane(unit: usize): void {
 }
 
 /**
- * Indexes the couriers with a reach (reachSq ≥ 0, squared chord); phi and lambda in
- * radians. Couriers with reachSq < 0 can reach nothing and are left out.
+ * Indexes the couriers with a reach (reachSq ≥ 0, squared chord) in `bands` speed bands per
+ * cell; phi and lambda in radians. Couriers with reachSq < 0 can reach nothing and are left out.
  */
-export function buildCourierGrid(phi: usize, lambda: usize, reachSq: usize): void {
+export function buildCourierGrid(phi: usize, lambda: usize, reachSq: usize, bands: i32): void {
+  speedBands = bands;
   const n = courierCount;
   let active: i32 = 0;
   largestReachSq = 0;
@@ -174,21 +182,42 @@ export function buildCourierGrid(phi: usize, lambda: usize, reachSq: usize): voi
   gridRows = <i32>Math.floor((maxV - minV) / cellSize) + 1;
   const cells = gridColumns * gridRows;
 
-  // Counting sort by cell, taking the couriers by decreasing reach so each cell keeps that order.
-  sortKeys(order, 0, active);
-  cellStart = arenaAlloc(<usize>(cells + 1) << 2);
-  memory.fill(cellStart, 0, <usize>(cells + 1) << 2);
-  const cellOf = arenaAlloc(<usize>active << 2);
+  let slowest: f64 = Infinity;
+  let fastest: f64 = 0;
   for (i = 0; i < active; i++) {
+    const speed = loadF64(courierSpeed, loadI32(courierOf, i));
+    slowest = min(slowest, speed);
+    fastest = max(fastest, speed);
+  }
+  const bandWidth = (fastest - slowest) / <f64>bands;
+
+  // Counting sort by list, taking the couriers by decreasing reach so each list keeps that order.
+  sortKeys(order, 0, active);
+  const lists = cells * bands;
+  listStart = arenaAlloc(<usize>(lists + 1) << 2);
+  memory.fill(listStart, 0, <usize>(lists + 1) << 2);
+  listSlowness = arenaAlloc(<usize>lists << 3);
+  listSoonest = arenaAlloc(<usize>lists << 3);
+  for (let l = 0; l < lists; l++) {
+    storeF64(listSlowness, l, Infinity);
+    storeF64(listSoonest, l, Infinity);
+  }
+  const listOf = arenaAlloc(<usize>active << 2);
+  for (i = 0; i < active; i++) {
+    const c = loadI32(courierOf, i);
+    const speed = loadF64(courierSpeed, c);
     const iu = min(<i32>Math.floor((loadF64(place, 2 * i) - minU) / cellSize), gridColumns - 1);
     const iv = min(<i32>Math.floor((loadF64(place, 2 * i + 1) - minV) / cellSize), gridRows - 1);
-    const cell = iv * gridColumns + iu;
-    storeI32(cellOf, i, cell);
-    storeI32(cellStart, cell + 1, loadI32(cellStart, cell + 1) + 1);
+    const band = bandWidth > 0 ? min(<i32>Math.floor((speed - slowest) / bandWidth), bands - 1) : 0;
+    const list = (iv * gridColumns + iu) * bands + band;
+    storeI32(listOf, i, list);
+    storeI32(listStart, list + 1, loadI32(listStart, list + 1) + 1);
+    storeF64(listSlowness, list, min(loadF64(listSlowness, list), 1 / speed));
+    storeF64(listSoonest, list, min(loadF64(listSoonest, list), loadF64(courierFreeIn, c)));
   }
-  for (let cell = 0; cell < cells; cell++) storeI32(cellStart, cell + 1, loadI32(cellStart, cell + 1) + loadI32(cellStart, cell));
-  const fill = arenaAlloc(<usize>cells << 2);
-  memory.copy(fill, cellStart, <usize>cells << 2);
+  for (let l = 0; l < lists; l++) storeI32(listStart, l + 1, loadI32(listStart, l + 1) + loadI32(listStart, l));
+  const fill = arenaAlloc(<usize>lists << 2);
+  memory.copy(fill, listStart, <usize>lists << 2);
   const bytes8 = <usize>active << 3;
   entryX = arenaAlloc(bytes8);
   entryY = arenaAlloc(bytes8);
@@ -200,9 +229,9 @@ export function buildCourierGrid(phi: usize, lambda: usize, reachSq: usize): voi
     const key = load<u64>(order + (<usize>k << 3));
     const u = <i32>(key & 0xffffffff);
     const c = loadI32(courierOf, u);
-    const cell = loadI32(cellOf, u);
-    const at = loadI32(fill, cell);
-    storeI32(fill, cell, at + 1);
+    const list = loadI32(listOf, u);
+    const at = loadI32(fill, list);
+    storeI32(fill, list, at + 1);
     storeF64(entryX, at, loadF64(unit, 3 * u));
     storeF64(entryY, at, loadF64(unit, 3 * u + 1));
     storeF64(entryZ, at, loadF64(unit, 3 * u + 2));

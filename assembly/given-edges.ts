@@ -74,5 +74,5 @@ export function buildFromGivenEdges(): void {
     kept += <f64>(keptEnd - begin);
     storeI32(ends, o, keptEnd);
   }
-  setCandidateGraph(starts, ends, keys, candidates, kept);
+  setCandidateGraph(starts, ends, keys, candidates, kept, <f64>inputEdgeCount);
 }

@@ -43,6 +43,8 @@ export let edgeKeys: usize = 0; // u64 per edge
 export let candidateEdges: f64 = 0;
 /** Candidate edges with cost ≤ penalty: the only ones that can be in an optimum. */
 export let keptEdges: f64 = 0;
+/** Pairs the build priced: couriers that passed the reach test per order, or the listed edges. */
+export let pricedPairs: f64 = 0;
 
 export function allocateInput(couriers: i32, orders: i32, edges: i32, excluded: i32): void {
   courierCount = couriers;
@@ -109,7 +111,8 @@ export function markExcluded(o: i32): void {
   return loadI32(excludedMark, courier) == o + 1;
 }
 
-export function setCandidateGraph(starts: usize, ends: usize, keys: usize, candidates: f64, kept: f64): void {
+export function setCandidateGraph(starts: usize, ends: usize, keys: usize, candidates: f64, kept: f64, priced: f64): void {
+  pricedPairs = priced;
   rowStart = starts;
   rowEnd = ends;
   edgeKeys = keys;

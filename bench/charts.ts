@@ -121,19 +121,22 @@ export function failoverChart(results: FailoverResults): TopLevelSpec {
   };
 }
 
-/** Where an L city's tick goes (p50 of snapshot, pool solve, commit), beside the pure solve, per K. */
+/** Where a city's tick goes (p50 of snapshot, pool solve, commit), beside the pure solve, per city and K. */
 export function hostChart(results: HostResults): TopLevelSpec {
   const parts = ['snapshot', 'pool solve', 'commit', 'pure solve'];
   const bars = results.ticks.flatMap((row) => [
-    { bar: `tick, K = ${row.k}`, part: 'snapshot', ms: row.snapshot.p50 },
-    { bar: `tick, K = ${row.k}`, part: 'pool solve', ms: row.poolSolve.p50 },
-    { bar: `tick, K = ${row.k}`, part: 'commit', ms: row.commit.p50 },
-    { bar: `pure solve, K = ${row.k}`, part: 'pure solve', ms: row.pureSolve.p50 },
+    { bar: `${row.preset} tick, K = ${row.k}`, part: 'snapshot', ms: row.snapshot.p50 },
+    { bar: `${row.preset} tick, K = ${row.k}`, part: 'pool solve', ms: row.poolSolve.p50 },
+    { bar: `${row.preset} tick, K = ${row.k}`, part: 'commit', ms: row.commit.p50 },
+    { bar: `${row.preset} pure solve, K = ${row.k}`, part: 'pure solve', ms: row.pureSolve.p50 },
   ]);
   return {
-    ...frame('Dispatch tick of an L city against the pure solve', [
-      `${results.ticks[0]?.couriers.toLocaleString('en') ?? 0} couriers, ${results.ticks[0]?.orders.toLocaleString('en') ?? 0} orders; medians of ${results.ticks[0]?.tick.runs ?? 0} ticks; the parts of a tick, stacked`,
-      `tick ÷ pure solve: ${results.ticks.map((row) => `K = ${row.k} ${row.ratioP50.toFixed(2)}×`).join(', ')} (target ≤ 1.5×)`,
+    ...frame('Dispatch tick of a city against the pure solve', [
+      `${results.ticks
+        .map((row) => `${row.preset} ${row.couriers.toLocaleString('en')} couriers × ${row.orders.toLocaleString('en')} orders`)
+        .filter((v, i, all) => all.indexOf(v) === i)
+        .join(', ')}; medians of ${results.ticks[0]?.tick.runs ?? 0} ticks; the parts of a tick, stacked`,
+      `tick ÷ pure solve: ${results.ticks.map((row) => `${row.preset} K = ${row.k} ${row.ratioP50.toFixed(2)}×`).join(', ')} (target ≤ 1.5× L, ≤ 1.15× XL)`,
     ]),
     height: (60 * bars.length) / 2,
     data: { values: bars },

@@ -4,20 +4,22 @@
  *  1. ingest throughput — courier upserts per second through the bulk PUT over HTTP (real
  *     sockets, keep-alive, a few concurrent requests; Redis behind it), and the latency of one
  *     50,000-courier upsert;
- *  2. end-to-end tick latency for an L city (12,000 couriers / 4,000 orders): one dispatch cycle
+ *  2. end-to-end tick latency for an L city (12,000 couriers / 4,000 orders) and an XL city (40,000 /
+ *     12,000): one dispatch cycle
  *     as the loop runs it — snapshot from Redis, solve in the worker pool, fenced commit to Redis
  *     and the durable write to MySQL — next to the pure solve of the same snapshot (the wasm
  *     solver on this thread, warm). Offers live 1 ms, so every cycle sees the same city again.
  *
- *   npm run build && node dist/bench/host.js [--ticks 12] [--k 0,64] [--note TEXT] [--report-only]
+ *   npm run build && node dist/bench/host.js [--ticks 12] [--cities L,XL] [--k 0,64] [--note TEXT] [--report-only]
  *
- * Writes bench/host-results.json (the tick rows of the K measured replace theirs, the others stay),
+ * Writes bench/host-results.json (the tick rows of the cities and K measured replace theirs, the others stay),
  * charts/host.svg and the "Host" section of bench/RESULTS.md (between markers; `--report-only`
  * re-renders them from the JSON, as `node dist/bench/render.js` does).
  * Uses its own database and key prefix (DISPATCHD_BENCH_MYSQL_URL, DISPATCHD_BENCH_REDIS_URL) and removes them.
  */
 import { DecisionOutbox } from '../src/coordination/decision-outbox.js';
 import { randomBytes } from 'node:crypto';
+import { loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { Redis } from 'ioredis';
 import { Lease } from '../src/coordination/lease.js';
@@ -27,7 +29,7 @@ import { openServerStores } from '../src/coordination/stores.js';
 import { dispatchCity } from '../src/dispatch/dispatch-city.js';
 import { resolveHostConfig } from '../src/host/config.js';
 import { startHost } from '../src/host/host.js';
-import { generateCity } from '../src/sim/city.js';
+import { generateCity, PRESETS, type PresetName } from '../src/sim/city.js';
 import { SolverPool } from '../src/solver/solver-pool.js';
 import { WasmSolver } from '../src/solver/wasm-solver.js';
 import { machineInfo, solverBuild } from './results.js';
@@ -47,10 +49,16 @@ function parseArgs(argv: string[]) {
   };
   return {
     ticks: Number(get('--ticks') ?? 12),
+    cities: (get('--cities') ?? 'L,XL').split(',').map(presetName),
     ks: (get('--k') ?? '0,64').split(',').map(Number),
     reportOnly: argv.includes('--report-only'),
     note: get('--note'),
   };
+}
+
+function presetName(name: string): PresetName {
+  if (!(name in PRESETS)) throw new Error(`--cities: ${name} is not one of ${Object.keys(PRESETS).join(', ')}`);
+  return name as PresetName;
 }
 
 async function main(): Promise<void> {
@@ -81,7 +89,7 @@ async function main(): Promise<void> {
   try {
     const ingest = await ingestBench(mysqlUrl, prefix);
     const ticks: TickRow[] = [];
-    for (const k of args.ks) ticks.push(await tickBench(mysqlUrl, prefix, k, args.ticks));
+    for (const preset of args.cities) for (const k of args.ks) ticks.push(await tickBench(mysqlUrl, prefix, preset, k, args.ticks));
     const results: HostResults = {
       at: new Date().toISOString(),
       machine: machineInfo(),
@@ -92,7 +100,9 @@ async function main(): Promise<void> {
       ...(args.note === undefined ? {} : { note: args.note }),
     };
     await publishHost(BENCH_DIR, results);
-    console.error(`wrote ${RESULT_FILES.host} (tick rows K = ${args.ks.join(', ')}), charts/host.svg and the host section of ${RESULTS_MD}`);
+    console.error(
+      `wrote ${RESULT_FILES.host} (tick rows ${args.cities.join(', ')} × K = ${args.ks.join(', ')}), charts/host.svg and the host section of ${RESULTS_MD}`,
+    );
   } finally {
     await cleanUp();
   }
@@ -155,14 +165,14 @@ async function ingestBench(mysqlUrl: string, prefix: string) {
   }
 }
 
-/** One cycle as the loop runs it, for an L city, next to the pure solve of the same snapshot. */
-async function tickBench(mysqlUrl: string, prefix: string, k: number, runs: number): Promise<TickRow> {
-  const city = `l-k${k}`;
+/** One cycle as the loop runs it, for a generated city, next to the pure solve of the same snapshot. */
+async function tickBench(mysqlUrl: string, prefix: string, preset: PresetName, k: number, runs: number): Promise<TickRow> {
+  const city = `${preset.toLowerCase()}-k${k}`;
   const stores = await openServerStores({ mysqlUrl, redisUrl: REDIS_URL, keyPrefix: prefix });
   const pool = await SolverPool.start({ threads: 1 });
   const wasm = new WasmSolver();
   try {
-    const generated = generateCity({ preset: 'L', seed: 1, maxCandidates: k, city });
+    const generated = generateCity({ preset, seed: 1, maxCandidates: k, city });
     const config = await stores.leases.putCity({ id: city, params: { maxCandidates: k }, tickMs: 3_600_000 });
     await seedGeneratedCity(stores.state, city, generated);
     const holder = newHolder('bench');
@@ -196,10 +206,11 @@ async function tickBench(mysqlUrl: string, prefix: string, k: number, runs: numb
       const started = performance.now();
       wasm.solve(snap.problem);
       pure.push(performance.now() - started);
-      console.error(`L K=${k} run ${i + 1}/${runs}: tick ${outcome.timings.total_ms.toFixed(0)} ms, pure solve ${pure[i].toFixed(0)} ms`);
+      console.error(`${preset} K=${k} run ${i + 1}/${runs}: tick ${outcome.timings.total_ms.toFixed(0)} ms, pure solve ${pure[i].toFixed(0)} ms`);
     }
     const row: TickRow = {
       at: new Date().toISOString(),
+      preset,
       k,
       couriers: generated.json.couriers.length,
       orders: generated.json.orders.length,
@@ -211,6 +222,7 @@ async function tickBench(mysqlUrl: string, prefix: string, k: number, runs: numb
       pureSolve: percentiles(pure),
       ratioP50: 0,
       ratioP99: 0,
+      load: loadavg(),
     };
     row.ratioP50 = row.tick.p50 / row.pureSolve.p50;
     row.ratioP99 = row.tick.p99 / row.pureSolve.p99;

@@ -6,6 +6,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../src/cli/files.js';
 import { citiesChart, failoverChart, hostChart, poolChart, solverChart, writeChart } from './charts.js';
+import { renderEdgesSection, type EdgeResults } from './edges.js';
 import type { FeatureBenchResults } from './features.js';
 import { renderFeaturesSection, renderPrepDriftSection } from './features-results.js';
 import { renderFailoverSection, type FailoverResults } from './failover-results.js';
@@ -17,6 +18,7 @@ import type { PrepDriftResults } from './prep-drift.js';
 import type { BenchResults } from './results.js';
 import { writeResultsSection } from './results-sections.js';
 import { renderPeersSection, type PeersResults } from './solver-peers.js';
+import { renderWarmSection, type WarmResults } from './warm-start.js';
 import { renderStartupSection, type StartupResults } from './startup.js';
 
 export const RESULT_FILES = {
@@ -26,8 +28,10 @@ export const RESULT_FILES = {
   host: 'host-results.json',
   cities: 'many-cities-results.json',
   peers: 'peers-results.json',
+  edges: 'edges-results.json',
   features: 'features-results.json',
   prepDrift: 'prep-drift-results.json',
+  warm: 'warm-results.json',
   startup: 'startup-results.json',
 } as const;
 
@@ -69,6 +73,11 @@ export async function publishPeers(dir: string, results: PeersResults): Promise<
   writeResultsSection('peers-bench', renderPeersSection(results), dir);
 }
 
+export async function publishEdges(dir: string, results: EdgeResults): Promise<void> {
+  await writeJson(dir, RESULT_FILES.edges, results);
+  writeResultsSection('edges-bench', renderEdgesSection(results), dir);
+}
+
 export async function publishFeatures(dir: string, results: FeatureBenchResults): Promise<void> {
   await writeJson(dir, RESULT_FILES.features, results);
   writeResultsSection('features-bench', renderFeaturesSection(results), dir);
@@ -77,6 +86,11 @@ export async function publishFeatures(dir: string, results: FeatureBenchResults)
 export async function publishPrepDrift(dir: string, results: PrepDriftResults): Promise<void> {
   await writeJson(dir, RESULT_FILES.prepDrift, results);
   writeResultsSection('prep-drift-bench', renderPrepDriftSection(results), dir);
+}
+
+export async function publishWarm(dir: string, results: WarmResults): Promise<void> {
+  await writeJson(dir, RESULT_FILES.warm, results);
+  writeResultsSection('warm-bench', renderWarmSection(results), dir);
 }
 
 export async function publishStartup(dir: string, results: StartupResults): Promise<void> {

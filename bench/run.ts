@@ -1,15 +1,17 @@
 /**
  * The benchmark suite, run by `npm run bench` (after a build):
  *
- *   node dist/bench/run.js [--sizes S,M,L,XL] [--only solver|peers|pool|features|prep-drift|startup] [--results-dir DIR]
+ *   node dist/bench/run.js [--sizes S,M,L,XL] [--only solver|peers|edges|warm|pool|features|prep-drift|startup] [--results-dir DIR]
  *
  * The solver on generated cities (bench/solver-suite.ts), the solver against scipy and LEMON on
- * the same edges (bench/solver-peers.ts, M and L), the worker pool's four benchmarks
+ * the same edges (bench/solver-peers.ts, M and L), the edge build against its scalar C floor
+ * (bench/edges.ts, M, L and XL), warm against cold solves of a city's next tick
+ * (bench/warm-start.ts, M and L), the worker pool's four benchmarks
  * (bench/pool.ts), the feature engine's ingest and read against the local Redis (bench/features.ts;
  * skipped without one), its prep-drift days (bench/prep-drift.ts) and the start-up ratios of the
  * CLI, its threads and the pool's first solve (bench/startup.ts), a progress line per step on
- * stderr. The solver's and the peers' rows are merged into bench/results.json and
- * bench/peers-results.json (a run of some sizes replaces only their rows); the pool's figures
+ * stderr. The solver's, the peers', the edge build's and the warm start's rows are merged into bench/results.json,
+ * bench/peers-results.json, bench/edges-results.json and bench/warm-results.json (a run of some sizes replaces only their rows); the pool's figures
  * replace bench/pool-results.json, the feature engine's features-results.json and
  * prep-drift-results.json, the start-up's startup-results.json. Each then rewrites its chart and
  * its section of RESULTS.md and nothing else. --results-dir points all of it at another folder (a copy of bench/'s files).
@@ -17,18 +19,31 @@
  */
 import { parseArgs } from 'node:util';
 import { PRESETS, type PresetName } from '../src/sim/city.js';
+import { formatEdgesTable, mergeEdgeRows, runEdgeBenchmark, type EdgeResults } from './edges.js';
 import { formatPoolResults, runPoolBenchmarks } from './pool.js';
 import { runFeatureBenchmarks } from './features.js';
 import { runPrepDriftBenchmark } from './prep-drift.js';
-import { publishFeatures, publishPeers, publishPool, publishPrepDrift, publishSolver, publishStartup, readResults, RESULT_FILES } from './publish.js';
+import {
+  publishEdges,
+  publishFeatures,
+  publishPeers,
+  publishPool,
+  publishPrepDrift,
+  publishSolver,
+  publishStartup,
+  publishWarm,
+  readResults,
+  RESULT_FILES,
+} from './publish.js';
 import { formatTable } from './report.js';
 import { mergeRows, type BenchResults } from './results.js';
 import { BENCH_DIR } from './results-sections.js';
 import { formatPeersTable, mergePeerRows, runSolverPeers, type PeersResults } from './solver-peers.js';
 import { runSolverSuite } from './solver-suite.js';
 import { renderStartupSection, runStartupBenchmark } from './startup.js';
+import { formatWarmTable, mergeWarmRows, runWarmStart, type WarmResults } from './warm-start.js';
 
-const SUITES = ['solver', 'peers', 'pool', 'features', 'prep-drift', 'startup'] as const;
+const SUITES = ['solver', 'peers', 'edges', 'warm', 'pool', 'features', 'prep-drift', 'startup'] as const;
 const SIZES = Object.keys(PRESETS) as PresetName[];
 const EXIT_BAD_INPUT = 2;
 
@@ -53,6 +68,20 @@ if (flags !== undefined) {
     await publishPeers(dir, { rows: mergePeerRows(previous, fresh) });
     process.stdout.write(`${formatPeersTable(fresh)}\n`);
     progress(`updated ${fresh.length} rows of ${RESULT_FILES.peers} and the peers section of RESULTS.md in ${dir}`);
+  }
+  if (runs('edges')) {
+    const fresh = runEdgeBenchmark(flags.sizes, progress);
+    const previous = readResults<EdgeResults>(dir, RESULT_FILES.edges)?.rows ?? [];
+    await publishEdges(dir, { rows: mergeEdgeRows(previous, fresh) });
+    process.stdout.write(`${formatEdgesTable(fresh)}\n`);
+    progress(`updated ${fresh.length} rows of ${RESULT_FILES.edges} and the edges section of RESULTS.md in ${dir}`);
+  }
+  if (runs('warm')) {
+    const fresh = runWarmStart(flags.sizes, progress);
+    const previous = readResults<WarmResults>(dir, RESULT_FILES.warm)?.rows ?? [];
+    await publishWarm(dir, { rows: mergeWarmRows(previous, fresh) });
+    process.stdout.write(`${formatWarmTable(fresh)}\n`);
+    progress(`updated ${fresh.length} rows of ${RESULT_FILES.warm} and the warm section of RESULTS.md in ${dir}`);
   }
   if (runs('pool')) {
     const results = await runPoolBenchmarks(progress);

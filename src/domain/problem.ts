@@ -164,12 +164,18 @@ export interface SolveStats {
   edgesKept: number;
   /** Edges the assignment actually had to look at (the working set after pricing rounds). */
   edgesPriced: number;
+  /** Pairs the edge build priced: (order, courier) pairs within reach (positions) or the listed edges. */
+  pairsPriced: number;
   /** Pricing rounds of the assignment (1 = the first working set was already optimal). */
   rounds: number;
   /** Bids the auction made, forward and reverse, over all rounds: where its time went. */
   bids: number;
   assigned: number;
   unassigned: number;
+  /** The solve started from the previous one's matching and duals (src/solver/warm-start.ts). */
+  warmStart: boolean;
+  /** Orders the auction had to place, without a column at its start: every order cold; warm, the new ones and those the changes moved. */
+  rowsToPlace: number;
   edgeBuildMs: number;
   matchingMs: number;
   solveMs: number;

@@ -6,8 +6,10 @@ import { packageRoot } from '../package-root.js';
 /**
  * The one place Redis Lua scripts are loaded. Each script lives in src/state/lua/<name>.lua with
  * a header naming its KEYS, ARGV and result; the number of keys is read from that header, so
- * the file is the single source of truth. The .lua files are not compiled, so they are found
- * relative to the package root, which works from src/ (tests) and dist/src/ (built) alike.
+ * the file is the single source of truth. A line `-- include: <name>` is replaced by
+ * lua/include/<name>.lua: code several scripts run (a script cannot call another). The .lua files
+ * are not compiled, so they are found relative to the package root, which works from src/ (tests)
+ * and dist/src/ (built) alike.
  */
 
 export type ScriptName =
@@ -19,6 +21,8 @@ export type ScriptName =
   | 'create_orders'
   | 'read_offer'
   | 'read_pickup'
+  | 'read_snapshot'
+  | 'put_records'
   | 'ingest_events'
   | 'read_features';
 const SCRIPT_NAMES: readonly ScriptName[] = [
@@ -30,6 +34,8 @@ const SCRIPT_NAMES: readonly ScriptName[] = [
   'create_orders',
   'read_offer',
   'read_pickup',
+  'read_snapshot',
+  'put_records',
   'ingest_events',
   'read_features',
 ];
@@ -54,9 +60,13 @@ export function readLuaScripts(dir = luaDirectory()): LuaScript[] {
     throw new Error(`Lua scripts in ${dir} are [${files.join(', ')}], expected [${expected.join(', ')}]`);
   }
   return SCRIPT_NAMES.map((name) => {
-    const source = readFileSync(join(dir, `${name}.lua`), 'utf8');
+    const source = withIncludes(dir, readFileSync(join(dir, `${name}.lua`), 'utf8'));
     return { name, source, numberOfKeys: keysInHeader(name, source) };
   });
+}
+
+function withIncludes(dir: string, source: string): string {
+  return source.replace(/^-- include: ([a-z_]+)$/gm, (_, name: string) => readFileSync(join(dir, 'include', `${name}.lua`), 'utf8').trimEnd());
 }
 
 function keysInHeader(name: string, source: string): number {

@@ -40,23 +40,15 @@ import {
   type CommittedDecision,
   type Decision,
 } from './decision.js';
-import { assertEstimates, decodeEstimates, encodeEstimates, type Estimates } from './estimates.js';
+import { assertEstimates, decodeEstimates, encodeEstimates, type CityEstimates, type Estimates } from './estimates.js';
 import { decodeIngestReply, ingestArgs, ingestKeys } from './redis-feature-signals.js';
 import { FeatureMirror } from './redis-feature-mirror.js';
 import { registerLuaScripts, type CityScripts } from './lua-scripts.js';
 import { offerView, pickupView } from './pickups.js';
 import { assertCourierState, assertCourierUpdate, assertEventAnswer, assertNewOrder, assertOrderState, FINISHED_ORDER_STATUSES } from './records.js';
-import { assertKeyPrefix, cityKeys, offerKeys, type CityKeys } from './redis-keys.js';
-import {
-  addCourierRecord,
-  addOrderRecord,
-  decodeCourier,
-  decodeOfferPickupId,
-  decodeOrder,
-  decodePickup,
-  encodeCourier,
-  encodeOrder,
-} from './redis-records.js';
+import { assertKeyPrefix, changeLogKeys, cityKeys, offerKeys, type CityKeys } from './redis-keys.js';
+import { decodeCourier, decodeOfferPickupId, decodeOrder, decodePickup, encodeCourier, encodeOrder } from './redis-records.js';
+import { RecordMirror, type SnapshotReply } from './redis-record-mirror.js';
 import { SnapshotBuilder } from './snapshot.js';
 
 export interface RedisCityStateStoreOptions {
@@ -69,11 +61,13 @@ export interface RedisCityStateStoreOptions {
 }
 
 /**
- * Hot city state in Redis. Records are compact values in per-city hashes (redis-records.ts), so
- * the snapshot is one MULTI of HVALS (no per-item round trips) and the commit is one Lua script
- * over the city's keys. The client is one server or a Redis Cluster: every key of a city shares
- * its hash tag (redis-keys.ts), so each script and MULTI runs on the one master holding the
- * city's slot, and TIME inside them is that master's clock.
+ * Hot city state in Redis. Records are compact values in per-city hashes (redis-records.ts);
+ * every write of one is logged in the city's change log, so a snapshot is one read-only script
+ * that returns only the records written since this host's last read of the city
+ * (redis-record-mirror.ts), and the commit is one Lua script over the city's keys. The client is
+ * one server or a Redis Cluster: every key of a city shares its hash tag (redis-keys.ts), so each
+ * script and MULTI runs on the one master holding the city's slot, and TIME inside them is that
+ * master's clock.
  */
 export class RedisCityStateStore implements CityStateStore {
   private readonly prefix: string;
@@ -82,7 +76,10 @@ export class RedisCityStateStore implements CityStateStore {
   private readonly featureRules: FeatureRules;
   /** Per city read here, its feature panes as far as read (redis-feature-mirror.ts), and the read in progress. */
   private readonly featureMirrors = new Map<string, FeatureMirror>();
-  private readonly featureReads = new Map<string, Promise<FeatureState>>();
+  private readonly featureReads = new Map<string, Promise<unknown>>();
+  /** Per city read here, its records as of the last read (redis-record-mirror.ts), and the read in progress. */
+  private readonly recordMirrors = new Map<string, RecordMirror>();
+  private readonly recordReads = new Map<string, Promise<unknown>>();
 
   constructor(
     private readonly redis: Redis | Cluster,
@@ -97,31 +94,34 @@ export class RedisCityStateStore implements CityStateStore {
 
   async putCouriers(city: string, couriers: readonly CourierState[]): Promise<void> {
     couriers.forEach(assertCourierState);
-    const keys = this.keys(city);
+    const k = this.keys(city);
     if (couriers.length === 0) return;
-    await this.redis.hset(keys.couriers, ...couriers.flatMap((c) => [c.id, encodeCourier(c)]));
+    await this.scripts.put_records(
+      k.couriers,
+      k.courierOffers,
+      k.courierOfferExpiry,
+      k.revision,
+      k.courierChanges,
+      JSON.stringify(couriers.map(encodeCourier)),
+      '[]',
+    );
   }
 
   async putOrders(city: string, orders: readonly OrderState[]): Promise<void> {
     orders.forEach(assertOrderState);
-    const keys = this.keys(city);
-    const live = orders.filter((o) => !FINISHED_ORDER_STATUSES.has(o.status));
+    const k = this.keys(city);
+    if (orders.length === 0) return;
+    const live = orders.filter((o) => !FINISHED_ORDER_STATUSES.has(o.status)).map(encodeOrder);
     const finished = orders.filter((o) => FINISHED_ORDER_STATUSES.has(o.status)).map((o) => o.id);
-    const tx = this.redis.multi();
-    if (live.length > 0) tx.hset(keys.orders, ...live.flatMap((o) => [o.id, encodeOrder(o)]));
-    if (finished.length > 0) {
-      tx.hdel(keys.orders, ...finished)
-        .hdel(keys.orderOffers, ...finished)
-        .zrem(keys.orderOfferExpiry, ...finished);
-    }
-    await execute(tx);
+    await this.scripts.put_records(k.orders, k.orderOffers, k.orderOfferExpiry, k.revision, k.orderChanges, JSON.stringify(live), JSON.stringify(finished));
   }
 
   async createOrders(city: string, orders: readonly NewOrder[]): Promise<CreateOrdersResult> {
     orders.forEach(assertNewOrder);
     if (orders.length === 0) return { ok: true, created: 0 };
     const records = JSON.stringify(orders.map((o) => encodeOrder({ ...o, status: 'pending' })));
-    const reply = (await this.scripts.create_orders(this.keys(city).orders, records)) as [string, string | number];
+    const k = this.keys(city);
+    const reply = (await this.scripts.create_orders(k.orders, k.revision, k.orderChanges, records)) as [string, string | number];
     switch (reply[0]) {
       case 'ok':
         return { ok: true, created: Number(reply[1]) };
@@ -156,61 +156,70 @@ export class RedisCityStateStore implements CityStateStore {
   }
 
   async readSnapshot(city: string, params: DispatchParams): Promise<CitySnapshot> {
-    const { couriers, orders, offeredCouriers, offeredOrders, version, now, estimates } = await this.readHotSet(city, true);
-    const snapshot = new SnapshotBuilder({
-      city,
-      params,
-      now,
-      version,
-      offeredCouriers,
-      offeredOrders,
-      maxCouriers: couriers.length,
-      maxOrders: orders.length,
+    return this.readHotSet(city, true, ({ mirror, offeredCouriers, offeredOrders, version, now, estimates }) => {
+      const snapshot = new SnapshotBuilder({
+        city,
+        params,
+        now,
+        version,
+        offeredCouriers,
+        offeredOrders,
+        maxCouriers: mirror.couriers.size,
+        maxOrders: mirror.orders.size,
+      });
+      snapshot.addCouriers(mirror.couriers.values());
+      snapshot.addOrders(mirror.orders.values());
+      const built = snapshot.build();
+      if (estimates) built.estimates = estimates;
+      return built;
     });
-    for (const value of couriers) addCourierRecord(snapshot, value);
-    for (const value of orders) addOrderRecord(snapshot, value);
-    const built = snapshot.build();
-    if (estimates) built.estimates = estimates;
-    return built;
   }
 
   async readCityView(city: string): Promise<CityView> {
-    const { couriers, orders, offeredCouriers, offeredOrders, now } = await this.readHotSet(city, false);
-    return {
+    return this.readHotSet(city, false, ({ mirror, offeredCouriers, offeredOrders, now }) => ({
       takenAt: now,
-      couriers: couriers.map(decodeCourier).map((c) => ({ ...c, offered: offeredCouriers.has(c.id) })),
-      orders: orders.map(decodeOrder).map((o) => ({ ...o, offered: offeredOrders.has(o.id) })),
-    };
+      couriers: [...mirror.couriers.values()].map((c) => ({ ...c, offered: offeredCouriers.has(c.id) })),
+      orders: [...mirror.orders.values()].map((o) => ({ ...o, offered: offeredOrders.has(o.id) })),
+    }));
   }
 
   /**
-   * Every courier and order record of the city, who holds an outstanding offer, the version and
-   * (withEstimates: the snapshot, not the map) the estimates, in one MULTI.
+   * Brings the city's mirror up to date with one read_snapshot.lua (every record, who holds an
+   * outstanding offer, the version and, withEstimates (the snapshot, not the map), the estimates,
+   * at one instant) and hands `use` the result before another read can change the mirror.
    */
-  private async readHotSet(city: string, withEstimates: boolean) {
-    const keys = this.keys(city);
-    const tx = this.redis
-      .multi()
-      .hvals(keys.couriers)
-      .hvals(keys.orders)
-      .zrange(keys.courierOfferExpiry, 0, '-1', 'WITHSCORES')
-      .zrange(keys.orderOfferExpiry, 0, '-1', 'WITHSCORES')
-      .hget(keys.fence, 'version')
-      .time();
-    if (withEstimates) tx.get(keys.estimates).pttl(keys.estimates);
-    const [couriers, orders, courierOffers, orderOffers, version, time, estimates = null, estimatesTtl] = await execute(tx);
-    const now = serverTimeMs(time);
-    const ttl = Number(estimatesTtl);
-    return {
-      couriers: couriers as string[],
-      orders: orders as string[],
-      offeredCouriers: unexpired(courierOffers, now),
-      offeredOrders: unexpired(orderOffers, now),
-      version: Number(version ?? 0),
-      now,
-      // The key expires on the server's clock; PTTL gives what is left of it at `now`.
-      estimates: estimates === null || !(ttl > 0) ? undefined : decodeEstimates(String(estimates), now + ttl),
-    };
+  private readHotSet<T>(city: string, withEstimates: boolean, use: (hot: HotSet) => T): Promise<T> {
+    const k = this.keys(city);
+    return serialized(this.recordReads, city, async () => {
+      let mirror = this.recordMirrors.get(city);
+      if (!mirror) this.recordMirrors.set(city, (mirror = new RecordMirror()));
+      const reply = (await this.scripts.read_snapshot(
+        k.couriers,
+        k.orders,
+        k.courierChanges,
+        k.orderChanges,
+        k.revision,
+        k.courierOfferExpiry,
+        k.orderOfferExpiry,
+        k.fence,
+        k.estimates,
+        ...mirror.args(),
+        withEstimates ? '1' : '0',
+      )) as SnapshotReply;
+      mirror.apply(reply);
+      const [at, version, , , , , offeredCouriers, offeredOrders, estimates = null, estimatesTtl] = reply;
+      const now = Number(at);
+      const ttl = Number(estimatesTtl);
+      return use({
+        mirror,
+        offeredCouriers: new Set(offeredCouriers),
+        offeredOrders: new Set(offeredOrders),
+        version: Number(version),
+        now,
+        // The key expires on the server's clock; PTTL gives what is left of it at `now`.
+        estimates: estimates === null || !(ttl > 0) ? undefined : decodeEstimates(estimates, now + ttl),
+      });
+    });
   }
 
   async commit(decision: Decision): Promise<CommitResult> {
@@ -223,6 +232,7 @@ export class RedisCityStateStore implements CityStateStore {
       ...offerKeys(keys),
       keys.decisions,
       keys.pickups,
+      ...changeLogKeys(keys),
       String(decision.token),
       decision.holder,
       decision.offerTtlMs ?? DEFAULT_OFFER_TTL_MS,
@@ -307,7 +317,14 @@ export class RedisCityStateStore implements CityStateStore {
     const calls: Promise<unknown>[] = [];
     for (let i = 0; i < couriers.length; i += UPDATE_CHUNK) {
       const chunk = couriers.slice(i, i + UPDATE_CHUNK);
-      calls.push(this.scripts.update_couriers(keys.couriers, ...chunk.flatMap((c) => [c.id, encodeCourier({ ...c, freeAt: undefined })])));
+      calls.push(
+        this.scripts.update_couriers(
+          keys.couriers,
+          keys.revision,
+          keys.courierChanges,
+          ...chunk.flatMap((c) => [c.id, encodeCourier({ ...c, freeAt: undefined })]),
+        ),
+      );
     }
     await Promise.all(calls);
   }
@@ -315,7 +332,7 @@ export class RedisCityStateStore implements CityStateStore {
   async removeCourier(city: string, id: string): Promise<boolean> {
     assertItemId(id, 'courier');
     const k = this.keys(city);
-    const existed = await this.scripts.remove_courier(...offerKeys(k), k.pickups, id);
+    const existed = await this.scripts.remove_courier(...offerKeys(k), k.pickups, ...changeLogKeys(k), id);
     return Number(existed) === 1;
   }
 
@@ -341,7 +358,17 @@ export class RedisCityStateStore implements CityStateStore {
     const k = this.keys(city);
     const courier = event.kind === 'accept' || event.kind === 'decline' ? (event.courier ?? '') : '';
     const cooldownMs = event.kind === 'decline' ? event.cooldownMs : 0;
-    return (await this.scripts.order_event(...offerKeys(k), k.cooldowns, k.pickups, event.kind, target, id, courier, cooldownMs)) as string[];
+    return (await this.scripts.order_event(
+      ...offerKeys(k),
+      k.cooldowns,
+      k.pickups,
+      ...changeLogKeys(k),
+      event.kind,
+      target,
+      id,
+      courier,
+      cooldownMs,
+    )) as string[];
   }
 
   async readCooldowns(city: string): Promise<Assignment[]> {
@@ -369,29 +396,40 @@ export class RedisCityStateStore implements CityStateStore {
 
   async readFeatureState(city: string, signals: readonly SignalName[] = SIGNAL_NAMES): Promise<FeatureState> {
     const keys = this.keys(city);
-    // One read of a city's mirror at a time: each continues from where the last one stopped.
-    const previous = this.featureReads.get(city) ?? Promise.resolve();
-    const read = previous
-      .catch(() => undefined)
-      .then(async () => {
-        let mirror = this.featureMirrors.get(city);
-        if (!mirror) this.featureMirrors.set(city, (mirror = new FeatureMirror(this.featureRules)));
-        const reply = await this.scripts.read_features(
-          keys.featureWaiting,
-          keys.featureEpoch,
-          keys.featurePanes,
-          this.featureRules.paneMs,
-          ...mirror.args(signals),
-        );
-        return mirror.apply(reply, signals);
-      });
-    this.featureReads.set(city, read);
-    return read;
+    return serialized(this.featureReads, city, async () => {
+      let mirror = this.featureMirrors.get(city);
+      if (!mirror) this.featureMirrors.set(city, (mirror = new FeatureMirror(this.featureRules)));
+      const reply = await this.scripts.read_features(
+        keys.featureWaiting,
+        keys.featureEpoch,
+        keys.featurePanes,
+        this.featureRules.paneMs,
+        ...mirror.args(signals),
+      );
+      return mirror.apply(reply, signals);
+    });
   }
 
   private keys(city: string): CityKeys {
     return cityKeys(this.prefix, city);
   }
+}
+
+/** What read_snapshot.lua gave, the city's mirror brought up to date with it. */
+interface HotSet {
+  mirror: RecordMirror;
+  offeredCouriers: ReadonlySet<string>;
+  offeredOrders: ReadonlySet<string>;
+  version: number;
+  now: number;
+  estimates: CityEstimates | undefined;
+}
+
+/** Runs `read` once the city's previous read of `reads` has settled: each continues from where the last one left its mirror. */
+function serialized<T>(reads: Map<string, Promise<unknown>>, city: string, read: () => Promise<T>): Promise<T> {
+  const next = (reads.get(city) ?? Promise.resolve()).catch(() => undefined).then(read);
+  reads.set(city, next);
+  return next;
 }
 
 const STREAM_PAGE = 200;

@@ -8,14 +8,22 @@ export interface CityKeys {
   couriers: string;
   /** Hash: order id -> order record. */
   orders: string;
-  /** Hash: courier id -> its latest offer (see redis-records.ts). */
+  /** Hash: courier id -> its latest offer, as its pickup id (see redis-records.ts). */
   courierOffers: string;
-  /** Hash: order id -> its latest offer. */
+  /** Hash: order id -> its latest offer, as its pickup id. */
   orderOffers: string;
   /** Sorted set: courier id scored by offer expiry; only offers not yet purged, so a snapshot reads few. */
   courierOfferExpiry: string;
   /** Sorted set: order id scored by offer expiry. */
   orderOfferExpiry: string;
+  /**
+   * The change log of the records (lua/include/change_log.lua): a hash of rev (the last revision
+   * a write took), stamp (when the log began) and floor (how far it is trimmed), and per kind a
+   * sorted set of the ids scored by the revision that last wrote them.
+   */
+  revision: string;
+  courierChanges: string;
+  orderChanges: string;
   /** Stream of committed decisions. */
   decisions: string;
   /** Sorted set: "order|courier" of declined offers scored by the end of their cooldown. */
@@ -49,6 +57,11 @@ export function offerKeys(k: CityKeys): [string, string, string, string, string,
   return [k.couriers, k.orders, k.courierOffers, k.orderOffers, k.courierOfferExpiry, k.orderOfferExpiry];
 }
 
+/** The change log's keys, in the order the Lua headers list them: revision, courier changes, order changes. */
+export function changeLogKeys(k: CityKeys): [string, string, string] {
+  return [k.revision, k.courierChanges, k.orderChanges];
+}
+
 export function cityKeys(prefix: string, city: string): CityKeys {
   assertCityId(city);
   const base = `${prefix}{${city}}:`;
@@ -60,6 +73,9 @@ export function cityKeys(prefix: string, city: string): CityKeys {
     orderOffers: `${base}order-offers`,
     courierOfferExpiry: `${base}courier-offer-expiry`,
     orderOfferExpiry: `${base}order-offer-expiry`,
+    revision: `${base}revision`,
+    courierChanges: `${base}courier-changes`,
+    orderChanges: `${base}order-changes`,
     decisions: `${base}decisions`,
     cooldowns: `${base}cooldowns`,
     pickups: `${base}pickups`,

@@ -1,6 +1,5 @@
 import type { CourierState, CourierUpdate, NewOrder, OrderState } from './city-state-store.js';
 import type { PickupRecord } from './pickups.js';
-import type { SnapshotBuilder } from './snapshot.js';
 
 /**
  * How records are stored in Redis hash values: fields joined by `|`, id first, status last.
@@ -43,9 +42,10 @@ export function decodeOrder(value: string): OrderState {
 }
 
 /**
- * Offers are written by commit_decision.lua as "order|courier|version|expiresAt|pickup id"; the
- * pickup's orders are in its entry (decodePickup), the one place that changes when one of them
- * is delivered or cancelled.
+ * An offer is written by commit_decision.lua as its pickup's id: courier, version, expiry and
+ * orders are in the pickup's entry (decodePickup), the one place that changes when one of them is
+ * delivered or cancelled. Offers written before were "order|courier|version|expiresAt|pickup id":
+ * the id is the last field of either, and the scripts read it so.
  */
 export function decodeOfferPickupId(value: string): string {
   return value.slice(value.lastIndexOf(SEPARATOR) + 1);
@@ -55,38 +55,4 @@ export function decodeOfferPickupId(value: string): string {
 export function decodePickup(id: string, value: string): PickupRecord {
   const [courier, version, expiresAt, ...orders] = value.split(SEPARATOR);
   return { id, courier, version: +version, expiresAt: +expiresAt, orders };
-}
-
-/** Scratch for the numeric fields of one record: the snapshot path decodes without allocating arrays. */
-const numbers = new Float64Array(5);
-
-/** Parses `count` numeric fields that follow the separator at `separatorAt` into `numbers`. */
-function readNumbers(value: string, separatorAt: number, count: number): void {
-  let start = separatorAt + 1;
-  for (let k = 0; k < count; k += 1) {
-    const end = value.indexOf(SEPARATOR, start);
-    numbers[k] = Number(value.slice(start, end));
-    start = end + 1;
-  }
-}
-
-function idAndStatus(value: string): [id: string, idEnd: number, status: string] {
-  const idEnd = value.indexOf(SEPARATOR);
-  return [value.slice(0, idEnd), idEnd, value.slice(value.lastIndexOf(SEPARATOR) + 1)];
-}
-
-/** Adds an encoded courier to a snapshot, decoding its numbers only if the snapshot keeps it. */
-export function addCourierRecord(snapshot: SnapshotBuilder, value: string): void {
-  const [id, idEnd, status] = idAndStatus(value);
-  if (!snapshot.wantsCourier(id, status as CourierState['status'])) return;
-  readNumbers(value, idEnd, 4);
-  snapshot.addCourier(id, numbers[0], numbers[1], numbers[2], numbers[3]);
-}
-
-/** Adds an encoded order to a snapshot, decoding its numbers only if the snapshot keeps it. */
-export function addOrderRecord(snapshot: SnapshotBuilder, value: string): void {
-  const [id, idEnd, status] = idAndStatus(value);
-  if (!snapshot.wantsOrder(id, status as OrderState['status'])) return;
-  readNumbers(value, idEnd, 5);
-  snapshot.addOrder(id, numbers[0], numbers[1], numbers[2], numbers[3], numbers[4]);
 }

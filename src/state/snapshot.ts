@@ -1,5 +1,5 @@
 import type { DispatchParams } from '../domain/problem.js';
-import type { CitySnapshot, CourierStatus, OrderStatus } from './city-state-store.js';
+import type { CitySnapshot, CourierState, CourierStatus, OrderState, OrderStatus } from './city-state-store.js';
 
 export interface SnapshotContext {
   city: string;
@@ -60,6 +60,16 @@ export class SnapshotBuilder {
     this.courierLng[i] = lng;
     this.courierSpeedMps[i] = speedMps;
     this.courierFreeInS[i] = Math.max(0, (freeAt - this.context.now) / 1000);
+  }
+
+  /** Adds the couriers `wantsCourier` accepts. */
+  addCouriers(couriers: Iterable<CourierState>): void {
+    for (const c of couriers) if (this.wantsCourier(c.id, c.status)) this.addCourier(c.id, c.lat, c.lng, c.speedMps, c.freeAt);
+  }
+
+  /** Adds the orders `wantsOrder` accepts. */
+  addOrders(orders: Iterable<OrderState>): void {
+    for (const o of orders) if (this.wantsOrder(o.id, o.status)) this.addOrder(o.id, o.pickupLat, o.pickupLng, o.dropoffLat, o.dropoffLng, o.readyAt);
   }
 
   /** Adds an order that `wantsOrder` accepted. */

@@ -12,7 +12,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { generateCity } from '../../src/sim/city.js';
-import { randomInstance } from '../../bench/random-instance.js';
+import { randomInstance } from '../support/random-instance.js';
 import { Rng } from '../../src/sim/rng.js';
 import { MAX_COST, type DispatchParams, type PositionsProblem } from '../../src/domain/problem.js';
 import { InThreadSolver } from '../../src/dispatch/solver.js';

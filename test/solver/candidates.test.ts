@@ -1,11 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { randomInstance } from '../../bench/random-instance.js';
+import { randomInstance } from '../support/random-instance.js';
 import type { PositionsProblem, Problem } from '../../src/domain/problem.js';
 import { generateCity } from '../../src/sim/city.js';
 import { Rng } from '../../src/sim/rng.js';
 import { WasmSolver } from '../../src/solver/index.js';
 import { SolverPool } from '../../src/solver/solver-pool.js';
-import { candidateEdges, pairArrivalS, pairCost, pairCostSeconds, penaltyOf } from '../support/reference.js';
+import { expectSameCandidates as expectSameWasmCandidates } from '../support/candidates.js';
+import { candidateEdges, pairArrivalS, pairCost, pairCostSeconds } from '../support/reference.js';
 import { positionsProblem } from '../support/problems.js';
 
 // The solver prices most pairs from a cheap chord distance and falls back to the exact
@@ -14,21 +15,7 @@ import { positionsProblem } from '../support/problems.js';
 
 const solver = new WasmSolver();
 
-function expectSameCandidates(problem: Problem): number {
-  const got = solver.candidates(problem);
-  const penalty = penaltyOf(problem.params);
-  const want = candidateEdges(problem).filter((e) => e.cost <= penalty);
-  const key = (o: number, c: number) => o * 1_000_003 + c;
-  const wanted = new Map(want.map((e) => [key(e.order, e.courier), e.cost]));
-  expect(got.order.length).toBe(want.length);
-  for (let i = 0; i < got.order.length; i++) {
-    const expected = wanted.get(key(got.order[i], got.courier[i]));
-    if (expected !== got.cost[i]) {
-      throw new Error(`edge order ${got.order[i]} courier ${got.courier[i]}: cost ${got.cost[i]}, oracle ${expected}`);
-    }
-  }
-  return want.length;
-}
+const expectSameCandidates = (problem: Problem) => expectSameWasmCandidates(solver, problem);
 
 describe('candidate edges match the oracle edge by edge', () => {
   it.each([0, 64])('generated M city, max_candidates %i', (k) => {

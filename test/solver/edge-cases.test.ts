@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { randomInstance } from '../../bench/random-instance.js';
+import { randomInstance } from '../support/random-instance.js';
 import { MAX_COST, type Problem, type Solution } from '../../src/domain/problem.js';
 import { packageRoot } from '../../src/package-root.js';
 import { generateCity, type PresetName } from '../../src/sim/city.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { randomInstance } from '../../bench/random-instance.js';
+import { randomInstance } from '../support/random-instance.js';
 import { InputError } from '../../src/domain/errors.js';
 import { packProblem, unpackProblem } from '../../src/domain/packed-problem.js';
 import type { Problem } from '../../src/domain/problem.js';

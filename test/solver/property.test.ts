@@ -7,7 +7,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { MAX_COST, type DispatchParams, type Problem } from '../../src/domain/problem.js';
 import { loadSolver } from '../../src/solver/index.js';
-import { randomInstance, type RandomInstanceOptions } from '../../bench/random-instance.js';
+import { randomInstance, type RandomInstanceOptions } from '../support/random-instance.js';
 import { MAX_PENALTY_S } from '../support/problems.js';
 import { bruteForceOptimum, candidateEdges, checkSolution, lpOptimum, type Assignment, type CandidateEdge } from '../support/reference.js';
 

@@ -5,7 +5,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_PARAMS, type Solution } from '../../src/domain/problem.js';
-import { randomInstance } from '../../bench/random-instance.js';
+import { randomInstance } from '../support/random-instance.js';
 import { EARTH_RADIUS_M, bruteForceOptimum, candidateEdges, checkSolution, distanceM, lpOptimum, pairCost, penaltyOf } from '../support/reference.js';
 import { edgesProblem, positionsProblem } from '../support/problems.js';
 
@@ -160,10 +160,13 @@ describe('checkSolution', () => {
       edges: 4,
       edgesKept: 4,
       edgesPriced: 4,
+      pairsPriced: 4,
       rounds: 1,
       bids: 2,
       assigned: 2,
       unassigned: 0,
+      warmStart: false,
+      rowsToPlace: 2,
       edgeBuildMs: 0,
       matchingMs: 0,
       solveMs: 0,

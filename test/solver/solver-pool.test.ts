@@ -5,7 +5,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { randomInstance } from '../../bench/random-instance.js';
+import { randomInstance } from '../support/random-instance.js';
 import { packProblem, unpackProblem } from '../../src/domain/packed-problem.js';
 import type { Solution } from '../../src/domain/problem.js';
 import { generateCity, type PresetName } from '../../src/sim/city.js';

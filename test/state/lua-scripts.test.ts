@@ -19,22 +19,33 @@ describe('Lua scripts', () => {
     expect(luaDirectory()).toMatch(/src[/\\]state[/\\]lua$/);
     const scripts = readLuaScripts();
     expect(scripts.map((s) => [s.name, s.numberOfKeys])).toEqual([
-      ['commit_decision', 9],
+      ['commit_decision', 12],
       ['raise_fence', 1],
-      ['order_event', 8],
-      ['update_couriers', 1],
-      ['remove_courier', 7],
-      ['create_orders', 1],
+      ['order_event', 11],
+      ['update_couriers', 3],
+      ['remove_courier', 10],
+      ['create_orders', 3],
       ['read_offer', 3],
       ['read_pickup', 2],
+      ['read_snapshot', 9],
+      ['put_records', 5],
       ['ingest_events', 5],
       ['read_features', 2],
     ]);
     for (const s of scripts) {
+      expect(s.source).not.toMatch(/^-- include:/m);
       expect(s.source).toMatch(/^--\[\[/);
       expect(s.source).toMatch(/^ARGV\[1\]/m);
       expect(s.source).toMatch(/^Returns/m);
     }
+    // Every script that writes a courier or order record logs it (the snapshot mirror reads the log).
+    expect(scripts.filter((s) => s.source.includes('local function log_changes')).map((s) => s.name)).toEqual([
+      'order_event',
+      'update_couriers',
+      'remove_courier',
+      'create_orders',
+      'put_records',
+    ]);
   });
 
   it('refuse a script without a header, or a missing or unexpected file', () => {

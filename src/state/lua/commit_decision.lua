@@ -13,13 +13,15 @@ a pickup must be picked up where its first order is (the same pickup lat|lng tex
 KEYS[1] fence hash: token (highest fencing token seen), version (decisions committed)
 KEYS[2] couriers hash: courier id -> "id|lat|lng|speed|freeAt|status"; status must be "free"
 KEYS[3] orders hash: order id -> "id|pickup lat|lng|dropoff lat|lng|readyAt|status"; status must be "pending"
-KEYS[4] courier offers hash: courier id -> offer "order|courier|version|expiresAt|pickup id",
-        the order being the pickup's first
-KEYS[5] order offers hash: order id -> offer "order|courier|version|expiresAt|pickup id"
+KEYS[4] courier offers hash: courier id -> its offer's pickup id (redis-records.ts)
+KEYS[5] order offers hash: order id -> its offer's pickup id
 KEYS[6] courier offer expiry sorted set: courier id scored by expiresAt
 KEYS[7] order offer expiry sorted set: order id scored by expiresAt
 KEYS[8] decisions stream
 KEYS[9] pickups hash: pickup id -> "courier|version|expiresAt|order|order|..."
+KEYS[10] revision hash: the change log (change_log.lua), trimmed here (a commit writes no record)
+KEYS[11] courier changes sorted set: courier id -> the revision that last wrote it
+KEYS[12] order changes sorted set: order id -> the revision that last wrote it
 
 ARGV[1] fencing token of the decision (integer)
 ARGV[2] holder that computed it (host id / boot id)
@@ -146,49 +148,73 @@ if #kept == 0 then
 end
 
 -- Lapsed offers are dropped here, with their pickups, so the expiry sets and the pickups hash
--- hold little more than the live offers.
-local function purge_lapsed(offers_key, expiry_key)
+-- hold little more than the live offers. A pickup's entry is found through its courier's offer:
+-- a pickup not accepted has its courier in the courier expiry set, lapsing with its orders (one
+-- expiresAt), and nothing else takes the courier out without ending the pickup (order_event.lua,
+-- remove_courier.lua), so the orders' lapsed offers need no look-up.
+local function purge_lapsed(offers_key, expiry_key, with_pickups)
   local lapsed = redis.call('ZRANGEBYSCORE', expiry_key, '-inf', now)
-  local pickup_ids = {}
-  for _, offer in ipairs(call_chunked('HMGET', offers_key, lapsed)) do
-    if offer then
-      pickup_ids[#pickup_ids + 1] = string.match(offer, '[^|]*$')
+  if with_pickups then
+    local pickup_ids = {}
+    for _, offer in ipairs(call_chunked('HMGET', offers_key, lapsed)) do
+      if offer then
+        pickup_ids[#pickup_ids + 1] = string.match(offer, '[^|]*$')
+      end
     end
+    call_chunked('HDEL', KEYS[9], pickup_ids)
   end
-  call_chunked('HDEL', KEYS[9], pickup_ids)
   call_chunked('HDEL', offers_key, lapsed)
   redis.call('ZREMRANGEBYSCORE', expiry_key, '-inf', now)
 end
-purge_lapsed(KEYS[4], KEYS[6])
-purge_lapsed(KEYS[5], KEYS[7])
+purge_lapsed(KEYS[4], KEYS[6], true)
+purge_lapsed(KEYS[5], KEYS[7], false)
+
+-- The change log keeps as many entries as twice the records and a thousand more (every record's
+-- last change, and the deleted ones' for readers a little behind); the oldest beyond that go and
+-- the floor rises to them: a reader holding an older revision reads whole (read_snapshot.lua).
+local function trim_changes(records_key, changes_key)
+  local excess = redis.call('ZCARD', changes_key) - 2 * redis.call('HLEN', records_key) - 1000
+  if excess > 0 then
+    local last = redis.call('ZRANGE', changes_key, excess - 1, excess - 1, 'WITHSCORES')
+    redis.call('ZREMRANGEBYRANK', changes_key, 0, excess - 1)
+    local floor = tonumber(redis.call('HGET', KEYS[10], 'floor') or '0')
+    redis.call('HSET', KEYS[10], 'floor', string.format('%d', math.max(floor, tonumber(last[2]))))
+  end
+end
+trim_changes(KEYS[2], KEYS[11])
+trim_changes(KEYS[3], KEYS[12])
 
 redis.call('HSET', KEYS[1], 'token', ARGV[1])
 local version = redis.call('HINCRBY', KEYS[1], 'version', 1)
 local expires_at = string.format('%d', now + tonumber(ARGV[3]))
-local function push2(list, a, b)
-  list[#list + 1] = a
-  list[#list + 1] = b
-end
+-- The text every offer of this version shares, made once: a number joined into a string is
+-- formatted anew each time, and this loop runs once per assignment.
+local version_text = string.format('%d', version)
+local entry_head = '|' .. version_text .. '|' .. expires_at
 local order_offers, courier_offers, order_scores, courier_scores, pickup_entries = {}, {}, {}, {}, {}
-local entry
+local n_orders, n_couriers, n_pickups = 0, 0, 0
+local entry, pickup_id
 local pickup_number = 0
 for _, i in ipairs(kept) do
+  local order_id, courier_id = order_ids[i], courier_ids[i]
   if first[i] == i then
     pickup_number = pickup_number + 1
+    pickup_id = 'p' .. version_text .. '.' .. pickup_number
+    entry = {courier_id .. entry_head}
   end
-  local pickup_id = 'p' .. version .. '.' .. pickup_number
-  local offer = order_ids[i] .. '|' .. courier_ids[i] .. '|' .. version .. '|' .. expires_at .. '|' .. pickup_id
-  push2(order_offers, order_ids[i], offer)
-  push2(order_scores, expires_at, order_ids[i])
+  order_offers[n_orders + 1], order_offers[n_orders + 2] = order_id, pickup_id
+  order_scores[n_orders + 1], order_scores[n_orders + 2] = expires_at, order_id
+  n_orders = n_orders + 2
   if first[i] == i then
-    push2(courier_offers, courier_ids[i], offer)
-    push2(courier_scores, expires_at, courier_ids[i])
-    entry = {courier_ids[i], version, expires_at}
+    courier_offers[n_couriers + 1], courier_offers[n_couriers + 2] = courier_id, pickup_id
+    courier_scores[n_couriers + 1], courier_scores[n_couriers + 2] = expires_at, courier_id
+    n_couriers = n_couriers + 2
   end
-  entry[#entry + 1] = order_ids[i]
+  entry[#entry + 1] = order_id
   -- A kept pickup is kept whole: it ends where the given decision's pickup ends.
   if i == #assignments or first[i + 1] == i + 1 then
-    push2(pickup_entries, pickup_id, table.concat(entry, '|'))
+    pickup_entries[n_pickups + 1], pickup_entries[n_pickups + 2] = pickup_id, table.concat(entry, '|')
+    n_pickups = n_pickups + 2
   end
 end
 call_chunked('HSET', KEYS[5], order_offers)

@@ -5,6 +5,8 @@ Records are fields joined by "|" with the status last (see redis-records.ts); an
 field is stamped with Redis TIME, so a host's skewed clock never reaches the store.
 
 KEYS[1] orders hash: order id -> "id|pickup lat|lng|dropoff lat|lng|readyAt|pending"
+KEYS[2] revision hash: the change log (change_log.lua)
+KEYS[3] order changes sorted set: order id -> the revision that last wrote it
 
 ARGV[1] the records as a JSON array of strings, each starting with its id
 
@@ -12,6 +14,8 @@ Returns one of
   {"ok", created}      every order of the batch is created
   {"exists", id}       the first order of the batch that already exists; nothing changed
 ]]
+
+-- include: change_log
 
 local CHUNK = 1000
 local records = cjson.decode(ARGV[1])
@@ -40,4 +44,5 @@ for start = 1, #records, CHUNK do
   end
   redis.call('HSET', KEYS[1], unpack(fields))
 end
+log_changes(KEYS[2], {{KEYS[3], ids}})
 return {'ok', #records}

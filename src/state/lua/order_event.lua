@@ -2,7 +2,7 @@
 order_event: one step of an order's or a pickup's life after dispatch, atomically: a courier
 answers its offer (accept / decline), the orders are picked up, an order is delivered, or it is
 cancelled. Records are fields joined by "|" with the status last (see redis-records.ts); an offer
-value is "order|courier|version|expiresAt|pickup id". An accepted offer stays in the offer
+names its pickup (redis-records.ts decodeOfferPickupId). An accepted offer stays in the offer
 hashes (it names the courier carrying the orders) but leaves the expiry sets, so commits never
 purge it.
 
@@ -19,6 +19,9 @@ KEYS[5] courier offer expiry sorted set
 KEYS[6] order offer expiry sorted set
 KEYS[7] cooldowns sorted set: "order|courier" scored by the end of its cooldown
 KEYS[8] pickups hash: pickup id -> "courier|version|expiresAt|order|order|..."
+KEYS[9] revision hash: the change log (change_log.lua)
+KEYS[10] courier changes sorted set: courier id -> the revision that last wrote it
+KEYS[11] order changes sorted set: order id -> the revision that last wrote it
 
 ARGV[1] event: accept, decline, picked_up, delivered or cancel (a pickup: the first three)
 ARGV[2] what the event names: "order" or "pickup"
@@ -37,9 +40,25 @@ Returns one of
 Times are Redis server time.
 ]]
 
+-- include: change_log
+
 local event, target, id, wanted_courier = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
 local time = redis.call('TIME')
 local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
+-- The records this event writes, logged when it is done.
+local couriers_written, orders_written = {}, {}
+local function set_courier(courier_id, record)
+  redis.call('HSET', KEYS[1], courier_id, record)
+  couriers_written[#couriers_written + 1] = courier_id
+end
+local function set_order(order_id, record)
+  redis.call('HSET', KEYS[2], order_id, record)
+  orders_written[#orders_written + 1] = order_id
+end
+local function done(reply)
+  log_changes(KEYS[9], {{KEYS[10], couriers_written}, {KEYS[11], orders_written}})
+  return reply
+end
 
 local function fields(record)
   local out = {}
@@ -120,14 +139,14 @@ local function free_courier(courier_id, lat, lng)
   end
   local updated = f[1] .. '|' .. (lat or f[2]) .. '|' .. (lng or f[3]) .. '|' .. f[4] .. '|' ..
     string.format('%d', now) .. '|free'
-  redis.call('HSET', KEYS[1], courier_id, updated)
+  set_courier(courier_id, updated)
 end
 
 -- Moves every order of the pickup in status `from` to `to`.
 local function move(p, records, from, to)
   for k, order_id in ipairs(p.orders) do
     if records[k] and last_field(records[k]) == from then
-      redis.call('HSET', KEYS[2], order_id, with_status(records[k], to))
+      set_order(order_id, with_status(records[k], to))
       if from == 'pending' then
         redis.call('ZREM', KEYS[6], order_id)
       end
@@ -141,7 +160,7 @@ local function pickup_step(p, records)
     move(p, records, 'pending', 'assigned')
     local courier = redis.call('HGET', KEYS[1], p.courier)
     if courier then
-      redis.call('HSET', KEYS[1], p.courier, with_status(courier, 'busy'))
+      set_courier(p.courier, with_status(courier, 'busy'))
     end
     redis.call('ZREM', KEYS[5], p.courier)
   elseif event == 'decline' then
@@ -187,7 +206,7 @@ if target == 'pickup' then
   end
   local reply = ok_reply(p.courier, p)
   pickup_step(p, records)
-  return reply
+  return done(reply)
 end
 
 local order = redis.call('HGET', KEYS[2], id)
@@ -211,7 +230,7 @@ if event == 'accept' or event == 'decline' then
   local records = pickup_records(p)
   local reply = ok_reply(courier_out, p)
   pickup_step(p, records)
-  return reply
+  return done(reply)
 end
 
 if event == 'picked_up' then
@@ -222,9 +241,9 @@ if event == 'picked_up' then
   if p then
     pickup_step(p, (pickup_records(p)))
   else
-    redis.call('HSET', KEYS[2], id, with_status(order, 'picked_up'))
+    set_order(id, with_status(order, 'picked_up'))
   end
-  return reply
+  return done(reply)
 end
 
 if event == 'delivered' or event == 'cancel' then
@@ -234,6 +253,7 @@ if event == 'delivered' or event == 'cancel' then
   local reply = ok_reply(courier_out, p)
   local carrying = status == 'assigned' or status == 'picked_up'
   redis.call('HDEL', KEYS[2], id)
+  orders_written[#orders_written + 1] = id
   redis.call('HDEL', KEYS[4], id)
   redis.call('ZREM', KEYS[6], id)
   if p then
@@ -258,7 +278,7 @@ if event == 'delivered' or event == 'cancel' then
       end
     end
   end
-  return reply
+  return done(reply)
 end
 
 return redis.error_reply('order_event: unknown event ' .. event)

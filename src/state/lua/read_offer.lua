@@ -3,7 +3,7 @@ read_offer: one order or courier with its offer and the offer's pickup, read at 
 pickup's orders change when one of them is delivered or cancelled). Read-only.
 
 KEYS[1] records hash: the orders hash or the couriers hash
-KEYS[2] offers hash of the same kind: id -> "order|courier|version|expiresAt|pickup id"
+KEYS[2] offers hash of the same kind: id -> its offer's pickup id
 KEYS[3] pickups hash: pickup id -> "courier|version|expiresAt|order|order|..."
 
 ARGV[1] order or courier id

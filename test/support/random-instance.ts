@@ -3,9 +3,9 @@
  * either with positions or with caller-given edges (duplicates and unsorted listing
  * included), optionally drawn from a handful of values so that equal costs are common.
  */
-import { DEFAULT_PARAMS, type DispatchParams, type EdgesProblem, type PositionsProblem, type Problem } from '../src/domain/problem.js';
-import { BARCELONA } from '../src/sim/city.js';
-import { Rng } from '../src/sim/rng.js';
+import { DEFAULT_PARAMS, type DispatchParams, type EdgesProblem, type PositionsProblem, type Problem } from '../../src/domain/problem.js';
+import { BARCELONA } from '../../src/sim/city.js';
+import { Rng } from '../../src/sim/rng.js';
 
 export interface RandomInstanceOptions {
   seed: number;
