@@ -74,6 +74,6 @@ export function renderCitiesSection(results: CitiesResults, chart: string): stri
         `| ${r.stores} | ${r.threads} | ${r.cities} | ${r.run} / ${r.due} | ${percent(skippedShare(r))} | ${ms(r.tickP50Ms)} / ${ms(r.tickP99Ms)} | ${ms(r.snapshotMs)} | ${ms(r.solveMs)} | ${ms(r.workerSolveMs)} | ${ms(r.commitMs)} (${ms(r.durableMs)}) | ${percent(r.solverBusy)} | ${percent(r.eventLoopBusy)} | ${ms(r.hostMsPerTick)} | ${percent(r.machineBusy)} | ${r.limit} | ${r.load.toFixed(1)} | ${r.at} |`,
     ),
     '',
-    'Solve is from the cycle’s side (the wait in the queue included), worker solve a worker’s own time per solve; durable is the wait for the durable append inside commit. Host ms / tick is the event loop’s busy time per city-tick run: everything outside the solver. Next limit: the busiest of the solver workers, the event loop and the machine’s cores, with the cities it would carry at 100 % (cities ÷ busy share, a linear estimate).',
+    'Solve is from the cycle’s side (the wait in the queue included), worker solve a worker’s own time per solve; durable is the wait for the durable append inside commit. Host ms / tick is the event loop’s busy time per city-tick run: everything outside the solver. Next limit: the busiest of the solver workers, the event loop and the machine’s cores, with the cities it would carry at 100 % (city-ticks run per second ÷ busy share, a linear estimate). On this shared machine the cores are busy with the other processes too (the load column).',
   ].join('\n');
 }

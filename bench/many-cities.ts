@@ -46,14 +46,14 @@ const seconds = Number(values.seconds);
 const threads = values.threads ?? String(availableParallelism());
 const rows: CitiesRow[] = [];
 for (const n of counts) rows.push(await measure(n));
-const dir = values['results-dir'] ?? BENCH_DIR;
-const previous = readResults<CitiesResults>(dir, RESULT_FILES.cities)?.rows ?? [];
-await publishCities(dir, { machine: machineInfo(), rows: mergeCityRows(previous, rows) });
 for (const r of rows) {
   process.stdout.write(
     `${r.stores}, ${r.threads} thread(s), ${r.cities} cities: ${r.run}/${r.due} ticks, ${(100 * skippedShare(r)).toFixed(0)} % skipped, tick p50 ${r.tickP50Ms.toFixed(0)} / p99 ${r.tickP99Ms.toFixed(0)} ms, snapshot ${r.snapshotMs.toFixed(1)}, solve ${r.solveMs.toFixed(1)} (worker ${r.workerSolveMs.toFixed(1)}), commit ${r.commitMs.toFixed(1)} (durable ${r.durableMs.toFixed(1)}) ms; solver busy ${pct(r.solverBusy)}, event loop ${pct(r.eventLoopBusy)} (${r.hostMsPerTick.toFixed(1)} ms / city-tick), cores ${pct(r.machineBusy)}; next limit: ${r.limit}; load ${r.load.toFixed(1)}\n`,
   );
 }
+const dir = values['results-dir'] ?? BENCH_DIR;
+const previous = readResults<CitiesResults>(dir, RESULT_FILES.cities)?.rows ?? [];
+await publishCities(dir, { machine: machineInfo(), rows: mergeCityRows(previous, rows) });
 process.stderr.write(`updated ${RESULT_FILES.cities}, charts/many-cities.svg and the many-cities section of RESULTS.md in ${dir}\n`);
 
 async function measure(cityCount: number): Promise<CitiesRow> {
@@ -108,7 +108,7 @@ async function measure(cityCount: number): Promise<CitiesRow> {
       eventLoopBusy,
       hostMsPerTick: (eventLoopBusy * elapsedMs) / Math.max(1, run),
       machineBusy,
-      limit: nextLimit(cityCount, { 'solver workers': solverBusy, 'event loop': eventLoopBusy, cores: machineBusy }),
+      limit: nextLimit((TICK_MS * run) / elapsedMs, { 'solver workers': solverBusy, 'event loop': eventLoopBusy, cores: machineBusy }),
       load: loadavg()[0],
     };
   } finally {
@@ -141,10 +141,10 @@ async function counters(host: Host) {
   };
 }
 
-/** The busiest resource and the cities it would carry at 100 % busy, on a linear estimate. */
-function nextLimit(cities: number, busy: Record<string, number>): string {
+/** The busiest resource and the cities (on 1 s ticks) it would carry at 100 % busy: city-ticks run per second ÷ its busy share. */
+function nextLimit(ticksPerSecond: number, busy: Record<string, number>): string {
   const [name, share] = Object.entries(busy).reduce((a, b) => (b[1] > a[1] ? b : a));
-  return `${name} (${pct(share)}: ~${Math.floor(cities / share)} cities)`;
+  return `${name} (${pct(share)}: ~${Math.floor(ticksPerSecond / share)} cities)`;
 }
 
 function pct(share: number): string {
