@@ -20,14 +20,19 @@
 //    look as deep as its prices require).
 // When no row's dual exceeds its limit, every outside edge has a reduced cost ≥ 0, so
 // the certificate holds on the whole candidate graph and the assignment is optimal there.
+//
+// A warm start (the previous tick's matching and courier duals, against this problem) seeds
+// the auction's prices and assignment and runs it from ε = 1 cost unit: the orders whose
+// options the changes moved by more than ε bid, the rest keep their couriers. Steps 2–4 then
+// run as for a cold solve, so the result is the same certified optimum.
 
 import { arenaAlloc } from './arena';
 import {
-  Params, courierCount, orderCount, rowStart, edgeKeys, keyCost, keyCourier,
+  Params, courierCount, orderCount, rowStart, rowEnd, edgeKeys, keyCost, keyCourier,
   loadI32, storeI32,
 } from './problem';
 import { allocateAuction, auctionAssign } from './auction';
-import { rowWorkEnd, startWorkingSets, coverCost, indexWorkingColumns, colStart, colEnd, colRows, colCosts } from './working-set';
+import { rowWorkEnd, workLimit, startWorkingSets, coverCost, indexWorkingColumns, colStart, colEnd, colRows, colCosts } from './working-set';
 
 const FREE: i32 = -1;
 const UNASSIGNED: i32 = -2;
@@ -51,6 +56,11 @@ let stamp: i32 = 0;
 export let rounds: i32 = 0;
 export let pricedEdges: f64 = 0;
 export let objective: f64 = 0;
+
+// The warm start given for this problem, if any (assembly/index.ts beginWarmStart).
+export let warmRowCol: usize = 0; // i32 per order: its courier in the previous solve, UNASSIGNED, or FREE (no warm state)
+export let warmColDual: usize = 0; // i32 per courier: its dual in the previous solve (≤ 0), 0 for a new one
+export let warmGiven: bool = false;
 
 @inline function i64At(base: usize, i: i32): i64 { return load<i64>(base + (<usize>i << 3)); }
 @inline function setI64(base: usize, i: i32, value: i64): void { store<i64>(base + (<usize>i << 3), value); }
@@ -201,7 +211,8 @@ function freeRow(row: i32): void {
 }
 
 /**
- * Restores the invariants for a queued row: its dual becomes its best value again; if
+ * Restores the invariants for a queued row: its dual becomes its best value again (its
+ * working set first taking in every edge that could beat it); if
  * its matched edge is then slack, the matched column's price drops (v rises) by the
  * slack, or to 0 and the row is freed. Neighbours of a column whose price dropped are
  * queued, since their own best value may have dropped with it.
@@ -210,15 +221,20 @@ function repairRow(row: i32): void {
   const matched = loadI32(rowCol, row);
   const penalty = Params.penalty;
   let best: i64 = penalty;
-  let matchedValue: i64 = matched == UNASSIGNED ? penalty : i64.MAX_VALUE;
-  const end = loadI32(rowWorkEnd, row);
-  for (let e = loadI32(rowStart, row); e < end; e++) {
-    const key = load<u64>(edgeKeys + (<usize>e << 3));
-    const col = keyCourier(key);
-    const value = keyCost(key) - i64At(colDual, col);
-    if (value < best) best = value;
-    if (col == matched) matchedValue = value;
-  }
+  let matchedValue: i64 = i64.MAX_VALUE;
+  do {
+    best = penalty;
+    matchedValue = matched == UNASSIGNED ? penalty : i64.MAX_VALUE;
+    const end = loadI32(rowWorkEnd, row);
+    for (let e = loadI32(rowStart, row); e < end; e++) {
+      const key = load<u64>(edgeKeys + (<usize>e << 3));
+      const col = keyCourier(key);
+      const value = keyCost(key) - i64At(colDual, col);
+      if (value < best) best = value;
+      if (col == matched) matchedValue = value;
+    }
+    // v ≤ 0: an edge outside is worth at least its cost, so only those cheaper than `best` matter.
+  } while (best > workLimit(row) && coverCost(row, best));
   setI64(rowDual, row, best);
   if (matched == FREE) return;
   const slack = matchedValue - best;
@@ -247,7 +263,9 @@ function repairRow(row: i32): void {
   }
 }
 
+/** Repairs every row (each is queued before any is looked at, so no row's stale dual is read). */
 function repair(): void {
+  for (let o = 0; o < orderCount; o++) enqueueRow(o);
   while (queueLength > 0) {
     const row = loadI32(repairQueue, queueHead);
     queueHead = (queueHead + 1) % orderCount;
@@ -262,6 +280,76 @@ function repair(): void {
 function placeFreeRows(): void {
   for (let k = 0; k < freeCount; k++) augment(loadI32(freeRows, k));
   freeCount = 0;
+}
+
+/** Sizes the warm start's columns for this problem (the host writes them). */
+export function allocateWarmStart(): void {
+  warmRowCol = arenaAlloc(<usize>orderCount << 2);
+  warmColDual = arenaAlloc(<usize>courierCount << 2);
+  warmGiven = true;
+}
+
+export function clearWarmStart(): void {
+  warmGiven = false;
+}
+
+/** The position of `col` in the row's edges, or -1 when it is not a candidate of the row. */
+function edgeOf(row: i32, col: i32): i32 {
+  const end = loadI32(rowEnd, row);
+  for (let e = loadI32(rowStart, row); e < end; e++) {
+    if (keyCourier(load<u64>(edgeKeys + (<usize>e << 3))) == col) return e;
+  }
+  return -1;
+}
+
+/**
+ * Seeds the matching and the column duals from the warm start. A warm pair whose edge is no
+ * longer a candidate, or whose courier another row already took, starts free, as does every row
+ * without warm state. Any start is valid (the auction needs prices ≥ 0, and its result is optimal
+ * at ε = 1 wherever it started); this one keeps most rows where they were. A courier nobody holds
+ * (new, or its order gone) is priced so that no held row gains by switching to it: at 0, a new
+ * courier in a crowd would release every order in its reach.
+ */
+function seedWarmStart(): void {
+  const penalty = Params.penalty;
+  for (let c = 0; c < courierCount; c++) {
+    storeI32(colRow, c, FREE);
+    // An exact dual lies in [−penalty, 0] (v = c − u on a matched edge, u ≤ penalty): clamp what came in.
+    setI64(colDual, c, max(-penalty, min(0, <i64>loadI32(warmColDual, c))));
+  }
+  // Each held row's value (what its column costs it) goes to rowDual, which the repair sets later.
+  for (let o = 0; o < orderCount; o++) {
+    const col = loadI32(warmRowCol, o);
+    const e = col >= 0 && col < courierCount && loadI32(colRow, col) == FREE ? edgeOf(o, col) : -1;
+    if (e >= 0) {
+      const cost = keyCost(load<u64>(edgeKeys + (<usize>e << 3)));
+      storeI32(rowCol, o, col);
+      storeI32(colRow, col, o);
+      setI64(rowDual, o, cost - i64At(colDual, col));
+      // The matched edge joins the working set, with every edge that sorts before it.
+      coverCost(o, cost + 1);
+    } else if (col == UNASSIGNED) {
+      storeI32(rowCol, o, UNASSIGNED);
+      setI64(rowDual, o, penalty);
+    } else {
+      storeI32(rowCol, o, FREE);
+    }
+  }
+  for (let c = 0; c < courierCount; c++) {
+    if (loadI32(colRow, c) == FREE) setI64(colDual, c, 0);
+  }
+  for (let o = 0; o < orderCount; o++) {
+    if (loadI32(rowCol, o) == FREE) continue;
+    const held = i64At(rowDual, o);
+    // Only edges cheaper than the row's value can beat it (v ≤ 0); they are needed at the end anyway.
+    coverCost(o, held);
+    const end = loadI32(rowWorkEnd, o);
+    for (let e = loadI32(rowStart, o); e < end; e++) {
+      const key = load<u64>(edgeKeys + (<usize>e << 3));
+      const c = keyCourier(key);
+      if (loadI32(colRow, c) == FREE) setI64(colDual, c, min(i64At(colDual, c), keyCost(key) - held));
+    }
+  }
 }
 
 /**
@@ -304,12 +392,13 @@ export function solveAssignment(): void {
   stamp = 0;
 
   startWorkingSets();
+  if (warmGiven) seedWarmStart();
   rounds = 0;
   while (true) {
     rounds++;
-    auctionAssign(rowCol, colRow, colDual, UNASSIGNED, FREE);
+    // A warm solve's later rounds start from the exact duals of the one before.
+    auctionAssign(rowCol, colRow, colDual, UNASSIGNED, FREE, warmGiven);
     // The auction's assignment is optimal; the repair turns its prices into exact duals.
-    for (let o = 0; o < no; o++) enqueueRow(o);
     repair();
     placeFreeRows();
     if (coverDuals() == 0) break;

@@ -1,6 +1,7 @@
 // The solver's host interface. A solve is: beginProblem (sizes the input), the host
 // writes the input columns at inputColumn(i), setParams, buildCandidates, solveAssignment,
 // then the host reads the results. Phases are separate calls so the host can time them.
+// A warm solve calls beginWarmStart after beginProblem and writes its two columns too.
 
 import { arenaAlloc, arenaReset } from './arena';
 import { buildFromGivenEdges } from './given-edges';
@@ -13,11 +14,17 @@ import {
   inputExcludedOrder, inputExcludedCourier, indexExcludedPairs,
 } from './problem';
 import * as assignment from './assignment';
-import { bids as auctionBids } from './auction';
+import { bids as auctionBids, rowsToPlace as auctionRowsToPlace } from './auction';
 
 export function beginProblem(couriers: i32, orders: i32, givenEdges: i32, excludedPairs: i32): void {
   arenaReset();
   allocateInput(couriers, orders, givenEdges, excludedPairs);
+  assignment.clearWarmStart();
+}
+
+/** This problem starts from the previous solve's matching and courier duals (input columns 14 and 15). */
+export function beginWarmStart(): void {
+  assignment.allocateWarmStart();
 }
 
 /** Address of input column `column`, numbered as in src/solver/wasm-solver.ts. */
@@ -37,6 +44,8 @@ export function inputColumn(column: i32): usize {
     case 11: return inputEdgeCost;
     case 12: return inputExcludedOrder;
     case 13: return inputExcludedCourier;
+    case 14: return assignment.warmRowCol;
+    case 15: return assignment.warmColDual;
     default: unreachable();
   }
   return 0;
@@ -116,5 +125,7 @@ export function objective(): f64 { return assignment.objective; }
 export function rounds(): i32 { return assignment.rounds; }
 export function bids(): f64 { return auctionBids; }
 export function pricedEdges(): f64 { return assignment.pricedEdges; }
+export function rowsToPlace(): i32 { return auctionRowsToPlace; }
+export function warmStarted(): bool { return assignment.warmGiven; }
 export function candidateEdgeCount(): f64 { return candidateEdges; }
 export function keptEdgeCount(): f64 { return keptEdges; }

@@ -17,6 +17,7 @@ import type { PrepDriftResults } from './prep-drift.js';
 import type { BenchResults } from './results.js';
 import { writeResultsSection } from './results-sections.js';
 import { renderPeersSection, type PeersResults } from './solver-peers.js';
+import { renderWarmSection, type WarmResults } from './warm-start.js';
 
 export const RESULT_FILES = {
   solver: 'results.json',
@@ -27,6 +28,7 @@ export const RESULT_FILES = {
   peers: 'peers-results.json',
   features: 'features-results.json',
   prepDrift: 'prep-drift-results.json',
+  warm: 'warm-results.json',
 } as const;
 
 /** The JSON of one benchmark in `dir`, or undefined before its first run. */
@@ -75,4 +77,9 @@ export async function publishFeatures(dir: string, results: FeatureBenchResults)
 export async function publishPrepDrift(dir: string, results: PrepDriftResults): Promise<void> {
   await writeJson(dir, RESULT_FILES.prepDrift, results);
   writeResultsSection('prep-drift-bench', renderPrepDriftSection(results), dir);
+}
+
+export async function publishWarm(dir: string, results: WarmResults): Promise<void> {
+  await writeJson(dir, RESULT_FILES.warm, results);
+  writeResultsSection('warm-bench', renderWarmSection(results), dir);
 }

@@ -1,14 +1,15 @@
 /**
  * The benchmark suite, run by `npm run bench` (after a build):
  *
- *   node dist/bench/run.js [--sizes S,M,L,XL] [--only solver|peers|pool|features|prep-drift] [--results-dir DIR]
+ *   node dist/bench/run.js [--sizes S,M,L,XL] [--only solver|peers|warm|pool|features|prep-drift] [--results-dir DIR]
  *
  * The solver on generated cities (bench/solver-suite.ts), the solver against scipy and LEMON on
- * the same edges (bench/solver-peers.ts, M and L), the worker pool's four benchmarks
+ * the same edges (bench/solver-peers.ts, M and L), warm against cold solves of a city's next tick
+ * (bench/warm-start.ts, M and L), the worker pool's four benchmarks
  * (bench/pool.ts), the feature engine's ingest and read against the local Redis (bench/features.ts;
  * skipped without one) and its prep-drift days (bench/prep-drift.ts), a progress line per step on
- * stderr. The solver's and the peers' rows are merged into bench/results.json and
- * bench/peers-results.json (a run of some sizes replaces only their rows); the pool's figures
+ * stderr. The solver's, the peers' and the warm start's rows are merged into bench/results.json,
+ * bench/peers-results.json and bench/warm-results.json (a run of some sizes replaces only their rows); the pool's figures
  * replace bench/pool-results.json, the feature engine's features-results.json and
  * prep-drift-results.json. Each then rewrites its chart and its section of RESULTS.md
  * and nothing else. --results-dir points all of it at another folder (a copy of bench/'s files).
@@ -19,14 +20,15 @@ import { PRESETS, type PresetName } from '../src/sim/city.js';
 import { formatPoolResults, runPoolBenchmarks } from './pool.js';
 import { runFeatureBenchmarks } from './features.js';
 import { runPrepDriftBenchmark } from './prep-drift.js';
-import { publishFeatures, publishPeers, publishPool, publishPrepDrift, publishSolver, readResults, RESULT_FILES } from './publish.js';
+import { publishFeatures, publishPeers, publishPool, publishPrepDrift, publishSolver, publishWarm, readResults, RESULT_FILES } from './publish.js';
 import { formatTable } from './report.js';
 import { mergeRows, type BenchResults } from './results.js';
 import { BENCH_DIR } from './results-sections.js';
 import { formatPeersTable, mergePeerRows, runSolverPeers, type PeersResults } from './solver-peers.js';
 import { runSolverSuite } from './solver-suite.js';
+import { formatWarmTable, mergeWarmRows, runWarmStart, type WarmResults } from './warm-start.js';
 
-const SUITES = ['solver', 'peers', 'pool', 'features', 'prep-drift'] as const;
+const SUITES = ['solver', 'peers', 'warm', 'pool', 'features', 'prep-drift'] as const;
 const SIZES = Object.keys(PRESETS) as PresetName[];
 const EXIT_BAD_INPUT = 2;
 
@@ -51,6 +53,13 @@ if (flags !== undefined) {
     await publishPeers(dir, { rows: mergePeerRows(previous, fresh) });
     process.stdout.write(`${formatPeersTable(fresh)}\n`);
     progress(`updated ${fresh.length} rows of ${RESULT_FILES.peers} and the peers section of RESULTS.md in ${dir}`);
+  }
+  if (runs('warm')) {
+    const fresh = runWarmStart(flags.sizes, progress);
+    const previous = readResults<WarmResults>(dir, RESULT_FILES.warm)?.rows ?? [];
+    await publishWarm(dir, { rows: mergeWarmRows(previous, fresh) });
+    process.stdout.write(`${formatWarmTable(fresh)}\n`);
+    progress(`updated ${fresh.length} rows of ${RESULT_FILES.warm} and the warm section of RESULTS.md in ${dir}`);
   }
   if (runs('pool')) {
     const results = await runPoolBenchmarks(progress);

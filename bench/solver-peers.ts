@@ -1,7 +1,7 @@
 /**
  * dispatchd's matching against peer solvers on the same edges (issue 15): scipy's sparse LAPJV
  * and LEMON's network simplex and cost scaling (bench/peer-solvers.ts) on the normal, hotspot and
- * degenerate shapes (bench/city-shapes.ts) of cities M and L, K = 0. dispatchd builds its
+ * degenerate shapes (src/sim/city-shapes.ts) of cities M and L, K = 0. dispatchd builds its
  * candidate edges; the kept ones (cost ≤ penalty, the graph its matching solves) go to a file the
  * peers read, with "unassigned" at the penalty in each of them. Every solver's objective must
  * equal dispatchd's: a difference throws. Each run solves once with each solver in turn, so they
@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import type { PresetName } from '../src/sim/city.js';
 import { compileSolverEagerly } from '../src/solver/wasm-module.js';
 import { toDeciseconds, WasmSolver } from '../src/solver/wasm-solver.js';
-import { CITY_SHAPES, shapedCity, type CityShape } from './city-shapes.js';
+import { CITY_SHAPES, shapedCity, type CityShape } from '../src/sim/city-shapes.js';
 import { installedPeers, writeEdgeFile, type PeerName } from './peer-solvers.js';
 import { machineInfo, solverBuild, type RunStamp } from './results.js';
 
@@ -168,7 +168,7 @@ export function renderPeersSection(results: PeersResults): string {
   return [
     '## Solver against peers on the same edges (npm run bench -- --only peers, bench/solver-peers.ts)',
     '',
-    'Generated from bench/peers-results.json; a run of one size (`--sizes M`) replaces only its rows. The cities of bench/city-shapes.ts',
+    'Generated from bench/peers-results.json; a run of one size (`--sizes M`) replaces only its rows. The cities of src/sim/city-shapes.ts',
     '(normal; hotspot: every order at one of orders / 10 restaurants; degenerate: couriers stacked 30 to a point, one speed, all free),',
     'seed 1, K = 0. dispatchd builds its candidate edges; the kept ones (cost ≤ penalty) are written to a file that scipy',
     '(`min_weight_full_bipartite_matching`, sparse LAPJV; a dummy column per order at the penalty) and LEMON (`NetworkSimplex`,',

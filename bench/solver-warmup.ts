@@ -17,7 +17,7 @@ import type { PositionsProblem } from '../src/domain/problem.js';
 import { generateCity } from '../src/sim/city.js';
 import { SolverPool } from '../src/solver/solver-pool.js';
 import { WasmSolver } from '../src/solver/wasm-solver.js';
-import { crowdedAtRestaurants } from './city-shapes.js';
+import { crowdedAtRestaurants } from '../src/sim/city-shapes.js';
 
 const SOLVES = 8;
 const { values } = parseArgs({ options: { runs: { type: 'string', default: '3' }, child: { type: 'boolean' } } });

@@ -19,6 +19,7 @@ import { bundleOrdersOf, proposeBundles, solveBundles, specTravelS, type Bundle,
 import type { CitySnapshot, CityStateStore } from '../state/city-state-store.js';
 import { setPickupIds, type Assignment, type Certificate } from '../state/decision.js';
 import type { DecisionLog } from '../state/decision-log.js';
+import { previousSolveOf, warmStartFor, type PreviousSolve } from '../solver/warm-start.js';
 import { readyEstimates, TICK_SIGNALS, type ReadyEstimate, type ReadySource } from '../features/eta.js';
 import { applyEstimates, estimatedEdges, type PairEstimates } from './estimated-costs.js';
 import type { DispatchMetrics } from './metrics.js';
@@ -64,9 +65,20 @@ export interface PickupCosts {
   penaltiesDs?(snapshot: CitySnapshot): ArrayLike<number>;
 }
 
+/**
+ * A city's last solve on this host, which the next tick's solve starts from (src/solver/warm-start.ts):
+ * the dispatch loop keeps one per leased city and drops it with the lease, so a host that has just
+ * taken a city solves its first tick cold. Only the positions path is warm; pickups are solved cold.
+ */
+export interface CityWarmState {
+  previous?: PreviousSolve;
+}
+
 export interface DispatchCycleOptions {
   /** Abandons the solve (shutdown). */
   signal?: AbortSignal;
+  /** Where the city's last solve is kept for the next one; without it every solve is cold. */
+  warm?: CityWarmState;
   /** Fresh snapshots tried after a commit refused for a conflict (an order or courier changed meanwhile). */
   conflictRetries?: number;
 }
@@ -132,6 +144,8 @@ export interface DispatchOutcome {
   dropped: string[];
   /** Exact, in deciseconds, of the solve the assignments came from. */
   objective: number;
+  /** The solve started from the city's previous solve on this host (CityWarmState). */
+  warmStart: boolean;
   /** Whether the solve's dual certificate checked (recorded with the committed decision). */
   certificate: Certificate;
   /** With certificate 'failed': the first violation the check found. */
@@ -172,6 +186,7 @@ export async function dispatchCity(context: DispatchContext, lease: Lease, confi
       unassigned: [],
       dropped: [],
       objective: 0,
+      warmStart: false,
       certificate: 'none',
       couriers: 0,
       orders: 0,
@@ -194,9 +209,10 @@ export async function dispatchCity(context: DispatchContext, lease: Lease, confi
 
     const solveStarted = performance.now();
     const featureReady = features && config.etaModel ? readyEstimates(features, config.etaModel) : undefined;
-    const solved = await solveWithCooldowns(context, config.bundling, snapshot, cooldowns, options.signal, featureReady);
+    const solved = await solveWithCooldowns(context, config.bundling, snapshot, cooldowns, options, featureReady);
     const solveMs = performance.now() - solveStarted;
     metrics?.solveDuration.observe({ city }, solveMs / 1000);
+    if (solved.solved) metrics?.solveStarts.inc({ city, start: solved.warmStart ? 'warm' : 'cold' });
     if (solved.estimated.ready > 0) metrics?.estimatesUsed.inc({ city, kind: 'ready' }, solved.estimated.ready);
     if (solved.estimated.pairs > 0) metrics?.estimatesUsed.inc({ city, kind: 'pair' }, solved.estimated.pairs);
     if (solved.estimated.model > 0) metrics?.estimatesUsed.inc({ city, kind: 'model' }, solved.estimated.model);
@@ -212,6 +228,7 @@ export async function dispatchCity(context: DispatchContext, lease: Lease, confi
       unassigned: solved.unassigned,
       dropped: [],
       objective: solved.objective,
+      warmStart: solved.warmStart,
       certificate: solved.certificate,
       ...(solved.certificateError === undefined ? {} : { certificateError: solved.certificateError }),
       couriers: snapshot.courierIds.length,
@@ -274,6 +291,9 @@ interface Solved extends CertificateVerdict {
   pairs: OfferedPair[];
   unassigned: string[];
   objective: number;
+  /** A solve ran (the snapshot had orders and couriers). */
+  solved: boolean;
+  warmStart: boolean;
   cooledDown: number;
   estimated: DispatchOutcome['estimated'];
 }
@@ -288,23 +308,34 @@ async function solveWithCooldowns(
   bundling: BundlingParams,
   snapshot: CitySnapshot,
   cooldowns: readonly Assignment[],
-  signal: AbortSignal | undefined,
+  { signal, warm }: DispatchCycleOptions,
   featureReady: ReadonlyMap<string, ReadyEstimate> | undefined,
 ): Promise<Solved> {
   if (snapshot.orderIds.length === 0 || snapshot.courierIds.length === 0) {
-    return { pairs: [], unassigned: [...snapshot.orderIds], objective: 0, certificate: 'none', cooledDown: 0, estimated: { ...NOTHING_ESTIMATED } };
+    return {
+      pairs: [],
+      unassigned: [...snapshot.orderIds],
+      objective: 0,
+      solved: false,
+      warmStart: false,
+      certificate: 'none',
+      cooledDown: 0,
+      estimated: { ...NOTHING_ESTIMATED },
+    };
   }
   const certify = context.certify !== false;
   const excluded = excludedPairs(snapshot, cooldowns);
   const estimates = applyEstimates(snapshot, featureReady);
   // Pair estimates price through the edges path; the caller's own costs, when given, price every pair.
   const pairs: PairEstimates = context.costs ? new Map() : estimates.pairs;
-  const solved =
-    !context.costs && bundling.maxBundleSize === 1 && pairs.size === 0
-      ? { ...(await solveOrders(context.solver, estimates.snapshot, excluded, signal, estimates.readySources, certify)), pairsEstimated: 0 }
-      : await solvePickups(context, bundling, estimates.snapshot, excluded, signal, pairs, estimates.readySources, certify);
+  const positions = !context.costs && bundling.maxBundleSize === 1 && pairs.size === 0;
+  // The pickups path solves cold: its rows are pickups, not orders, and change with the proposal.
+  if (!positions && warm) warm.previous = undefined;
+  const solved = positions
+    ? { ...(await solveOrders(context.solver, estimates.snapshot, excluded, signal, estimates.readySources, certify, warm)), pairsEstimated: 0 }
+    : { ...(await solvePickups(context, bundling, estimates.snapshot, excluded, signal, pairs, estimates.readySources, certify)), warmStart: false };
   const { pairsEstimated, ...rest } = solved;
-  return { ...rest, estimated: { ready: estimates.ready, pairs: pairsEstimated, model: estimates.model, readyEvents: estimates.readyEvents } };
+  return { ...rest, solved: true, estimated: { ready: estimates.ready, pairs: pairsEstimated, model: estimates.model, readyEvents: estimates.readyEvents } };
 }
 
 async function solveOrders(
@@ -314,9 +345,18 @@ async function solveOrders(
   signal: AbortSignal | undefined,
   readySources: readonly ReadySource[],
   certify: boolean,
-): Promise<Omit<Solved, 'estimated'>> {
+  warm: CityWarmState | undefined,
+): Promise<Omit<Solved, 'estimated' | 'solved'>> {
   const problem: PositionsProblem = { ...snapshot.problem, excluded };
-  const solution = await solver.solve(problem, { signal, certify });
+  const previous = warm?.previous;
+  const solution = await solver.solve(problem, {
+    signal,
+    certify,
+    duals: warm !== undefined,
+    ...(previous ? { warm: warmStartFor(previous, snapshot.orderIds, snapshot.courierIds) } : {}),
+  });
+  // A refuted solve is not started from: its duals prove nothing.
+  if (warm) warm.previous = solution.certificate?.certificate === 'failed' ? undefined : previousSolveOf(snapshot, solution);
   const pairs: Solved['pairs'] = [];
   const unassigned: string[] = [];
   for (let o = 0; o < snapshot.orderIds.length; o++) {
@@ -324,7 +364,14 @@ async function solveOrders(
     if (c < 0) unassigned.push(snapshot.orderIds[o]);
     else pairs.push(offeredPair(snapshot, o, c, solution.orderCost[o], false, readySources[o]));
   }
-  return { pairs, unassigned, objective: solution.objective, ...verdictOf(solution, certify), cooledDown: excluded.order.length };
+  return {
+    pairs,
+    unassigned,
+    objective: solution.objective,
+    warmStart: solution.stats.warmStart,
+    ...verdictOf(solution, certify),
+    cooledDown: excluded.order.length,
+  };
 }
 
 interface CertificateVerdict {
@@ -349,7 +396,7 @@ async function solvePickups(
   estimates: PairEstimates,
   readySources: readonly ReadySource[],
   certify: boolean,
-): Promise<Omit<Solved, 'estimated'> & { pairsEstimated: number }> {
+): Promise<Omit<Solved, 'estimated' | 'solved' | 'warmStart'> & { pairsEstimated: number }> {
   const problem = snapshot.problem;
   const pickups = proposeBundles(bundleOrdersOf(problem), {
     maxSize: bundling.maxBundleSize,

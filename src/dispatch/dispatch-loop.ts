@@ -18,7 +18,7 @@ import { performance } from 'node:perf_hooks';
 import type { CityConfig } from '../coordination/city-config.js';
 import type { Lease } from '../coordination/lease.js';
 import type { EventLog } from '../coordination/lease-keeper.js';
-import { dispatchCity, type DispatchContext, type DispatchOutcome } from './dispatch-city.js';
+import { dispatchCity, type CityWarmState, type DispatchContext, type DispatchOutcome } from './dispatch-city.js';
 
 export interface LeaseSource {
   lease(city: string): Lease | undefined;
@@ -51,6 +51,8 @@ interface CityRun {
   config: CityConfig;
   /** performance.now() when config was read. */
   configReadAt: number;
+  /** The city's last solve, which the next one starts from; it goes with the run when the lease does. */
+  warm: CityWarmState;
 }
 
 export class DispatchLoop {
@@ -70,7 +72,7 @@ export class DispatchLoop {
     if (this.closed || this.runs.has(city)) return;
     const config = await this.options.stores.leases.getCity(city);
     if (!config || this.closed || this.runs.has(city)) return;
-    const run: CityRun = { timer: undefined, tickMs: config.tickMs, inFlight: undefined, config, configReadAt: performance.now() };
+    const run: CityRun = { timer: undefined, tickMs: config.tickMs, inFlight: undefined, config, configReadAt: performance.now(), warm: {} };
     this.runs.set(city, run);
     this.schedule(city, run);
   }
@@ -211,7 +213,7 @@ export class DispatchLoop {
         run.tickMs = config.tickMs;
         this.schedule(city, run);
       }
-      const outcome = await dispatchCity(this.options, lease, config satisfies CityConfig, { signal: this.abort.signal });
+      const outcome = await dispatchCity(this.options, lease, config satisfies CityConfig, { signal: this.abort.signal, warm: run?.warm });
       metrics?.ticks.inc({ city, outcome: outcome.committed ? 'committed' : outcome.reason === 'nothing_to_assign' ? 'idle' : 'rejected' });
       this.logOutcome(outcome);
       this.latestOutcomes.set(city, outcome);

@@ -29,6 +29,7 @@ export class DispatchMetrics {
   readonly durableAppendFailures: Counter<'city'>;
   readonly decisionLogConflicts: Counter<'city'>;
   readonly certificateFailures: Counter<'city'>;
+  readonly solveStarts: Counter<'city' | 'start'>;
   readonly decisionsPublished: Counter<'city'>;
   readonly publishFailures: Counter<'city'>;
 
@@ -115,6 +116,12 @@ export class DispatchMetrics {
       name: 'dispatchd_certificate_failures_total',
       help: "Solves whose dual certificate did not check: their decision was not committed (alert: the solver's answer is wrong)",
       labelNames: ['city'],
+      registers,
+    });
+    this.solveStarts = new Counter({
+      name: 'dispatchd_solve_starts_total',
+      help: "Dispatch solves by start: warm (from the city's previous solve on this host) or cold",
+      labelNames: ['city', 'start'],
       registers,
     });
     this.decisionsPublished = new Counter({

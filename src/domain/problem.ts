@@ -170,6 +170,10 @@ export interface SolveStats {
   bids: number;
   assigned: number;
   unassigned: number;
+  /** The solve started from the previous one's matching and duals (src/solver/warm-start.ts). */
+  warmStart: boolean;
+  /** Orders the auction had to place, without a column at its start: every order cold; warm, the new ones and those the changes moved. */
+  rowsToPlace: number;
   edgeBuildMs: number;
   matchingMs: number;
   solveMs: number;

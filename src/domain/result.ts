@@ -20,6 +20,10 @@ export interface ResultStats {
   bids: number;
   assigned: number;
   unassigned: number;
+  /** The solve started from the previous one's matching and duals (the host's tick-to-tick solves). */
+  warm_start: boolean;
+  /** Orders the auction had to place: every order cold; warm, the new ones and those the changes moved. */
+  rows_to_place: number;
   /** Present when the caller timed the parse and passed it in. */
   parse_ms?: number;
   edge_build_ms: number;
@@ -73,6 +77,8 @@ export function formatResult(snapshot: Snapshot, solution: Solution, options: Fo
       bids: stats.bids,
       assigned: stats.assigned,
       unassigned: stats.unassigned,
+      warm_start: stats.warmStart,
+      rows_to_place: stats.rowsToPlace,
       ...(options.parseMs === undefined ? {} : { parse_ms: roundMs(options.parseMs) }),
       edge_build_ms: roundMs(stats.edgeBuildMs),
       matching_ms: roundMs(stats.matchingMs),

@@ -7,6 +7,7 @@
  */
 import { checkCertificate } from '../domain/certificate.js';
 import type { Problem, Solution } from '../domain/problem.js';
+import type { WarmStart } from './warm-start.js';
 import { toDeciseconds, type WasmSolver } from './wasm-solver.js';
 
 /** The verdict on a solve's dual certificate. */
@@ -23,11 +24,13 @@ export interface CertifiedSolveOptions {
   candidates?: boolean;
   /** Check the solve's certificate (asking for duals and the graph as needed): Solution.certificate. */
   certify?: boolean;
+  /** Start from the previous solve (src/solver/warm-start.ts). */
+  warm?: WarmStart;
 }
 
 export function solveCertified(solver: Pick<WasmSolver, 'solve'>, problem: Problem, options: CertifiedSolveOptions = {}): Solution {
   if (options.certify !== true) return solver.solve(problem, options);
-  const solution = solver.solve(problem, { duals: true, candidates: options.candidates === true ? true : 'view' });
+  const solution = solver.solve(problem, { duals: true, candidates: options.candidates === true ? true : 'view', warm: options.warm });
   solution.certificate = certificateOf(solution, toDeciseconds(problem.params.unassignedPenaltyS));
   if (options.duals !== true) {
     solution.orderDual = undefined;

@@ -6,12 +6,15 @@
 import { packColumns, viewColumns } from '../domain/columns.js';
 import type { PackedProblem } from '../domain/packed-problem.js';
 import { candidateGraphOf, graphBlock, type Solution, type SolveStats } from '../domain/problem.js';
+import type { WarmStart } from './warm-start.js';
 
 export interface SolveTask {
   problem: PackedProblem;
   duals: boolean;
   candidates: boolean;
   certify: boolean;
+  /** The warm start's columns (packWarmStart), transferred with the problem's. */
+  warm?: ArrayBuffer;
 }
 
 export interface PackedSolution {
@@ -25,6 +28,17 @@ export interface PackedSolution {
   certificate?: Solution['certificate'];
   /** How long the worker was busy with the task (unpacking, solving, checking, packing), ms. */
   busyMs: number;
+}
+
+const warmColumns = (orders: number, couriers: number) => ({ orderCourier: ['i32', orders], courierDual: ['i32', couriers] }) as const;
+
+export function packWarmStart(warm: WarmStart): ArrayBuffer {
+  return packColumns(warmColumns(warm.orderCourier.length, warm.courierDual.length), warm);
+}
+
+/** The warm start whose columns are views on `buffer`, for the problem it was packed for. */
+export function unpackWarmStart(buffer: ArrayBuffer, orders: number, couriers: number): WarmStart {
+  return viewColumns(buffer, warmColumns(orders, couriers));
 }
 
 const assignmentColumns = (orders: number) => ({ orderCourier: ['i32', orders], orderCost: ['i32', orders] }) as const;

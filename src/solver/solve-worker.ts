@@ -7,7 +7,7 @@ import { performance } from 'node:perf_hooks';
 import { move, transferableSymbol, valueSymbol } from 'piscina';
 import { unpackProblem } from '../domain/packed-problem.js';
 import type { Solution } from '../domain/problem.js';
-import { packSolution, type SolveTask } from './solve-task.js';
+import { packSolution, unpackWarmStart, type SolveTask } from './solve-task.js';
 import { solveCertified } from './certified-solve.js';
 import { WasmSolver } from './wasm-solver.js';
 
@@ -18,7 +18,8 @@ export default function solveTask(task: SolveTask) {
   const problem = unpackProblem(task.problem);
   let solution: Solution;
   try {
-    solution = solveCertified(solver, problem, { duals: task.duals, candidates: task.candidates, certify: task.certify });
+    const warm = task.warm ? unpackWarmStart(task.warm, problem.orderCount, problem.courierCount) : undefined;
+    solution = solveCertified(solver, problem, { duals: task.duals, candidates: task.candidates, certify: task.certify, warm });
   } catch (error) {
     // A trap stops the solver mid-solve, its state undefined: later tasks get a fresh
     // instance (of the module already compiled). The message keeps the trap's kind, which

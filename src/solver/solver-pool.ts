@@ -10,7 +10,8 @@ import { packProblem, type PackedProblem } from '../domain/packed-problem.js';
 import type { Problem, Solution } from '../domain/problem.js';
 import { packageRoot } from '../package-root.js';
 import { SolveError } from './solve-error.js';
-import { unpackSolution, type PackedSolution, type SolveTask } from './solve-task.js';
+import { packWarmStart, unpackSolution, type PackedSolution, type SolveTask } from './solve-task.js';
+import type { WarmStart } from './warm-start.js';
 import { compileSolverEagerly, SOLVER_MODULE_KEY } from './wasm-module.js';
 
 /** The built worker: workers load plain JavaScript, also when the pool runs from src/ under vitest. */
@@ -30,6 +31,8 @@ export interface PoolSolveOptions {
   candidates?: boolean;
   /** Check the certificate in the worker: Solution.certificate (src/solver/certified-solve.ts). */
   certify?: boolean;
+  /** Start from the previous solve of the city (src/solver/warm-start.ts); it travels with the task as packed columns. */
+  warm?: WarmStart;
   /** Cancels the solve: a queued one is dropped, a running one has its worker stopped (and replaced). */
   signal?: AbortSignal;
   /** Limit on the time from the call to the solution, queueing included; past it the solve is cancelled. */
@@ -117,12 +120,19 @@ export class SolverPool {
     const packed = 'header' in problem ? problem : packProblem(problem);
     const timeout = options.timeoutMs === undefined ? undefined : AbortSignal.timeout(options.timeoutMs);
     const signals = [options.signal, timeout].filter((s): s is AbortSignal => s !== undefined);
-    const task: SolveTask = { problem: packed, duals: options.duals === true, candidates: options.candidates === true, certify: options.certify === true };
+    const warm = options.warm ? packWarmStart(options.warm) : undefined;
+    const task: SolveTask = {
+      problem: packed,
+      duals: options.duals === true,
+      candidates: options.candidates === true,
+      certify: options.certify === true,
+      warm,
+    };
     this.#pending++;
     try {
       const reply = await this.#piscina.run(task, {
         signal: signals.length > 1 ? AbortSignal.any(signals) : signals[0],
-        transferList: [packed.buffer],
+        transferList: warm ? [packed.buffer, warm] : [packed.buffer],
       });
       this.#solved++;
       this.#busyMs += reply.busyMs;

@@ -8,6 +8,7 @@ import { packageRoot } from '../package-root.js';
 export interface SolverExports {
   memory: WebAssembly.Memory;
   beginProblem(couriers: number, orders: number, givenEdges: number, excludedPairs: number): void;
+  beginWarmStart(): void;
   inputColumn(column: number): number;
   setParams(maxPickupS: number, maxCandidates: number, penaltyDeciseconds: number, detourFactor: number, waitWeight: number, handoverS: number): void;
   buildCandidates(fromGivenEdges: boolean): void;
@@ -19,6 +20,8 @@ export interface SolverExports {
   rounds(): number;
   bids(): number;
   pricedEdges(): number;
+  rowsToPlace(): number;
+  warmStarted(): number;
   candidateEdgeCount(): number;
   keptEdgeCount(): number;
 }

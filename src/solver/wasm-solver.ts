@@ -1,6 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { candidateGraphOf, type CandidateGraph, type Problem, type Solution } from '../domain/problem.js';
 import { instantiateSolver, type SolverExports } from './wasm-module.js';
+import type { WarmStart } from './warm-start.js';
 
 // Column numbers of assembly/index.ts inputColumn / resultColumn.
 const enum Input {
@@ -18,6 +19,8 @@ const enum Input {
   EdgeCost,
   ExcludedOrder,
   ExcludedCourier,
+  WarmOrderCourier,
+  WarmCourierDual,
 }
 const enum Output {
   Courier,
@@ -35,6 +38,8 @@ export interface SolveOptions {
    * (for a check made at once, on a graph of millions of edges).
    */
   candidates?: boolean | 'view';
+  /** Start from the previous solve (warm-start.ts); the result is the same optimum. */
+  warm?: WarmStart;
 }
 
 /**
@@ -69,6 +74,7 @@ export class WasmSolver {
     const started = performance.now();
     const { courierCount, orderCount } = problem;
     this.#load(problem);
+    if (options.warm) this.#loadWarmStart(options.warm, courierCount, orderCount);
 
     const buildStarted = performance.now();
     wasm.buildCandidates(problem.kind === 'edges');
@@ -97,6 +103,8 @@ export class WasmSolver {
         bids: wasm.bids(),
         assigned,
         unassigned: orderCount - assigned,
+        warmStart: wasm.warmStarted() !== 0,
+        rowsToPlace: wasm.rowsToPlace(),
         edgeBuildMs: matchStarted - buildStarted,
         matchingMs: matchEnded - matchStarted,
         solveMs: 0,
@@ -125,6 +133,18 @@ export class WasmSolver {
     const block = new Int32Array(wasm.memory.buffer, at, 3 * wasm.keptEdgeCount());
     // Else one copy out of wasm memory, as one block: it crosses to the pool's caller without another.
     return candidateGraphOf(view ? block : block.slice());
+  }
+
+  #loadWarmStart(warm: WarmStart, courierCount: number, orderCount: number): void {
+    if (warm.orderCourier.length !== orderCount || warm.courierDual.length !== courierCount) {
+      throw new RangeError(
+        `warm start for ${warm.orderCourier.length} orders and ${warm.courierDual.length} couriers, the problem has ${orderCount} and ${courierCount}`,
+      );
+    }
+    const wasm = this.#wasm;
+    wasm.beginWarmStart();
+    new Int32Array(wasm.memory.buffer, wasm.inputColumn(Input.WarmOrderCourier), orderCount).set(warm.orderCourier);
+    new Int32Array(wasm.memory.buffer, wasm.inputColumn(Input.WarmCourierDual), courierCount).set(warm.courierDual);
   }
 
   /** Writes the problem's columns and parameters into a fresh arena. */

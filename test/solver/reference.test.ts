@@ -164,6 +164,8 @@ describe('checkSolution', () => {
       bids: 2,
       assigned: 2,
       unassigned: 0,
+      warmStart: false,
+      rowsToPlace: 2,
       edgeBuildMs: 0,
       matchingMs: 0,
       solveMs: 0,

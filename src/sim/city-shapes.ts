@@ -1,14 +1,15 @@
 /**
  * Shapes of one generated city (src/sim/city.ts) that stress the solver differently, for the
- * benchmarks that compare them side by side (bench/solver-peers.ts, bench/solver-warmup.ts):
+ * benchmarks that compare them side by side (bench/solver-peers.ts, bench/solver-warmup.ts,
+ * bench/warm-start.ts) and the warm-start tests:
  *
  *  - normal: the city as generated;
  *  - hotspot: every order at one of orders / 10 restaurants (many orders per pickup point);
  *  - degenerate: couriers stacked 30 to a point, all at one speed and free now, so the couriers
  *    of a stack cost every order the same: ties everywhere.
  */
-import type { PositionsProblem } from '../src/domain/problem.js';
-import { generateCity, type PresetName } from '../src/sim/city.js';
+import type { PositionsProblem } from '../domain/problem.js';
+import { generateCity, type CityPreset, type PresetName } from './city.js';
 
 export const CITY_SHAPES = ['normal', 'hotspot', 'degenerate'] as const;
 export type CityShape = (typeof CITY_SHAPES)[number];
@@ -18,7 +19,7 @@ const COURIERS_PER_STACK = 30;
 /** A bicycle's mean speed in the generator's fleet. */
 const STACKED_SPEED_MPS = 4;
 
-export function shapedCity(shape: CityShape, preset: PresetName, seed: number): PositionsProblem {
+export function shapedCity(shape: CityShape, preset: PresetName | CityPreset, seed: number): PositionsProblem {
   const { problem } = generateCity({ preset, seed });
   if (shape === 'hotspot') return crowdedAtRestaurants(problem, Math.ceil(problem.orderCount / ORDERS_PER_RESTAURANT));
   if (shape === 'degenerate') return stackedCouriers(problem, Math.ceil(problem.courierCount / COURIERS_PER_STACK));

@@ -1,0 +1,201 @@
+/**
+ * Warm start across ticks (issue 15): a city solved cold, its next tick (a share of its orders
+ * and couriers moved, added and removed: src/sim/tick-changes.ts) solved cold and warm from the
+ * first solve, in turn within each run so that both share the machine's noise. The objectives must
+ * be equal (the bench throws otherwise). M and L, normal and hotspot (src/sim/city-shapes.ts),
+ * 1 %, 2 % and 5 % changed, K = 0. `npm run bench -- --only warm`.
+ */
+import { loadavg } from 'node:os';
+import type { PresetName } from '../src/sim/city.js';
+import { shapedCity, type CityShape } from '../src/sim/city-shapes.js';
+import { nextTick, type CityTick } from '../src/sim/tick-changes.js';
+import { previousSolveOf, warmStartFor } from '../src/solver/warm-start.js';
+import { compileSolverEagerly } from '../src/solver/wasm-module.js';
+import { WasmSolver } from '../src/solver/wasm-solver.js';
+import { machineInfo, solverBuild, type RunStamp } from './results.js';
+
+const RUNS = { M: 7, L: 5 } as const;
+type WarmSize = keyof typeof RUNS;
+const WARM_SIZES = Object.keys(RUNS) as WarmSize[];
+const WARM_SHAPES = ['normal', 'hotspot'] as const satisfies readonly CityShape[];
+const SHARES = [0.01, 0.02, 0.05] as const;
+const SEED = 1;
+/** The goal: a warm solve at least this many times faster than a cold one. */
+export const WARM_GOAL = 3;
+
+export interface WarmRow {
+  shape: CityShape;
+  size: WarmSize;
+  /** Share of the orders and of the couriers changed between the ticks. */
+  share: number;
+  orders: number;
+  couriers: number;
+  /** Deciseconds, the same cold and warm. */
+  objective: number;
+  runs: number;
+  /** 1-minute load average before and after the row's runs. */
+  load: [number, number];
+  run: RunStamp;
+  /** Medians over the runs. */
+  coldMatchingMs: number;
+  warmMatchingMs: number;
+  /** The whole solve (columns in, edges, matching, results out); warm includes mapping the previous solve by id. */
+  coldSolveMs: number;
+  warmSolveMs: number;
+  coldBids: number;
+  warmBids: number;
+  /** Orders the warm auction had to place (new, or moved beyond ε by the changes). */
+  warmRowsToPlace: number;
+}
+
+export interface WarmResults {
+  rows: WarmRow[];
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
+
+function tickOf(shape: CityShape, size: WarmSize): CityTick {
+  const problem = shapedCity(shape, size, SEED);
+  return {
+    problem,
+    orderIds: Array.from({ length: problem.orderCount }, (_, o) => `o${o}`),
+    courierIds: Array.from({ length: problem.courierCount }, (_, c) => `c${c}`),
+  };
+}
+
+export function runWarmStart(sizes: readonly PresetName[], progress: (line: string) => void): WarmRow[] {
+  const run: RunStamp = { date: new Date().toISOString(), machine: machineInfo(), solver: solverBuild(), seed: SEED };
+  // Compiled as the host's pool compiles it: no baseline-compiled code in the timed solves.
+  compileSolverEagerly();
+  const solver = new WasmSolver();
+  const rows: WarmRow[] = [];
+  for (const size of WARM_SIZES.filter((s) => sizes.includes(s))) {
+    for (const shape of WARM_SHAPES) {
+      const tick = tickOf(shape, size);
+      const previous = previousSolveOf(tick, solver.solve(tick.problem, { duals: true }));
+      if (previous === undefined) throw new Error('the first solve returned no duals');
+      for (const share of SHARES) {
+        progress(`warm ${shape} ${size} ${share * 100} %…`);
+        const next = nextTick(tick, share, SEED);
+        const load = loadavg()[0];
+        const samples = { coldMatchingMs: [] as number[], warmMatchingMs: [] as number[], coldSolveMs: [] as number[], warmSolveMs: [] as number[] };
+        let objective = 0;
+        let counts = { coldBids: 0, warmBids: 0, warmRowsToPlace: 0 };
+        const runs = RUNS[size];
+        for (let i = 0; i <= runs; i++) {
+          const cold = solver.solve(next.problem, { duals: true });
+          const started = performance.now();
+          const warm = warmStartFor(previous, next.orderIds, next.courierIds);
+          const mapMs = performance.now() - started;
+          const warmed = solver.solve(next.problem, { duals: true, warm });
+          if (warmed.objective !== cold.objective) {
+            throw new Error(`warm ${shape} ${size} ${share}: objective ${warmed.objective}, cold ${cold.objective}`);
+          }
+          if (!warmed.stats.warmStart) throw new Error(`warm ${shape} ${size} ${share}: the warm start was not used`);
+          objective = cold.objective;
+          counts = { coldBids: cold.stats.bids, warmBids: warmed.stats.bids, warmRowsToPlace: warmed.stats.rowsToPlace };
+          if (i === 0) continue; // the first pair warms the instance's memory up for this size
+          samples.coldMatchingMs.push(cold.stats.matchingMs);
+          samples.warmMatchingMs.push(warmed.stats.matchingMs);
+          samples.coldSolveMs.push(cold.stats.solveMs);
+          samples.warmSolveMs.push(warmed.stats.solveMs + mapMs);
+        }
+        rows.push({
+          shape,
+          size,
+          share,
+          orders: next.problem.orderCount,
+          couriers: next.problem.courierCount,
+          objective,
+          runs,
+          load: [load, loadavg()[0]],
+          run,
+          coldMatchingMs: median(samples.coldMatchingMs),
+          warmMatchingMs: median(samples.warmMatchingMs),
+          coldSolveMs: median(samples.coldSolveMs),
+          warmSolveMs: median(samples.warmSolveMs),
+          ...counts,
+        });
+      }
+    }
+  }
+  return rows;
+}
+
+/** `previous` with each fresh (shape, size, share) row in place of the old one (or added). */
+export function mergeWarmRows(previous: readonly WarmRow[], fresh: readonly WarmRow[]): WarmRow[] {
+  const key = (row: WarmRow) => `${row.size}/${row.shape}/${row.share}`;
+  const rows = new Map(previous.map((row) => [key(row), row]));
+  for (const row of fresh) rows.set(key(row), row);
+  return [...rows.values()].sort(
+    (a, b) =>
+      WARM_SIZES.indexOf(a.size) - WARM_SIZES.indexOf(b.size) ||
+      WARM_SHAPES.indexOf(a.shape as (typeof WARM_SHAPES)[number]) - WARM_SHAPES.indexOf(b.shape as (typeof WARM_SHAPES)[number]) ||
+      a.share - b.share,
+  );
+}
+
+const COLUMNS = [
+  'shape',
+  'size',
+  'changed',
+  'cold matching ms',
+  'warm matching ms',
+  'matching ×',
+  'cold solve ms',
+  'warm solve ms',
+  'solve ×',
+  'bids cold → warm',
+  'rows to place',
+  'load',
+] as const;
+
+function cells(row: WarmRow): string[] {
+  const ms = (value: number) => (value >= 100 ? Math.round(value).toLocaleString('en') : value.toFixed(1));
+  return [
+    row.shape,
+    row.size,
+    `${row.share * 100} %`,
+    ms(row.coldMatchingMs),
+    ms(row.warmMatchingMs),
+    `${(row.coldMatchingMs / row.warmMatchingMs).toFixed(2)}×`,
+    ms(row.coldSolveMs),
+    ms(row.warmSolveMs),
+    `${(row.coldSolveMs / row.warmSolveMs).toFixed(2)}×`,
+    `${row.coldBids.toLocaleString('en')} → ${row.warmBids.toLocaleString('en')}`,
+    `${row.warmRowsToPlace} of ${row.orders}`,
+    row.load.map((l) => l.toFixed(1)).join(' → '),
+  ];
+}
+
+export function formatWarmTable(rows: readonly WarmRow[]): string {
+  const table = [COLUMNS.slice(), ...rows.map(cells)];
+  const widths = COLUMNS.map((_, i) => Math.max(...table.map((r) => r[i].length)));
+  return table.map((r) => r.map((cell, i) => (i < 3 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join('  ')).join('\n');
+}
+
+/** The warm-start section of RESULTS.md. */
+export function renderWarmSection(results: WarmResults): string {
+  const runRows = [...new Map(results.rows.map((row) => [row.run.date, row])).values()];
+  const runs = [...new Map(results.rows.map((row) => [row.size, `${row.size} ${row.runs}`])).values()].join(', ');
+  const met = results.rows.filter((row) => row.coldMatchingMs / row.warmMatchingMs >= WARM_GOAL).length;
+  return [
+    '## Warm start across ticks (npm run bench -- --only warm, bench/warm-start.ts)',
+    '',
+    'Generated from bench/warm-results.json. A city of src/sim/city-shapes.ts (seed 1, K = 0) solved cold; its next tick, with the',
+    'share of its orders and of its couriers changed (a third moved up to 400 m, a third removed, a third added: src/sim/tick-changes.ts),',
+    'solved cold and warm from the first solve, one after the other in each run. Objectives are equal on every run (the bench throws',
+    `otherwise). Medians of the runs (${runs}, after one untimed pair); the warm solve ms include mapping the previous solve by id;`,
+    'bids and rows to place are those of the last run; load is the 1-minute load average before → after the row.',
+    `Goal: warm ≥ ${WARM_GOAL}× faster than cold; met on ${met} of ${results.rows.length} rows (matching).`,
+    '',
+    ...runRows.map(
+      ({ run: s }) =>
+        `- ${s.date}: ${s.machine.cores} cores, ${s.machine.cpu}; Node ${s.machine.node}; solver build ${s.solver.wasmSha256.slice(0, 12)}…, commit ${s.solver.gitCommit}${s.solver.dirty ? ' with uncommitted solver changes' : ''}`,
+    ),
+    '',
+    `| ${COLUMNS.join(' | ')} |`,
+    `|${COLUMNS.map((_, i) => (i < 3 ? ' --- ' : ' ---: ')).join('|')}|`,
+    ...results.rows.map((row) => `| ${cells(row).join(' | ')} |`),
+  ].join('\n');
+}

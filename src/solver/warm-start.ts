@@ -1,0 +1,53 @@
+/**
+ * A warm start: the previous solve of a city (its matching and courier duals) expressed against
+ * the next snapshot's indices, couriers and orders matched by id. New ones start cold, vanished
+ * ones are dropped. The core (assembly/assignment.ts) repairs it into exact duals and places only
+ * the rows the changes freed; any warm start, however stale, ends in the same certified optimum.
+ */
+import type { Solution } from '../domain/problem.js';
+
+/** orderCourier: the order had no warm state (new, or its courier vanished). */
+export const NO_WARM_STATE = -1;
+/** orderCourier: the order was left unassigned by the previous solve. */
+export const WAS_UNASSIGNED = -2;
+
+export interface WarmStart {
+  /** Per order: its courier's index in this problem, WAS_UNASSIGNED or NO_WARM_STATE. */
+  orderCourier: Int32Array;
+  /** Per courier: its dual in the previous solve (integer deciseconds, ≤ 0), 0 for a new one. */
+  courierDual: Int32Array;
+}
+
+/** A solve to warm-start the next one from: its ids and, from the solution, the matching and courier duals. */
+export interface PreviousSolve {
+  orderIds: readonly string[];
+  courierIds: readonly string[];
+  orderCourier: ArrayLike<number>;
+  courierDual: ArrayLike<number>;
+}
+
+/** The previous solve of a snapshot, or undefined when the solution carries no duals. */
+export function previousSolveOf(ids: { orderIds: readonly string[]; courierIds: readonly string[] }, solution: Solution): PreviousSolve | undefined {
+  if (solution.courierDual === undefined) return undefined;
+  return { orderIds: ids.orderIds, courierIds: ids.courierIds, orderCourier: solution.orderCourier, courierDual: solution.courierDual };
+}
+
+/** `previous` against the snapshot whose orders and couriers are `orderIds` and `courierIds`. */
+export function warmStartFor(previous: PreviousSolve, orderIds: readonly string[], courierIds: readonly string[]): WarmStart {
+  const courierIndex = new Map(courierIds.map((id, c) => [id, c]));
+  const courierDual = new Int32Array(courierIds.length);
+  previous.courierIds.forEach((id, c) => {
+    const now = courierIndex.get(id);
+    if (now !== undefined) courierDual[now] = previous.courierDual[c];
+  });
+  const previousOrder = new Map(previous.orderIds.map((id, o) => [id, o]));
+  const orderCourier = new Int32Array(orderIds.length).fill(NO_WARM_STATE);
+  orderIds.forEach((id, o) => {
+    const before = previousOrder.get(id);
+    if (before === undefined) return;
+    const c = previous.orderCourier[before];
+    if (c < 0) orderCourier[o] = WAS_UNASSIGNED;
+    else orderCourier[o] = courierIndex.get(previous.courierIds[c]) ?? NO_WARM_STATE;
+  });
+  return { orderCourier, courierDual };
+}

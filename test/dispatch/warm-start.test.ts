@@ -1,0 +1,55 @@
+/**
+ * The host's warm start across ticks (src/dispatch/dispatch-city.ts CityWarmState): through the
+ * real loop, a city's second tick starts from its first solve, and the first tick after the host
+ * lost and took the city again starts cold.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Problem, Solution } from '../../src/domain/problem.js';
+import { InThreadSolver } from '../../src/dispatch/solver.js';
+import type { Host } from '../../src/host/host.js';
+import type { PoolSolveOptions } from '../../src/solver/solver-pool.js';
+import { couriers, orders, startTestHost, waitFor } from '../http/support/host.js';
+
+/** The in-thread solver, recording whether each solve started warm. */
+class RecordingSolver extends InThreadSolver {
+  readonly starts: boolean[] = [];
+  override async solve(problem: Problem, options?: PoolSolveOptions): Promise<Solution> {
+    const solution = await super.solve(problem, options);
+    this.starts.push(solution.stats.warmStart);
+    return solution;
+  }
+}
+
+describe('warm start across ticks in the dispatch loop', () => {
+  let host: Host | undefined;
+  afterEach(async () => {
+    await host?.close();
+    host = undefined;
+  });
+
+  it('the second tick of a city runs warm; the first after the city is taken again runs cold', async () => {
+    const solver = new RecordingSolver();
+    host = await startTestHost({ renewIntervalMs: 100, leaseTtlMs: 1_000 }, { solver });
+    const app = host.app;
+    await app.inject({ method: 'PUT', url: '/v1/cities/warm', payload: { tick_ms: 50 } });
+    await app.inject({ method: 'PUT', url: '/v1/cities/warm/couriers', payload: { couriers: couriers(3) } });
+    // One order too far for anyone: every tick has something to solve, and the committed pairs leave the rest.
+    const far = { id: 'far', pickup: { lat: 42.5, lng: 2.17 }, dropoff: { lat: 42.5, lng: 2.2 } };
+    await app.inject({ method: 'POST', url: '/v1/cities/warm/orders', payload: { orders: [...orders(2), far] } });
+    await waitFor(() => solver.starts.length >= 3, 5_000, 'three ticks');
+    expect(solver.starts.slice(0, 3)).toEqual([false, true, true]);
+    const metrics = (await app.inject('/metrics')).body;
+    const started = (start: string) => Number(new RegExp(`dispatchd_solve_starts_total\\{city="warm",start="${start}"\\} (\\d+)`).exec(metrics)?.[1] ?? 0);
+    expect(started('cold')).toBe(1);
+    expect(started('warm')).toBeGreaterThanOrEqual(2);
+    expect(host.loop.latest('warm')?.warmStart).toBe(true);
+
+    // The host gives the city up and takes it again: its per-city state went with the lease.
+    await app.inject({ method: 'PUT', url: '/v1/cities/warm', payload: { enabled: false } });
+    await waitFor(() => !host!.loop.cities().includes('warm'), 5_000, 'the loop to drop the city');
+    const before = solver.starts.length;
+    await app.inject({ method: 'PUT', url: '/v1/cities/warm', payload: { enabled: true } });
+    await waitFor(() => solver.starts.length >= before + 2, 5_000, 'two ticks after taking the city again');
+    expect(solver.starts.slice(before, before + 2)).toEqual([false, true]);
+  });
+});

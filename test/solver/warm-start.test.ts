@@ -1,0 +1,128 @@
+/**
+ * Warm start across ticks (src/solver/warm-start.ts, assembly/assignment.ts): a city solved cold,
+ * then its next tick (a few percent of its orders and couriers moved, added and removed) solved
+ * warm from the first solve and cold. Both must reach the same optimum, and the warm one's dual
+ * certificate must check against the independent oracle's edges. Warm data that is stale or
+ * nonsense must still end in the optimum: it only changes where the solve starts.
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import type { PositionsProblem, Solution } from '../../src/domain/problem.js';
+import { CITY_SHAPES, shapedCity } from '../../src/sim/city-shapes.js';
+import type { CityPreset } from '../../src/sim/city.js';
+import { nextTick, type CityTick } from '../../src/sim/tick-changes.js';
+import { loadSolver } from '../../src/solver/index.js';
+import { SolverPool } from '../../src/solver/solver-pool.js';
+import { NO_WARM_STATE, WAS_UNASSIGNED, previousSolveOf, warmStartFor, type WarmStart } from '../../src/solver/warm-start.js';
+import { candidateEdges, checkSolution } from '../support/reference.js';
+
+/** Small enough for the oracle's edges, crowded enough for crowds: 200 orders at 5 restaurant districts. */
+const SMALL: CityPreset = { couriers: 300, orders: 200, radiusM: 3_000, hotspots: 5 };
+
+const solver = loadSolver();
+
+function tickOf(problem: PositionsProblem): CityTick {
+  return {
+    problem,
+    orderIds: Array.from({ length: problem.orderCount }, (_, o) => `o${o}`),
+    courierIds: Array.from({ length: problem.courierCount }, (_, c) => `c${c}`),
+  };
+}
+
+function warmFrom(tick: CityTick, solution: Solution, next: CityTick): WarmStart {
+  const previous = previousSolveOf(tick, solution);
+  if (previous === undefined) throw new Error('the solve returned no duals');
+  return warmStartFor(previous, next.orderIds, next.courierIds);
+}
+
+/** Solves `problem` warm and cold; checks both and returns the warm solution. */
+function expectWarmEqualsCold(problem: PositionsProblem, warm: WarmStart): Solution {
+  const edges = candidateEdges(problem);
+  const cold = solver.solve(problem, { duals: true });
+  const warmed = solver.solve(problem, { duals: true, warm });
+  checkSolution(problem, cold, edges);
+  checkSolution(problem, warmed, edges);
+  expect(warmed.objective).toBe(cold.objective);
+  expect(warmed.stats.warmStart).toBe(true);
+  expect(cold.stats.warmStart).toBe(false);
+  return warmed;
+}
+
+describe('warm start across ticks', () => {
+  describe.each(CITY_SHAPES)('%s cities', (shape) => {
+    it.each([0, 0.01, 0.02, 0.05, 0.2])('a tick with %f of its orders and couriers changed: the same optimum, certified', (share) => {
+      for (let seed = 1; seed <= 4; seed++) {
+        const tick = tickOf(shapedCity(shape, SMALL, seed));
+        const next = nextTick(tick, share, seed);
+        const first = solver.solve(tick.problem, { duals: true });
+        const warmed = expectWarmEqualsCold(next.problem, warmFrom(tick, first, next));
+        // Only the changes' rows bid: none when nothing changed (how many otherwise is the benchmark's figure).
+        if (share === 0) expect(warmed.stats.rowsToPlace).toBe(0);
+      }
+    });
+  });
+
+  it('tick after tick, each warm from the one before', () => {
+    let tick = tickOf(shapedCity('hotspot', SMALL, 7));
+    let solution = solver.solve(tick.problem, { duals: true });
+    for (let step = 1; step <= 6; step++) {
+      const next = nextTick(tick, 0.03, 100 + step);
+      solution = expectWarmEqualsCold(next.problem, warmFrom(tick, solution, next));
+      tick = next;
+    }
+  });
+
+  it('maps by id: new orders and couriers start cold, vanished ones are dropped, unassigned stays unassigned', () => {
+    const previous = { orderIds: ['a', 'b', 'c'], courierIds: ['x', 'y'], orderCourier: [1, -1, 0], courierDual: [-7, -3] };
+    const warm = warmStartFor(previous, ['c', 'new', 'b', 'a'], ['y', 'z']);
+    // c held x, which vanished; a held y, now courier 0.
+    expect(Array.from(warm.orderCourier)).toEqual([NO_WARM_STATE, NO_WARM_STATE, WAS_UNASSIGNED, 0]);
+    expect(Array.from(warm.courierDual)).toEqual([-3, 0]);
+  });
+
+  it('any warm start, however wrong, ends in the optimum', () => {
+    const problems = [1, 2, 3].map((seed) =>
+      shapedCity(CITY_SHAPES[seed % CITY_SHAPES.length], { couriers: 60, orders: 50, radiusM: 2_000, hotspots: 3 }, seed),
+    );
+    const edges = problems.map((p) => candidateEdges(p));
+    const optima = problems.map((p) => solver.solve(p).objective);
+    const arbitrary = fc.record({
+      which: fc.integer({ min: 0, max: problems.length - 1 }),
+      orderCourier: fc.array(fc.integer({ min: -3, max: 70 }), { minLength: 50, maxLength: 50 }),
+      courierDual: fc.array(fc.oneof(fc.integer({ min: -40_000, max: 10 }), fc.constantFrom(0, -2_147_483_648, 2_147_483_647)), {
+        minLength: 60,
+        maxLength: 60,
+      }),
+    });
+    fc.assert(
+      fc.property(arbitrary, ({ which, orderCourier, courierDual }) => {
+        const problem = problems[which];
+        const warmed = solver.solve(problem, { duals: true, warm: { orderCourier: Int32Array.from(orderCourier), courierDual: Int32Array.from(courierDual) } });
+        checkSolution(problem, warmed, edges[which]);
+        expect(warmed.objective).toBe(optima[which]);
+      }),
+      { numRuns: 100 },
+    );
+  });
+
+  it('refuses a warm start sized for another problem', () => {
+    const problem = shapedCity('normal', SMALL, 1);
+    const warm = { orderCourier: new Int32Array(problem.orderCount + 1), courierDual: new Int32Array(problem.courierCount) };
+    expect(() => solver.solve(problem, { warm })).toThrow(RangeError);
+  });
+
+  it('travels with the solve task to a pool worker', async () => {
+    const tick = tickOf(shapedCity('normal', SMALL, 3));
+    const next = nextTick(tick, 0.02, 3);
+    const warm = warmFrom(tick, solver.solve(tick.problem, { duals: true }), next);
+    const pool = await SolverPool.start({ threads: 1 });
+    try {
+      const warmed = await pool.solve(next.problem, { warm, certify: true });
+      expect(warmed.stats.warmStart).toBe(true);
+      expect(warmed.certificate).toEqual({ certificate: 'checked' });
+      expect(warmed.objective).toBe(solver.solve(next.problem).objective);
+    } finally {
+      await pool.close();
+    }
+  });
+});
