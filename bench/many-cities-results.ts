@@ -19,6 +19,20 @@ export interface CitiesRow {
   /** Queueing in the pool included. */
   solveMs: number;
   commitMs: number;
+  /** Mean wait for the durable append, a part of commit (the group commit of the host's cities included). */
+  durableMs: number;
+  /** Share of the workers' time (threads × seconds) spent solving. */
+  solverBusy: number;
+  /** Mean time a worker spent on one solve (without the queue). */
+  workerSolveMs: number;
+  /** Share of the window the main thread's event loop was busy (performance.eventLoopUtilization). */
+  eventLoopBusy: number;
+  /** Event-loop busy time per city-tick run: what one city-tick costs the host outside the solver. */
+  hostMsPerTick: number;
+  /** Share of the machine's cores busy in the window (every process: the stores' servers and other load included). */
+  machineBusy: number;
+  /** The first resource to run out: the busiest of solver workers, event loop and cores, and the cities it would carry at 100 %. */
+  limit: string;
   /** The machine's 1-minute load average at the end of the row. */
   load: number;
 }
@@ -37,6 +51,8 @@ export function mergeCityRows(previous: readonly CitiesRow[], fresh: readonly Ci
   return [...rows.values()].sort((a, b) => a.stores.localeCompare(b.stores) || a.threads - b.threads || a.cities - b.cities);
 }
 
+const percent = (share: number) => `${(100 * share).toFixed(0)} %`;
+
 export function skippedShare(row: CitiesRow): number {
   return row.skipped / Math.max(1, row.due);
 }
@@ -51,13 +67,13 @@ export function renderCitiesSection(results: CitiesResults, chart: string): stri
     '',
     `![Skipped ticks by cities per host](${chart})`,
     '',
-    '| stores | threads | cities | ticks run / due | skipped | tick p50 / p99 | snapshot | solve | commit | load | measured |',
-    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |',
+    '| stores | threads | cities | ticks run / due | skipped | tick p50 / p99 | snapshot | solve | worker solve | commit (durable) | solver busy | event loop busy | host ms / tick | cores busy | next limit | load | measured |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: | --- |',
     ...results.rows.map(
       (r) =>
-        `| ${r.stores} | ${r.threads} | ${r.cities} | ${r.run} / ${r.due} | ${(100 * skippedShare(r)).toFixed(0)} % | ${ms(r.tickP50Ms)} / ${ms(r.tickP99Ms)} | ${ms(r.snapshotMs)} | ${ms(r.solveMs)} | ${ms(r.commitMs)} | ${r.load.toFixed(1)} | ${r.at} |`,
+        `| ${r.stores} | ${r.threads} | ${r.cities} | ${r.run} / ${r.due} | ${percent(skippedShare(r))} | ${ms(r.tickP50Ms)} / ${ms(r.tickP99Ms)} | ${ms(r.snapshotMs)} | ${ms(r.solveMs)} | ${ms(r.workerSolveMs)} | ${ms(r.commitMs)} (${ms(r.durableMs)}) | ${percent(r.solverBusy)} | ${percent(r.eventLoopBusy)} | ${ms(r.hostMsPerTick)} | ${percent(r.machineBusy)} | ${r.limit} | ${r.load.toFixed(1)} | ${r.at} |`,
     ),
     '',
-    'Where the limit is: on the embedded stores, the solver’s cores (an M solve is ~25 ms warm: 2 cores carry ~40 cities a second beside the event loop). On MySQL + Redis, first the snapshot read and the commit (the Lua commit of ~1,000 offers and the durable MySQL append), both on the event loop. The goals of 100 cities embedded and 60 on servers need the warm start across ticks, a compact snapshot layout and a cheaper commit.',
+    'Solve is from the cycle’s side (the wait in the queue included), worker solve a worker’s own time per solve; durable is the wait for the durable append inside commit. Host ms / tick is the event loop’s busy time per city-tick run: everything outside the solver. Next limit: the busiest of the solver workers, the event loop and the machine’s cores, with the cities it would carry at 100 % (city-ticks run per second ÷ busy share, a linear estimate). On this shared machine the cores are busy with the other processes too (the load column).',
   ].join('\n');
 }

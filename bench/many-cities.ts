@@ -8,12 +8,15 @@
  * A real host (startHost: lease keeper, dispatch loop, solver pool, fenced commits, durable log)
  * on the embedded stores, or with --servers on the local MariaDB + Redis (a database and key
  * prefix of its own, removed afterwards). One row per city count: ticks due and run, skipped
- * ticks, tick p50/p99, and the mean snapshot, solve (queueing included) and commit, merged into
+ * ticks, tick p50/p99, the mean snapshot, solve (queueing included), commit and its durable
+ * append, and where the next limit is: the solver workers' busy share (their own time), the event
+ * loop's (everything outside the solver, per city-tick) and the machine's cores', merged into
  * bench/many-cities-results.json (a run replaces only its own rows), its chart and its section of
  * RESULTS.md (`--results-dir` for a copy).
  */
 import { randomBytes } from 'node:crypto';
-import { availableParallelism, loadavg } from 'node:os';
+import { availableParallelism, cpus, loadavg } from 'node:os';
+import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { runOnServer } from '../src/coordination/mysql.js';
 import { resolveHostConfig } from '../src/host/config.js';
@@ -43,14 +46,14 @@ const seconds = Number(values.seconds);
 const threads = values.threads ?? String(availableParallelism());
 const rows: CitiesRow[] = [];
 for (const n of counts) rows.push(await measure(n));
+for (const r of rows) {
+  process.stdout.write(
+    `${r.stores}, ${r.threads} thread(s), ${r.cities} cities: ${r.run}/${r.due} ticks, ${(100 * skippedShare(r)).toFixed(0)} % skipped, tick p50 ${r.tickP50Ms.toFixed(0)} / p99 ${r.tickP99Ms.toFixed(0)} ms, snapshot ${r.snapshotMs.toFixed(1)}, solve ${r.solveMs.toFixed(1)} (worker ${r.workerSolveMs.toFixed(1)}), commit ${r.commitMs.toFixed(1)} (durable ${r.durableMs.toFixed(1)}) ms; solver busy ${pct(r.solverBusy)}, event loop ${pct(r.eventLoopBusy)} (${r.hostMsPerTick.toFixed(1)} ms / city-tick), cores ${pct(r.machineBusy)}; next limit: ${r.limit}; load ${r.load.toFixed(1)}\n`,
+  );
+}
 const dir = values['results-dir'] ?? BENCH_DIR;
 const previous = readResults<CitiesResults>(dir, RESULT_FILES.cities)?.rows ?? [];
 await publishCities(dir, { machine: machineInfo(), rows: mergeCityRows(previous, rows) });
-for (const r of rows) {
-  process.stdout.write(
-    `${r.stores}, ${r.threads} thread(s), ${r.cities} cities: ${r.run}/${r.due} ticks, ${(100 * skippedShare(r)).toFixed(0)} % skipped, tick p50 ${r.tickP50Ms.toFixed(0)} / p99 ${r.tickP99Ms.toFixed(0)} ms, snapshot ${r.snapshotMs.toFixed(1)}, solve ${r.solveMs.toFixed(1)}, commit ${r.commitMs.toFixed(1)} ms\n`,
-  );
-}
 process.stderr.write(`updated ${RESULT_FILES.cities}, charts/many-cities.svg and the many-cities section of RESULTS.md in ${dir}\n`);
 
 async function measure(cityCount: number): Promise<CitiesRow> {
@@ -75,11 +78,17 @@ async function measure(cityCount: number): Promise<CitiesRow> {
     await new Promise((resolve) => setTimeout(resolve, 2 * TICK_MS)); // every city past its first tick
     const watch = durations(host);
     const before = await counters(host);
+    const startedAt = performance.now();
     await new Promise((resolve) => setTimeout(resolve, seconds * 1_000));
     const after = await counters(host);
+    const elapsedMs = performance.now() - startedAt;
     watch.stop();
     const run = after.run - before.run;
     const skipped = after.skipped - before.skipped;
+    const solves = after.solved - before.solved;
+    const solverBusy = (after.busyMs - before.busyMs) / (Number(threads) * elapsedMs);
+    const eventLoopBusy = performance.eventLoopUtilization(after.eventLoop, before.eventLoop).utilization;
+    const machineBusy = 1 - (after.cpu.idle - before.cpu.idle) / (after.cpu.total - before.cpu.total);
     return {
       at: new Date().toISOString(),
       stores: values.servers ? 'MySQL + Redis' : 'embedded',
@@ -93,6 +102,13 @@ async function measure(cityCount: number): Promise<CitiesRow> {
       snapshotMs: mean(watch.snapshot),
       solveMs: mean(watch.solve),
       commitMs: mean(watch.commit),
+      durableMs: mean(watch.durable),
+      solverBusy,
+      workerSolveMs: (after.busyMs - before.busyMs) / Math.max(1, solves),
+      eventLoopBusy,
+      hostMsPerTick: (eventLoopBusy * elapsedMs) / Math.max(1, run),
+      machineBusy,
+      limit: nextLimit((TICK_MS * run) / elapsedMs, { 'solver workers': solverBusy, 'event loop': eventLoopBusy, cores: machineBusy }),
       load: loadavg()[0],
     };
   } finally {
@@ -103,16 +119,53 @@ async function measure(cityCount: number): Promise<CitiesRow> {
   }
 }
 
-/** Ticks run and skipped so far, from the host's own counters. */
-async function counters(host: Host): Promise<{ run: number; skipped: number }> {
+/**
+ * Ticks run and skipped so far (the host's own counters), the pool's solves and busy time, the
+ * event loop's utilisation and the machine's CPU times.
+ */
+async function counters(host: Host) {
   const sum = async (metric: { get(): Promise<{ values: { value: number }[] }> }) => (await metric.get()).values.reduce((s, v) => s + v.value, 0);
-  return { run: await sum(host.metrics.ticks), skipped: await sum(host.metrics.ticksSkipped) };
+  const { solved, busyMs } = host.solver.stats();
+  const cpu = { idle: 0, total: 0 };
+  for (const { times } of cpus()) {
+    cpu.idle += times.idle;
+    cpu.total += times.user + times.nice + times.sys + times.idle + times.irq;
+  }
+  return {
+    run: await sum(host.metrics.ticks),
+    skipped: await sum(host.metrics.ticksSkipped),
+    solved,
+    busyMs,
+    eventLoop: performance.eventLoopUtilization(),
+    cpu,
+  };
 }
 
-/** Every observation of the cycle's histograms from now until stop(), in ms. */
+/** The busiest resource and the cities (on 1 s ticks) it would carry at 100 % busy: city-ticks run per second ÷ its busy share. */
+function nextLimit(ticksPerSecond: number, busy: Record<string, number>): string {
+  const [name, share] = Object.entries(busy).reduce((a, b) => (b[1] > a[1] ? b : a));
+  return `${name} (${pct(share)}: ~${Math.floor(ticksPerSecond / share)} cities)`;
+}
+
+function pct(share: number): string {
+  return `${(100 * share).toFixed(0)} %`;
+}
+
+/** Every observation of the cycle's histograms, and every durable append's wait, from now until stop(), in ms. */
 function durations(host: Host) {
-  const seen = { tick: [] as number[], snapshot: [] as number[], solve: [] as number[], commit: [] as number[] };
+  const seen = { tick: [] as number[], snapshot: [] as number[], solve: [] as number[], commit: [] as number[], durable: [] as number[] };
   const restore: (() => void)[] = [];
+  const log = host.stores.decisions;
+  const append = log.append.bind(log);
+  log.append = async (decisions) => {
+    const started = performance.now();
+    try {
+      return await append(decisions);
+    } finally {
+      seen.durable.push(performance.now() - started);
+    }
+  };
+  restore.push(() => (log.append = append));
   for (const [name, histogram] of [
     ['tick', host.metrics.tickDuration],
     ['snapshot', host.metrics.snapshotDuration],

@@ -6,13 +6,17 @@
  * leased elsewhere, and only those, the log's last version is read every pollMs: one indexed
  * MAX(version) per such city per interval, shared by every follower of the city on this host.
  */
+import type { CommittedDecision } from '../state/decision.js';
 import type { ObservedDecisionLog } from '../state/observed-decision-log.js';
 
 /** How often the last version of a followed city leased by another host is read. */
 export const FOREIGN_DECISION_POLL_MS = 1_000;
 
-/** Told that the city's log holds decisions up to at least `version`. */
-export type Wake = (version: number) => void;
+/**
+ * Told that the city's log holds decisions up to at least `version`; `recorded` are the decisions
+ * this host's append has just recorded (ascending), none when the news came from polling.
+ */
+export type Wake = (version: number, recorded: readonly CommittedDecision[]) => void;
 
 export interface DecisionWatchOptions {
   log: ObservedDecisionLog;
@@ -32,7 +36,7 @@ export class DecisionWatch {
 
   constructor(private readonly options: DecisionWatchOptions) {
     this.pollMs = options.pollMs ?? FOREIGN_DECISION_POLL_MS;
-    this.stopListening = options.log.onAppended((city, version) => this.advance(city, version));
+    this.stopListening = options.log.onAppended((city, version, recorded) => this.advance(city, version, recorded));
   }
 
   /** Calls `wake` whenever the city's log may have grown; returns the function that stops it. */
@@ -59,11 +63,11 @@ export class DecisionWatch {
     this.stopPolling();
   }
 
-  private advance(city: string, version: number): void {
+  private advance(city: string, version: number, recorded: readonly CommittedDecision[]): void {
     const wakes = this.followers.get(city);
     if (!wakes) return;
     this.known.set(city, Math.max(version, this.known.get(city) ?? 0));
-    for (const wake of [...wakes]) wake(version);
+    for (const wake of [...wakes]) wake(version, recorded);
   }
 
   private async poll(): Promise<void> {
@@ -76,7 +80,7 @@ export class DecisionWatch {
         foreign.map(async (city) => {
           // A log that does not answer is asked again next interval.
           const version = await this.options.log.lastVersion(city).catch(() => undefined);
-          if (version !== undefined && version > (this.known.get(city) ?? 0)) this.advance(city, version);
+          if (version !== undefined && version > (this.known.get(city) ?? 0)) this.advance(city, version, []);
         }),
       );
     } finally {

@@ -17,7 +17,7 @@ import type { LeaseStore } from '../coordination/lease-store.js';
 import type { BundlingParams, ExcludedPairs, PositionsProblem, Solution } from '../domain/problem.js';
 import { bundleOrdersOf, proposeBundles, solveBundles, specTravelS, type Bundle, type BundleEdge } from '../solver/bundles.js';
 import type { CitySnapshot, CityStateStore } from '../state/city-state-store.js';
-import { withPickupIds, type Assignment, type Certificate } from '../state/decision.js';
+import { setPickupIds, type Assignment, type Certificate } from '../state/decision.js';
 import type { DecisionLog } from '../state/decision-log.js';
 import { previousSolveOf, warmStartFor, type PreviousSolve } from '../solver/warm-start.js';
 import { readyEstimates, TICK_SIGNALS, type ReadyEstimate, type ReadySource } from '../features/eta.js';
@@ -224,7 +224,7 @@ export async function dispatchCity(context: DispatchContext, lease: Lease, confi
       durable: false,
       version: snapshot.version,
       token: lease.token,
-      assignments: solved.pairs.map((pair) => ({ ...pair, pickup: '' })),
+      assignments: solved.pairs,
       unassigned: solved.unassigned,
       dropped: [],
       objective: solved.objective,
@@ -275,10 +275,7 @@ export async function dispatchCity(context: DispatchContext, lease: Lease, confi
         committed: true,
         durable: result.durable,
         version: result.decision.version,
-        assignments: withPickupIds(
-          outcome.assignments.filter((a) => !dropped.has(a.order)),
-          result.decision.version,
-        ),
+        assignments: setPickupIds(dropped.size === 0 ? outcome.assignments : outcome.assignments.filter((a) => !dropped.has(a.order)), result.decision.version),
         dropped: [...dropped],
         ...(result.durable ? {} : { logError: String(result.logError) }),
       });
@@ -290,7 +287,8 @@ export async function dispatchCity(context: DispatchContext, lease: Lease, confi
 }
 
 interface Solved extends CertificateVerdict {
-  pairs: Omit<OfferedPair, 'pickup'>[];
+  /** With pickup '' until committed. */
+  pairs: OfferedPair[];
   unassigned: string[];
   objective: number;
   /** A solve ran (the snapshot had orders and couriers). */
@@ -450,11 +448,12 @@ function referenceTravelS(problem: PositionsProblem): (aLat: number, aLng: numbe
   return specTravelS(problem.params.detourFactor, speeds[speeds.length >> 1]);
 }
 
-function offeredPair(snapshot: CitySnapshot, o: number, c: number, cost: number, estimated: boolean, readySource: ReadySource): Solved['pairs'][number] {
+function offeredPair(snapshot: CitySnapshot, o: number, c: number, cost: number, estimated: boolean, readySource: ReadySource): OfferedPair {
   const problem = snapshot.problem;
   return {
     order: snapshot.orderIds[o],
     courier: snapshot.courierIds[c],
+    pickup: '',
     cost,
     estimated,
     readySource,

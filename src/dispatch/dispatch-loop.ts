@@ -13,6 +13,7 @@
  * otherwise read MySQL once per city per second. A change made through this host applies at once
  * (cityChanged); one made through another host within a refresh interval.
  */
+import { setMaxListeners } from 'node:events';
 import { performance } from 'node:perf_hooks';
 import type { CityConfig } from '../coordination/city-config.js';
 import type { Lease } from '../coordination/lease.js';
@@ -61,7 +62,10 @@ export class DispatchLoop {
   private readonly abort = new AbortController();
   private closed = false;
 
-  constructor(private readonly options: DispatchLoopOptions) {}
+  constructor(private readonly options: DispatchLoopOptions) {
+    // Every solve in flight listens on the one shutdown signal: a host solving many cities has more than the default 10.
+    setMaxListeners(0, this.abort.signal);
+  }
 
   /** Starts ticking the city (idempotent); the first tick comes one interval from now. */
   async cityAcquired(city: string): Promise<void> {

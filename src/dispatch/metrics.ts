@@ -177,5 +177,10 @@ export class DispatchMetrics {
     poolGauge('dispatchd_pool_queue', 'Solves waiting for a free worker', (s) => s.queued);
     poolGauge('dispatchd_pool_pending', 'Solves submitted and not settled', (s) => s.pending);
     poolGauge('dispatchd_pool_threads', 'Solver worker threads', (s) => s.threads);
+    poolGauge(
+      'dispatchd_pool_busy_seconds',
+      'Time the solver workers spent solving, summed over workers (its rate / threads is their busy share)',
+      (s) => s.busyMs / 1000,
+    );
   }
 }

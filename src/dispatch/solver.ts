@@ -3,6 +3,7 @@
  * event loop. The SolverPool (worker threads) is the production one; InThreadSolver runs the
  * wasm solver on the calling thread, for tools and tests that want no workers.
  */
+import { performance } from 'node:perf_hooks';
 import type { Problem, Solution } from '../domain/problem.js';
 import { solveCertified } from '../solver/certified-solve.js';
 import { WasmSolver } from '../solver/wasm-solver.js';
@@ -18,6 +19,7 @@ export class InThreadSolver implements DispatchSolver {
   readonly #solver: Pick<WasmSolver, 'solve'>;
   #solved = 0;
   #failed = 0;
+  #busyMs = 0;
 
   /** `solver`: the wasm solver by default; tests substitute one whose answers they spoil. */
   constructor(solver: Pick<WasmSolver, 'solve'> = new WasmSolver()) {
@@ -25,9 +27,11 @@ export class InThreadSolver implements DispatchSolver {
   }
 
   async solve(problem: Problem, options: PoolSolveOptions = {}): Promise<Solution> {
+    const started = performance.now();
     try {
       const solution = solveCertified(this.#solver, problem, options);
       this.#solved++;
+      this.#busyMs += performance.now() - started;
       return solution;
     } catch (error) {
       this.#failed++;
@@ -36,7 +40,7 @@ export class InThreadSolver implements DispatchSolver {
   }
 
   stats(): SolverPoolStats {
-    return { threads: 0, queued: 0, pending: 0, solved: this.#solved, failed: this.#failed, workerErrors: 0 };
+    return { threads: 0, queued: 0, pending: 0, solved: this.#solved, failed: this.#failed, workerErrors: 0, busyMs: this.#busyMs };
   }
 
   async close(): Promise<void> {}

@@ -18,6 +18,7 @@ import { buildApp } from '../http/app.js';
 import { decisionJson } from '../http/decision-json.js';
 import { SolverPool } from '../solver/solver-pool.js';
 import type { DecisionPublisher } from '../state/decision-publisher.js';
+import { GroupCommitDecisionLog } from '../state/group-commit-decision-log.js';
 import { MemoryDecisionPublisher } from '../state/memory-decision-publisher.js';
 import { NatsDecisionPublisher } from '../state/nats-decision-publisher.js';
 import { ObservedDecisionLog } from '../state/observed-decision-log.js';
@@ -73,8 +74,9 @@ export async function startHost(config: HostConfig, parts: HostParts = {}): Prom
     (config.mysqlUrl && config.redisUrl
       ? await openServerStores({ mysqlUrl: config.mysqlUrl, redisUrl: config.redisUrl, keyPrefix: config.keyPrefix })
       : openEmbeddedStores());
-  // Every append of this host goes through the observed log, which wakes the streams and the relay.
-  const decisions = new ObservedDecisionLog(opened.decisions);
+  // Every append of this host goes through the observed log, which wakes the streams and the relay;
+  // the appends of all its cities that meet in flight go to the log as one (group commit).
+  const decisions = new ObservedDecisionLog(new GroupCommitDecisionLog(opened.decisions));
   const stores: CoordinationStores = { ...opened, decisions };
   let solver: DispatchSolver | undefined;
   try {

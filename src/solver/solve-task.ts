@@ -26,6 +26,8 @@ export interface PackedSolution {
   /** Solution.candidates as its one block (graphBlock), transferred on its own: it is the big one. */
   candidates?: ArrayBuffer;
   certificate?: Solution['certificate'];
+  /** How long the worker was busy with the task (unpacking, solving, checking, packing), ms. */
+  busyMs: number;
 }
 
 const warmColumns = (orders: number, couriers: number) => ({ orderCourier: ['i32', orders], courierDual: ['i32', couriers] }) as const;
@@ -49,13 +51,13 @@ const certificateColumns = (orders: number, couriers: number) =>
  * matters: the solver's own arrays may be views on wasm memory, whose buffer Node 20 copies
  * rather than transfers.
  */
-export function packSolution(solution: Solution): PackedSolution {
+export function packSolution(solution: Solution, busyMs: number): PackedSolution {
   const { objective, stats, orderCourier, orderCost, orderDual, courierDual, candidates, certificate } = solution;
   const duals = orderDual !== undefined && courierDual !== undefined;
   const buffer = duals
     ? packColumns(certificateColumns(stats.orders, stats.couriers), { orderCourier, orderCost, orderDual, courierDual })
     : packColumns(assignmentColumns(stats.orders), { orderCourier, orderCost });
-  return { objective, stats, duals, buffer, ...(candidates ? { candidates: graphBlock(candidates) } : {}), ...(certificate ? { certificate } : {}) };
+  return { objective, stats, duals, buffer, busyMs, ...(candidates ? { candidates: graphBlock(candidates) } : {}), ...(certificate ? { certificate } : {}) };
 }
 
 /** The solution whose columns are views on `packed.buffer` (and `packed.candidates`). */

@@ -3,6 +3,7 @@
  * it starts the worker, so the wasm instance below exists before the first task; it is
  * reused by every task after (its memory grows to the largest city seen, then stays).
  */
+import { performance } from 'node:perf_hooks';
 import { move, transferableSymbol, valueSymbol } from 'piscina';
 import { unpackProblem } from '../domain/packed-problem.js';
 import type { Solution } from '../domain/problem.js';
@@ -13,6 +14,7 @@ import { WasmSolver } from './wasm-solver.js';
 let solver = new WasmSolver();
 
 export default function solveTask(task: SolveTask) {
+  const started = performance.now();
   const problem = unpackProblem(task.problem);
   let solution: Solution;
   try {
@@ -25,6 +27,6 @@ export default function solveTask(task: SolveTask) {
     solver = new WasmSolver();
     throw new Error(`the wasm solver failed: ${String(error)}`);
   }
-  const packed = packSolution(solution);
+  const packed = packSolution(solution, performance.now() - started);
   return move({ [transferableSymbol]: packed.candidates ? [packed.buffer, packed.candidates] : [packed.buffer], [valueSymbol]: packed });
 }

@@ -50,6 +50,8 @@ export interface SolverPoolStats {
   failed: number;
   /** Workers that failed while idle (and were replaced). */
   workerErrors: number;
+  /** Time the workers spent on the solves that returned, summed over workers, ms: busy share = busyMs / (threads × elapsed). */
+  busyMs: number;
 }
 
 /**
@@ -89,6 +91,7 @@ export class SolverPool {
   #solved = 0;
   #failed = 0;
   #workerErrors = 0;
+  #busyMs = 0;
 
   private constructor(piscina: Piscina<SolveTask, PackedSolution>, threads: number) {
     this.#piscina = piscina;
@@ -152,6 +155,7 @@ export class SolverPool {
         transferList: warm ? [packed.buffer, warm] : [packed.buffer],
       });
       this.#solved++;
+      this.#busyMs += reply.busyMs;
       return unpackSolution(reply);
     } catch (error) {
       this.#failed++;
@@ -175,6 +179,7 @@ export class SolverPool {
       solved: this.#solved,
       failed: this.#failed,
       workerErrors: this.#workerErrors,
+      busyMs: this.#busyMs,
     };
   }
 

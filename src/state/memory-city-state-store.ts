@@ -229,7 +229,8 @@ export class MemoryCityStateStore implements CityStateStore {
     };
     data.stream.push(committed);
     if (data.stream.length > this.streamMaxLen) data.stream.splice(0, data.stream.length - this.streamMaxLen);
-    return { ok: true, decision: structuredClone(committed), dropped };
+    // The caller's copy, not the stream's: fresh assignment objects (a clone would also copy every id).
+    return { ok: true, decision: { ...committed, assignments: committed.assignments.map((a) => ({ ...a })) }, dropped };
   }
 
   async raiseFence(city: string, floor: Fence): Promise<Fence> {

@@ -1,8 +1,11 @@
 import type { CommittedDecision } from './decision.js';
 import { DecisionVersionConflictError, type DecisionLog } from './decision-log.js';
 
-/** Told the highest version of a city that one append has just recorded. */
-export type AppendListener = (city: string, version: number) => void;
+/**
+ * Told the highest version of a city that one append has just recorded, and the decisions of the
+ * city it recorded as given, ascending by version (a conflicting one, whose record differs, left out).
+ */
+export type AppendListener = (city: string, version: number, recorded: readonly CommittedDecision[]) => void;
 
 /**
  * The durable log, telling listeners after each append which cities it recorded decisions of:
@@ -25,10 +28,12 @@ export class ObservedDecisionLog implements DecisionLog {
       await this.log.append(decisions);
     } catch (error) {
       // A conflict still recorded every other decision of the call (the DecisionLog contract).
-      if (error instanceof DecisionVersionConflictError) this.tell(decisions);
+      if (error instanceof DecisionVersionConflictError) {
+        this.tell(decisions, (d) => !error.conflicts.some((c) => c.city === d.city && c.version === d.version));
+      }
       throw error;
     }
-    this.tell(decisions);
+    this.tell(decisions, () => true);
   }
 
   recordedVersions(city: string, from: number, to: number): Promise<number[]> {
@@ -43,9 +48,17 @@ export class ObservedDecisionLog implements DecisionLog {
     return this.log.read(city, afterVersion, limit);
   }
 
-  private tell(decisions: readonly CommittedDecision[]): void {
+  private tell(decisions: readonly CommittedDecision[], asGiven: (d: CommittedDecision) => boolean): void {
     const highest = new Map<string, number>();
-    for (const d of decisions) highest.set(d.city, Math.max(d.version, highest.get(d.city) ?? 0));
-    for (const [city, version] of highest) for (const listener of this.listeners) listener(city, version);
+    const recorded = new Map<string, CommittedDecision[]>();
+    for (const d of decisions) {
+      highest.set(d.city, Math.max(d.version, highest.get(d.city) ?? 0));
+      if (!recorded.has(d.city)) recorded.set(d.city, []);
+      if (asGiven(d)) recorded.get(d.city)!.push(d);
+    }
+    for (const [city, version] of highest) {
+      const ofCity = recorded.get(city)!.sort((a, b) => a.version - b.version);
+      for (const listener of this.listeners) listener(city, version, ofCity);
+    }
   }
 }

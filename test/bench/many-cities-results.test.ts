@@ -15,6 +15,13 @@ const row = (stores: CitiesRow['stores'], threads: number, cities: number, skipp
   snapshotMs: 1,
   solveMs: 90,
   commitMs: 8,
+  durableMs: 2,
+  solverBusy: 0.93,
+  workerSolveMs: 30,
+  eventLoopBusy: 0.41,
+  hostMsPerTick: 6.8,
+  machineBusy: 0.97,
+  limit: 'cores (97 %: ~61 cities)',
   load: 1.5,
 });
 
@@ -37,5 +44,6 @@ describe('many-cities results', () => {
     );
     expect(section).toContain('![Skipped ticks by cities per host](charts/many-cities.svg)');
     expect(section).toContain('| embedded | 2 | 60 | 510 / 600 | 15 % |');
+    expect(section).toContain('| 8.0 (2.0) | 93 % | 41 % | 6.8 | 97 % | cores (97 %: ~61 cities) | 1.5 |');
   });
 });

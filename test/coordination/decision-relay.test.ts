@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DecisionRelay } from '../../src/coordination/decision-relay.js';
 import { DecisionWatch } from '../../src/coordination/decision-watch.js';
 import type { CommittedDecision } from '../../src/state/decision.js';
+import { DecisionVersionConflictError, type DecisionLog } from '../../src/state/decision-log.js';
 import type { DecisionPublisher } from '../../src/state/decision-publisher.js';
 import { MemoryDecisionLog } from '../../src/state/memory-decision-log.js';
 import { ObservedDecisionLog } from '../../src/state/observed-decision-log.js';
@@ -34,8 +35,24 @@ function flaky(publisher: DecisionPublisher, failures: number): DecisionPublishe
   return wrapped;
 }
 
+/** The log's reads, counted. */
+function countingReads(log: DecisionLog, reads: { count: number }): DecisionLog {
+  return {
+    append: (ds) => log.append(ds),
+    recordedVersions: (city, from, to) => log.recordedVersions(city, from, to),
+    lastVersion: (city) => log.lastVersion(city),
+    read: (city, after, limit) => {
+      reads.count++;
+      return log.read(city, after, limit);
+    },
+  };
+}
+
 describe.each(DECISION_BROKERS)('DecisionRelay over the $name publisher', ({ create }) => {
   let broker: TestBroker;
+  /** The log under the observed one: what another host appends, this host is not told of. */
+  let stored: MemoryDecisionLog;
+  const reads = { count: 0 };
   let log: ObservedDecisionLog;
   let watch: DecisionWatch;
   const relays: DecisionRelay[] = [];
@@ -59,7 +76,9 @@ describe.each(DECISION_BROKERS)('DecisionRelay over the $name publisher', ({ cre
 
   beforeEach(async () => {
     broker = await create();
-    log = new ObservedDecisionLog(new MemoryDecisionLog());
+    stored = new MemoryDecisionLog();
+    reads.count = 0;
+    log = new ObservedDecisionLog(countingReads(stored, reads));
     // No poll: every append in these tests goes through the observed log.
     watch = new DecisionWatch({ log, isLocal: () => true });
     published.length = 0;
@@ -125,5 +144,27 @@ describe.each(DECISION_BROKERS)('DecisionRelay over the $name publisher', ({ cre
     next.cityAcquired('par');
     await waitFor('the next holder', async () => (await versions('par')).length === 3);
     expect(await versions('par')).toEqual([1, 2, 3]);
+  });
+
+  it("publishes what this host appends as it is told, reading the log only for a gap or a conflict's record", async () => {
+    await log.append(decisions('ber', 1, 3));
+    relay().cityAcquired('ber');
+    await waitFor('the catch-up', async () => (await versions('ber')).length === 3);
+    expect(reads.count).toBe(1);
+    for (const d of decisions('ber', 4, 8)) await log.append([d]);
+    await waitFor('the appended decisions', async () => (await versions('ber')).length === 8);
+    expect(reads.count).toBe(1);
+    // Version 9 recorded without this host being told (as by another host): a gap before 10.
+    await stored.append([decision('ber', 9)]);
+    await log.append([decision('ber', 10)]);
+    await waitFor('the gap filled', async () => (await versions('ber')).length === 10);
+    expect(reads.count).toBe(2);
+    // A conflicting append is told without its content: the broker gets the decision recorded.
+    await stored.append([decision('ber', 11)]);
+    await expect(log.append([{ ...decision('ber', 11), token: 7 }])).rejects.toThrow(DecisionVersionConflictError);
+    await waitFor('the recorded decision', async () => (await versions('ber')).length === 11);
+    expect(reads.count).toBe(3);
+    expect(await versions('ber')).toEqual(decisions('ber', 1, 11).map((d) => d.version));
+    expect((await broker.delivered('ber')).map((m) => JSON.parse(m.data) as CommittedDecision)).toEqual(decisions('ber', 1, 11));
   });
 });

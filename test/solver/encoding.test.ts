@@ -70,7 +70,7 @@ describe('packProblem / unpackProblem', () => {
 describe('packSolution / unpackSolution', () => {
   it.each([false, true])('round-trip a solution through one fresh buffer (duals: %s)', (duals) => {
     const solution = loadSolver().solve(problemOf(positionsJson()), { duals });
-    const packed = packSolution(solution);
+    const packed = packSolution(solution, 1.5);
     expect(packed.duals).toBe(duals);
     const unpacked = unpackSolution(packed);
     expect(unpacked).toEqual(solution);

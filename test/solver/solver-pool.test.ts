@@ -3,6 +3,7 @@
  * abort, a wasm trap and a dying worker each fail their own task only, and the pool then
  * solves the next one correctly. The workers run the built dist/ (npm test builds first).
  */
+import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomInstance } from '../support/random-instance.js';
@@ -69,6 +70,16 @@ describe('results through the pool', () => {
     solutions.forEach((solution, i) => expectSameSolution(solution, inThread.solve(problems[i])));
     problems.forEach((problem, i) => expect(problem.courierLat).toEqual(copies[i].courierLat));
     expect(pool.stats()).toMatchObject({ threads: 2, queued: 0, pending: 0, failed: 0 });
+  });
+
+  it("count the workers' busy time: more than the solver's own time, less than the time the pool had", async () => {
+    const before = pool.stats().busyMs;
+    const started = performance.now();
+    const solutions = await Promise.all([1, 2, 3, 4].map((seed) => pool.solve(city('M', 0, seed))));
+    const elapsed = performance.now() - started;
+    const busy = pool.stats().busyMs - before;
+    expect(busy).toBeGreaterThanOrEqual(solutions.reduce((sum, s) => sum + s.stats.solveMs, 0));
+    expect(busy).toBeLessThanOrEqual(pool.threads * elapsed);
   });
 });
 
