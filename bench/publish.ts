@@ -19,6 +19,7 @@ import type { BenchResults } from './results.js';
 import { writeResultsSection } from './results-sections.js';
 import { renderPeersSection, type PeersResults } from './solver-peers.js';
 import { renderWarmSection, type WarmResults } from './warm-start.js';
+import { renderStartupSection, type StartupResults } from './startup.js';
 
 export const RESULT_FILES = {
   solver: 'results.json',
@@ -31,6 +32,7 @@ export const RESULT_FILES = {
   features: 'features-results.json',
   prepDrift: 'prep-drift-results.json',
   warm: 'warm-results.json',
+  startup: 'startup-results.json',
 } as const;
 
 /** The JSON of one benchmark in `dir`, or undefined before its first run. */
@@ -89,4 +91,9 @@ export async function publishPrepDrift(dir: string, results: PrepDriftResults): 
 export async function publishWarm(dir: string, results: WarmResults): Promise<void> {
   await writeJson(dir, RESULT_FILES.warm, results);
   writeResultsSection('warm-bench', renderWarmSection(results), dir);
+}
+
+export async function publishStartup(dir: string, results: StartupResults): Promise<void> {
+  await writeJson(dir, RESULT_FILES.startup, results);
+  writeResultsSection('startup-bench', renderStartupSection(results), dir);
 }

@@ -1,19 +1,20 @@
 /**
  * The benchmark suite, run by `npm run bench` (after a build):
  *
- *   node dist/bench/run.js [--sizes S,M,L,XL] [--only solver|peers|edges|warm|pool|features|prep-drift] [--results-dir DIR]
+ *   node dist/bench/run.js [--sizes S,M,L,XL] [--only solver|peers|edges|warm|pool|features|prep-drift|startup] [--results-dir DIR]
  *
  * The solver on generated cities (bench/solver-suite.ts), the solver against scipy and LEMON on
  * the same edges (bench/solver-peers.ts, M and L), the edge build against its scalar C floor
  * (bench/edges.ts, M, L and XL), warm against cold solves of a city's next tick
  * (bench/warm-start.ts, M and L), the worker pool's four benchmarks
  * (bench/pool.ts), the feature engine's ingest and read against the local Redis (bench/features.ts;
- * skipped without one) and its prep-drift days (bench/prep-drift.ts), a progress line per step on
+ * skipped without one), its prep-drift days (bench/prep-drift.ts) and the start-up ratios of the
+ * CLI, its threads and the pool's first solve (bench/startup.ts), a progress line per step on
  * stderr. The solver's, the peers', the edge build's and the warm start's rows are merged into bench/results.json,
  * bench/peers-results.json, bench/edges-results.json and bench/warm-results.json (a run of some sizes replaces only their rows); the pool's figures
  * replace bench/pool-results.json, the feature engine's features-results.json and
- * prep-drift-results.json. Each then rewrites its chart and its section of RESULTS.md
- * and nothing else. --results-dir points all of it at another folder (a copy of bench/'s files).
+ * prep-drift-results.json, the start-up's startup-results.json. Each then rewrites its chart and
+ * its section of RESULTS.md and nothing else. --results-dir points all of it at another folder (a copy of bench/'s files).
  * A script of its own rather than a CLI subcommand, so the shipped dispatchd never loads bench/.
  */
 import { parseArgs } from 'node:util';
@@ -29,6 +30,7 @@ import {
   publishPool,
   publishPrepDrift,
   publishSolver,
+  publishStartup,
   publishWarm,
   readResults,
   RESULT_FILES,
@@ -38,9 +40,10 @@ import { mergeRows, type BenchResults } from './results.js';
 import { BENCH_DIR } from './results-sections.js';
 import { formatPeersTable, mergePeerRows, runSolverPeers, type PeersResults } from './solver-peers.js';
 import { runSolverSuite } from './solver-suite.js';
+import { renderStartupSection, runStartupBenchmark } from './startup.js';
 import { formatWarmTable, mergeWarmRows, runWarmStart, type WarmResults } from './warm-start.js';
 
-const SUITES = ['solver', 'peers', 'edges', 'warm', 'pool', 'features', 'prep-drift'] as const;
+const SUITES = ['solver', 'peers', 'edges', 'warm', 'pool', 'features', 'prep-drift', 'startup'] as const;
 const SIZES = Object.keys(PRESETS) as PresetName[];
 const EXIT_BAD_INPUT = 2;
 
@@ -96,6 +99,12 @@ if (flags !== undefined) {
   if (runs('prep-drift')) {
     await publishPrepDrift(dir, await runPrepDriftBenchmark(progress));
     progress(`wrote ${RESULT_FILES.prepDrift} and the prep-drift section of RESULTS.md in ${dir}`);
+  }
+  if (runs('startup')) {
+    const results = runStartupBenchmark(progress);
+    await publishStartup(dir, results);
+    process.stdout.write(`${renderStartupSection(results)}\n`);
+    progress(`wrote ${RESULT_FILES.startup} and the startup section of RESULTS.md in ${dir}`);
   }
 }
 

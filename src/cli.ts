@@ -1,31 +1,39 @@
 #!/usr/bin/env node
 /**
  * The dispatchd command line. Each subcommand lives in its own module under src/cli/, which
- * declares its options and imports what it runs only when it runs (so `--version`, `--help`
- * and `solve` do not load Fastify, the stores or the drivers); this file wires them, and
+ * declares its options and imports what it runs only when it runs; this file wires them, and
  * run-program.ts turns every failure into one stderr line and an exit code.
+ *
+ * A command line naming a subcommand loads that subcommand's module alone (`solve` then loads
+ * neither the host's option defaults nor the simulator's); anything else (--help, --version,
+ * `help`, no or an unknown command) loads them all, so help and usage errors read as they
+ * always did.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { registerDemoCommand } from './cli/demo-command.js';
-import { registerFeaturesCommand } from './cli/features-command.js';
-import { registerMigrateCommand } from './cli/migrate-command.js';
+import type { Command } from 'commander';
 import { quietProgram, runProgram } from './cli/run-program.js';
-import { registerServeCommand } from './cli/serve-command.js';
-import { registerSimulateCommand } from './cli/simulate-command.js';
-import { registerSolveCommand } from './cli/solve-command.js';
 import { packageRoot } from './package-root.js';
+
+type Register = (program: Command) => void;
+
+/** In the order --help lists them. */
+const SUBCOMMANDS: Readonly<Record<string, () => Promise<Register>>> = {
+  solve: async () => (await import('./cli/solve-command.js')).registerSolveCommand,
+  demo: async () => (await import('./cli/demo-command.js')).registerDemoCommand,
+  serve: async () => (await import('./cli/serve-command.js')).registerServeCommand,
+  migrate: async () => (await import('./cli/migrate-command.js')).registerMigrateCommand,
+  simulate: async () => (await import('./cli/simulate-command.js')).registerSimulateCommand,
+  features: async () => (await import('./cli/features-command.js')).registerFeaturesCommand,
+};
 
 const program = quietProgram('dispatchd')
   .description('Dispatch optimiser: exact assignment of orders to couriers')
   .version(packageVersion(), '-V, --version', 'print the version of dispatchd');
 
-registerSolveCommand(program);
-registerDemoCommand(program);
-registerServeCommand(program);
-registerMigrateCommand(program);
-registerSimulateCommand(program);
-registerFeaturesCommand(program);
+const named = process.argv[2];
+const loaded = Object.hasOwn(SUBCOMMANDS, named) ? [SUBCOMMANDS[named]] : Object.values(SUBCOMMANDS);
+for (const register of await Promise.all(loaded.map((load) => load()))) register(program);
 
 await runProgram(program);
 

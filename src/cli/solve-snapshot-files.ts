@@ -1,18 +1,25 @@
 /**
- * Several snapshot files solved concurrently in a SolverPool, one result file each.
+ * Several snapshot files solved concurrently, one result file each.
  *
- * Every file is read and checked before anything is solved or written: a bad snapshot
- * stops the command with its InputError (exit 2), naming the file. Results are written
- * as they come; a solve that fails does not stop the others, and the first failure (in
- * argument order) is reported once all have settled.
+ * Each worker thread reads, checks and solves whole files (solve-file-worker.ts): the main
+ * thread only hands out paths and writes results, so nothing but the process's start runs
+ * serially. The workers share one compilation of the solver, made here by the baseline
+ * compiler: an eager optimising compile (compileSolverEagerly, as the host's pool does) costs the
+ * main thread more before the first solve than it saves over the solves (docs/solver.md,
+ * "Performance"). No result is written until every file has been read and checked: a bad snapshot stops the command with its InputError (exit 2), naming the file, and
+ * leaves --out-dir as it was. A solve that fails does not stop the others, and the first failure
+ * (in argument order) is reported once the other results are written.
  */
 import { mkdir } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { basename, extname, join } from 'node:path';
 import { InputError } from '../domain/errors.js';
-import { formatResult } from '../domain/result.js';
+import { packageRoot } from '../package-root.js';
 import { writeFileAtomic } from './files.js';
-import { readSnapshotFile, type ReadSnapshot } from './solve-snapshot-file.js';
+import type { FileOutcome, FileTask } from './solve-file-worker.js';
+
+/** The built worker, also when this module runs from src/ under vitest. */
+const FILE_WORKER_PATH = join(packageRoot(), 'dist', 'src', 'cli', 'solve-file-worker.js');
 
 export interface SolveFilesOptions {
   /** Worker threads; default the number of cores, never more than there are files. */
@@ -22,26 +29,36 @@ export interface SolveFilesOptions {
 
 export async function solveSnapshotFiles(paths: string[], outDir: string, options: SolveFilesOptions = {}): Promise<void> {
   const outputs = resultPaths(paths, outDir);
-  const inputs: ReadSnapshot[] = [];
-  for (const path of paths) inputs.push(await readNamedSnapshotFile(path));
-  await mkdir(outDir, { recursive: true });
-
-  // Loaded only once every input is valid, as in solveSnapshotFile.
-  const { SolverPool } = await import('../solver/solver-pool.js');
-  const pool = await SolverPool.start({ threads: Math.min(options.threads ?? availableParallelism(), paths.length) });
-  let settled: PromiseSettledResult<void>[];
+  const [{ Piscina }, { solverModule, SOLVER_MODULE_KEY }] = await Promise.all([import('piscina'), import('../solver/wasm-module.js')]);
+  const threads = Math.min(options.threads ?? availableParallelism(), paths.length);
+  const piscina = new Piscina<FileTask, FileOutcome>({
+    filename: FILE_WORKER_PATH,
+    minThreads: threads,
+    maxThreads: threads,
+    workerData: { [SOLVER_MODULE_KEY]: solverModule() },
+  });
+  const settled = await Promise.allSettled(paths.map((path) => piscina.run({ path, duals: options.duals === true })));
+  // The workers stop while the results are written.
+  const stopped = piscina.destroy();
+  let written: PromiseSettledResult<void>[];
   try {
-    settled = await Promise.allSettled(
-      inputs.map(async ({ snapshot, parseMs }, i) => {
-        const solution = await pool.solve(snapshot.problem, { duals: options.duals });
-        const result = formatResult(snapshot, solution, { duals: options.duals, parseMs });
-        await writeFileAtomic(outputs[i], `${JSON.stringify(result)}\n`);
+    const badInput = settled.findIndex((outcome) => outcome.status === 'fulfilled' && 'badInput' in outcome.value);
+    if (badInput >= 0) {
+      const { field, reason } = (settled[badInput] as PromiseFulfilledResult<{ badInput: { field: string; reason: string } }>).value.badInput;
+      throw new InputError(`${paths[badInput]}: ${field}`, reason);
+    }
+    await mkdir(outDir, { recursive: true });
+    // Every fulfilled outcome is a result now.
+    written = await Promise.allSettled(
+      settled.map(async (outcome, i) => {
+        if (outcome.status === 'rejected') throw outcome.reason;
+        await writeFileAtomic(outputs[i], (outcome.value as { resultJson: string }).resultJson);
       }),
     );
   } finally {
-    await pool.close();
+    await stopped;
   }
-  const failures = settled.flatMap((outcome, i) => (outcome.status === 'rejected' ? [{ path: paths[i], error: outcome.reason }] : []));
+  const failures = written.flatMap((outcome, i) => (outcome.status === 'rejected' ? [{ path: paths[i], error: outcome.reason }] : []));
   if (failures.length > 0) {
     const { path, error } = failures[0];
     const others = failures.length > 1 ? ` (${failures.length} of ${paths.length} snapshots failed)` : '';
@@ -61,14 +78,4 @@ function resultPaths(paths: string[], outDir: string): string[] {
     inputOf.set(name, path);
     return join(outDir, name);
   });
-}
-
-/** A snapshot file read and checked; its InputError names the file before the field. */
-async function readNamedSnapshotFile(path: string): Promise<ReadSnapshot> {
-  try {
-    return await readSnapshotFile(path);
-  } catch (error) {
-    if (error instanceof InputError) throw new InputError(`${path}: ${error.field}`, error.reason);
-    throw error;
-  }
 }

@@ -1,6 +1,6 @@
 import { Bundling, Params, TickMs } from '../domain/limits.js';
 import { DEFAULT_BUNDLING, DEFAULT_PARAMS, type BundlingParams, type DispatchParams } from '../domain/problem.js';
-import { numberRule, type NumberRule } from '../domain/snapshot-schema.js';
+import { numberRule, type NumberRule } from '../domain/schema-rules.js';
 import { etaModelProblem, type EtaModel } from '../features/eta-model.js';
 import { assertCityId } from '../state/city-id.js';
 

@@ -7,8 +7,10 @@
  * validates with, and the hand-written rules are shared with it.
  */
 import { InputError } from './errors.js';
-import { MAX_COST, type DispatchParams, type EdgesProblem, type ExcludedPairs, type PositionsProblem, type Problem } from './problem.js';
-import { EdgeSchema, ParamsSchema, PositionedCourierSchema, PositionedOrderSchema, numberRule, type NumberRule } from './snapshot-schema.js';
+import { type DispatchParams, type EdgesProblem, type ExcludedPairs, type PositionsProblem, type Problem } from './problem.js';
+import { numberRule, type NumberRule } from './schema-rules.js';
+import { checkIndex, checkPenaltyRounding } from './shared-checks.js';
+import { EdgeSchema, ParamsSchema, PositionedCourierSchema, PositionedOrderSchema } from './snapshot-schema.js';
 
 /** A rule per column or param, from the schema the JSON reader checks the same field with. */
 type FieldRule<Key> = readonly [key: Key, field: string, rule: NumberRule];
@@ -66,19 +68,6 @@ function checkExcluded({ order, courier }: ExcludedPairs, orderCount: number, co
   for (let i = 0; i < order.length; i++) {
     checkIndex(order[i], orderCount, `excluded[${i}][0]`, 'order');
     checkIndex(courier[i], courierCount, `excluded[${i}][1]`, 'courier');
-  }
-}
-
-/** The penalty in deciseconds, rounded as the spec rounds it, must be a valid cost. */
-export function checkPenaltyRounding(unassignedPenaltyS: number): void {
-  if (Math.floor(unassignedPenaltyS * 10 + 0.5) > MAX_COST) {
-    throw new InputError('params.unassigned_penalty_s', `rounded to deciseconds, must be at most ${MAX_COST}`);
-  }
-}
-
-export function checkIndex(index: number, count: number, field: string, list: 'order' | 'courier'): void {
-  if (!(index >= 0 && index < count)) {
-    throw new InputError(field, `${list} index ${index} out of range [0, ${count})`);
   }
 }
 

@@ -1,23 +1,24 @@
 /**
  * Snapshot JSON → validated Snapshot with a columnar Problem.
  *
- * Ajv checks the shape (stopping at the first error: one error is all a caller is
- * told), then one hand-written pass checks what JSON Schema cannot say and fills
- * the columns.
+ * The schema check (stopping at the first error: one error is all a caller is told) is
+ * Ajv's standalone code, generated from SnapshotSchema at build time
+ * (scripts/snapshot-validator.mjs), so no process compiles it, nor loads Ajv or TypeBox;
+ * then one hand-written pass checks what JSON Schema cannot say and fills the columns.
  */
-import { Ajv, type ValidateFunction } from 'ajv';
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import type { ValidateFunction } from 'ajv';
+import { packageRoot } from '../package-root.js';
 import { InputError } from './errors.js';
-import { checkIndex, checkPenaltyRounding } from './problem-checks.js';
 import { DEFAULT_PARAMS, type DispatchParams, type EdgesProblem, type PositionsProblem, type Snapshot } from './problem.js';
-import {
-  SnapshotSchema,
-  hasEdges,
-  inputErrorFromSchemaError,
-  type EdgesSnapshotJson,
-  type ParamsJson,
-  type PositionsSnapshotJson,
-  type SnapshotJson,
-} from './snapshot-schema.js';
+import { inputErrorFromSchemaError } from './schema-rules.js';
+import { checkIndex, checkPenaltyRounding } from './shared-checks.js';
+import type { EdgesSnapshotJson, ParamsJson, PositionsSnapshotJson, SnapshotJson } from './snapshot-schema.js';
+
+/** The generated validator (CommonJS, so it loads synchronously on first use); built JavaScript, also under vitest. */
+export const SNAPSHOT_VALIDATOR_PATH = join(packageRoot(), 'dist', 'src', 'domain', 'snapshot-validator.cjs');
 
 /** Parses snapshot JSON text; invalid JSON is reported on the field `snapshot`. */
 export function parseSnapshot(text: string): Snapshot {
@@ -42,18 +43,19 @@ export function snapshotFromObject(value: unknown): Snapshot {
   return { city: value.city, courierIds, orderIds, problem };
 }
 
-let compiledValidator: ValidateFunction<SnapshotJson> | undefined;
+let validator: ValidateFunction<SnapshotJson> | undefined;
 
 function snapshotValidator(): ValidateFunction<SnapshotJson> {
-  // verbose: errors carry the failing schema, from which the message is worded.
-  // validateSchema off: checking our constant schema against the meta-schema would cost
-  // every process ~30 ms; test/domain/snapshot.test.ts checks it once instead.
-  compiledValidator ??= new Ajv({
-    allErrors: false,
-    verbose: true,
-    validateSchema: false,
-  }).compile<SnapshotJson>(SnapshotSchema);
-  return compiledValidator;
+  if (validator === undefined) {
+    if (!existsSync(SNAPSHOT_VALIDATOR_PATH)) throw new Error(`snapshot validator not built: ${SNAPSHOT_VALIDATOR_PATH} is missing (run npm run build)`);
+    validator = createRequire(import.meta.url)(SNAPSHOT_VALIDATOR_PATH) as ValidateFunction<SnapshotJson>;
+  }
+  return validator;
+}
+
+/** The same test as the schema's `if` (snapshot-schema.ts), for code holding a validated snapshot. */
+function hasEdges(snapshot: SnapshotJson): snapshot is EdgesSnapshotJson {
+  return (snapshot as Partial<EdgesSnapshotJson>).edges !== undefined;
 }
 
 /** The ids in list order; a repeated id is reported at its second occurrence. */

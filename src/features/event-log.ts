@@ -5,7 +5,7 @@
  */
 import { InputError } from '../domain/errors.js';
 import { EpochMs } from '../domain/limits.js';
-import { numberRule } from '../domain/snapshot-schema.js';
+import { numberRule } from '../domain/schema-rules.js';
 import { eventFromJson, eventToJson, featureEventProblem, type FeatureEventJson, type LoggedEvent } from './events.js';
 
 const EPOCH_MS = numberRule(EpochMs);

@@ -7,7 +7,7 @@
  * with skewed clocks agree and an event log replays exactly (replay.ts).
  */
 import { EventId, isEventId, isItemId, ItemId, Latitude, Longitude } from '../domain/limits.js';
-import { numberRule } from '../domain/snapshot-schema.js';
+import { numberRule } from '../domain/schema-rules.js';
 import { Type } from '@sinclair/typebox';
 
 export type CourierFeatureStatus = 'free' | 'busy' | 'offline';

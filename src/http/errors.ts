@@ -9,7 +9,7 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import type { ErrorObject } from 'ajv';
 import { InputError } from '../domain/errors.js';
 import { MAX_ESTIMATE_PAIRS, MAX_ESTIMATE_READY } from '../domain/limits.js';
-import { inputErrorFromSchemaError } from '../domain/snapshot-schema.js';
+import { inputErrorFromSchemaError } from '../domain/schema-rules.js';
 import { StoreUnavailableError } from '../coordination/store-unavailable.js';
 import { Type } from '@sinclair/typebox';
 

@@ -11,3 +11,8 @@ export function loadSolver(): Solver {
   shared ??= new WasmSolver();
   return shared;
 }
+
+/** After a solve that threw (a trap leaves the instance's state undefined): the next loadSolver() makes a fresh instance. */
+export function discardSolver(): void {
+  shared = undefined;
+}

@@ -7,7 +7,7 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { Piscina } from 'piscina';
 import { packProblem, type PackedProblem } from '../domain/packed-problem.js';
-import type { Problem, Solution } from '../domain/problem.js';
+import { DEFAULT_PARAMS, type PositionsProblem, type Problem, type Solution } from '../domain/problem.js';
 import { packageRoot } from '../package-root.js';
 import { SolveError } from './solve-error.js';
 import { packWarmStart, unpackSolution, type PackedSolution, type SolveTask } from './solve-task.js';
@@ -54,15 +54,35 @@ export interface SolverPoolStats {
   busyMs: number;
 }
 
-const EMPTY_PROBLEM: Problem = {
-  kind: 'edges',
-  params: { maxPickupS: 0, maxCandidates: 0, unassignedPenaltyS: 0, detourFactor: 1, waitWeight: 0, handoverS: 0 },
-  courierCount: 0,
-  orderCount: 0,
-  edgeOrder: new Int32Array(0),
-  edgeCourier: new Int32Array(0),
-  edgeCost: new Int32Array(0),
-};
+/**
+ * The start-up solve of every worker: a city of couriers and orders on a grid, solved with its
+ * certificate, so that the first real solve finds the JavaScript around it (the checks and
+ * packing here, the unpacking and the certificate in the worker) compiled and its inline caches
+ * warm rather than paying for that itself. An empty problem ran none of it; a 16 × 16 grid left
+ * the first M solve at 1.14-1.33× a warm one, this one at 1.06-1.09× (docs/solver.md).
+ */
+function warmUpProblem(): PositionsProblem {
+  const side = 48; // couriers on a side × side grid, orders on every fourth point
+  const couriers = side * side;
+  const orders = couriers / 4;
+  const gridLat = (i: number) => 41.38 + 0.002 * Math.floor(i / side);
+  const gridLng = (i: number) => 2.16 + 0.002 * (i % side);
+  return {
+    kind: 'positions',
+    params: DEFAULT_PARAMS,
+    courierCount: couriers,
+    orderCount: orders,
+    courierLat: Float64Array.from({ length: couriers }, (_, c) => gridLat(c)),
+    courierLng: Float64Array.from({ length: couriers }, (_, c) => gridLng(c)),
+    courierSpeedMps: new Float64Array(couriers).fill(5),
+    courierFreeInS: Float64Array.from({ length: couriers }, (_, c) => (c % 5) * 60),
+    orderPickupLat: Float64Array.from({ length: orders }, (_, o) => gridLat(4 * o)),
+    orderPickupLng: Float64Array.from({ length: orders }, (_, o) => gridLng(4 * o)),
+    orderDropoffLat: Float64Array.from({ length: orders }, (_, o) => gridLat(4 * o + 2)),
+    orderDropoffLng: Float64Array.from({ length: orders }, (_, o) => gridLng(4 * o + 2)),
+    orderReadyInS: Float64Array.from({ length: orders }, (_, o) => (o % 7) * 60),
+  };
+}
 
 export class SolverPool {
   readonly threads: number;
@@ -97,11 +117,11 @@ export class SolverPool {
       workerData: { [SOLVER_MODULE_KEY]: compileSolverEagerly() },
     });
     const pool = new SolverPool(piscina, threads);
-    // One empty solve per worker (each takes one task at a time, so each gets one): a
+    // One warm-up solve per worker (each takes one task at a time, so each gets one): a
     // worker that cannot load its solver fails start(), not the first real solve.
     try {
       await Promise.all(
-        Array.from({ length: threads }, () => piscina.run({ problem: packProblem(EMPTY_PROBLEM), duals: false, candidates: false, certify: false })),
+        Array.from({ length: threads }, () => piscina.run({ problem: packProblem(warmUpProblem()), duals: true, candidates: false, certify: true })),
       );
     } catch (error) {
       await piscina.destroy(); // no replacement workers left behind

@@ -1,5 +1,5 @@
 import { Version } from '../domain/limits.js';
-import { numberRule } from '../domain/snapshot-schema.js';
+import { numberRule } from '../domain/schema-rules.js';
 import { assertCityId } from './city-id.js';
 import { assertDecisionAudit, assertHolderName, assertToken, type CommittedDecision } from './decision.js';
 

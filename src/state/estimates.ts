@@ -5,7 +5,7 @@
  * clock, so what a city keeps is bounded by what one request may carry (limits.ts).
  */
 import { EpochMs, EstimateCostS, EstimateTravelS, EstimateTtlS, MAX_ESTIMATE_PAIRS, MAX_ESTIMATE_READY } from '../domain/limits.js';
-import { numberRule } from '../domain/snapshot-schema.js';
+import { numberRule } from '../domain/schema-rules.js';
 import { assertItemId } from './decision.js';
 
 export interface ReadyEstimate {

@@ -1,5 +1,5 @@
 import { EpochMs, SpeedMps } from '../domain/limits.js';
-import { numberRule } from '../domain/snapshot-schema.js';
+import { numberRule } from '../domain/schema-rules.js';
 import { assertItemId } from './decision.js';
 import type { CourierState, CourierStatus, CourierUpdate, NewOrder, OrderEvent, OrderState, OrderStatus, PickupEvent } from './city-state-store.js';
 

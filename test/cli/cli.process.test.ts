@@ -158,6 +158,12 @@ describe('dispatchd: bad input and usage exit 2 with one stderr line', () => {
     }
   });
 
+  it('solve imports no package but commander: neither the schema libraries nor the other subcommands', () => {
+    // The snapshot validator is generated at build time (scripts/snapshot-validator.mjs).
+    const dir = directoryWith({ 'snapshot.json': positionsSnapshot });
+    expect([...new Set(packagesLoaded(['solve', join(dir, 'snapshot.json')]))]).toEqual(['commander']);
+  });
+
   it('leaves an existing --out file untouched, and no temporary file, after a failure', () => {
     const dir = directoryWith({ 'snapshot.json': badLatSnapshot, 'result.json': 'previous result\n' });
     const out = join(dir, 'result.json');

@@ -1,7 +1,7 @@
 /**
  * `dispatchd solve FILE... --out-dir DIR [--threads N]` through the built bin (dist/src/cli.js,
  * built by `npm test`'s pretest): one result file per snapshot, each what the one-file
- * `solve` prints, and bad input refused before anything is solved or written.
+ * `solve` prints, and bad input refused before any result is written.
  */
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -59,7 +59,7 @@ describe('dispatchd solve with several snapshots', () => {
     expect(readdirSync(outDir)).toEqual(['city-6.result.json']);
   });
 
-  it('refuses a bad snapshot among several, naming file and field, before solving any', () => {
+  it('refuses a bad snapshot among several, naming file and field, before writing any result', () => {
     const inputs = snapshotFiles([1, 2, 3]);
     const broken = JSON.parse(readFileSync(inputs[1], 'utf8'));
     broken.couriers[4].lat = 141;
@@ -68,6 +68,16 @@ describe('dispatchd solve with several snapshots', () => {
     const run = dispatchd(['solve', ...inputs, '--out-dir', outDir]);
     expect(run.status).toBe(2);
     expect(run.stderr).toBe(`dispatchd: ${inputs[1]}: couriers[4].lat: must be a number in [-90, 90]\n`);
+    expect(existsSync(outDir)).toBe(false);
+  });
+
+  it('refuses an unreadable snapshot among several (read in a worker), naming it', () => {
+    const [first, second] = snapshotFiles([1, 2]);
+    const missing = join(work, 'no-such-city.json');
+    const outDir = join(work, 'results-missing');
+    const run = dispatchd(['solve', first, missing, second, '--out-dir', outDir, '--threads', '2']);
+    expect(run.status).toBe(2);
+    expect(run.stderr).toBe(`dispatchd: ${missing}: ${missing}: cannot read (no such file or directory)\n`);
     expect(existsSync(outDir)).toBe(false);
   });
 

@@ -1,0 +1,27 @@
+/**
+ * The worker of `dispatchd solve FILE... --out-dir`: reads, checks and solves one snapshot file
+ * and returns its result JSON, so that reading and parsing run in the workers beside the solves
+ * rather than on the main thread before them. A bad snapshot comes back as its field and reason
+ * (an InputError would lose its class in the structured clone to the main thread).
+ */
+import { InputError } from '../domain/errors.js';
+import { discardSolver } from '../solver/index.js';
+import { solveSnapshotFile } from './solve-snapshot-file.js';
+
+export interface FileTask {
+  path: string;
+  duals: boolean;
+}
+
+export type FileOutcome = { resultJson: string } | { badInput: { field: string; reason: string } };
+
+export default async function solveFileTask({ path, duals }: FileTask): Promise<FileOutcome> {
+  try {
+    return { resultJson: `${JSON.stringify(await solveSnapshotFile(path, { duals }))}\n` };
+  } catch (error) {
+    if (error instanceof InputError) return { badInput: { field: error.field, reason: error.reason } };
+    // A trap leaves the instance's state undefined: the next file gets a fresh one.
+    discardSolver();
+    throw error;
+  }
+}
