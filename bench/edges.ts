@@ -20,6 +20,7 @@ import { CITY_SHAPES, shapedCity, type CityShape } from '../src/sim/city-shapes.
 import { compileSolverEagerly } from '../src/solver/wasm-module.js';
 import { WasmSolver } from '../src/solver/wasm-solver.js';
 import { machineInfo, solverBuild, type RunStamp } from './results.js';
+import { markdownTable, runsOfRows, runStampLine, terminalTable } from './tables.js';
 
 /** The sizes measured, with the runs of each. */
 const RUNS = { M: 9, L: 7, XL: 5 } as const;
@@ -206,15 +207,12 @@ function cells(row: EdgeRow): string[] {
 }
 
 export function formatEdgesTable(rows: readonly EdgeRow[]): string {
-  const table = [COLUMNS, ...rows.map(cells)];
-  const widths = COLUMNS.map((_, i) => Math.max(...table.map((r) => r[i].length)));
-  return table.map((r) => r.map((cell, i) => (i < 2 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join('  ')).join('\n');
+  return terminalTable(COLUMNS, rows.map(cells), 2);
 }
 
 /** The edges section of RESULTS.md. */
 export function renderEdgesSection(results: EdgeResults): string {
-  const runRows = [...new Map(results.rows.map((row) => [row.run.date, row])).values()];
-  const runs = [...new Map(results.rows.map((row) => [row.size, `${row.size} ${row.runs}`])).values()].join(', ');
+  const { runRows, runsPerSize: runs } = runsOfRows(results.rows);
   return [
     '## Edge build against its scalar C floor (npm run bench -- --only edges, bench/edges.ts)',
     '',
@@ -225,13 +223,8 @@ export function renderEdgesSection(results: EdgeResults): string {
     `time ÷ eligible pairs; priced / eligible counts the pairs a build with K > 0 priced (\`stats.pairs_priced\`; the K bound runs for K ≤ 4). Medians`,
     `of the runs (${runs}), one C pricing (best of ${FLOOR_REPEATS}) and one build per K in turn in each run; load is the 1-minute load average before → after the row.`,
     '',
-    ...runRows.map(
-      ({ run: s }) =>
-        `- ${s.date}: ${s.machine.cores} cores, ${s.machine.cpu}; Node ${s.machine.node}; solver build ${s.solver.wasmSha256.slice(0, 12)}…, commit ${s.solver.gitCommit}${s.solver.dirty ? ' with uncommitted solver changes' : ''}`,
-    ),
+    ...runRows.map(({ run: s }) => `${runStampLine(s)}`),
     '',
-    `| ${COLUMNS.join(' | ')} |`,
-    `|${COLUMNS.map((_, i) => (i < 2 ? ' --- ' : ' ---: ')).join('|')}|`,
-    ...results.rows.map((row) => `| ${cells(row).join(' | ')} |`),
+    ...markdownTable(COLUMNS, results.rows.map(cells), 2),
   ].join('\n');
 }

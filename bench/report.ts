@@ -1,5 +1,6 @@
 /** bench/results.json → the console table and bench/RESULTS.md. */
 import type { BenchResults, BenchRow, LpMeasurement, Outcome, RunStamp, SolverBuild } from './results.js';
+import { terminalTable } from './tables.js';
 
 const COLUMNS = [
   'city',
@@ -37,9 +38,7 @@ export function tableCells(row: BenchRow): string[] {
 }
 
 export function formatTable(results: BenchResults): string {
-  const rows = [COLUMNS.slice(), ...results.rows.map(tableCells)];
-  const widths = COLUMNS.map((_, i) => Math.max(...rows.map((r) => r[i].length)));
-  return rows.map((r) => r.map((cell, i) => (i < 1 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join('  ')).join('\n');
+  return terminalTable(COLUMNS, results.rows.map(tableCells), 1);
 }
 
 /** The solver section of RESULTS.md; `chart` is the path of its SVG, relative to RESULTS.md. */

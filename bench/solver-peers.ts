@@ -16,6 +16,7 @@ import { toDeciseconds, WasmSolver } from '../src/solver/wasm-solver.js';
 import { CITY_SHAPES, shapedCity, type CityShape } from '../src/sim/city-shapes.js';
 import { installedPeers, writeEdgeFile, type PeerName } from './peer-solvers.js';
 import { machineInfo, solverBuild, type RunStamp } from './results.js';
+import { markdownTable, runsOfRows, runStampLine, terminalTable } from './tables.js';
 
 /** The sizes compared, with the runs of each (scipy takes seconds per L solve). */
 const RUNS = { M: 7, L: 5 } as const;
@@ -155,16 +156,13 @@ function cells(row: PeerRow): string[] {
 }
 
 export function formatPeersTable(rows: readonly PeerRow[]): string {
-  const table = [COLUMNS.slice(), ...rows.map(cells)];
-  const widths = COLUMNS.map((_, i) => Math.max(...table.map((r) => r[i].length)));
-  return table.map((r) => r.map((cell, i) => (i < 2 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join('  ')).join('\n');
+  return terminalTable(COLUMNS, rows.map(cells), 2);
 }
 
 /** The peers section of RESULTS.md. */
 export function renderPeersSection(results: PeersResults): string {
   // One line per run: its rows share its date, stamp and peer versions.
-  const runRows = [...new Map(results.rows.map((row) => [row.run.date, row])).values()];
-  const runs = [...new Map(results.rows.map((row) => [row.size, `${row.size} ${row.runs}`])).values()].join(', ');
+  const { runRows, runsPerSize: runs } = runsOfRows(results.rows);
   return [
     '## Solver against peers on the same edges (npm run bench -- --only peers, bench/solver-peers.ts)',
     '',
@@ -180,11 +178,9 @@ export function renderPeersSection(results: PeersResults): string {
     ...runRows.map(({ run: s, versions }) => {
       const peers =
         [versions.scipy && `scipy ${versions.scipy}`, versions.lemonNs && `LEMON ${versions.lemonNs}`].filter(Boolean).join(', ') || 'no peers installed';
-      return `- ${s.date}: ${s.machine.cores} cores, ${s.machine.cpu}; Node ${s.machine.node}; solver build ${s.solver.wasmSha256.slice(0, 12)}…, commit ${s.solver.gitCommit}${s.solver.dirty ? ' with uncommitted solver changes' : ''}; ${peers}`;
+      return `${runStampLine(s)}; ${peers}`;
     }),
     '',
-    `| ${COLUMNS.join(' | ')} |`,
-    `|${COLUMNS.map((_, i) => (i < 2 ? ' --- ' : ' ---: ')).join('|')}|`,
-    ...results.rows.map((row) => `| ${cells(row).join(' | ')} |`),
+    ...markdownTable(COLUMNS, results.rows.map(cells), 2),
   ].join('\n');
 }

@@ -19,6 +19,7 @@ import { performance } from 'node:perf_hooks';
 import { packageRoot } from '../src/package-root.js';
 import { generateCity } from '../src/sim/city.js';
 import { machineInfo, solverBuild, type RunStamp } from './results.js';
+import { runStampLine } from './tables.js';
 
 const ROUNDS = 7;
 /** Spawns of each of the two short commands per round. */
@@ -131,7 +132,7 @@ export function renderStartupSection(r: StartupResults): string {
     'bench/solver-warmup.ts --child: a fresh process starts a 2-thread pool and solves an M city 8 times; its ratio is the',
     'first solve over the median of the solves from the third on, one ratio per process.',
     '',
-    `- ${s.date}: ${s.machine.cores} cores, ${s.machine.cpu}; Node ${s.machine.node}; solver build ${s.solver.wasmSha256.slice(0, 12)}…, commit ${s.solver.gitCommit}${s.solver.dirty ? ' with uncommitted solver changes' : ''}; load ${r.load.map((l) => l.toFixed(1)).join(' → ')} (1-minute average, before → after)`,
+    `${runStampLine(s)}; load ${r.load.map((l) => l.toFixed(1)).join(' → ')} (1-minute average, before → after)`,
     '',
     '| figure | measured | against | ratio | goal |',
     '| --- | ---: | ---: | ---: | ---: |',

@@ -13,6 +13,7 @@ import { previousSolveOf, warmStartFor } from '../src/solver/warm-start.js';
 import { compileSolverEagerly } from '../src/solver/wasm-module.js';
 import { WasmSolver } from '../src/solver/wasm-solver.js';
 import { machineInfo, solverBuild, type RunStamp } from './results.js';
+import { markdownTable, runsOfRows, runStampLine, terminalTable } from './tables.js';
 
 const RUNS = { M: 7, L: 5 } as const;
 type WarmSize = keyof typeof RUNS;
@@ -169,15 +170,12 @@ function cells(row: WarmRow): string[] {
 }
 
 export function formatWarmTable(rows: readonly WarmRow[]): string {
-  const table = [COLUMNS.slice(), ...rows.map(cells)];
-  const widths = COLUMNS.map((_, i) => Math.max(...table.map((r) => r[i].length)));
-  return table.map((r) => r.map((cell, i) => (i < 3 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join('  ')).join('\n');
+  return terminalTable(COLUMNS, rows.map(cells), 3);
 }
 
 /** The warm-start section of RESULTS.md. */
 export function renderWarmSection(results: WarmResults): string {
-  const runRows = [...new Map(results.rows.map((row) => [row.run.date, row])).values()];
-  const runs = [...new Map(results.rows.map((row) => [row.size, `${row.size} ${row.runs}`])).values()].join(', ');
+  const { runRows, runsPerSize: runs } = runsOfRows(results.rows);
   const met = results.rows.filter((row) => row.coldMatchingMs / row.warmMatchingMs >= WARM_GOAL).length;
   return [
     '## Warm start across ticks (npm run bench -- --only warm, bench/warm-start.ts)',
@@ -189,13 +187,8 @@ export function renderWarmSection(results: WarmResults): string {
     'bids and rows to place are those of the last run; load is the 1-minute load average before → after the row.',
     `Goal: warm ≥ ${WARM_GOAL}× faster than cold; met on ${met} of ${results.rows.length} rows (matching).`,
     '',
-    ...runRows.map(
-      ({ run: s }) =>
-        `- ${s.date}: ${s.machine.cores} cores, ${s.machine.cpu}; Node ${s.machine.node}; solver build ${s.solver.wasmSha256.slice(0, 12)}…, commit ${s.solver.gitCommit}${s.solver.dirty ? ' with uncommitted solver changes' : ''}`,
-    ),
+    ...runRows.map(({ run: s }) => `${runStampLine(s)}`),
     '',
-    `| ${COLUMNS.join(' | ')} |`,
-    `|${COLUMNS.map((_, i) => (i < 3 ? ' --- ' : ' ---: ')).join('|')}|`,
-    ...results.rows.map((row) => `| ${cells(row).join(' | ')} |`),
+    ...markdownTable(COLUMNS, results.rows.map(cells), 3),
   ].join('\n');
 }

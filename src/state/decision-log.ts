@@ -19,6 +19,25 @@ export interface DecisionLog {
   read(city: string, afterVersion: number, limit: number): Promise<CommittedDecision[]>;
 }
 
+/** A log that changes how appends are made (grouped, observed) and reads through to the log it wraps. */
+export abstract class WrappedDecisionLog implements DecisionLog {
+  constructor(protected readonly log: DecisionLog) {}
+
+  abstract append(decisions: readonly CommittedDecision[]): Promise<void>;
+
+  recordedVersions(city: string, from: number, to: number): Promise<number[]> {
+    return this.log.recordedVersions(city, from, to);
+  }
+
+  lastVersion(city: string): Promise<number> {
+    return this.log.lastVersion(city);
+  }
+
+  read(city: string, afterVersion: number, limit: number): Promise<CommittedDecision[]> {
+    return this.log.read(city, afterVersion, limit);
+  }
+}
+
 const VERSION = numberRule(Version);
 
 export function assertCommittedDecision(d: CommittedDecision): void {

@@ -1,5 +1,5 @@
 import type { CommittedDecision } from './decision.js';
-import { assertCommittedDecision, DecisionVersionConflictError, type DecisionLog } from './decision-log.js';
+import { assertCommittedDecision, DecisionVersionConflictError, WrappedDecisionLog } from './decision-log.js';
 
 interface Waiting {
   decisions: readonly CommittedDecision[];
@@ -15,11 +15,9 @@ interface Waiting {
  * append would have: resolved once its decisions are recorded, rejected with the conflicts among
  * its own decisions only, or with the log's error when the grouped append failed.
  */
-export class GroupCommitDecisionLog implements DecisionLog {
+export class GroupCommitDecisionLog extends WrappedDecisionLog {
   private waiting: Waiting[] = [];
   private flushing = false;
-
-  constructor(private readonly log: DecisionLog) {}
 
   append(decisions: readonly CommittedDecision[]): Promise<void> {
     return new Promise((resolve, reject) => {
@@ -28,18 +26,6 @@ export class GroupCommitDecisionLog implements DecisionLog {
       this.waiting.push({ decisions, resolve, reject });
       if (!this.flushing) void this.flush();
     });
-  }
-
-  recordedVersions(city: string, from: number, to: number): Promise<number[]> {
-    return this.log.recordedVersions(city, from, to);
-  }
-
-  lastVersion(city: string): Promise<number> {
-    return this.log.lastVersion(city);
-  }
-
-  read(city: string, afterVersion: number, limit: number): Promise<CommittedDecision[]> {
-    return this.log.read(city, afterVersion, limit);
   }
 
   private async flush(): Promise<void> {

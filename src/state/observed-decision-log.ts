@@ -1,5 +1,5 @@
 import type { CommittedDecision } from './decision.js';
-import { DecisionVersionConflictError, type DecisionLog } from './decision-log.js';
+import { DecisionVersionConflictError, WrappedDecisionLog } from './decision-log.js';
 
 /**
  * Told the highest version of a city that one append has just recorded, and the decisions of the
@@ -12,10 +12,8 @@ export type AppendListener = (city: string, version: number, recorded: readonly 
  * everything this host makes durable (a commit, the outbox catching up, the copy at takeover)
  * goes through append, so followers of a city wake at once instead of polling the log.
  */
-export class ObservedDecisionLog implements DecisionLog {
+export class ObservedDecisionLog extends WrappedDecisionLog {
   private readonly listeners = new Set<AppendListener>();
-
-  constructor(private readonly log: DecisionLog) {}
 
   /** Calls `listener` after every append; returns the function that stops it. */
   onAppended(listener: AppendListener): () => void {
@@ -34,18 +32,6 @@ export class ObservedDecisionLog implements DecisionLog {
       throw error;
     }
     this.tell(decisions, () => true);
-  }
-
-  recordedVersions(city: string, from: number, to: number): Promise<number[]> {
-    return this.log.recordedVersions(city, from, to);
-  }
-
-  lastVersion(city: string): Promise<number> {
-    return this.log.lastVersion(city);
-  }
-
-  read(city: string, afterVersion: number, limit: number): Promise<CommittedDecision[]> {
-    return this.log.read(city, afterVersion, limit);
   }
 
   private tell(decisions: readonly CommittedDecision[], asGiven: (d: CommittedDecision) => boolean): void {

@@ -2,17 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { DecisionOutbox } from '../../src/coordination/decision-outbox.js';
 import type { CommittedDecision } from '../../src/state/decision.js';
 import { MemoryDecisionLog } from '../../src/state/memory-decision-log.js';
+import { committedDecision } from '../support/decisions.js';
 
-const decision = (city: string, version: number, token = 3): CommittedDecision => ({
-  city,
-  version,
-  token,
-  holder: 'host-a/boot-1',
-  committedAt: 1_790_000_000_000 + version,
-  assignments: [{ order: `o-${version}`, courier: `c-${version}` }],
-  objective: 1830 + version,
-  certificate: 'checked',
-});
+const decision = (city: string, version: number, token = 3) => committedDecision(city, version, { token });
 
 describe('DecisionOutbox', () => {
   it('keeps decisions until the log records them, oldest first, and drops one whose version holds another decision', async () => {

@@ -8,18 +8,7 @@ import { MemoryDecisionLog } from '../../src/state/memory-decision-log.js';
 import { ObservedDecisionLog } from '../../src/state/observed-decision-log.js';
 import { DECISION_BROKERS, type TestBroker } from '../state/support/decision-publishers.js';
 import { waitFor } from './support/wait.js';
-
-const decision = (city: string, version: number): CommittedDecision => ({
-  city,
-  version,
-  token: 1,
-  holder: 'host-a/boot-1',
-  committedAt: 1_790_000_000_000 + version,
-  assignments: [{ order: `o-${version}`, courier: `c-${version}` }],
-  objective: 1830 + version,
-  certificate: 'checked',
-});
-const decisions = (city: string, from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => decision(city, from + i));
+import { committedDecision, committedDecisions } from '../support/decisions.js';
 
 /** Fails its first `failures` publishes, as a broker that is down would. */
 function flaky(publisher: DecisionPublisher, failures: number): DecisionPublisher & { attempts: number } {
@@ -91,25 +80,25 @@ describe.each(DECISION_BROKERS)('DecisionRelay over the $name publisher', ({ cre
   });
 
   it('catches up with the log when the city is acquired, then publishes each decision as it becomes durable', async () => {
-    await log.append(decisions('bcn', 1, 250));
+    await log.append(committedDecisions('bcn', 1, 250));
     const r = relay();
     r.cityAcquired('bcn');
     await waitFor('the backlog on the broker', async () => (await versions('bcn')).length === 250);
-    for (const d of decisions('bcn', 251, 255)) await log.append([d]);
+    for (const d of committedDecisions('bcn', 251, 255)) await log.append([d]);
     await waitFor('the new decisions on the broker', async () => (await versions('bcn')).length === 255);
-    expect(await versions('bcn')).toEqual(decisions('bcn', 1, 255).map((d) => d.version));
-    expect(JSON.parse((await broker.delivered('bcn'))[254].data)).toEqual(decision('bcn', 255));
+    expect(await versions('bcn')).toEqual(committedDecisions('bcn', 1, 255).map((d) => d.version));
+    expect(JSON.parse((await broker.delivered('bcn'))[254].data)).toEqual(committedDecision('bcn', 255));
     expect(published.reduce((a, b) => a + b, 0)).toBe(255);
     expect(r.lag()).toEqual(new Map([['bcn', 0]]));
   });
 
   it('retries a failing broker with backoff, showing the lag meanwhile, and delivers each version once', async () => {
-    await log.append(decisions('lis', 1, 3));
+    await log.append(committedDecisions('lis', 1, 3));
     const publisher = flaky(broker.publisher(), 3);
     const r = relay(publisher);
     r.cityAcquired('lis');
     await waitFor('a failure', () => failed.length > 0);
-    await log.append(decisions('lis', 4, 6));
+    await log.append(committedDecisions('lis', 4, 6));
     await waitFor('the catch-up', async () => (await versions('lis')).length === 6);
     expect(failed.length).toBe(3);
     expect(await versions('lis')).toEqual([1, 2, 3, 4, 5, 6]);
@@ -117,12 +106,12 @@ describe.each(DECISION_BROKERS)('DecisionRelay over the $name publisher', ({ cre
   });
 
   it('a restarted relay (a new host process) resumes from the broker and republishes nothing', async () => {
-    await log.append(decisions('mad', 1, 4));
+    await log.append(committedDecisions('mad', 1, 4));
     const first = relay();
     first.cityAcquired('mad');
     await waitFor('the first run', async () => (await versions('mad')).length === 4);
     await first.close();
-    await log.append(decisions('mad', 5, 7));
+    await log.append(committedDecisions('mad', 5, 7));
     published.length = 0;
     relay().cityAcquired('mad');
     await waitFor('the restart', async () => (await versions('mad')).length === 7);
@@ -131,12 +120,12 @@ describe.each(DECISION_BROKERS)('DecisionRelay over the $name publisher', ({ cre
   });
 
   it('stops publishing a city whose lease is lost; its next holder carries on from the broker', async () => {
-    await log.append(decisions('par', 1, 2));
+    await log.append(committedDecisions('par', 1, 2));
     const old = relay();
     old.cityAcquired('par');
     await waitFor('the old holder', async () => (await versions('par')).length === 2);
     old.cityLost('par');
-    await log.append(decisions('par', 3, 3));
+    await log.append(committedDecisions('par', 3, 3));
     // No relay follows the city now: version 3 waits for its next holder.
     await new Promise((resolve) => setTimeout(resolve, 100));
     expect(await versions('par')).toEqual([1, 2]);
@@ -147,24 +136,24 @@ describe.each(DECISION_BROKERS)('DecisionRelay over the $name publisher', ({ cre
   });
 
   it("publishes what this host appends as it is told, reading the log only for a gap or a conflict's record", async () => {
-    await log.append(decisions('ber', 1, 3));
+    await log.append(committedDecisions('ber', 1, 3));
     relay().cityAcquired('ber');
     await waitFor('the catch-up', async () => (await versions('ber')).length === 3);
     expect(reads.count).toBe(1);
-    for (const d of decisions('ber', 4, 8)) await log.append([d]);
+    for (const d of committedDecisions('ber', 4, 8)) await log.append([d]);
     await waitFor('the appended decisions', async () => (await versions('ber')).length === 8);
     expect(reads.count).toBe(1);
     // Version 9 recorded without this host being told (as by another host): a gap before 10.
-    await stored.append([decision('ber', 9)]);
-    await log.append([decision('ber', 10)]);
+    await stored.append([committedDecision('ber', 9)]);
+    await log.append([committedDecision('ber', 10)]);
     await waitFor('the gap filled', async () => (await versions('ber')).length === 10);
     expect(reads.count).toBe(2);
     // A conflicting append is told without its content: the broker gets the decision recorded.
-    await stored.append([decision('ber', 11)]);
-    await expect(log.append([{ ...decision('ber', 11), token: 7 }])).rejects.toThrow(DecisionVersionConflictError);
+    await stored.append([committedDecision('ber', 11)]);
+    await expect(log.append([{ ...committedDecision('ber', 11), token: 7 }])).rejects.toThrow(DecisionVersionConflictError);
     await waitFor('the recorded decision', async () => (await versions('ber')).length === 11);
     expect(reads.count).toBe(3);
-    expect(await versions('ber')).toEqual(decisions('ber', 1, 11).map((d) => d.version));
-    expect((await broker.delivered('ber')).map((m) => JSON.parse(m.data) as CommittedDecision)).toEqual(decisions('ber', 1, 11));
+    expect(await versions('ber')).toEqual(committedDecisions('ber', 1, 11).map((d) => d.version));
+    expect((await broker.delivered('ber')).map((m) => JSON.parse(m.data) as CommittedDecision)).toEqual(committedDecisions('ber', 1, 11));
   });
 });

@@ -2,18 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CommittedDecision } from '../../src/state/decision.js';
 import { DecisionVersionConflictError, type DecisionLog } from '../../src/state/decision-log.js';
 import { DECISION_LOGS } from './support/decision-logs.js';
+import { committedDecision } from '../support/decisions.js';
 
-const decision = (city: string, version: number, fields: Partial<CommittedDecision> = {}): CommittedDecision => ({
-  city,
-  version,
-  token: 3,
-  holder: 'host-a/boot-1',
-  committedAt: 1_790_000_000_000 + version,
-  assignments: [{ order: `o-${version}`, courier: `c-${version}` }],
-  objective: 1830 + version,
-  certificate: 'checked',
-  ...fields,
-});
+const decision = (city: string, version: number, fields: Partial<CommittedDecision> = {}) => committedDecision(city, version, { token: 3, ...fields });
 
 describe.each(DECISION_LOGS)('DecisionLog contract: $name', ({ create }) => {
   let log: DecisionLog;

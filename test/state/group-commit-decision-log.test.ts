@@ -1,20 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { CommittedDecision } from '../../src/state/decision.js';
 import { DecisionVersionConflictError, type DecisionLog } from '../../src/state/decision-log.js';
 import { GroupCommitDecisionLog } from '../../src/state/group-commit-decision-log.js';
 import { MemoryDecisionLog } from '../../src/state/memory-decision-log.js';
-
-const decision = (city: string, version: number, fields: Partial<CommittedDecision> = {}): CommittedDecision => ({
-  city,
-  version,
-  token: 1,
-  holder: 'host-a/boot-1',
-  committedAt: 1_790_000_000_000 + version,
-  assignments: [{ order: `o-${version}`, courier: `c-${version}` }],
-  objective: 1830 + version,
-  certificate: 'checked',
-  ...fields,
-});
+import { committedDecision } from '../support/decisions.js';
 
 /** A log whose appends wait until released, recording what each carried; `failWith` fails the next one. */
 function gatedLog() {
@@ -52,10 +40,14 @@ describe('GroupCommitDecisionLog', () => {
   it('sends an append at once, and the appends that arrive while it is in flight together as one', async () => {
     const log = gatedLog();
     const grouped = new GroupCommitDecisionLog(log);
-    const first = grouped.append([decision('a', 1)]);
+    const first = grouped.append([committedDecision('a', 1)]);
     await tick();
     expect(log.calls).toEqual([['a@1']]);
-    const rest = [grouped.append([decision('b', 1)]), grouped.append([decision('c', 1), decision('c', 2)]), grouped.append([decision('a', 2)])];
+    const rest = [
+      grouped.append([committedDecision('b', 1)]),
+      grouped.append([committedDecision('c', 1), committedDecision('c', 2)]),
+      grouped.append([committedDecision('a', 2)]),
+    ];
     await tick();
     expect(log.calls).toHaveLength(1);
     log.release();
@@ -64,16 +56,16 @@ describe('GroupCommitDecisionLog', () => {
     expect(log.calls).toEqual([['a@1'], ['b@1', 'c@1', 'c@2', 'a@2']]);
     log.release();
     await Promise.all(rest);
-    expect(await grouped.read('c', 0, 10)).toEqual([decision('c', 1), decision('c', 2)]);
+    expect(await grouped.read('c', 0, 10)).toEqual([committedDecision('c', 1), committedDecision('c', 2)]);
     expect(await grouped.lastVersion('a')).toBe(2);
   });
 
   it('rejects only the callers whose own decisions conflict; the others of the group are recorded', async () => {
     const log = gatedLog();
     const grouped = new GroupCommitDecisionLog(log);
-    const first = grouped.append([decision('a', 1)]);
-    const mine = settled(grouped.append([decision('a', 1, { token: 9 }), decision('a', 2)]));
-    const other = settled(grouped.append([decision('b', 1)]));
+    const first = grouped.append([committedDecision('a', 1)]);
+    const mine = settled(grouped.append([committedDecision('a', 1, { token: 9 }), committedDecision('a', 2)]));
+    const other = settled(grouped.append([committedDecision('b', 1)]));
     log.release();
     await first;
     await tick();
@@ -89,15 +81,15 @@ describe('GroupCommitDecisionLog', () => {
   it('rejects every caller of a group the log failed, and sends the next append on its own', async () => {
     const log = gatedLog();
     const grouped = new GroupCommitDecisionLog(log);
-    const first = grouped.append([decision('a', 1)]);
-    const group = [settled(grouped.append([decision('b', 1)])), settled(grouped.append([decision('c', 1)]))];
+    const first = grouped.append([committedDecision('a', 1)]);
+    const group = [settled(grouped.append([committedDecision('b', 1)])), settled(grouped.append([committedDecision('c', 1)]))];
     log.release();
     await first;
     await tick();
     log.fail(new Error('connection lost'));
     log.release();
     expect((await Promise.all(group)).map((e) => (e as Error).message)).toEqual(['connection lost', 'connection lost']);
-    const retry = grouped.append([decision('b', 1)]);
+    const retry = grouped.append([committedDecision('b', 1)]);
     await tick();
     expect(log.calls.at(-1)).toEqual(['b@1']);
     log.release();
@@ -109,9 +101,9 @@ describe('GroupCommitDecisionLog', () => {
   it('fails a malformed decision in its own caller without holding up the group', async () => {
     const log = gatedLog();
     const grouped = new GroupCommitDecisionLog(log);
-    const first = grouped.append([decision('a', 1)]);
-    await expect(grouped.append([decision('b', 0)])).rejects.toThrow(RangeError);
-    const good = grouped.append([decision('b', 1)]);
+    const first = grouped.append([committedDecision('a', 1)]);
+    await expect(grouped.append([committedDecision('b', 0)])).rejects.toThrow(RangeError);
+    const good = grouped.append([committedDecision('b', 1)]);
     log.release();
     await first;
     await tick();

@@ -2,24 +2,12 @@ import { connect } from 'nats';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DecisionRelay } from '../../src/coordination/decision-relay.js';
 import { DecisionWatch } from '../../src/coordination/decision-watch.js';
-import type { CommittedDecision } from '../../src/state/decision.js';
 import { MemoryDecisionLog } from '../../src/state/memory-decision-log.js';
 import { NatsDecisionPublisher } from '../../src/state/nats-decision-publisher.js';
 import { ObservedDecisionLog } from '../../src/state/observed-decision-log.js';
 import { waitFor } from '../coordination/support/wait.js';
 import { createTestStream, durableConsumer, messagesOn, privateNatsServer } from './support/nats.js';
-
-const decision = (city: string, version: number): CommittedDecision => ({
-  city,
-  version,
-  token: 1,
-  holder: 'host-a/boot-1',
-  committedAt: 1_790_000_000_000 + version,
-  assignments: [{ order: `o-${version}`, courier: `c-${version}` }],
-  objective: 1830 + version,
-  certificate: 'checked',
-});
-const decisions = (city: string, from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => decision(city, from + i));
+import { committedDecisions } from '../support/decisions.js';
 
 describe('NATS JetStream decision publisher', () => {
   const cleanups: (() => Promise<void>)[] = [];
@@ -55,7 +43,7 @@ describe('NATS JetStream decision publisher', () => {
     cleanups.push(() => stream.cleanup());
     const { log, publisher } = relayOn(stream.url, stream.stream, 'bcn');
     const subject = publisher.subject('bcn');
-    await log.append(decisions('bcn', 1, 20));
+    await log.append(committedDecisions('bcn', 1, 20));
     await waitFor('the first decisions', async () => (await stream.messages(subject)).length === 20);
 
     const seen: number[] = [];
@@ -63,7 +51,7 @@ describe('NATS JetStream decision publisher', () => {
     seen.push(...(await first.take(7)).map((m) => m.version));
     await first.kill();
     // While the consumer is down, decisions go on.
-    for (const d of decisions('bcn', 21, 30)) await log.append([d]);
+    for (const d of committedDecisions('bcn', 21, 30)) await log.append([d]);
     await waitFor('all decisions on the broker', async () => (await stream.messages(subject)).length === 30);
 
     const restarted = await durableConsumer(stream.url, stream.stream, subject, 'billing');
@@ -78,17 +66,17 @@ describe('NATS JetStream decision publisher', () => {
     const stream = 'OUTAGE';
     const { log, publisher, failures, relay } = relayOn(server.url, stream, 'lis');
     const subject = publisher.subject('lis');
-    await log.append(decisions('lis', 1, 5));
+    await log.append(committedDecisions('lis', 1, 5));
     const readBack = async () => (await messagesOn(server.url, stream, subject)).map((m) => m.version);
     await waitFor('before the outage', async () => (await readBack()).length === 5);
 
     await server.kill();
-    await log.append(decisions('lis', 6, 9));
+    await log.append(committedDecisions('lis', 6, 9));
     await waitFor('failed attempts while the broker is down', () => failures.length >= 2);
     expect(relay.lag().get('lis')).toBe(4);
     await server.start();
     await waitFor('the catch-up', async () => (await readBack().catch(() => [])).length >= 9, 20_000);
-    await log.append(decisions('lis', 10, 10));
+    await log.append(committedDecisions('lis', 10, 10));
     await waitFor('after the outage', async () => (await readBack()).length >= 10);
     expect(await readBack()).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
   });
