@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { courierEvents, feedFeatures } from '../feature-feed.js';
+import { CourierEventFeed, feedFeatures } from '../feature-feed.js';
 import { Type } from '@sinclair/typebox';
 import type { CourierUpdate } from '../../state/city-state-store.js';
 import type { HostContext } from '../context.js';
@@ -8,6 +8,7 @@ import { CourierParams, CouriersBody, CityParams, ref, Upserted } from '../schem
 import { knownCity } from './city-guard.js';
 
 export const couriersRoutes: FastifyPluginAsyncTypebox<{ host: HostContext }> = async (app, { host }) => {
+  const courierFeed = new CourierEventFeed();
   app.put(
     '/v1/cities/:city/couriers',
     {
@@ -34,7 +35,7 @@ export const couriersRoutes: FastifyPluginAsyncTypebox<{ host: HostContext }> = 
       }));
       await host.stores.state.updateCouriers(city, couriers);
       host.metrics.ingested.inc({ city, kind: 'courier' }, couriers.length);
-      await feedFeatures(host, city, courierEvents(couriers));
+      await feedFeatures(host, city, courierFeed.events(city, couriers));
       return { upserted: couriers.length };
     },
   );
