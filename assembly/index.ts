@@ -101,6 +101,15 @@ export function resultColumn(column: i32): usize {
 }
 
 /**
+ * The kept candidate graph where it lies, for the host to read in place (the certificate check):
+ * row o's edges are the u64 keys [rowStart[o], rowEnd[o]) at candidateKeys(), key =
+ * (cost << 32) | courier. Valid until the next beginProblem.
+ */
+export function candidateRowStarts(): usize { return rowStart; }
+export function candidateRowEnds(): usize { return rowEnd; }
+export function candidateKeys(): usize { return edgeKeys; }
+
+/**
  * Writes the kept candidate graph (edges costing at most the penalty) as three i32
  * columns: order, courier, cost; returns their address. For inspection and tests.
  */

@@ -209,7 +209,11 @@ export async function dispatchCity(context: DispatchContext, lease: Lease, confi
 
     const solveStarted = performance.now();
     const featureReady = features && config.etaModel ? readyEstimates(features, config.etaModel) : undefined;
-    const solved = await solveWithCooldowns(context, config.bundling, snapshot, cooldowns, options, featureReady);
+    // Housekeeping off the commit's path: the store drops lapsed offers while the pool solves.
+    const [solved] = await Promise.all([
+      solveWithCooldowns(context, config.bundling, snapshot, cooldowns, options, featureReady),
+      stores.state.purgeLapsedOffers(city),
+    ]);
     const solveMs = performance.now() - solveStarted;
     metrics?.solveDuration.observe({ city }, solveMs / 1000);
     if (solved.solved) metrics?.solveStarts.inc({ city, start: solved.warmStart ? 'warm' : 'cold' });

@@ -16,13 +16,13 @@ export interface DispatchSolver {
 }
 
 export class InThreadSolver implements DispatchSolver {
-  readonly #solver: Pick<WasmSolver, 'solve'>;
+  readonly #solver: Pick<WasmSolver, 'solve' | 'keptGraph'>;
   #solved = 0;
   #failed = 0;
   #busyMs = 0;
 
   /** `solver`: the wasm solver by default; tests substitute one whose answers they spoil. */
-  constructor(solver: Pick<WasmSolver, 'solve'> = new WasmSolver()) {
+  constructor(solver: Pick<WasmSolver, 'solve' | 'keptGraph'> = new WasmSolver()) {
     this.#solver = solver;
   }
 

@@ -8,11 +8,35 @@
  */
 import type { Solution } from './problem.js';
 
-/** Candidate edges as columns; a pair appears at most once. Edges costing more than the penalty may be left out. */
+/**
+ * Candidate edges by order, in the wasm core's own layout so that the host reads its graph in
+ * place: order o's edges are e in [rowStart[o], rowEnd[o]), edge e's courier is courierCost[2e]
+ * and its cost courierCost[2e + 1]. A pair appears at most once. Edges costing more than the
+ * penalty may be left out.
+ */
 export interface CertifiedEdges {
-  order: ArrayLike<number>;
-  courier: ArrayLike<number>;
-  cost: ArrayLike<number>;
+  rowStart: Int32Array;
+  rowEnd: Int32Array;
+  courierCost: Int32Array;
+}
+
+/** Edges given as columns (an oracle's, or a copied CandidateGraph) in the by-order layout. */
+export function edgesByOrder(orderCount: number, edges: { order: ArrayLike<number>; courier: ArrayLike<number>; cost: ArrayLike<number> }): CertifiedEdges {
+  const rowStart = new Int32Array(orderCount);
+  const rowEnd = new Int32Array(orderCount);
+  for (let e = 0; e < edges.order.length; e++) rowEnd[edges.order[e]]++;
+  for (let o = 0, at = 0; o < orderCount; o++) {
+    rowStart[o] = at;
+    at += rowEnd[o];
+    rowEnd[o] = rowStart[o];
+  }
+  const courierCost = new Int32Array(2 * edges.order.length);
+  for (let e = 0; e < edges.order.length; e++) {
+    const at = rowEnd[edges.order[e]]++;
+    courierCost[2 * at] = edges.courier[e];
+    courierCost[2 * at + 1] = edges.cost[e];
+  }
+  return { rowStart, rowEnd, courierCost };
 }
 
 export interface CertifiedProblem {
@@ -44,6 +68,9 @@ export function checkCertificate(problem: CertifiedProblem, solution: Solution, 
   const v = solution.courierDual;
   if ((u === undefined) !== (v === undefined)) fail(u === undefined ? 'courierDual without orderDual' : 'orderDual without courierDual');
   if (u !== undefined && v !== undefined && (u.length !== orderCount || v.length !== courierCount)) fail(`dual lengths ${u.length}/${v.length}`);
+  if (edges.rowStart.length !== orderCount || edges.rowEnd.length !== orderCount) {
+    fail(`edge rows ${edges.rowStart.length}/${edges.rowEnd.length}, expected ${orderCount}`);
+  }
   // Tolerances small enough to still prove exact optimality: with every dual constraint met to
   // within eps, lowering all duals by eps gives a feasible dual worth ≥ sum − (n+m)·eps, so an
   // integer objective within 0.25 of sum is within 0.5 of the integer optimum, hence equal to it.
@@ -80,8 +107,9 @@ export function checkCertificate(problem: CertifiedProblem, solution: Solution, 
     if (!(v[c] <= eps)) fail(`courierDual[${c}] = ${v[c]} > 0`);
     dualSum += v[c];
   }
-  if (negative >= 0) {
-    const [o, c, cost] = [edges.order[negative], edges.courier[negative], edges.cost[negative]];
+  if (negative !== undefined) {
+    const { order: o, edge } = negative;
+    const [c, cost] = [edges.courierCost[2 * edge], edges.courierCost[2 * edge + 1]];
     fail(`edge (${o}, ${c}) cost ${cost} has negative reduced cost ${cost - u[o] - v[c]}`);
   }
   if (!(Math.abs(dualSum - solution.objective) <= 0.25)) fail(`duals sum to ${dualSum}, objective is ${solution.objective}`);
@@ -98,9 +126,9 @@ export function checkCertificate(problem: CertifiedProblem, solution: Solution, 
 }
 
 /**
- * One pass over the edges (they are the bulk: millions on a large city): each assigned pair's
- * candidate cost (NaN where the pair is no candidate) and, with duals, the first edge whose
- * reduced cost is below −eps (−1 if none), reported after the checks that come before it.
+ * One pass over the edges (they are the bulk: tens of millions on a large city), row by row:
+ * each assigned pair's candidate cost (NaN where the pair is no candidate) and, with duals, the
+ * first edge whose reduced cost is below −eps, reported after the checks that come before it.
  */
 function edgePass(
   orderCourier: Int32Array,
@@ -108,15 +136,20 @@ function edgePass(
   u: Float64Array | undefined,
   v: Float64Array | undefined,
   eps: number,
-): { assignedCost: Float64Array; negative: number } {
+): { assignedCost: Float64Array; negative?: { order: number; edge: number } } {
   const assignedCost = new Float64Array(orderCourier.length).fill(NaN);
-  let negative = -1;
-  const { order, courier, cost } = edges;
-  for (let e = 0; e < order.length; e++) {
-    const o = order[e];
-    const c = courier[e];
-    if (orderCourier[o] === c) assignedCost[o] = cost[e];
-    if (negative < 0 && u !== undefined && v !== undefined && !(cost[e] - u[o] - v[c] >= -eps)) negative = e;
+  let negative: { order: number; edge: number } | undefined;
+  const { rowStart, rowEnd, courierCost } = edges;
+  for (let o = 0; o < orderCourier.length; o++) {
+    const assigned = orderCourier[o];
+    const uo = u === undefined ? 0 : u[o];
+    const end = rowEnd[o];
+    for (let e = rowStart[o]; e < end; e++) {
+      const c = courierCost[2 * e];
+      const cost = courierCost[2 * e + 1];
+      if (c === assigned) assignedCost[o] = cost;
+      if (negative === undefined && v !== undefined && !(cost - uo - v[c] >= -eps)) negative = { order: o, edge: e };
+    }
   }
-  return { assignedCost, negative };
+  return { assignedCost, ...(negative === undefined ? {} : { negative }) };
 }

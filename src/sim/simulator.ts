@@ -322,6 +322,7 @@ export async function simulateMdrp(instance: MdrpInstance, options: SimulationOp
       idle.splice(idle.indexOf(best), 1);
     }
     if (assignments.length === 0) return [];
+    await stores.state.purgeLapsedOffers(CITY); // as the engine's cycle does beside its solve
     const result = await commitFenced(stores, lease, holder, assignments, { offerTtlMs: OFFER_TTL_MS });
     if (!result.ok) throw new Error(`simulator: the greedy commit was refused (${result.reason})`);
     return pickupsOf(assignments);

@@ -5,7 +5,7 @@
  * whose event loop never runs the check. The check is src/domain/certificate.ts, which shares
  * nothing with the wasm core.
  */
-import { checkCertificate } from '../domain/certificate.js';
+import { checkCertificate, type CertifiedEdges } from '../domain/certificate.js';
 import type { Problem, Solution } from '../domain/problem.js';
 import type { WarmStart } from './warm-start.js';
 import { toDeciseconds, type WasmSolver } from './wasm-solver.js';
@@ -20,7 +20,7 @@ export interface CheckedCertificate {
 export interface CertifiedSolveOptions {
   /** Return the dual certificate (orderDual, courierDual). */
   duals?: boolean;
-  /** Return the kept candidate graph (a copy: it outlives the solver's next call). */
+  /** Return a copy of the kept candidate graph (the check itself reads it in place). */
   candidates?: boolean;
   /** Check the solve's certificate (asking for duals and the graph as needed): Solution.certificate. */
   certify?: boolean;
@@ -28,15 +28,15 @@ export interface CertifiedSolveOptions {
   warm?: WarmStart;
 }
 
-export function solveCertified(solver: Pick<WasmSolver, 'solve'>, problem: Problem, options: CertifiedSolveOptions = {}): Solution {
+export function solveCertified(solver: Pick<WasmSolver, 'solve' | 'keptGraph'>, problem: Problem, options: CertifiedSolveOptions = {}): Solution {
   if (options.certify !== true) return solver.solve(problem, options);
-  const solution = solver.solve(problem, { duals: true, candidates: options.candidates === true ? true : 'view', warm: options.warm });
-  solution.certificate = certificateOf(solution, toDeciseconds(problem.params.unassignedPenaltyS));
+  const solution = solver.solve(problem, { duals: true, candidates: options.candidates, warm: options.warm });
+  // Read in place before anything else runs on the solver.
+  solution.certificate = certificateOf(solution, toDeciseconds(problem.params.unassignedPenaltyS), solver.keptGraph());
   if (options.duals !== true) {
     solution.orderDual = undefined;
     solution.courierDual = undefined;
   }
-  if (options.candidates !== true) solution.candidates = undefined; // a view: not to outlive this call
   return solution;
 }
 
@@ -44,12 +44,11 @@ export function solveCertified(solver: Pick<WasmSolver, 'solve'>, problem: Probl
  * The check of the solution's certificate over the candidate graph the solver kept: a valid
  * assignment whose duals prove no assignment over those edges is cheaper.
  */
-export function certificateOf(solution: Solution, penalty: number): CheckedCertificate {
-  const { stats, candidates } = solution;
-  if (candidates === undefined) return { certificate: 'failed', certificateError: 'the solver returned no candidate graph' };
+export function certificateOf(solution: Solution, penalty: number, graph: CertifiedEdges): CheckedCertificate {
+  const { stats } = solution;
   if (solution.orderDual === undefined) return { certificate: 'failed', certificateError: 'the solver returned no duals' };
   try {
-    checkCertificate({ orderCount: stats.orders, courierCount: stats.couriers, penalty }, solution, candidates);
+    checkCertificate({ orderCount: stats.orders, courierCount: stats.couriers, penalty }, solution, graph);
     return { certificate: 'checked' };
   } catch (error) {
     return { certificate: 'failed', certificateError: error instanceof Error ? error.message : String(error) };

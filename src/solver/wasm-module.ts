@@ -15,6 +15,9 @@ export interface SolverExports {
   solveAssignment(): void;
   writeResults(withDuals: boolean): void;
   writeCandidates(): number;
+  candidateRowStarts(): number;
+  candidateRowEnds(): number;
+  candidateKeys(): number;
   resultColumn(column: number): number;
   objective(): number;
   rounds(): number;

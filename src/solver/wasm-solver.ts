@@ -1,4 +1,5 @@
 import { performance } from 'node:perf_hooks';
+import type { CertifiedEdges } from '../domain/certificate.js';
 import { candidateGraphOf, type CandidateGraph, type Problem, type Solution } from '../domain/problem.js';
 import { instantiateSolver, type SolverExports } from './wasm-module.js';
 import type { WarmStart } from './warm-start.js';
@@ -32,12 +33,8 @@ const enum Output {
 export interface SolveOptions {
   /** Return the dual certificate (orderDual, courierDual). */
   duals?: boolean;
-  /**
-   * Return the kept candidate graph, what the certificate is checked against (Solution.candidates);
-   * 'view': without copying it, as views on the solver's memory that the next call overwrites
-   * (for a check made at once, on a graph of millions of edges).
-   */
-  candidates?: boolean | 'view';
+  /** Return a copy of the kept candidate graph, what the certificate is checked against (Solution.candidates). */
+  candidates?: boolean;
   /** Start from the previous solve (warm-start.ts); the result is the same optimum. */
   warm?: WarmStart;
 }
@@ -59,6 +56,8 @@ export function toDeciseconds(seconds: number): number {
  */
 export class WasmSolver {
   readonly #wasm: SolverExports;
+  /** Orders of the problem last loaded: the rows of its candidate graph. */
+  #orderCount = 0;
 
   constructor(wasm: SolverExports = instantiateSolver()) {
     this.#wasm = wasm;
@@ -116,7 +115,7 @@ export class WasmSolver {
       solution.courierDual = new Float64Array(buffer, wasm.resultColumn(Output.CourierDual), courierCount).slice();
     }
     // The solve leaves the graph in place (working sets only reorder each row's keys).
-    if (options.candidates !== undefined && options.candidates !== false) solution.candidates = this.#writeCandidates(options.candidates === 'view');
+    if (options.candidates === true) solution.candidates = this.#writeCandidates();
     solution.stats.solveMs = performance.now() - started;
     return solution;
   }
@@ -128,12 +127,27 @@ export class WasmSolver {
     return this.#writeCandidates();
   }
 
-  #writeCandidates(view = false): CandidateGraph {
+  /**
+   * The last solve's kept candidate graph as views on the solver's memory, nothing copied or
+   * written: valid until the next call on this instance (for a check made at once, on a graph of
+   * tens of millions of edges).
+   */
+  keptGraph(): CertifiedEdges {
+    const wasm = this.#wasm;
+    const buffer = wasm.memory.buffer;
+    const orders = this.#orderCount;
+    const rowStart = new Int32Array(buffer, wasm.candidateRowStarts(), orders);
+    const rowEnd = new Int32Array(buffer, wasm.candidateRowEnds(), orders);
+    const keys = rowEnd.reduce((end, e) => Math.max(end, e), 0);
+    // A key is (cost << 32) | courier, little-endian: as i32 pairs, courier then cost.
+    return { rowStart, rowEnd, courierCost: new Int32Array(buffer, wasm.candidateKeys(), 2 * keys) };
+  }
+
+  #writeCandidates(): CandidateGraph {
     const wasm = this.#wasm;
     const at = wasm.writeCandidates(); // before reading memory.buffer: writing may grow (detach) it
-    const block = new Int32Array(wasm.memory.buffer, at, 3 * wasm.keptEdgeCount());
-    // Else one copy out of wasm memory, as one block: it crosses to the pool's caller without another.
-    return candidateGraphOf(view ? block : block.slice());
+    // One copy out of wasm memory, as one block: it crosses to the pool's caller without another.
+    return candidateGraphOf(new Int32Array(wasm.memory.buffer, at, 3 * wasm.keptEdgeCount()).slice());
   }
 
   #loadWarmStart(warm: WarmStart, courierCount: number, orderCount: number): void {
@@ -160,6 +174,7 @@ export class WasmSolver {
       throw new RangeError(`problem too large for the solver's 32-bit memory: ${courierCount} couriers, ${orderCount} orders, ${givenEdges} edges`);
     }
     wasm.beginProblem(courierCount, orderCount, givenEdges, excludedPairs);
+    this.#orderCount = orderCount;
     // Views are made after beginProblem: growing memory detaches earlier ones.
     const f64 = (column: Input, length: number) => new Float64Array(wasm.memory.buffer, wasm.inputColumn(column), length);
     const i32 = (column: Input, length: number) => new Int32Array(wasm.memory.buffer, wasm.inputColumn(column), length);

@@ -254,6 +254,12 @@ export interface CityStateStore {
    * item, in assignment order). Each pickup (decision.ts pickupsOf) becomes one offer.
    */
   commit(decision: Decision): Promise<CommitResult>;
+  /**
+   * Drops the city's lapsed offers and the pickups that lapsed unanswered, so what the store keeps
+   * of offers stays little more than the live ones. Housekeeping: an offer is outstanding by its
+   * expiry, whenever this runs; the dispatch cycle runs it beside its solve, off the commit's path.
+   */
+  purgeLapsedOffers(city: string): Promise<void>;
   /** Raises the fence token and version to at least the given values; returns the fence after. */
   raiseFence(city: string, floor: Fence): Promise<Fence>;
   /** The fence, or null when it is missing (never seeded, or lost). */

@@ -14,6 +14,7 @@ import { packageRoot } from '../package-root.js';
 
 export type ScriptName =
   | 'commit_decision'
+  | 'purge_lapsed_offers'
   | 'raise_fence'
   | 'order_event'
   | 'update_couriers'
@@ -27,6 +28,7 @@ export type ScriptName =
   | 'read_features';
 const SCRIPT_NAMES: readonly ScriptName[] = [
   'commit_decision',
+  'purge_lapsed_offers',
   'raise_fence',
   'order_event',
   'update_couriers',
@@ -71,8 +73,8 @@ function withIncludes(dir: string, source: string): string {
 
 function keysInHeader(name: string, source: string): number {
   const header = /^--\[\[([\s\S]*?)\]\]/.exec(source)?.[1];
-  if (!header || !/^ARGV\[1\]/m.test(header) || !/^Returns/m.test(header)) {
-    throw new Error(`${name}.lua must open with a --[[ ]] header naming KEYS, ARGV and what it Returns`);
+  if (!header || !/^(ARGV\[1\]|No ARGV)/m.test(header) || !/^Returns/m.test(header)) {
+    throw new Error(`${name}.lua must open with a --[[ ]] header naming KEYS, ARGV (or No ARGV) and what it Returns`);
   }
   const keys = [...header.matchAll(/^KEYS\[(\d+)\]/gm)].map((m) => Number(m[1]));
   if (keys.length === 0 || keys.some((k, i) => k !== i + 1)) {

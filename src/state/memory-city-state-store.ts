@@ -59,7 +59,7 @@ import { SnapshotBuilder } from './snapshot.js';
 interface CityData {
   couriers: Map<string, CourierState>;
   orders: Map<string, OrderState>;
-  /** Pickups from their commit until they end (lapsed ones until the next commit purges them). */
+  /** Pickups from their commit until they end (lapsed ones until purgeLapsedOffers). */
   pickups: Map<string, PickupRecord>;
   /** Order id / courier id -> the pickup that offered it, is carrying it or lapsed, while that pickup is held. */
   orderPickups: Map<string, string>;
@@ -188,6 +188,14 @@ export class MemoryCityStateStore implements CityStateStore {
     };
   }
 
+  async purgeLapsedOffers(city: string): Promise<void> {
+    const data = this.city(city);
+    const now = this.now();
+    for (const p of data.pickups.values()) {
+      if (p.expiresAt <= now && pickupState(p, statuses(data, p), now) === undefined) endPickup(data, p);
+    }
+  }
+
   async commit(decision: Decision): Promise<CommitResult> {
     assertValidDecision(decision);
     const data = this.city(decision.city);
@@ -205,10 +213,6 @@ export class MemoryCityStateStore implements CityStateStore {
     }
     if (pickups.length === 0) return { ok: false, reason: 'conflict', item: dropped[0].item };
 
-    // Lapsed pickups are dropped here (as the Redis commit purges lapsed offers), so they stay few.
-    for (const p of data.pickups.values()) {
-      if (p.expiresAt <= now && pickupState(p, statuses(data, p), now) === undefined) endPickup(data, p);
-    }
     const version = data.fence.version + 1;
     data.fence = { token: decision.token, version };
     const expiresAt = now + (decision.offerTtlMs ?? DEFAULT_OFFER_TTL_MS);

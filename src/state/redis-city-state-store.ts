@@ -278,6 +278,11 @@ export class RedisCityStateStore implements CityStateStore {
     }
   }
 
+  async purgeLapsedOffers(city: string): Promise<void> {
+    const k = this.keys(city);
+    await this.scripts.purge_lapsed_offers(k.courierOffers, k.orderOffers, k.courierOfferExpiry, k.orderOfferExpiry, k.pickups);
+  }
+
   async raiseFence(city: string, floor: Fence): Promise<Fence> {
     assertFenceFloor(floor);
     const keys = this.keys(city);

@@ -31,7 +31,7 @@ export interface CityKeys {
   /**
    * Hash: pickup id -> "courier|version|expiresAt|order|order|..." (its orders not yet delivered
    * or cancelled, in delivery sequence), from the commit until the pickup ends; a lapsed one until
-   * the next commit purges it with the lapsed offers.
+   * purge_lapsed_offers.lua drops it with the lapsed offers.
    */
   pickups: string;
   /** String with a PX expiry: the city's estimates (estimates.ts encodeEstimates), replaced whole. */

@@ -4,6 +4,7 @@
  * offered to anyone (docs/host.md, "The certificate travels with the decision").
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import { edgesByOrder, type CertifiedEdges } from '../../src/domain/certificate.js';
 import { DEFAULT_PARAMS, type Problem, type Solution } from '../../src/domain/problem.js';
 import { InThreadSolver } from '../../src/dispatch/solver.js';
 import type { Host } from '../../src/host/host.js';
@@ -16,14 +17,34 @@ import { couriers, orders, startTestHost, waitFor } from '../http/support/host.j
 describe('certificateOf', () => {
   const { problem } = generateCity({ preset: 'S', seed: 7 });
   const penalty = toDeciseconds(problem.params.unassignedPenaltyS);
-  const solve = () => new WasmSolver().solve(problem, { duals: true, candidates: true });
+  const solver = new WasmSolver();
+  /** A solve and the graph it kept, read in place as the worker reads it. */
+  const solve = () => {
+    const solution = solver.solve(problem, { duals: true, candidates: true });
+    return { solution, graph: solver.keptGraph() };
+  };
   const assignedOrder = (s: Solution) => s.orderCourier.findIndex((c) => c >= 0);
+  /** The edges of a by-order graph as sorted "order courier cost" lines. */
+  const edgeLines = ({ rowStart, rowEnd, courierCost }: CertifiedEdges) =>
+    Array.from(rowStart, (start, o) =>
+      Array.from({ length: rowEnd[o] - start }, (_, k) => `${o} ${courierCost[2 * (start + k)]} ${courierCost[2 * (start + k) + 1]}`),
+    )
+      .flat()
+      .sort();
 
   it('checks the solver’s answer over the graph it kept', () => {
-    expect(certificateOf(solve(), penalty)).toEqual({ certificate: 'checked' });
+    const { solution, graph } = solve();
+    expect(certificateOf(solution, penalty, graph)).toEqual({ certificate: 'checked' });
   });
 
-  it.each<[string, (s: Solution) => void, RegExp]>([
+  it('reads in place the same graph the solver writes out', () => {
+    const { solution, graph } = solve();
+    const written = edgesByOrder(problem.orderCount, solution.candidates!);
+    expect(graph.courierCost.length).toBeGreaterThanOrEqual(2 * solution.stats.edgesKept);
+    expect(edgeLines(graph)).toEqual(edgeLines(written));
+  });
+
+  it.each<[string, (s: Solution, graph: CertifiedEdges) => void, RegExp]>([
     ['an order dual raised above its edge', (s) => (s.orderDual![assignedOrder(s)] += 5), /reduced cost|not tight|duals sum/],
     ['a courier dual made positive', (s) => (s.courierDual![s.orderCourier[assignedOrder(s)]] = 1), /courierDual/],
     [
@@ -35,12 +56,19 @@ describe('certificateOf', () => {
       },
       /objective/,
     ],
+    [
+      'the assigned edge missing from the graph',
+      (s, graph) => {
+        const o = assignedOrder(s);
+        graph.rowEnd[o] = graph.rowStart[o];
+      },
+      /not a candidate edge/,
+    ],
     ['no duals', (s) => ((s.orderDual = undefined), (s.courierDual = undefined)), /no duals/],
-    ['no candidate graph', (s) => (s.candidates = undefined), /no candidate graph/],
   ])('fails on %s', (_, corrupt, message) => {
-    const solution = solve();
-    corrupt(solution);
-    const checked = certificateOf(solution, penalty);
+    const { solution, graph } = solve();
+    corrupt(solution, graph);
+    const checked = certificateOf(solution, penalty, graph);
     expect(checked.certificate).toBe('failed');
     expect(checked.certificateError).toMatch(message);
   });

@@ -41,7 +41,7 @@ describe('RedisCityStateStore layout', () => {
     ).toEqual(['created', 'done', 'prep_ratio', 'prep_s', 'zone_created']);
   });
 
-  it('purges lapsed offers at the next commit, so snapshots read only live ones', async () => {
+  it('purges lapsed offers and their pickups when asked (the cycle does, beside its solve), so snapshots read only live ones', async () => {
     const keys = cityKeys(redis.prefix, 'bcn');
     await store.putCouriers('bcn', [courier('c-1'), courier('c-2')]);
     await store.putOrders('bcn', [order('o-1'), order('o-2')]);
@@ -49,11 +49,14 @@ describe('RedisCityStateStore layout', () => {
     await store.commit({ city: 'bcn', token: 1, holder: 'h/b', assignments: [{ order: 'o-1', courier: 'c-1' }], offerTtlMs: 100 });
     await sleep(200);
     await store.commit({ city: 'bcn', token: 1, holder: 'h/b', assignments: [{ order: 'o-2', courier: 'c-2' }] });
+    expect((await redis.redis.hkeys(keys.pickups)).sort()).toEqual(['p1.1', 'p2.1']);
+    await store.purgeLapsedOffers('bcn');
 
     expect(await redis.redis.zrange(keys.courierOfferExpiry, 0, '-1')).toEqual(['c-2']);
     expect(await redis.redis.zrange(keys.orderOfferExpiry, 0, '-1')).toEqual(['o-2']);
     expect(await redis.redis.hkeys(keys.courierOffers)).toEqual(['c-2']);
     expect(await redis.redis.hkeys(keys.orderOffers)).toEqual(['o-2']);
+    expect(await redis.redis.hkeys(keys.pickups)).toEqual(['p2.1']);
   });
 
   it('records the audit of a decision in its stream entry, and reads an entry from before audits as none', async () => {

@@ -7,7 +7,7 @@
  * Nothing here shares code with the engine: agreement between the two means something.
  */
 import lpSolverImport, { type SolverAPI } from 'javascript-lp-solver';
-import { checkCertificate } from '../../src/domain/certificate.js';
+import { checkCertificate, edgesByOrder } from '../../src/domain/certificate.js';
 import { MAX_COST, type DispatchParams, type PositionsProblem, type Problem, type Solution } from '../../src/domain/problem.js';
 
 export const EARTH_RADIUS_M = 6371008.8;
@@ -209,11 +209,11 @@ export function objectiveOf(problem: Problem, orderCourier: Int32Array, edges = 
  */
 export function checkSolution(problem: Problem, solution: Solution, edges = candidateEdges(problem)): void {
   const { orderCount, courierCount } = problem;
-  checkCertificate({ orderCount, courierCount, penalty: penaltyOf(problem.params) }, solution, {
-    order: edges.map((e) => e.order),
-    courier: edges.map((e) => e.courier),
-    cost: edges.map((e) => e.cost),
-  });
+  checkCertificate(
+    { orderCount, courierCount, penalty: penaltyOf(problem.params) },
+    solution,
+    edgesByOrder(orderCount, { order: edges.map((e) => e.order), courier: edges.map((e) => e.courier), cost: edges.map((e) => e.cost) }),
+  );
   const assigned = solution.orderCourier.reduce((n, c) => (c >= 0 ? n + 1 : n), 0);
   const expectedStats = { couriers: courierCount, orders: orderCount, edges: edges.length, assigned, unassigned: orderCount - assigned };
   for (const [key, value] of Object.entries(expectedStats)) {

@@ -58,21 +58,7 @@ end
 local time = redis.call('TIME')
 local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
 
--- Commands take many arguments at once (far fewer calls for a 4,000-assignment decision), in
--- chunks that stay below Lua's unpack limit; replies of the chunks are concatenated.
-local CHUNK = 1000
-local function call_chunked(command, key, args)
-  local replies = {}
-  for i = 1, #args, CHUNK do
-    local reply = redis.call(command, key, unpack(args, i, math.min(i + CHUNK - 1, #args)))
-    if type(reply) == 'table' then
-      for _, value in ipairs(reply) do
-        replies[#replies + 1] = value
-      end
-    end
-  end
-  return replies
-end
+-- include: call_chunked
 
 local assignments = cjson.decode(ARGV[5])
 -- first[i]: the index of the first assignment of i's pickup; pickup_of[i]: its pickup's number.
@@ -146,28 +132,6 @@ end
 if #kept == 0 then
   return first_conflict
 end
-
--- Lapsed offers are dropped here, with their pickups, so the expiry sets and the pickups hash
--- hold little more than the live offers. A pickup's entry is found through its courier's offer:
--- a pickup not accepted has its courier in the courier expiry set, lapsing with its orders (one
--- expiresAt), and nothing else takes the courier out without ending the pickup (order_event.lua,
--- remove_courier.lua), so the orders' lapsed offers need no look-up.
-local function purge_lapsed(offers_key, expiry_key, with_pickups)
-  local lapsed = redis.call('ZRANGEBYSCORE', expiry_key, '-inf', now)
-  if with_pickups then
-    local pickup_ids = {}
-    for _, offer in ipairs(call_chunked('HMGET', offers_key, lapsed)) do
-      if offer then
-        pickup_ids[#pickup_ids + 1] = string.match(offer, '[^|]*$')
-      end
-    end
-    call_chunked('HDEL', KEYS[9], pickup_ids)
-  end
-  call_chunked('HDEL', offers_key, lapsed)
-  redis.call('ZREMRANGEBYSCORE', expiry_key, '-inf', now)
-end
-purge_lapsed(KEYS[4], KEYS[6], true)
-purge_lapsed(KEYS[5], KEYS[7], false)
 
 -- The change log keeps as many entries as twice the records and a thousand more (every record's
 -- last change, and the deleted ones' for readers a little behind); the oldest beyond that go and
