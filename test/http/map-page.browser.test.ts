@@ -63,11 +63,12 @@ describe('the map page in headless Chromium', () => {
   });
 
   it('draws couriers of every state, orders as squares and the latest offers, in the colours of the legend', async () => {
-    // Offered couriers are few and brief: wait for a refresh that has all three states at once.
+    // Offered couriers are few and brief: wait for a refresh that has all three states at once. Waiting
+    // orders are the filled squares counted below; couriers at a restaurant may cover one, so wait for a few.
     await page.waitForFunction(
       () => {
         const d = (document.getElementById('map') as HTMLCanvasElement).dataset;
-        return ['free', 'offered', 'carrying', 'orders', 'lines'].every((k) => Number(d[k]) > 0);
+        return ['free', 'offered', 'carrying', 'orders', 'lines'].every((k) => Number(d[k]) > 0) && Number(d.waiting) >= 3;
       },
       undefined,
       { timeout: 40_000, polling: 100 },
