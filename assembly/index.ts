@@ -6,6 +6,7 @@
 import { arenaAlloc, arenaReset } from './arena';
 import { buildFromGivenEdges } from './given-edges';
 import { buildFromPositions } from './positions';
+import { buildFromClasses } from './courier-classes';
 import {
   Params, allocateInput, candidateEdges, keptEdges, pricedPairs, courierCount, orderCount, rowStart, rowEnd, edgeKeys,
   keyCourier, keyCost,
@@ -64,7 +65,7 @@ export function setParams(maxPickupS: f64, maxCandidates: i32, penaltyDecisecond
 export function buildCandidates(fromGivenEdges: bool): void {
   indexExcludedPairs();
   if (fromGivenEdges) buildFromGivenEdges();
-  else buildFromPositions();
+  else if (!buildFromClasses()) buildFromPositions();
 }
 
 export function solveAssignment(): void {

@@ -111,13 +111,31 @@ export function markExcluded(o: i32): void {
   return loadI32(excludedMark, courier) == o + 1;
 }
 
+/** Whether every row of the candidate graph is in non-decreasing cost (courier-classes.ts). */
+export let rowsSorted: bool = false;
+
 export function setCandidateGraph(starts: usize, ends: usize, keys: usize, candidates: f64, kept: f64, priced: f64): void {
+  rowsSorted = false;
   pricedPairs = priced;
   rowStart = starts;
   rowEnd = ends;
   edgeKeys = keys;
   candidateEdges = candidates;
   keptEdges = kept;
+}
+
+export function markRowsSorted(): void {
+  rowsSorted = true;
+}
+
+/** Makes the builders see other couriers (courier-classes.ts prices one per class), and as many excluded pairs. */
+export function useCouriers(count: i32, lat: usize, lng: usize, speed: usize, freeIn: usize, excluded: i32): void {
+  courierCount = count;
+  courierLat = lat;
+  courierLng = lng;
+  courierSpeed = speed;
+  courierFreeIn = freeIn;
+  excludedCount = excluded;
 }
 
 @inline export function edgeKey(cost: i64, courier: i32): u64 {

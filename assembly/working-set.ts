@@ -7,7 +7,7 @@
 // deep into its edges and leave the rest of the graph alone.
 
 import { arenaAlloc } from './arena';
-import { courierCount, orderCount, rowStart, rowEnd, edgeKeys, keyCost, keyCourier, loadI32, storeI32 } from './problem';
+import { courierCount, orderCount, rowStart, rowEnd, rowsSorted, edgeKeys, keyCost, keyCourier, loadI32, storeI32 } from './problem';
 import { sortKeys, insertionSort, sampleFits, sampledPivot, partitionBelow } from './select';
 
 /** The limit of a row whose working set is the whole row: nothing lies outside. */
@@ -77,10 +77,12 @@ export function startWorkingSets(): void {
   bucketFill = arenaAlloc(<usize>(bucketsFor(longest) + 1) << 2);
   for (let o = 0; o < orderCount; o++) {
     const begin = loadI32(rowStart, o);
-    storeI32(rowStagedEnd, o, begin);
-    storeI32(rowBucketedEnd, o, begin);
+    // Rows already in non-decreasing cost are staged whole.
+    const staged = rowsSorted ? loadI32(rowEnd, o) : begin;
+    storeI32(rowStagedEnd, o, staged);
+    storeI32(rowBucketedEnd, o, staged);
     storeI32(rowWorkEnd, o, begin);
-    if (begin < loadI32(rowEnd, o)) stage(o);
+    if (staged < loadI32(rowEnd, o)) stage(o);
     setWorkEnd(o, begin);
   }
 }
