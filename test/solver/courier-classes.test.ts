@@ -152,6 +152,20 @@ describe('couriers in classes', () => {
     expectOptimal(fleetProblem({ ...spec, maxCandidates: 2 }), lpOptimum);
   });
 
+  it('price every courier when a pair costs more than a key holds (an order ready in 16 years)', () => {
+    // The oracle's costs are i32 and cannot price the far order: it is checked against the near one alone.
+    const couriers = Array.from({ length: 8 }, (_, c): CourierSpec => ({ at: c % 2 ? CENTRE : [41.392, 2.171] }));
+    const near: OrderSpec = { pickup: CENTRE, dropoff: [41.393, 2.172] };
+    const params = { unassignedPenaltyS: 3600 };
+    const alone = positionsProblem(couriers, [near], params);
+    const { stats, objective, orderCourier } = solver.solve(positionsProblem(couriers, [near, { pickup: CENTRE, ready: 5e8 }], params));
+    expect(stats.pairsPriced).toBeGreaterThanOrEqual(16);
+    expect(stats.edges).toBe(16);
+    expect(stats.edgesKept).toBe(8);
+    expect(orderCourier[1]).toBe(-1);
+    expect(objective).toBe(bruteForceOptimum(alone).objective + 36_000);
+  });
+
   it('degenerate M city: the oracle edges, one pair priced per stack and order, a certified optimum', () => {
     const problem = shapedCity('degenerate', 'M', 23);
     const edges = candidateEdges(problem);
