@@ -164,8 +164,18 @@ function expandClasses(): void {
       const cost = keyCost(key);
       const k = keyCourier(key);
       const kept = i32(cost <= penalty);
+      const first = loadI32(classStart, k);
       const last = loadI32(classStart, k + 1);
-      for (let m = loadI32(classStart, k); m < last; m++) {
+      if (excludedCount == 0) {
+        candidates += <f64>(last - first);
+        if (kept == 0) continue;
+        for (let m = first; m < last; m++) {
+          store<u64>(keys + (<usize>at << 3), edgeKey(cost, loadI32(classMembers, m)));
+          at++;
+        }
+        continue;
+      }
+      for (let m = first; m < last; m++) {
         const c = loadI32(classMembers, m);
         const candidate = i32(!isExcluded(o, c));
         candidates += <f64>candidate;
