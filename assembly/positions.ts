@@ -40,8 +40,12 @@ const BOUNDED_K_LIMIT: i32 = 4;
  * slices of [soonest free time, max_pickup_s]) and speed band; each order prices the buckets in
  * the order of their bounds and stops at the first that cannot beat its K-th cheapest.
  */
-const ARRIVAL_SLICES: i32 = 16;
+const ARRIVAL_SLICES: i32 = 8;
 const BUCKETS: i32 = ARRIVAL_SLICES * SPEED_BANDS;
+/** The bucket, after those, of couriers whose arrival the fast path does not know (chords beyond the series). */
+const UNKNOWN_BUCKET: i32 = BUCKETS;
+/** And the last one: couriers surely arriving after max_pickup_s, eligible for none of the point's orders. */
+const LATE_BUCKET: i32 = BUCKETS + 1;
 /** With K > 0, an order's keys are trimmed to its K cheapest when this many times K are kept. */
 const TRIM_FACTOR: i32 = 4;
 /** pricePair's answers besides a price. */
@@ -131,11 +135,16 @@ let segmentEnd: usize = 0; // i32
 let segmentLow: usize = 0; // f64: none of its couriers arrives sooner (seconds)
 let segmentHigh: usize = 0; // f64: none of its eligible couriers arrives later
 let segmentInverseSpeed: usize = 0; // f64: 1 / its fastest courier's speed
-// Bucketed: per grid entry its speed band's first bucket; per point each courier's bucket and the
-// buckets' counts (one more bucket for couriers surely out of reach); per order the segments by bound.
+// Bucketed: per grid entry its speed band's first bucket; the bands' fastest speeds; per point each
+// courier's bucket, the buckets' counts and the largest arrival slack; per order the segments by bound.
 let entryBucketBase: usize = 0; // i32
+let bandInverseSpeed: usize = 0; // f64 per band: 1 / no band's courier is faster
 let reachedBucket: usize = 0; // i32 per reached courier
-let bucketCount: usize = 0; // i32 × (BUCKETS + 2)
+let bucketCount: usize = 0; // i32 × (BUCKETS + 3)
+let pointSlack: f64 = 0;
+// The arrival slices: slice s holds the couriers whose earliest arrival is in [soonest + s·width, soonest + (s + 1)·width).
+let sliceOrigin: f64 = 0;
+let sliceWidth: f64 = 1;
 let segmentBound: usize = 0; // f64 per segment
 let segmentOrder: usize = 0; // u64 per segment: (bound, segment) sort keys
 
@@ -207,20 +216,32 @@ export function buildFromPositions(): void {
     slowest = min(slowest, loadF64(courierSpeed, c));
     soonest = min(soonest, loadF64(courierFreeIn, c));
   }
-  if (bounded && !ringed) {
-    // Speed bands: equal slices of the fleet's speed range.
+  const bucketed = bounded && !ringed;
+  if (bucketed) {
+    // Speed bands: equal slices of the fleet's speed range (the fastest of a band: its upper end,
+    // over by a margin for the rounding of the slicing).
     entryBucketBase = arenaAlloc(<usize>activeCount << 2);
+    bandInverseSpeed = arenaAlloc(<usize>SPEED_BANDS << 3);
     const bandWidth = (fastest - slowest) / <f64>SPEED_BANDS;
+    for (let band = 0; band < SPEED_BANDS; band++) {
+      storeF64(bandInverseSpeed, band, 1 / min(fastest, (slowest + <f64>(band + 1) * bandWidth) * (1 + 1e-9)));
+    }
     for (let at = 0; at < activeCount; at++) {
       const speed = loadF64(courierSpeed, loadI32(entryCourier, at));
       const band = bandWidth > 0 ? min(<i32>Math.floor((speed - slowest) / bandWidth), SPEED_BANDS - 1) : 0;
       storeI32(entryBucketBase, at, band * ARRIVAL_SLICES);
     }
     reachedBucket = arenaAlloc(<usize>activeCount << 2);
-    bucketCount = arenaAlloc(<usize>(BUCKETS + 2) << 2);
+    bucketCount = arenaAlloc(<usize>(BUCKETS + 3) << 2);
+    sliceOrigin = soonest;
+    sliceWidth = max(maxPickup - soonest, 1e-9) / <f64>ARRIVAL_SLICES;
   }
-  // Bucketed: the reached buffers are rewritten bucket by bucket through these.
-  const spare = bounded && !ringed ? arenaAlloc(<usize>activeCount * 40) : 0;
+  // Bucketed: the travel loop writes here, and the point's buckets are laid out from here in the reached buffers.
+  const spareCourier = bucketed ? arenaAlloc(<usize>activeCount << 2) : reachedCourier;
+  const spareFreeIn = bucketed ? arenaAlloc(<usize>activeCount << 3) : reachedFreeIn;
+  const spareInverseSpeed = bucketed ? arenaAlloc(<usize>activeCount << 3) : reachedInverseSpeed;
+  const spareTravel = bucketed ? arenaAlloc(<usize>activeCount << 3) : reachedTravel;
+  const spareTravelSlack = bucketed ? arenaAlloc(<usize>activeCount << 3) : reachedTravelSlack;
 
   // Orders by the hash of their pickup point (then index): one point's orders come together.
   const sequence = arenaAlloc(<usize>no << 3);
@@ -271,38 +292,46 @@ export function buildFromPositions(): void {
         // The first order of the point that needs this ring scans it, for the point's other orders too.
         const from = reachedCount;
         scanRing(ring, reachedEntry, reachedChordSq);
+        if (bucketed) clearBuckets();
         for (let q = from; q < reachedCount; q++) {
           const chordSquared = load<f64>(reachedChordSq + (<usize>q << 3));
           const at = load<i32>(reachedEntry + (<usize>q << 2));
           const secondsPerM = load<f64>(entrySecondsPerM + (<usize>at << 3));
           const distance = chordSquared < SERIES_CHORD_SQUARED_LIMIT ? chordDistanceM(chordSquared) : -1;
-          store<f64>(reachedTravel + (<usize>q << 3), distance < 0 ? -1 : distance * secondsPerM);
-          store<f64>(reachedTravelSlack + (<usize>q << 3), distance < 0 ? 0 : distanceSlackM(distance) * secondsPerM);
-          store<i32>(reachedCourier + (<usize>q << 2), load<i32>(entryCourier + (<usize>at << 2)));
-          store<f64>(reachedFreeIn + (<usize>q << 3), load<f64>(entryFreeIn + (<usize>at << 3)));
-          store<f64>(reachedInverseSpeed + (<usize>q << 3), load<f64>(entryInverseSpeed + (<usize>at << 3)));
+          const travel = distance < 0 ? -1 : distance * secondsPerM;
+          const travelSlack = distance < 0 ? 0 : distanceSlackM(distance) * secondsPerM;
+          const freeIn = load<f64>(entryFreeIn + (<usize>at << 3));
+          store<f64>(spareTravel + (<usize>q << 3), travel);
+          store<f64>(spareTravelSlack + (<usize>q << 3), travelSlack);
+          store<i32>(spareCourier + (<usize>q << 2), load<i32>(entryCourier + (<usize>at << 2)));
+          store<f64>(spareFreeIn + (<usize>q << 3), freeIn);
+          store<f64>(spareInverseSpeed + (<usize>q << 3), load<f64>(entryInverseSpeed + (<usize>at << 3)));
+          if (bucketed) placeInBucket(q, at, freeIn, travel, travelSlack, maxPickup);
         }
         if (!bounded && reachedCount > from) {
           storeI32(segmentStart, segmentCount, from);
           storeI32(segmentEnd, segmentCount, reachedCount);
           segmentCount++;
         }
-        if (bounded && !ringed) {
-          bucketPoint(reachedEntry, reachedCourier, reachedFreeIn, reachedInverseSpeed, reachedTravel, reachedTravelSlack, spare, soonest, maxPickup);
+        if (bucketed) {
+          layOutBuckets(
+            spareCourier, spareFreeIn, spareInverseSpeed, spareTravel, spareTravelSlack,
+            reachedCourier, reachedFreeIn, reachedInverseSpeed, reachedTravel, reachedTravelSlack, maxPickup, 1 / fastest,
+          );
         }
         storeI32(ringEnd, ring, segmentCount);
         scannedRings = ring + 1;
       }
-      if (bounded && !ringed) sortByBound(ready, deliveryDistance, handover, waitWeight);
+      if (bucketed) rankSegments(ready, deliveryDistance, handover, waitWeight);
       ensureMemory(keys + (<usize>(edgeCount + reachedCount) << 3));
       for (const ringSegments = loadI32(ringEnd, ring); segment < ringSegments; segment++) {
-        const seg = bounded && !ringed ? <i32>(load<u64>(segmentOrder + (<usize>segment << 3)) & 0xffffffff) : segment;
+        const seg = bucketed ? nextCheapest(segment) : segment;
         const end = loadI32(segmentEnd, seg);
         let r = loadI32(segmentStart, seg);
         // No courier of a segment is cheaper than its bound: one costing more than the K-th so far is skipped
         // whole; buckets come by bound, so none after it is cheaper either. Before giving up on
         // one, a bucket's K-th is brought up to date.
-        if (bounded && !ringed && eligible >= k) {
+        if (bucketed && eligible >= k) {
           const bound = loadF64(segmentBound, seg);
           if (bound <= <f64>threshold && (threshold == i64.MAX_VALUE || edgeCount - begin > k)) {
             threshold = trimToK(keys, begin, edgeCount, k, penalty);
@@ -399,85 +428,90 @@ function trimToK(keys: usize, begin: i32, end: i32, k: i32, penalty: i64): i64 {
   return priceLowerBound(loadF64(segmentLow, s), loadF64(segmentHigh, s), loadF64(segmentInverseSpeed, s), ready, deliveryDistance, handover, waitWeight);
 }
 
-/** The point's segments (its buckets) in segmentOrder by their bounds for the order, the cheapest first. */
-function sortByBound(ready: f64, deliveryDistance: f64, handover: f64, waitWeight: f64): void {
+/** The point's segments (its buckets) with their bounds for the order, as (bound, segment) keys in segmentOrder. */
+function rankSegments(ready: f64, deliveryDistance: f64, handover: f64, waitWeight: f64): void {
   for (let s = 0; s < segmentCount; s++) {
     const bound = segmentLowerBound(s, ready, deliveryDistance, handover, waitWeight);
     storeF64(segmentBound, s, bound);
     const rank = <u64>min(max(bound + 2147483648.0, 0.0), 4294967295.0);
     store<u64>(segmentOrder + (<usize>s << 3), (rank << 32) | <u64>s);
   }
-  sortKeys(segmentOrder, 0, segmentCount);
 }
 
 /**
- * Rewrites the point's reached couriers bucket by bucket (arrival slice of the speed band) and
- * makes each non-empty bucket a segment, with the arrivals and the fastest speed of its
- * couriers. A courier surely arriving after max_pickup_s (pricePair's test) goes to a last
- * bucket that is no segment: it is eligible for none of the point's orders. Arrivals are the
- * fast path's with its slack, or [free_in_s, max_pickup_s] where the chord is beyond the series.
+ * The segment of least bound among those not yet taken (segmentOrder from `taken` on), moved to
+ * place `taken`: a selection sort step, without a branch. An order usually stops after a few of
+ * its segments, and sorting them all cost more than its pricing.
  */
-function bucketPoint(
-  entries: usize, couriers: usize, freeIns: usize, inverseSpeeds: usize, travels: usize, slacks: usize, spare: usize,
-  soonest: f64, maxPickup: f64,
-): void {
-  for (let b = 0; b <= BUCKETS + 1; b++) storeI32(bucketCount, b, 0);
-  const slicesPerS = <f64>ARRIVAL_SLICES / max(maxPickup - soonest, 1e-9);
-  for (let q = 0; q < reachedCount; q++) {
-    const freeIn = loadF64(freeIns, q);
-    const travel = loadF64(travels, q);
-    const slack = loadF64(slacks, q);
-    // pricePair's test of a pair surely out of reach, for every order of the point.
-    const late = travel >= 0 && freeIn + travel > maxPickup + arrivalSlack(freeIn, travel, slack);
-    const slice = <i32>min(<f64>(ARRIVAL_SLICES - 1), max(0.0, Math.floor((earliestArrival(freeIn, travel, slack) - soonest) * slicesPerS)));
-    const b = late ? BUCKETS : loadI32(entryBucketBase, loadI32(entries, q)) + slice;
-    storeI32(reachedBucket, q, b);
-    storeI32(bucketCount, b + 1, loadI32(bucketCount, b + 1) + 1);
+function nextCheapest(taken: i32): i32 {
+  let best = load<u64>(segmentOrder + (<usize>taken << 3));
+  let at = taken;
+  for (let s = taken + 1; s < segmentCount; s++) {
+    const key = load<u64>(segmentOrder + (<usize>s << 3));
+    at = select<i32>(s, at, key < best);
+    best = select<u64>(key, best, key < best);
   }
-  // bucketCount becomes each bucket's next free place: b's couriers go to [start(b), start(b + 1)).
-  for (let b = 0; b <= BUCKETS; b++) storeI32(bucketCount, b + 1, loadI32(bucketCount, b + 1) + loadI32(bucketCount, b));
-  // The spare block: couriers (i32, padded to 8 bytes), free times, inverse speeds, travels, slacks.
-  const n = <usize>reachedCount << 3;
-  for (let q = 0; q < reachedCount; q++) store<i32>(spare + (<usize>q << 3), loadI32(couriers, q));
-  memory.copy(spare + n, freeIns, n);
-  memory.copy(spare + 2 * n, inverseSpeeds, n);
-  memory.copy(spare + 3 * n, travels, n);
-  memory.copy(spare + 4 * n, slacks, n);
+  store<u64>(segmentOrder + (<usize>at << 3), load<u64>(segmentOrder + (<usize>taken << 3)));
+  store<u64>(segmentOrder + (<usize>taken << 3), best);
+  return <i32>(best & 0xffffffff);
+}
+
+function clearBuckets(): void {
+  for (let b = 0; b <= LATE_BUCKET + 1; b++) storeI32(bucketCount, b, 0);
+  pointSlack = 0;
+}
+
+/**
+ * Puts reached courier q (grid entry `at`) in its bucket: its speed band's arrival slice by its
+ * earliest arrival, or the unknown or the late bucket, and counts it.
+ */
+@inline function placeInBucket(q: i32, at: i32, freeIn: f64, travel: f64, travelSlack: f64, maxPickup: f64): void {
+  const slack = arrivalSlack(freeIn, travel, travelSlack);
+  // pricePair's test of a pair surely out of reach, for every order of the point.
+  const late = travel >= 0 && freeIn + travel > maxPickup + slack;
+  const slice = <i32>min(<f64>(ARRIVAL_SLICES - 1), max(0.0, Math.floor((freeIn + travel - slack - sliceOrigin) / sliceWidth)));
+  const b = late ? LATE_BUCKET : travel < 0 ? UNKNOWN_BUCKET : loadI32(entryBucketBase, at) + slice;
+  storeI32(reachedBucket, q, b);
+  storeI32(bucketCount, b + 1, loadI32(bucketCount, b + 1) + 1);
+  pointSlack = greatest(pointSlack, slack);
+}
+
+/**
+ * Lays the point's reached couriers out bucket by bucket (a counting sort from the spare buffers
+ * into the reached ones) and makes each non-empty bucket but the late one a segment. A bucket's
+ * arrivals and speed are its slice's and band's, widened by the point's largest slack and a
+ * margin for the rounding of the slicing; the unknown bucket's are [soonest, max_pickup_s] and
+ * the fleet's fastest.
+ */
+function layOutBuckets(
+  fromCourier: usize, fromFreeIn: usize, fromInverseSpeed: usize, fromTravel: usize, fromSlack: usize,
+  toCourier: usize, toFreeIn: usize, toInverseSpeed: usize, toTravel: usize, toSlack: usize,
+  maxPickup: f64, inverseFastest: f64,
+): void {
+  // bucketCount becomes each bucket's first place, then (after the moves) its end.
+  for (let b = 0; b <= LATE_BUCKET; b++) storeI32(bucketCount, b + 1, loadI32(bucketCount, b + 1) + loadI32(bucketCount, b));
   for (let q = 0; q < reachedCount; q++) {
     const b = loadI32(reachedBucket, q);
     const to = loadI32(bucketCount, b);
     storeI32(bucketCount, b, to + 1);
-    const from = spare + (<usize>q << 3);
-    storeI32(couriers, to, load<i32>(from));
-    storeF64(freeIns, to, load<f64>(from + n));
-    storeF64(inverseSpeeds, to, load<f64>(from + 2 * n));
-    storeF64(travels, to, load<f64>(from + 3 * n));
-    storeF64(slacks, to, load<f64>(from + 4 * n));
+    storeI32(toCourier, to, loadI32(fromCourier, q));
+    storeF64(toFreeIn, to, loadF64(fromFreeIn, q));
+    storeF64(toInverseSpeed, to, loadF64(fromInverseSpeed, q));
+    storeF64(toTravel, to, loadF64(fromTravel, q));
+    storeF64(toSlack, to, loadF64(fromSlack, q));
   }
-  // Now bucketCount[b] is b's end. A segment per non-empty bucket, its arrivals and speed from
-  // its couriers in one pass (no read-modify-write of a table per courier: a store and a later
-  // load of the same place, in a loop, stall).
   segmentCount = 0;
   let start: i32 = 0;
-  for (let b = 0; b < BUCKETS; b++) {
+  for (let b = 0; b <= UNKNOWN_BUCKET; b++) {
     const end = loadI32(bucketCount, b);
     if (start == end) continue;
-    let low: f64 = Infinity;
-    let high: f64 = -Infinity;
-    let inverseSpeed: f64 = Infinity;
-    for (let q = start; q < end; q++) {
-      const freeIn = loadF64(freeIns, q);
-      const travel = loadF64(travels, q);
-      const slack = loadF64(slacks, q);
-      low = least(low, earliestArrival(freeIn, travel, slack));
-      high = greatest(high, travel >= 0 ? least(freeIn + travel + arrivalSlack(freeIn, travel, slack), maxPickup) : maxPickup);
-      inverseSpeed = least(inverseSpeed, loadF64(inverseSpeeds, q));
-    }
+    const slice = <f64>(b % ARRIVAL_SLICES);
+    const known = b < UNKNOWN_BUCKET;
     storeI32(segmentStart, segmentCount, start);
     storeI32(segmentEnd, segmentCount, end);
-    storeF64(segmentLow, segmentCount, low);
-    storeF64(segmentHigh, segmentCount, high);
-    storeF64(segmentInverseSpeed, segmentCount, inverseSpeed);
+    storeF64(segmentLow, segmentCount, known ? sliceOrigin + (slice - 1e-6) * sliceWidth - pointSlack : sliceOrigin);
+    storeF64(segmentHigh, segmentCount, known && slice < <f64>(ARRIVAL_SLICES - 1) ? min(maxPickup, sliceOrigin + (slice + 1 + 1e-6) * sliceWidth + 2 * pointSlack) : maxPickup);
+    storeF64(segmentInverseSpeed, segmentCount, known ? loadF64(bandInverseSpeed, b / ARRIVAL_SLICES) : inverseFastest);
     segmentCount++;
     start = end;
   }
@@ -488,10 +522,6 @@ function bucketPoint(
   return travelSlack + (Math.abs(freeIn) + travel) * ROUNDING_SLACK;
 }
 
-/** No sooner than the spec's arrival: the fast path's less its slack, or free_in_s where the chord is beyond the series. */
-@inline function earliestArrival(freeIn: f64, travel: f64, travelSlack: f64): f64 {
-  return travel >= 0 ? freeIn + travel - arrivalSlack(freeIn, travel, travelSlack) : freeIn;
-}
 
 /** Starts the scan of the pickup point at (phi, lambda): its place, its cell, the cells in reach. */
 function startPoint(phi: f64, lambda: f64, reach: f64): void {
