@@ -9,7 +9,10 @@
 // scanned in rings around the pickup's cell, each cell's couriers in speed bands; an order skips
 // a band whose couriers all cost more than its K-th cheapest so far, and stops at the ring
 // beyond which nobody can beat it (lower bounds on the price from the distance, the fastest
-// speed and the soonest free time): exactly the K cheapest, as if it had priced them all.
+// speed and the soonest free time). With a larger K the point's couriers are bucketed by
+// arrival time and speed instead: an order not yet ready is served as cheaply from far away,
+// so distance alone bounds little, but the price is least for an arrival at the ready time.
+// Either way: exactly the K cheapest, as if it had priced them all.
 
 import { arenaAlloc, arenaMark, ensureMemory } from './arena';
 import {
@@ -29,10 +32,9 @@ import { candidatesOf, keepCheapest, sortKeys } from './select';
 /** Relative slack, of the terms' sizes, for the fast path rounding differently from the spec. */
 const ROUNDING_SLACK: f64 = 1e-14;
 /**
- * The largest K whose build bounds prices to skip couriers: on generated M cities the bound
- * priced 20–60 % of the eligible pairs at K = 1 and 35–60 % at K = 4, and the build took
- * 1.3–2.2× (K = 1) and 1.1–1.7× (K = 4) less time; at K = 16 to 64 it priced 55–82 % and the
- * build was mostly slower (0.6–1.2×): the bookkeeping costs more than the pairs it saves.
+ * The largest K bounded by rings: on generated M cities they priced 20–60 % of the eligible pairs
+ * at K = 1 and 35–60 % at K = 4, and the build took 1.3–2.2× (K = 1) and 1.1–1.7× (K = 4) less
+ * time, since far cells are never scanned; at K = 16 to 64 they priced 55–82 % (docs/solver.md).
  */
 const BOUNDED_K_LIMIT: i32 = 4;
 /**
@@ -66,6 +68,12 @@ const UNSURE: f64 = -2;
 }
 @inline function greatest(a: f64, b: f64): f64 {
   return select<f64>(a, b, a > b);
+}
+
+/** Whether orders a and b have the same pickup point, as the scan tells points apart (bit for bit). */
+@inline function samePickup(a: i32, b: i32): bool {
+  return reinterpret<u64>(loadF64(orderPickupLat, a)) == reinterpret<u64>(loadF64(orderPickupLat, b))
+    && reinterpret<u64>(loadF64(orderPickupLng, a)) == reinterpret<u64>(loadF64(orderPickupLng, b));
 }
 
 /** The plane distance from `at` to the interval [low, low + size), less the slack, or 0. */
@@ -262,6 +270,9 @@ export function buildFromPositions(): void {
   let pPhi: f64 = 0;
   let pLambda: f64 = 0;
   let pCosPhi: f64 = 0;
+  // Whether the point's couriers are laid out in buckets: only where several orders share them.
+  // For a point of one order, laying them out cost more than pricing them all (docs/solver.md).
+  let layered = false;
 
   for (let i = 0; i < no; i++) {
     const o = <i32>(load<u64>(sequence + (<usize>i << 3)) & 0xffffffff);
@@ -278,6 +289,7 @@ export function buildFromPositions(): void {
       pLambda = toRadians(loadF64(orderPickupLng, o));
       pCosPhi = cosLatitude(pPhi);
       startPoint(pPhi, pLambda, reach);
+      layered = bucketed && i + 1 < no && samePickup(o, <i32>(load<u64>(sequence + (<usize>(i + 1) << 3)) & 0xffffffff));
     }
     const dPhi = toRadians(loadF64(orderDropoffLat, o));
     const deliveryDistance = haversineM(pPhi, pLambda, pCosPhi, dPhi, toRadians(loadF64(orderDropoffLng, o)), cosLatitude(dPhi)) * detour;
@@ -292,7 +304,13 @@ export function buildFromPositions(): void {
         // The first order of the point that needs this ring scans it, for the point's other orders too.
         const from = reachedCount;
         scanRing(ring, reachedEntry, reachedChordSq);
-        if (bucketed) clearBuckets();
+        if (layered) clearBuckets();
+        // Laid out, the couriers go to the spare buffers first.
+        const toTravel = layered ? spareTravel : reachedTravel;
+        const toTravelSlack = layered ? spareTravelSlack : reachedTravelSlack;
+        const toCourier = layered ? spareCourier : reachedCourier;
+        const toFreeIn = layered ? spareFreeIn : reachedFreeIn;
+        const toInverseSpeed = layered ? spareInverseSpeed : reachedInverseSpeed;
         for (let q = from; q < reachedCount; q++) {
           const chordSquared = load<f64>(reachedChordSq + (<usize>q << 3));
           const at = load<i32>(reachedEntry + (<usize>q << 2));
@@ -301,19 +319,19 @@ export function buildFromPositions(): void {
           const travel = distance < 0 ? -1 : distance * secondsPerM;
           const travelSlack = distance < 0 ? 0 : distanceSlackM(distance) * secondsPerM;
           const freeIn = load<f64>(entryFreeIn + (<usize>at << 3));
-          store<f64>(spareTravel + (<usize>q << 3), travel);
-          store<f64>(spareTravelSlack + (<usize>q << 3), travelSlack);
-          store<i32>(spareCourier + (<usize>q << 2), load<i32>(entryCourier + (<usize>at << 2)));
-          store<f64>(spareFreeIn + (<usize>q << 3), freeIn);
-          store<f64>(spareInverseSpeed + (<usize>q << 3), load<f64>(entryInverseSpeed + (<usize>at << 3)));
-          if (bucketed) placeInBucket(q, at, freeIn, travel, travelSlack, maxPickup);
+          store<f64>(toTravel + (<usize>q << 3), travel);
+          store<f64>(toTravelSlack + (<usize>q << 3), travelSlack);
+          store<i32>(toCourier + (<usize>q << 2), load<i32>(entryCourier + (<usize>at << 2)));
+          store<f64>(toFreeIn + (<usize>q << 3), freeIn);
+          store<f64>(toInverseSpeed + (<usize>q << 3), load<f64>(entryInverseSpeed + (<usize>at << 3)));
+          if (layered) placeInBucket(q, at, freeIn, travel, travelSlack, maxPickup);
         }
-        if (!bounded && reachedCount > from) {
+        if (!ringed && !layered && reachedCount > from) {
           storeI32(segmentStart, segmentCount, from);
           storeI32(segmentEnd, segmentCount, reachedCount);
           segmentCount++;
         }
-        if (bucketed) {
+        if (layered) {
           layOutBuckets(
             spareCourier, spareFreeIn, spareInverseSpeed, spareTravel, spareTravelSlack,
             reachedCourier, reachedFreeIn, reachedInverseSpeed, reachedTravel, reachedTravelSlack, maxPickup, 1 / fastest,
@@ -322,16 +340,16 @@ export function buildFromPositions(): void {
         storeI32(ringEnd, ring, segmentCount);
         scannedRings = ring + 1;
       }
-      if (bucketed) rankSegments(ready, deliveryDistance, handover, waitWeight);
+      if (layered) rankSegments(ready, deliveryDistance, handover, waitWeight);
       ensureMemory(keys + (<usize>(edgeCount + reachedCount) << 3));
       for (const ringSegments = loadI32(ringEnd, ring); segment < ringSegments; segment++) {
-        const seg = bucketed ? nextCheapest(segment) : segment;
+        const seg = layered ? nextCheapest(segment) : segment;
         const end = loadI32(segmentEnd, seg);
         let r = loadI32(segmentStart, seg);
         // No courier of a segment is cheaper than its bound: one costing more than the K-th so far is skipped
         // whole; buckets come by bound, so none after it is cheaper either. Before giving up on
         // one, a bucket's K-th is brought up to date.
-        if (bucketed && eligible >= k) {
+        if (layered && eligible >= k) {
           const bound = loadF64(segmentBound, seg);
           if (bound <= <f64>threshold && (threshold == i64.MAX_VALUE || edgeCount - begin > k)) {
             threshold = trimToK(keys, begin, edgeCount, k, penalty);

@@ -126,29 +126,25 @@ describe('the K bound', () => {
     }
   });
 
-  it.each(['normal', 'hotspot', 'degenerate'] as const)(
-    '%s M city, max_candidates 1, 4, 16, 64 and 200: far fewer pairs priced than eligible, exactly the K cheapest',
-    (shape) => {
-      const problem = shapedCity(shape, 'M', 22);
-      const eligible = solver.solve(problem).stats.edges;
-      expect(solver.solve(problem).stats.pairsPriced).toBeGreaterThanOrEqual(eligible);
-      for (const [maxCandidates, share] of [
-        [1, 0.75],
-        [4, 0.75],
-        [16, 0.25],
-        [64, 0.4],
-        [200, 0.75],
-      ]) {
-        const bounded = { ...problem, params: { ...problem.params, maxCandidates } };
-        expect(solver.solve(bounded).stats.pairsPriced).toBeLessThan(share * eligible);
-        expectSameCandidates(solver, bounded);
-      }
-    },
-  );
+  it.each([
+    // K ≤ 4: the ring bound, every city; K > 4: the arrival buckets, only where orders share a pickup point.
+    ['normal', [0.75, 0.75, 1.01, 1.01, 1.01]],
+    ['hotspot', [0.75, 0.75, 0.25, 0.4, 0.75]],
+    ['degenerate', [0.75, 0.75, 1.01, 1.01, 1.01]],
+  ] as const)('%s M city, max_candidates 1, 4, 16, 64 and 200: the pairs priced, exactly the K cheapest', (shape, shares) => {
+    const problem = shapedCity(shape, 'M', 22);
+    const eligible = solver.solve(problem).stats.edges;
+    expect(solver.solve(problem).stats.pairsPriced).toBeGreaterThanOrEqual(eligible);
+    [1, 4, 16, 64, 200].forEach((maxCandidates, i) => {
+      const bounded = { ...problem, params: { ...problem.params, maxCandidates } };
+      expect(solver.solve(bounded).stats.pairsPriced).toBeLessThan(shares[i] * eligible);
+      expectSameCandidates(solver, bounded);
+    });
+  });
 
-  it.each(['normal', 'hotspot', 'degenerate'] as const)('%s S cities: the same edges as the unpruned build for every K', (shape) => {
+  it.each(['normal', 'hotspot', 'degenerate', 'both'] as const)('%s S cities: the same edges as the unpruned build for every K', (shape) => {
     for (const seed of [1, 2, 3]) {
-      const problem = shapedCity(shape, 'S', seed);
+      const problem = shape === 'both' ? crowdedAtRestaurants(shapedCity('degenerate', 'S', seed), 12) : shapedCity(shape, 'S', seed);
       const all = solver.candidates(problem);
       for (const maxCandidates of [1, 4, 5, 16, 64, 200]) {
         const bounded = { ...problem, params: { ...problem.params, maxCandidates } };
