@@ -217,7 +217,7 @@ export function renderEdgesSection(results: EdgeResults): string {
     '## Edge build against its scalar C floor (npm run bench -- --only edges, bench/edges.ts)',
     '',
     'Generated from bench/edges-results.json; a run of some sizes replaces only their rows. The cities of src/sim/city-shapes.ts, seed 1.',
-    `dispatchd's edge build (\`stats.edge_build_ms\`, the wasm compiled eagerly, warm instance) with K = 0, ${LIMITS.join(' and ')}, and`,
+    `dispatchd's edge build (\`stats.edge_build_ms\`, the wasm compiled eagerly, warm instance) with K = 0, ${LIMITS.join(', ')}, and`,
     `bench/peers/pricing_floor.c (\`gcc ${FLOOR_FLAGS.join(' ')}\`: scalar, no SIMD, no FMA) pricing dispatchd's eligible pairs (K = 0) by the`,
     "same formula and bound with nothing to find; its costs sum to dispatchd's (the bench throws otherwise). ns / pair is the build",
     `time ÷ eligible pairs; priced / eligible counts the pairs a build with K > 0 priced (\`stats.pairs_priced\`; K ≤ 4: the ring bound, K > 4: the arrival buckets). Medians`,
