@@ -7,7 +7,6 @@ import {
   assertFenceFloor,
   DEFAULT_STREAM_MAX_LEN,
   type CitySnapshot,
-  type CityStateStore,
   type CityView,
   type CommitResult,
   type CourierState,
@@ -28,8 +27,11 @@ import {
   type PickupView,
 } from './city-state-store.js';
 import {
+  assertDecisionAudit,
+  assertHolderName,
   assertItemId,
   assertPickupId,
+  assertToken,
   assertValidDecision,
   assignmentsOf,
   DEFAULT_OFFER_TTL_MS,
@@ -39,7 +41,9 @@ import {
   type Certificate,
   type CommittedDecision,
   type Decision,
+  type DecisionAudit,
 } from './decision.js';
+import type { ClaimMode, ClaimResult, ItemKind, OpenDecisionResult, ShardableCityStateStore, ShardClaim } from './shard-base.js';
 import { assertEstimates, decodeEstimates, encodeEstimates, type CityEstimates, type Estimates } from './estimates.js';
 import { decodeIngestReply, ingestArgs, ingestKeys } from './redis-feature-signals.js';
 import { FeatureMirror } from './redis-feature-mirror.js';
@@ -69,7 +73,7 @@ export interface RedisCityStateStoreOptions {
  * script and MULTI runs on the one master holding the city's slot, and TIME inside them is that
  * master's clock.
  */
-export class RedisCityStateStore implements CityStateStore {
+export class RedisCityStateStore implements ShardableCityStateStore {
   private readonly prefix: string;
   private readonly streamMaxLen: number;
   private readonly scripts: CityScripts;
@@ -175,6 +179,10 @@ export class RedisCityStateStore implements CityStateStore {
     });
   }
 
+  async readShardSnapshots(city: string, params: DispatchParams): Promise<CitySnapshot[]> {
+    return [await this.readSnapshot(city, params)];
+  }
+
   async readCityView(city: string): Promise<CityView> {
     return this.readHotSet(city, false, ({ mirror, offeredCouriers, offeredOrders, now }) => ({
       takenAt: now,
@@ -241,6 +249,8 @@ export class RedisCityStateStore implements CityStateStore {
       decision.partial ? '1' : '0',
       audit.objective === null ? '' : String(audit.objective),
       audit.certificate,
+      decision.part ? String(decision.part.version) : '',
+      String(decision.part?.pickupOffset ?? 0),
     )) as (string | number)[];
     switch (reply[0]) {
       case 'ok': {
@@ -413,6 +423,47 @@ export class RedisCityStateStore implements CityStateStore {
       );
       return mirror.apply(reply, signals);
     });
+  }
+
+  async openDecision(city: string, token: number, holder: string, audit: DecisionAudit): Promise<OpenDecisionResult> {
+    assertToken(token);
+    assertHolderName(holder);
+    assertDecisionAudit(audit);
+    const k = this.keys(city);
+    const objective = audit.objective === null ? '' : String(audit.objective);
+    const reply = (await this.scripts.open_decision(k.fence, k.decisions, String(token), holder, this.streamMaxLen, objective, audit.certificate)) as string[];
+    switch (reply[0]) {
+      case 'ok':
+        return { ok: true, version: Number(reply[1]), openedAt: Number(reply[2]) };
+      case 'fence_missing':
+        return { ok: false, reason: 'fence_missing' };
+      case 'stale_token':
+        return { ok: false, reason: 'stale_token', fence: Number(reply[1]) };
+      default:
+        throw new Error(`open_decision returned an unexpected reply: ${JSON.stringify(reply)}`);
+    }
+  }
+
+  async claimShards(city: string, kind: ItemKind, mode: ClaimMode, items: readonly ShardClaim[]): Promise<ClaimResult> {
+    items.forEach(([id]) => assertItemId(id, kind));
+    if (items.length === 0) return { ok: true, shards: [] };
+    const reply = (await this.scripts.claim_shards(this.shardIndex(city, kind), mode, JSON.stringify(items))) as string[];
+    return reply[0] === 'exists' ? { ok: false, reason: 'exists', id: reply[1] } : { ok: true, shards: reply.slice(1).map(Number) };
+  }
+
+  async readShards(city: string, kind: ItemKind, ids: readonly string[]): Promise<(number | undefined)[]> {
+    ids.forEach((id) => assertItemId(id, kind));
+    if (ids.length === 0) return [];
+    return (await this.redis.hmget(this.shardIndex(city, kind), ...ids)).map((s) => (s === null ? undefined : Number(s)));
+  }
+
+  async releaseShards(city: string, kind: ItemKind, ids: readonly string[]): Promise<void> {
+    if (ids.length > 0) await this.redis.hdel(this.shardIndex(city, kind), ...ids);
+  }
+
+  private shardIndex(city: string, kind: ItemKind): string {
+    const k = this.keys(city);
+    return kind === 'courier' ? k.courierShards : k.orderShards;
   }
 
   private keys(city: string): CityKeys {

@@ -1,4 +1,4 @@
-import { assertCityId } from './city-id.js';
+import { assertStateCity } from './city-id.js';
 
 /** The Redis keys of one city: all share the `{city}` hash tag, so scripts work on Redis Cluster. */
 export interface CityKeys {
@@ -34,6 +34,9 @@ export interface CityKeys {
    * purge_lapsed_offers.lua drops it with the lapsed offers.
    */
   pickups: string;
+  /** A city of several area shards, in its base slot: hashes item id -> its shard (claim_shards.lua). */
+  courierShards: string;
+  orderShards: string;
   /** String with a PX expiry: the city's estimates (estimates.ts encodeEstimates), replaced whole. */
   estimates: string;
   /** The feature engine's keys (ingest_events.lua); its panes are `${featurePanes}<signal>:<pane index>`. */
@@ -63,7 +66,7 @@ export function changeLogKeys(k: CityKeys): [string, string, string] {
 }
 
 export function cityKeys(prefix: string, city: string): CityKeys {
-  assertCityId(city);
+  assertStateCity(city);
   const base = `${prefix}{${city}}:`;
   return {
     fence: `${base}fence`,
@@ -79,6 +82,8 @@ export function cityKeys(prefix: string, city: string): CityKeys {
     decisions: `${base}decisions`,
     cooldowns: `${base}cooldowns`,
     pickups: `${base}pickups`,
+    courierShards: `${base}courier-shards`,
+    orderShards: `${base}order-shards`,
     estimates: `${base}estimates`,
     featureSeen: `${base}feature-seen`,
     featureOrders: `${base}feature-orders`,
