@@ -60,7 +60,8 @@ const BUNDLING_RULES: Record<keyof BundlingParams, NumberRule> = {
 };
 const TICK_MS = numberRule(TickMs);
 const SHARDS = numberRule(Shards);
-export const DEFAULT_SHARDS = Shards.default as number;
+/** One shard: the city in one slot, as before shards. */
+export const DEFAULT_SHARDS = 1;
 
 export const PARAM_NAMES = Object.keys(PARAM_RULES) as (keyof DispatchParams)[];
 export const BUNDLING_NAMES = Object.keys(BUNDLING_RULES) as (keyof BundlingParams)[];

@@ -90,8 +90,8 @@ export const MAX_SHARDS = 16;
 export const Shards = Type.Integer({
   minimum: 1,
   maximum: MAX_SHARDS,
-  default: 1,
-  description: "area shards the city's couriers and orders are split over (each its own Redis Cluster slot); fixed once the city exists",
+  // No schema default: a PUT that leaves it out keeps the city's (a new city gets DEFAULT_SHARDS).
+  description: "area shards the city's couriers and orders are split over (each its own Redis Cluster slot), default 1; fixed once the city exists",
 });
 
 /**

@@ -8,7 +8,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AREA_BAND_DEG, areaOf } from '../../src/domain/areas.js';
 import { DEFAULT_PARAMS } from '../../src/domain/problem.js';
+import { takeOverCity } from '../../src/coordination/city-takeover.js';
 import { shardCity } from '../../src/state/city-id.js';
+import { MemoryDecisionLog } from '../../src/state/memory-decision-log.js';
 import type { Decision } from '../../src/state/decision.js';
 import type { ShardableCityStateStore } from '../../src/state/shard-base.js';
 import { ShardedCityStateStore } from '../../src/state/sharded-city-state-store.js';
@@ -212,6 +214,26 @@ describe.each(STATE_STORES)('a city of several shards: $name', ({ create }) => {
     expect((await store.readDecisionStream(CITY)).map((d) => [d.version, d.assignments])).toEqual([[1, [{ order: 'o0', courier: 'c0' }]]]);
     expect(await store.readPickup(CITY, 'p1.1')).toMatchObject({ courier: 'c0' });
     expect((await store.readOrder(CITY, 'o2'))?.offer).toBeNull();
+  });
+
+  it('takes over: every shard fenced before the stream is copied, so the old holder is refused everywhere and its parts are in the log', async () => {
+    await fleet();
+    const decisions = new MemoryDecisionLog();
+    await takeOverCity({ state: store, decisions }, CITY, 1);
+    await inner.raiseFence(shardCity(CITY, 2), { token: 2, version: 0 });
+    expect(
+      await store.commit(
+        decide(1, [
+          ['o0', 'c0'],
+          ['o2', 'c2'],
+        ]),
+      ),
+    ).toEqual({ ok: false, reason: 'stale_token', fence: 2 });
+    expect(await takeOverCity({ state: store, decisions }, CITY, 2)).toBe(1);
+    for (const c of [CITY, ...[0, 1, 2].map((s) => shardCity(CITY, s))]) expect((await inner.readFence(c))?.token).toBe(2);
+    expect((await decisions.read(CITY, 0, 10)).map((d) => [d.version, d.token, d.assignments])).toEqual([[1, 1, [{ order: 'o0', courier: 'c0' }]]]);
+    expect(await store.commit(decide(1, [['o1', 'c1']]))).toEqual({ ok: false, reason: 'stale_token', fence: 2 });
+    expect(await store.commit(decide(2, [['o1', 'c1']]))).toMatchObject({ ok: true, decision: { version: 2 } });
   });
 
   it('answers fence_missing when one shard lost its fence, until it is raised again on every shard', async () => {

@@ -538,10 +538,7 @@ export interface components {
             eta_model?: components["schemas"]["EtaModel"] | null;
             /** @description milliseconds between dispatch ticks */
             tick_ms?: number;
-            /**
-             * @description area shards the city's couriers and orders are split over (each its own Redis Cluster slot); fixed once the city exists
-             * @default 1
-             */
+            /** @description area shards the city's couriers and orders are split over (each its own Redis Cluster slot), default 1; fixed once the city exists */
             shards?: number;
             /** @description replaces the city's whole params object: a parameter left out takes its default */
             params?: {
