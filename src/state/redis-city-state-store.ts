@@ -50,7 +50,7 @@ import { FeatureMirror } from './redis-feature-mirror.js';
 import { registerLuaScripts, type CityScripts } from './lua-scripts.js';
 import { offerView, pickupView } from './pickups.js';
 import { assertCourierState, assertCourierUpdate, assertEventAnswer, assertNewOrder, assertOrderState, FINISHED_ORDER_STATUSES } from './records.js';
-import { assertKeyPrefix, changeLogKeys, cityKeys, offerKeys, type CityKeys } from './redis-keys.js';
+import { assertKeyPrefix, changeLogKeys, cityKeys, offerKeys, shardIndexKey, type CityKeys } from './redis-keys.js';
 import { decodeCourier, decodeOfferPickupId, decodeOrder, decodePickup, encodeCourier, encodeOrder } from './redis-records.js';
 import { RecordMirror, type SnapshotReply } from './redis-record-mirror.js';
 import { SnapshotBuilder } from './snapshot.js';
@@ -462,8 +462,7 @@ export class RedisCityStateStore implements ShardableCityStateStore {
   }
 
   private shardIndex(city: string, kind: ItemKind): string {
-    const k = this.keys(city);
-    return kind === 'courier' ? k.courierShards : k.orderShards;
+    return shardIndexKey(this.prefix, city, kind);
   }
 
   private keys(city: string): CityKeys {

@@ -34,9 +34,6 @@ export interface CityKeys {
    * purge_lapsed_offers.lua drops it with the lapsed offers.
    */
   pickups: string;
-  /** A city of several area shards, in its base slot: hashes item id -> its shard (claim_shards.lua). */
-  courierShards: string;
-  orderShards: string;
   /** String with a PX expiry: the city's estimates (estimates.ts encodeEstimates), replaced whole. */
   estimates: string;
   /** The feature engine's keys (ingest_events.lua); its panes are `${featurePanes}<signal>:<pane index>`. */
@@ -65,9 +62,14 @@ export function changeLogKeys(k: CityKeys): [string, string, string] {
   return [k.revision, k.courierChanges, k.orderChanges];
 }
 
-export function cityKeys(prefix: string, city: string): CityKeys {
+/** What every key of a city starts with: the prefix and its hash tag. */
+function keyBase(prefix: string, city: string): string {
   assertStateCity(city);
-  const base = `${prefix}{${city}}:`;
+  return `${prefix}{${city}}:`;
+}
+
+export function cityKeys(prefix: string, city: string): CityKeys {
+  const base = keyBase(prefix, city);
   return {
     fence: `${base}fence`,
     couriers: `${base}couriers`,
@@ -82,8 +84,6 @@ export function cityKeys(prefix: string, city: string): CityKeys {
     decisions: `${base}decisions`,
     cooldowns: `${base}cooldowns`,
     pickups: `${base}pickups`,
-    courierShards: `${base}courier-shards`,
-    orderShards: `${base}order-shards`,
     estimates: `${base}estimates`,
     featureSeen: `${base}feature-seen`,
     featureOrders: `${base}feature-orders`,
@@ -92,4 +92,12 @@ export function cityKeys(prefix: string, city: string): CityKeys {
     featureEpoch: `${base}feature-epoch`,
     featurePanes: `${base}feature-pane:`,
   };
+}
+
+/**
+ * A city of several area shards, in its base slot: hashes item id -> its shard
+ * (claim_shards.lua). Not in CityKeys: a city of one shard never writes them.
+ */
+export function shardIndexKey(prefix: string, city: string, kind: 'courier' | 'order'): string {
+  return `${keyBase(prefix, city)}${kind}-shards`;
 }
