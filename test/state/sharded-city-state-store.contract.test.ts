@@ -14,7 +14,7 @@ import { MemoryDecisionLog } from '../../src/state/memory-decision-log.js';
 import type { Decision } from '../../src/state/decision.js';
 import type { ShardableCityStateStore } from '../../src/state/shard-base.js';
 import { ShardedCityStateStore } from '../../src/state/sharded-city-state-store.js';
-import { courier, order, STATE_STORES, type StateFixture } from './support/state-stores.js';
+import { courier, FEATURE_EVENTS, order, STATE_STORES, type StateFixture } from './support/state-stores.js';
 
 const CITY = 'bcn';
 const SHARDS = 3;
@@ -102,6 +102,20 @@ describe.each(STATE_STORES)('a city of several shards: $name', ({ create }) => {
     expect(await store.createOrders(CITY, [order('o1', { pickupLng: lngOf(2) })])).toEqual({ ok: true, created: 1 });
     expect((await inner.readOrder(shardCity(CITY, 2), 'o1'))?.status).toBe('pending');
     expect(await store.applyOrderEvent(CITY, 'nothing', { kind: 'cancel' })).toEqual({ ok: false, reason: 'unknown_order' });
+  });
+
+  it('drops a finished order from its shard and the index; estimates reach every shard, features stay in the base', async () => {
+    await fleet();
+    await store.putOrders(CITY, [order('o1', { pickupLng: lngOf(1), status: 'delivered' })]);
+    expect(await store.readOrder(CITY, 'o1')).toBeUndefined();
+    expect(await inner.readShards(CITY, 'order', ['o0', 'o1'])).toEqual([0, undefined]);
+    expect((await store.readCityView(CITY)).orders.map((o) => o.id).sort()).toEqual(['o0', 'o2']);
+
+    await store.putEstimates(CITY, { ready: [{ order: 'o2', readyAt: Date.now() + 60_000 }], pairs: [] }, 60_000);
+    const snapshots = await store.readShardSnapshots(CITY, DEFAULT_PARAMS);
+    expect(snapshots.map((s) => s.estimates?.ready.length ?? 0)).toEqual([1, 1, 1]);
+    await store.ingestFeatureEvents(CITY, FEATURE_EVENTS);
+    expect((await store.readFeatureState(CITY)).waiting).toEqual((await inner.readFeatureState(CITY)).waiting);
   });
 
   it('reads one snapshot per shard and commits a decision in parts under one version, pickups numbered across the parts', async () => {
