@@ -27,7 +27,8 @@ export type ScriptName =
   | 'ingest_events'
   | 'read_features'
   | 'open_decision'
-  | 'claim_shards';
+  | 'claim_shards'
+  | 'release_shards';
 const SCRIPT_NAMES: readonly ScriptName[] = [
   'commit_decision',
   'purge_lapsed_offers',
@@ -44,6 +45,7 @@ const SCRIPT_NAMES: readonly ScriptName[] = [
   'read_features',
   'open_decision',
   'claim_shards',
+  'release_shards',
 ];
 
 export interface LuaScript {

@@ -45,7 +45,7 @@ import {
   type DecisionAudit,
   type Pickup,
 } from './decision.js';
-import type { ClaimMode, ClaimResult, ItemKind, OpenDecisionResult, ShardableCityStateStore, ShardClaim } from './shard-base.js';
+import type { ClaimMode, ClaimResult, ItemKind, OpenDecisionResult, ShardableCityStateStore, ShardClaim, ShardEntry, ShardHeld } from './shard-base.js';
 import { assertEstimates, estimatesRecord, type CityEstimates, type Estimates } from './estimates.js';
 import { offerView, pickupState, pickupView, type PickupRecord } from './pickups.js';
 import {
@@ -75,7 +75,7 @@ interface CityData {
   estimates: CityEstimates | null;
   features: MemoryFeatureSignals;
   /** A city of several area shards: item id -> its shard (ShardBase). */
-  shards: Record<ItemKind, Map<string, number>>;
+  shards: Record<ItemKind, Map<string, ShardEntry>>;
 }
 
 export interface MemoryCityStateStoreOptions {
@@ -402,19 +402,32 @@ export class MemoryCityStateStore implements ShardableCityStateStore {
     const index = this.city(city).shards[kind];
     const taken = mode === 'create' ? items.find(([id]) => index.has(id)) : undefined;
     if (taken) return { ok: false, reason: 'exists', id: taken[0] };
-    for (const [id, shard] of items) if (!index.has(id)) index.set(id, shard);
-    return { ok: true, shards: items.map(([id]) => index.get(id)!) };
+    // As claim_shards.lua: each id written once per call, its claim counted on.
+    const written = new Set<string>();
+    for (const [id, shard] of items) {
+      if (written.has(id)) continue;
+      written.add(id);
+      const held = index.get(id);
+      index.set(id, held ? { shard: held.shard, claim: held.claim + 1 } : { shard, claim: 1 });
+    }
+    return { ok: true, entries: items.map(([id]) => ({ ...index.get(id)! })) };
   }
 
-  async readShards(city: string, kind: ItemKind, ids: readonly string[]): Promise<(number | undefined)[]> {
+  async readShards(city: string, kind: ItemKind, ids: readonly string[]): Promise<(ShardEntry | undefined)[]> {
     ids.forEach((id) => assertItemId(id, kind));
     const index = this.city(city).shards[kind];
-    return ids.map((id) => index.get(id));
+    return ids.map((id) => {
+      const entry = index.get(id);
+      return entry && { ...entry };
+    });
   }
 
-  async releaseShards(city: string, kind: ItemKind, ids: readonly string[]): Promise<void> {
+  async releaseShards(city: string, kind: ItemKind, held: readonly ShardHeld[]): Promise<void> {
     const index = this.city(city).shards[kind];
-    for (const id of ids) index.delete(id);
+    for (const [id, { shard, claim }] of held) {
+      const entry = index.get(id);
+      if (entry?.shard === shard && entry.claim === claim) index.delete(id);
+    }
   }
 
   /** Appends to the city's stream, which keeps the last streamMaxLen. */

@@ -43,7 +43,7 @@ import {
   type Decision,
   type DecisionAudit,
 } from './decision.js';
-import type { ClaimMode, ClaimResult, ItemKind, OpenDecisionResult, ShardableCityStateStore, ShardClaim } from './shard-base.js';
+import type { ClaimMode, ClaimResult, ItemKind, OpenDecisionResult, ShardableCityStateStore, ShardClaim, ShardEntry, ShardHeld } from './shard-base.js';
 import { assertEstimates, decodeEstimates, encodeEstimates, type CityEstimates, type Estimates } from './estimates.js';
 import { decodeIngestReply, ingestArgs, ingestKeys } from './redis-feature-signals.js';
 import { FeatureMirror } from './redis-feature-mirror.js';
@@ -446,19 +446,20 @@ export class RedisCityStateStore implements ShardableCityStateStore {
 
   async claimShards(city: string, kind: ItemKind, mode: ClaimMode, items: readonly ShardClaim[]): Promise<ClaimResult> {
     items.forEach(([id]) => assertItemId(id, kind));
-    if (items.length === 0) return { ok: true, shards: [] };
+    if (items.length === 0) return { ok: true, entries: [] };
     const reply = (await this.scripts.claim_shards(this.shardIndex(city, kind), mode, JSON.stringify(items))) as string[];
-    return reply[0] === 'exists' ? { ok: false, reason: 'exists', id: reply[1] } : { ok: true, shards: reply.slice(1).map(Number) };
+    return reply[0] === 'exists' ? { ok: false, reason: 'exists', id: reply[1] } : { ok: true, entries: reply.slice(1).map(decodeShardEntry) };
   }
 
-  async readShards(city: string, kind: ItemKind, ids: readonly string[]): Promise<(number | undefined)[]> {
+  async readShards(city: string, kind: ItemKind, ids: readonly string[]): Promise<(ShardEntry | undefined)[]> {
     ids.forEach((id) => assertItemId(id, kind));
     if (ids.length === 0) return [];
-    return (await this.redis.hmget(this.shardIndex(city, kind), ...ids)).map((s) => (s === null ? undefined : Number(s)));
+    return (await this.redis.hmget(this.shardIndex(city, kind), ...ids)).map((e) => (e === null ? undefined : decodeShardEntry(e)));
   }
 
-  async releaseShards(city: string, kind: ItemKind, ids: readonly string[]): Promise<void> {
-    if (ids.length > 0) await this.redis.hdel(this.shardIndex(city, kind), ...ids);
+  async releaseShards(city: string, kind: ItemKind, held: readonly ShardHeld[]): Promise<void> {
+    if (held.length === 0) return;
+    await this.scripts.release_shards(this.shardIndex(city, kind), JSON.stringify(held.map(([id, { shard, claim }]) => [id, `${shard}|${claim}`])));
   }
 
   private shardIndex(city: string, kind: ItemKind): string {
@@ -545,4 +546,10 @@ function eventRefusal(reply: string[]): { ok: false; reason: 'no_offer' } | { ok
   if (reply[0] === 'no_offer') return { ok: false, reason: 'no_offer' };
   if (reply[0] === 'wrong_state') return { ok: false, reason: 'wrong_state', state: reply[1] as OrderStatus };
   throw new Error(`order_event returned an unexpected reply: ${JSON.stringify(reply)}`);
+}
+
+/** An index entry of claim_shards.lua: "<shard>|<claim>". */
+function decodeShardEntry(entry: string): ShardEntry {
+  const [shard, claim] = entry.split('|');
+  return { shard: Number(shard), claim: Number(claim) };
 }

@@ -11,11 +11,19 @@ export interface ShardBase {
   openDecision(city: string, token: number, holder: string, audit: DecisionAudit): Promise<OpenDecisionResult>;
   /** Writes the id -> shard index before the items' records (claim_shards.lua). */
   claimShards(city: string, kind: ItemKind, mode: ClaimMode, items: readonly ShardClaim[]): Promise<ClaimResult>;
-  /** Each id's shard; undefined for an id not indexed. */
-  readShards(city: string, kind: ItemKind, ids: readonly string[]): Promise<(number | undefined)[]>;
-  /** Drops ids from the index, after their records have left their shard. */
-  releaseShards(city: string, kind: ItemKind, ids: readonly string[]): Promise<void>;
+  /** Each id's entry; undefined for an id not indexed. */
+  readShards(city: string, kind: ItemKind, ids: readonly string[]): Promise<(ShardEntry | undefined)[]>;
+  /** Drops ids from the index after their records left their shard, each only if its entry is still the one given. */
+  releaseShards(city: string, kind: ItemKind, held: readonly ShardHeld[]): Promise<void>;
 }
+
+/** An id's place in the index: its shard, and the claim that wrote the entry (a count per id). */
+export interface ShardEntry {
+  shard: number;
+  claim: number;
+}
+
+export type ShardHeld = readonly [id: string, entry: ShardEntry];
 
 export type ShardableCityStateStore = CityStateStore & ShardBase;
 
@@ -27,4 +35,4 @@ export type ShardClaim = readonly [id: string, shard: number];
 export type OpenDecisionResult =
   { ok: true; version: number; openedAt: number } | { ok: false; reason: 'stale_token'; fence: number } | { ok: false; reason: 'fence_missing' };
 
-export type ClaimResult = { ok: true; shards: number[] } | { ok: false; reason: 'exists'; id: string };
+export type ClaimResult = { ok: true; entries: ShardEntry[] } | { ok: false; reason: 'exists'; id: string };

@@ -28,7 +28,7 @@ import { shardCity } from './city-id.js';
 import { assertValidDecision, assignmentsOf, NO_AUDIT, pickupsOf, type Assignment, type CommittedDecision, type Decision, type Pickup } from './decision.js';
 import type { Estimates } from './estimates.js';
 import { assertCourierState, assertCourierUpdate, assertNewOrder, assertOrderState, FINISHED_ORDER_STATUSES } from './records.js';
-import type { ClaimMode, ItemKind, ShardableCityStateStore } from './shard-base.js';
+import type { ClaimMode, ItemKind, ShardableCityStateStore, ShardEntry } from './shard-base.js';
 
 /** How many area shards a city has (its config's `shards`; 1 for a city nobody created). */
 export type ShardCount = (city: string) => Promise<number>;
@@ -63,8 +63,10 @@ export class ShardedCityStateStore implements CityStateStore {
     if (n === 1) return this.inner.putOrders(city, orders);
     orders.forEach(assertOrderState);
     const placed = await this.place(city, n, 'order', 'keep', orders, (o) => o.pickupLng);
-    if (placed.ok) await this.eachShard(city, placed.parts, (shard, part) => this.inner.putOrders(shard, part));
-    const finished = orders.filter((o) => FINISHED_ORDER_STATUSES.has(o.status)).map((o) => o.id);
+    if (!placed.ok) return;
+    await this.eachShard(city, placed.parts, (shard, part) => this.inner.putOrders(shard, part));
+    // Each finished order's entry as this put claimed it: one claimed again meanwhile stays.
+    const finished = orders.flatMap((o, i) => (FINISHED_ORDER_STATUSES.has(o.status) ? [[o.id, placed.entries[i]] as const] : []));
     await this.inner.releaseShards(city, 'order', finished);
   }
 
@@ -81,13 +83,13 @@ export class ShardedCityStateStore implements CityStateStore {
   }
 
   async readCourier(city: string, id: string): Promise<CourierView | undefined> {
-    const shard = await this.shardOf(city, 'courier', id);
-    return shard === undefined ? undefined : this.inner.readCourier(shard, id);
+    const held = await this.shardOf(city, 'courier', id);
+    return held && this.inner.readCourier(held.shard, id);
   }
 
   async readOrder(city: string, id: string): Promise<OrderView | undefined> {
-    const shard = await this.shardOf(city, 'order', id);
-    return shard === undefined ? undefined : this.inner.readOrder(shard, id);
+    const held = await this.shardOf(city, 'order', id);
+    return held && this.inner.readOrder(held.shard, id);
   }
 
   async readPickup(city: string, id: string): Promise<PickupView | undefined> {
@@ -206,20 +208,20 @@ export class ShardedCityStateStore implements CityStateStore {
   async removeCourier(city: string, id: string): Promise<boolean> {
     const n = await this.shardCount(city);
     if (n === 1) return this.inner.removeCourier(city, id);
-    const shard = await this.shardOf(city, 'courier', id);
-    if (shard === undefined) return false;
-    const existed = await this.inner.removeCourier(shard, id);
-    await this.inner.releaseShards(city, 'courier', [id]);
+    const held = await this.shardOf(city, 'courier', id);
+    if (!held?.entry) return false;
+    const existed = await this.inner.removeCourier(held.shard, id);
+    await this.inner.releaseShards(city, 'courier', [[id, held.entry]]);
     return existed;
   }
 
   async applyOrderEvent(city: string, order: string, event: OrderEvent): Promise<OrderEventResult> {
     const n = await this.shardCount(city);
     if (n === 1) return this.inner.applyOrderEvent(city, order, event);
-    const shard = await this.shardOf(city, 'order', order);
-    if (shard === undefined) return { ok: false, reason: 'unknown_order' };
-    const result = await this.inner.applyOrderEvent(shard, order, event);
-    if (result.ok && (event.kind === 'delivered' || event.kind === 'cancel')) await this.inner.releaseShards(city, 'order', [order]);
+    const held = await this.shardOf(city, 'order', order);
+    if (!held?.entry) return { ok: false, reason: 'unknown_order' };
+    const result = await this.inner.applyOrderEvent(held.shard, order, event);
+    if (result.ok && (event.kind === 'delivered' || event.kind === 'cancel')) await this.inner.releaseShards(city, 'order', [[order, held.entry]]);
     return result;
   }
 
@@ -263,12 +265,15 @@ export class ShardedCityStateStore implements CityStateStore {
     return Array.from({ length: n }, (_, s) => shardCity(city, s));
   }
 
-  /** The store's name of the shard holding an item; undefined when the city has no such item. */
-  private async shardOf(city: string, kind: ItemKind, id: string): Promise<string | undefined> {
+  /**
+   * The store's name of the shard holding an item, with its index entry (none for a city of one
+   * shard); undefined when the city has no such item.
+   */
+  private async shardOf(city: string, kind: ItemKind, id: string): Promise<{ shard: string; entry?: ShardEntry } | undefined> {
     const n = await this.shardCount(city);
-    if (n === 1) return city;
-    const [shard] = await this.inner.readShards(city, kind, [id]);
-    return shard === undefined ? undefined : shardCity(city, shard);
+    if (n === 1) return { shard: city };
+    const [entry] = await this.inner.readShards(city, kind, [id]);
+    return entry && { shard: shardCity(city, entry.shard), entry };
   }
 
   /**
@@ -282,7 +287,7 @@ export class ShardedCityStateStore implements CityStateStore {
     mode: ClaimMode,
     items: readonly T[],
     lng: (item: T) => number,
-  ): Promise<{ ok: true; parts: T[][] } | { ok: false; reason: 'exists'; id: string }> {
+  ): Promise<{ ok: true; parts: T[][]; entries: ShardEntry[] } | { ok: false; reason: 'exists'; id: string }> {
     const claimed = await this.inner.claimShards(
       city,
       kind,
@@ -291,8 +296,8 @@ export class ShardedCityStateStore implements CityStateStore {
     );
     if (!claimed.ok) return claimed;
     const parts: T[][] = Array.from({ length: n }, () => []);
-    items.forEach((item, i) => parts[claimed.shards[i]].push(item));
-    return { ok: true, parts };
+    items.forEach((item, i) => parts[claimed.entries[i].shard].push(item));
+    return { ok: true, parts, entries: claimed.entries };
   }
 
   /** Writes each shard's part, in parallel. */
@@ -329,10 +334,10 @@ export class ShardedCityStateStore implements CityStateStore {
     const dropped: DroppedPickup[] = [];
     let a = 0;
     pickups.forEach((pickup, i) => {
-      const shard = courierShards[i];
+      const shard = courierShards[i]?.shard;
       let item: ConflictingItem | undefined;
       for (const order of pickup.orders) {
-        const orderShard = orderShards[a++];
+        const orderShard = orderShards[a++]?.shard;
         if (item) continue;
         if (orderShard === undefined) item = { kind: 'order', id: order, state: 'missing' };
         else if (shard !== undefined && orderShard !== shard) item = { kind: 'order', id: order, state: 'other_shard' };

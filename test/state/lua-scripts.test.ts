@@ -34,6 +34,7 @@ describe('Lua scripts', () => {
       ['read_features', 2],
       ['open_decision', 2],
       ['claim_shards', 1],
+      ['release_shards', 1],
     ]);
     for (const s of scripts) {
       expect(s.source).not.toMatch(/^-- include:/m);

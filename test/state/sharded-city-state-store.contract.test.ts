@@ -108,7 +108,7 @@ describe.each(STATE_STORES)('a city of several shards: $name', ({ create }) => {
     await fleet();
     await store.putOrders(CITY, [order('o1', { pickupLng: lngOf(1), status: 'delivered' })]);
     expect(await store.readOrder(CITY, 'o1')).toBeUndefined();
-    expect(await inner.readShards(CITY, 'order', ['o0', 'o1'])).toEqual([0, undefined]);
+    expect(await inner.readShards(CITY, 'order', ['o0', 'o1'])).toEqual([{ shard: 0, claim: 1 }, undefined]);
     expect((await store.readCityView(CITY)).orders.map((o) => o.id).sort()).toEqual(['o0', 'o2']);
 
     await store.putEstimates(CITY, { ready: [{ order: 'o2', readyAt: Date.now() + 60_000 }], pairs: [] }, 60_000);
@@ -116,6 +116,24 @@ describe.each(STATE_STORES)('a city of several shards: $name', ({ create }) => {
     expect(snapshots.map((s) => s.estimates?.ready.length ?? 0)).toEqual([1, 1, 1]);
     await store.ingestFeatureEvents(CITY, FEATURE_EVENTS);
     expect((await store.readFeatureState(CITY)).waiting).toEqual((await inner.readFeatureState(CITY)).waiting);
+  });
+
+  it('keeps the index entry of an order put again while its removal was under way (the release drops only the entry it read)', async () => {
+    await fleet();
+    const [read] = await inner.readShards(CITY, 'order', ['o1']);
+    expect(read).toEqual({ shard: 1, claim: 1 });
+    // A cancellation's two writes, with a put of the same order between them.
+    await inner.applyOrderEvent(shardCity(CITY, 1), 'o1', { kind: 'cancel' });
+    await store.putOrders(CITY, [order('o1', { pickupLng: lngOf(1) })]);
+    await inner.releaseShards(CITY, 'order', [['o1', read!]]);
+    expect((await store.readOrder(CITY, 'o1'))?.status).toBe('pending');
+    expect(await inner.readShards(CITY, 'order', ['o1'])).toEqual([{ shard: 1, claim: 2 }]);
+    // With nothing between them, the release drops it.
+    expect(await store.applyOrderEvent(CITY, 'o1', { kind: 'cancel' })).toEqual({ ok: true, courier: null });
+    expect(await inner.readShards(CITY, 'order', ['o1'])).toEqual([undefined]);
+    // An id given twice in one call gets one entry.
+    await store.putCouriers(CITY, [courier('c9', { lng: lngOf(2) }), courier('c9', { lng: lngOf(0) })]);
+    expect(await inner.readShards(CITY, 'courier', ['c9'])).toEqual([{ shard: 2, claim: 1 }]);
   });
 
   it('reads one snapshot per shard and commits a decision in parts under one version, pickups numbered across the parts', async () => {
