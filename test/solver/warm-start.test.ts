@@ -196,14 +196,22 @@ describe('warm start across ticks', () => {
     });
   });
 
-  it('travels with the solve task to a pool worker', async () => {
+  it('travels with the solve task to a pool worker, with its graph, and the next one comes back', async () => {
     const tick = tickOf(shapedCity('normal', SMALL, 3));
     const next = nextTick(tick, 0.02, 3);
-    const warm = warmFrom(tick, solver.solve(tick.problem, { duals: true }), next);
+    const warm = warmFrom(tick, solver.solve(tick.problem, { duals: true, warmGraph: true }), next);
     const pool = await SolverPool.start({ threads: 1 });
     try {
-      const warmed = await pool.solve(next.problem, { warm, certify: true });
+      const warmed = await pool.solve(next.problem, { warm, certify: true, duals: true, warmGraph: true });
       expect(warmed.stats.warmStart).toBe(true);
+      expect(warmed.stats.edgesReused).toBeGreaterThan(0.8 * warmed.stats.edgesKept);
+      // Transferred to the worker: a second warm start from it builds cold, as after a failed solve.
+      expect(warm.graph!.block.byteLength).toBe(0);
+      expect(warmed.warmGraph!.byteLength).toBeGreaterThan(0);
+      const third = nextTick(next, 0.02, 4);
+      const again = await pool.solve(third.problem, { warm: warmFrom(next, warmed, third), certify: true });
+      expect(again.stats.edgesReused).toBeGreaterThan(0);
+      expect(again.certificate).toEqual({ certificate: 'checked' });
       expect(warmed.certificate).toEqual({ certificate: 'checked' });
       expect(warmed.objective).toBe(solver.solve(next.problem).objective);
     } finally {
