@@ -27,7 +27,7 @@ import {
 import { candidatesOf, keepCheapest, sortKeys } from './select';
 
 /** Relative slack, of the terms' sizes, for the fast path rounding differently from the spec. */
-const ROUNDING_SLACK: f64 = 1e-14;
+export const ROUNDING_SLACK: f64 = 1e-14;
 /**
  * The largest K whose build bounds prices to skip couriers: on generated M cities the bound
  * priced 20–60 % of the eligible pairs at K = 1 and 35–60 % at K = 4, and the build took
@@ -39,7 +39,7 @@ const BOUNDED_K_LIMIT: i32 = 4;
 const TRIM_FACTOR: i32 = 4;
 /** pricePair's answers besides a price. */
 export const INELIGIBLE: f64 = -1;
-const UNSURE: f64 = -2;
+export const UNSURE: f64 = -2;
 
 /** 32 bits mixed from a pickup point's exact coordinates: equal points, equal hashes. */
 @inline function pickupHash(o: i32): u64 {

@@ -8,13 +8,15 @@
 // changed or added orders in full. An order or courier is unchanged when its input values are
 // bit-identical (an order's ready time also when it was and is in the past, and no courier kept is
 // free in the past: then no price depends on it), and an order with excluded pairs, now or then,
-// is rebuilt. The pairs it prices go through the spec's exact formula, the one the cold build
-// falls back to and agrees with bit for bit, so the graph is the cold build's, edge for edge.
+// is rebuilt. The pairs it prices are priced as the cold build prices them (the chord's series
+// and a bound, the spec's exact formula when unsure), so the graph is the cold build's, edge for edge.
 // With K > 0 an order's K cheapest depend on every courier, so those problems build cold.
 
 import { arenaAlloc, arenaMark, ensureMemory } from './arena';
-import { cosLatitude, haversineM, reachChordSquared, toRadians, unitX, unitY, unitZ } from './geo';
-import { INELIGIBLE, pricePair } from './positions';
+import {
+  SERIES_CHORD_SQUARED_LIMIT, chordDistanceM, cosLatitude, distanceSlackM, haversineM, reachChordSquared, toRadians, unitX, unitY, unitZ,
+} from './geo';
+import { INELIGIBLE, ROUNDING_SLACK, UNSURE, pricePair } from './positions';
 import {
   Params, courierCount, orderCount, courierLat, courierLng, courierSpeed, courierFreeIn,
   orderPickupLat, orderPickupLng, orderDropoffLat, orderDropoffLng, orderReady, rowStart, rowEnd, rowEligible, keptEdges,
@@ -25,10 +27,10 @@ import { sortedEnd } from './working-set';
 
 /**
  * The most orders, and couriers, that may have changed for the graph to be reused, as a share
- * (1 / this): the pairs of changes are priced by the exact formula, several times the cold
- * build's cost per pair (docs/solver.md).
+ * (1 / this): a changed order tests every courier, a changed courier every order, where the
+ * cold build's grid finds them (docs/solver.md).
  */
-const CHANGED_SHARE_DIVISOR: i32 = 5;
+const CHANGED_SHARE_DIVISOR: i32 = 10;
 
 // The block: a header of f64, then 8-byte aligned sections (in this order).
 const HEADER_WORDS: i32 = 10;
@@ -189,9 +191,10 @@ function setCourier(c: i32, lat: f64, lng: f64, speed: f64, freeIn: f64): void {
 }
 
 /**
- * The spec's price of courier c for order o ready at `ready`, as cost·10 + 0.5, or INELIGIBLE:
- * the exact formula the cold build falls back to, with the same operands. A chord test (chord ≤
- * arc, with the cold build's margin) first rejects couriers out of reach.
+ * The spec's price of courier c for order o ready at `ready`, as cost·10 + 0.5, or INELIGIBLE,
+ * as the cold build prices it (positions.ts): a chord test (chord ≤ arc, with its margin) rejects
+ * couriers out of reach, the chord's series and a bound price the rest, and the spec's exact
+ * formula, with the same operands, wherever the bound could change the answer.
  */
 function price(c: i32, o: i32, ready: f64): f64 {
   const cp = cPoints + (<usize>(c * POINT_WORDS) << 3);
@@ -199,14 +202,27 @@ function price(c: i32, o: i32, ready: f64): f64 {
   const dx = load<f64>(cp, 24) - load<f64>(pp, 24);
   const dy = load<f64>(cp, 32) - load<f64>(pp, 32);
   const dz = load<f64>(cp, 40) - load<f64>(pp, 40);
-  if (dx * dx + dy * dy + dz * dz > loadF64(cReachSq, c)) return INELIGIBLE;
+  const chordSquared = dx * dx + dy * dy + dz * dz;
+  if (chordSquared > loadF64(cReachSq, c)) return INELIGIBLE;
   pricedPairs++;
   const speed = loadF64(cSpeed, c);
+  const detour = Params.detourFactor;
+  const freeIn = loadF64(cFreeIn, c);
+  const maxPickup = Params.maxPickupS;
+  const handover = Params.handoverS;
+  const waitWeight = Params.waitWeight;
+  let scaled = UNSURE;
+  if (chordSquared < SERIES_CHORD_SQUARED_LIMIT) {
+    const secondsPerM = detour / speed;
+    const distance = chordDistanceM(chordSquared);
+    scaled = pricePair(
+      distance * secondsPerM, distanceSlackM(distance) * secondsPerM, loadF64(oDelivery, o) * (1 / speed), freeIn, ready,
+      maxPickup, handover, waitWeight, ROUNDING_SLACK,
+    );
+  }
+  if (scaled != UNSURE) return scaled;
   const distance = haversineM(load<f64>(cp), load<f64>(cp, 8), load<f64>(cp, 16), load<f64>(pp), load<f64>(pp, 8), load<f64>(pp, 16));
-  return pricePair(
-    distance * Params.detourFactor / speed, 0, loadF64(oDelivery, o) / speed, loadF64(cFreeIn, c), ready,
-    Params.maxPickupS, Params.handoverS, Params.waitWeight, 0,
-  );
+  return pricePair(distance * detour / speed, 0, loadF64(oDelivery, o) / speed, freeIn, ready, maxPickup, handover, waitWeight, 0);
 }
 
 /**
