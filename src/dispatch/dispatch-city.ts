@@ -398,6 +398,7 @@ async function solveOrders(
     signal,
     certify,
     duals: warm !== undefined,
+    warmGraph: warm !== undefined,
     ...(previous ? { warm: warmStartFor(previous, snapshot.orderIds, snapshot.courierIds) } : {}),
   });
   // A refuted solve is not started from: its duals prove nothing.
