@@ -25,12 +25,12 @@ import {
 import {
   Params, courierCount, orderCount, courierLat, courierLng, courierSpeed, courierFreeIn,
   orderPickupLat, orderPickupLng, orderDropoffLat, orderDropoffLng, orderReady,
-  edgeKey, keyCost, loadF64, loadI32, storeF64, storeI32, setCandidateGraph, markExcluded, isExcluded,
+  edgeKey, keyCost, loadF64, loadI32, storeF64, storeI32, setCandidateGraph, markExcluded, isExcluded, rowEligible,
 } from './problem';
 import { candidatesOf, keepCheapest, sortKeys } from './select';
 
 /** Relative slack, of the terms' sizes, for the fast path rounding differently from the spec. */
-const ROUNDING_SLACK: f64 = 1e-14;
+export const ROUNDING_SLACK: f64 = 1e-14;
 /**
  * The largest K bounded by rings: on generated M cities they priced 20–60 % of the eligible pairs
  * at K = 1 and 35–60 % at K = 4, and the build took 1.3–2.2× (K = 1) and 1.1–1.7× (K = 4) less
@@ -51,8 +51,8 @@ const LATE_BUCKET: i32 = BUCKETS + 1;
 /** With K > 0, an order's keys are trimmed to its K cheapest when this many times K are kept. */
 const TRIM_FACTOR: i32 = 4;
 /** pricePair's answers besides a price. */
-const INELIGIBLE: f64 = -1;
-const UNSURE: f64 = -2;
+export const INELIGIBLE: f64 = -1;
+export const UNSURE: f64 = -2;
 
 /** 32 bits mixed from a pickup point's exact coordinates: equal points, equal hashes. */
 @inline function pickupHash(o: i32): u64 {
@@ -89,7 +89,7 @@ const UNSURE: f64 = -2;
  * (by relativeSlack of the terms' sizes), and it answers UNSURE whenever that could change
  * the eligibility or the integer cost, so the caller can price again exactly.
  */
-@inline function pricePair(
+@inline export function pricePair(
   travel: f64, travelSlack: f64, deliveryTime: f64, freeIn: f64, ready: f64,
   maxPickup: f64, handover: f64, waitWeight: f64, relativeSlack: f64,
 ): f64 {
@@ -407,6 +407,7 @@ export function buildFromPositions(): void {
       }
     }
     candidates += candidatesOf(eligible, k);
+    storeI32(rowEligible, o, eligible);
     edgeCount = keepCheapest(keys, begin, edgeCount, k);
     storeI32(ends, o, edgeCount);
   }
