@@ -5,7 +5,7 @@
 // classes' first members) and writes each order's row as its class edges, cheapest first, each
 // followed by its members in index order (less the order's excluded pairs). The graph is the one
 // buildFromPositions makes, in another order within each row: non-decreasing cost, so the
-// matching stages every row whole instead of selecting and sorting its cheapest keys.
+// matching stages every row whole (setSortedEnds) instead of selecting and sorting its cheapest keys.
 //
 // Only with K = 0 (the K rule breaks ties by courier index across classes) and when classes
 // average MIN_MEAN_CLASS_SIZE couriers or more (a generated fleet has almost none).
@@ -15,7 +15,7 @@ import { buildFromPositions } from './positions';
 import {
   Params, courierCount, orderCount, courierLat, courierLng, courierSpeed, courierFreeIn, excludedCount, rowStart, rowEnd, edgeKeys,
   candidateEdges, keptEdges, pricedPairs, keyCost, keyCourier, edgeKey, loadI32, storeI32, useCouriers, setCandidateGraph,
-  markRowsSorted, indexExcludedPairs, markExcluded, isExcluded,
+  setSortedEnds, rowEligible, indexExcludedPairs, markExcluded, isExcluded,
 } from './problem';
 import { sortKeys } from './select';
 
@@ -159,6 +159,7 @@ function expandClasses(): void {
     sortKeys(classKeys, begin, end);
     markExcluded(o);
     storeI32(starts, o, at);
+    const before = candidates;
     for (let e = begin; e < end; e++) {
       const key = load<u64>(classKeys + (<usize>e << 3));
       const cost = keyCost(key);
@@ -185,7 +186,9 @@ function expandClasses(): void {
       }
     }
     storeI32(ends, o, at);
+    // Eligible pairs per order, those above the penalty too (the next tick's warm graph counts from them).
+    storeI32(rowEligible, o, <i32>(candidates - before));
   }
   setCandidateGraph(starts, ends, keys, candidates, <f64>at, priced);
-  markRowsSorted();
+  setSortedEnds(ends);
 }

@@ -15,17 +15,28 @@ import {
   inputExcludedOrder, inputExcludedCourier, indexExcludedPairs,
 } from './problem';
 import * as assignment from './assignment';
+import * as warmGraph from './warm-graph';
 import { bids as auctionBids, rowsToPlace as auctionRowsToPlace } from './auction';
 
 export function beginProblem(couriers: i32, orders: i32, givenEdges: i32, excludedPairs: i32): void {
   arenaReset();
   allocateInput(couriers, orders, givenEdges, excludedPairs);
   assignment.clearWarmStart();
+  warmGraph.clearWarmGraph();
 }
 
 /** This problem starts from the previous solve's matching and courier duals (input columns 14 and 15). */
 export function beginWarmStart(): void {
   assignment.allocateWarmStart();
+}
+
+/**
+ * This problem may reuse the previous tick's graph (warm-graph.ts): sizes its block of `bytes`
+ * and returns its address; the host writes it there, and input columns 16 and 17 (per order its
+ * index in that problem or -1, per courier of that problem its index here or -1).
+ */
+export function beginWarmGraph(bytes: usize, previousCouriers: i32): usize {
+  return warmGraph.beginWarmGraph(bytes, previousCouriers);
 }
 
 /** Address of input column `column`, numbered as in src/solver/wasm-solver.ts. */
@@ -47,6 +58,8 @@ export function inputColumn(column: i32): usize {
     case 13: return inputExcludedCourier;
     case 14: return assignment.warmRowCol;
     case 15: return assignment.warmColDual;
+    case 16: return warmGraph.warmOrderBefore;
+    case 17: return warmGraph.warmCourierNow;
     default: unreachable();
   }
   return 0;
@@ -61,11 +74,19 @@ export function setParams(maxPickupS: f64, maxCandidates: i32, penaltyDecisecond
   Params.handoverS = handoverS;
 }
 
-/** Builds the candidate graph; `fromGivenEdges` selects the caller-given costs. */
+/** Builds the candidate graph; `fromGivenEdges` selects the caller-given costs. A carried graph that fits is reused. */
 export function buildCandidates(fromGivenEdges: bool): void {
   indexExcludedPairs();
   if (fromGivenEdges) buildFromGivenEdges();
-  else if (!buildFromClasses()) buildFromPositions();
+  else if (!warmGraph.buildFromWarmGraph() && !buildFromClasses()) buildFromPositions();
+}
+
+/**
+ * Packs this solve's problem and graph for the next tick's (warm-graph.ts) and returns the
+ * block's address (0 when K > 0: not reusable); its byte length is the f64 at index 3.
+ */
+export function writeWarmGraph(): usize {
+  return warmGraph.writeWarmGraph();
 }
 
 export function solveAssignment(): void {
@@ -140,3 +161,4 @@ export function warmStarted(): bool { return assignment.warmGiven; }
 export function candidateEdgeCount(): f64 { return candidateEdges; }
 export function keptEdgeCount(): f64 { return keptEdges; }
 export function pricedPairCount(): f64 { return pricedPairs; }
+export function reusedEdgeCount(): f64 { return warmGraph.reusedEdges; }

@@ -9,7 +9,10 @@
 // scanned in rings around the pickup's cell, each cell's couriers in speed bands; an order skips
 // a band whose couriers all cost more than its K-th cheapest so far, and stops at the ring
 // beyond which nobody can beat it (lower bounds on the price from the distance, the fastest
-// speed and the soonest free time): exactly the K cheapest, as if it had priced them all.
+// speed and the soonest free time). With a larger K the point's couriers are bucketed by
+// arrival time and speed instead: an order not yet ready is served as cheaply from far away,
+// so distance alone bounds little, but the price is least for an arrival at the ready time.
+// Either way: exactly the K cheapest, as if it had priced them all.
 
 import { arenaAlloc, arenaMark, ensureMemory } from './arena';
 import {
@@ -22,30 +25,55 @@ import {
 import {
   Params, courierCount, orderCount, courierLat, courierLng, courierSpeed, courierFreeIn,
   orderPickupLat, orderPickupLng, orderDropoffLat, orderDropoffLng, orderReady,
-  edgeKey, keyCost, loadF64, loadI32, storeF64, storeI32, setCandidateGraph, markExcluded, isExcluded,
+  edgeKey, keyCost, loadF64, loadI32, storeF64, storeI32, setCandidateGraph, markExcluded, isExcluded, rowEligible,
 } from './problem';
 import { candidatesOf, keepCheapest, sortKeys } from './select';
 
 /** Relative slack, of the terms' sizes, for the fast path rounding differently from the spec. */
-const ROUNDING_SLACK: f64 = 1e-14;
+export const ROUNDING_SLACK: f64 = 1e-14;
 /**
- * The largest K whose build bounds prices to skip couriers: on generated M cities the bound
- * priced 20–60 % of the eligible pairs at K = 1 and 35–60 % at K = 4, and the build took
- * 1.3–2.2× (K = 1) and 1.1–1.7× (K = 4) less time; at K = 16 to 64 it priced 55–82 % and the
- * build was mostly slower (0.6–1.2×): the bookkeeping costs more than the pairs it saves.
+ * The largest K bounded by rings: on generated M cities they priced 20–60 % of the eligible pairs
+ * at K = 1 and 35–60 % at K = 4, and the build took 1.3–2.2× (K = 1) and 1.1–1.7× (K = 4) less
+ * time, since far cells are never scanned; at K = 16 to 64 they priced 55–82 % (docs/solver.md).
  */
 const BOUNDED_K_LIMIT: i32 = 4;
+/**
+ * Beyond BOUNDED_K_LIMIT, a pickup point's couriers in reach are bucketed by arrival time (equal
+ * slices of [soonest free time, max_pickup_s]) and speed band; each order prices the buckets in
+ * the order of their bounds and stops at the first that cannot beat its K-th cheapest.
+ */
+const ARRIVAL_SLICES: i32 = 8;
+const BUCKETS: i32 = ARRIVAL_SLICES * SPEED_BANDS;
+/** The bucket, after those, of couriers whose arrival the fast path does not know (chords beyond the series). */
+const UNKNOWN_BUCKET: i32 = BUCKETS;
+/** And the last one: couriers surely arriving after max_pickup_s, eligible for none of the point's orders. */
+const LATE_BUCKET: i32 = BUCKETS + 1;
 /** With K > 0, an order's keys are trimmed to its K cheapest when this many times K are kept. */
 const TRIM_FACTOR: i32 = 4;
 /** pricePair's answers besides a price. */
-const INELIGIBLE: f64 = -1;
-const UNSURE: f64 = -2;
+export const INELIGIBLE: f64 = -1;
+export const UNSURE: f64 = -2;
 
 /** 32 bits mixed from a pickup point's exact coordinates: equal points, equal hashes. */
 @inline function pickupHash(o: i32): u64 {
   const lat = reinterpret<u64>(loadF64(orderPickupLat, o));
   const lng = reinterpret<u64>(loadF64(orderPickupLng, o));
   return ((lat * 0x9e3779b97f4a7c15) ^ lng) * 0xc2b2ae3d27d4eb4f >> 32;
+}
+
+// min and max of numbers that are never NaN, without f64.min / f64.max: V8 compiles those with
+// branches for NaN and signed zeros, and a mispredicted one costs more than the rest of a loop.
+@inline function least(a: f64, b: f64): f64 {
+  return select<f64>(a, b, a < b);
+}
+@inline function greatest(a: f64, b: f64): f64 {
+  return select<f64>(a, b, a > b);
+}
+
+/** Whether orders a and b have the same pickup point, as the scan tells points apart (bit for bit). */
+@inline function samePickup(a: i32, b: i32): bool {
+  return reinterpret<u64>(loadF64(orderPickupLat, a)) == reinterpret<u64>(loadF64(orderPickupLat, b))
+    && reinterpret<u64>(loadF64(orderPickupLng, a)) == reinterpret<u64>(loadF64(orderPickupLng, b));
 }
 
 /** The plane distance from `at` to the interval [low, low + size), less the slack, or 0. */
@@ -61,7 +89,7 @@ const UNSURE: f64 = -2;
  * (by relativeSlack of the terms' sizes), and it answers UNSURE whenever that could change
  * the eligibility or the integer cost, so the caller can price again exactly.
  */
-@inline function pricePair(
+@inline export function pricePair(
   travel: f64, travelSlack: f64, deliveryTime: f64, freeIn: f64, ready: f64,
   maxPickup: f64, handover: f64, waitWeight: f64, relativeSlack: f64,
 ): f64 {
@@ -106,12 +134,27 @@ let scannedRings: i32 = 0;
 let ringEnd: usize = 0;
 let reachedCount: i32 = 0;
 let segmentCount: i32 = 0;
-/** Whether the build bounds prices for the K rule: then a segment per list, else one per ring. */
+/** Whether the build bounds prices for the K rule: then a segment per list or bucket, else one per ring. */
 let bounded = false;
-let segmentEnd: usize = 0; // i32: the segment's reached couriers end here (and the next one's start)
-let segmentGapM: usize = 0; // f64: no courier of the segment is nearer the point (metres)
+/** How, when bounded: by rings of the grid and its speed bands (K ≤ BOUNDED_K_LIMIT), else by buckets of arrival and speed. */
+let ringed = false;
+let segmentStart: usize = 0; // i32: the segment's reached couriers are [start, end)
+let segmentEnd: usize = 0; // i32
+let segmentLow: usize = 0; // f64: none of its couriers arrives sooner (seconds)
+let segmentHigh: usize = 0; // f64: none of its eligible couriers arrives later
 let segmentInverseSpeed: usize = 0; // f64: 1 / its fastest courier's speed
-let segmentSoonest: usize = 0; // f64: its least free_in_s
+// Bucketed: per grid entry its speed band's first bucket; the bands' fastest speeds; per point each
+// courier's bucket, the buckets' counts and the largest arrival slack; per order the segments by bound.
+let entryBucketBase: usize = 0; // i32
+let bandInverseSpeed: usize = 0; // f64 per band: 1 / no band's courier is faster
+let reachedBucket: usize = 0; // i32 per reached courier
+let bucketCount: usize = 0; // i32 × (BUCKETS + 3)
+let pointSlack: f64 = 0;
+// The arrival slices: slice s holds the couriers whose earliest arrival is in [soonest + s·width, soonest + (s + 1)·width).
+let sliceOrigin: f64 = 0;
+let sliceWidth: f64 = 1;
+let segmentBound: usize = 0; // f64 per segment
+let segmentOrder: usize = 0; // u64 per segment: (bound, segment) sort keys
 
 export function buildFromPositions(): void {
   const nc = courierCount;
@@ -136,11 +179,11 @@ export function buildFromPositions(): void {
     const slackS = maxPickup - loadF64(courierFreeIn, c);
     storeF64(cReachSq, c, slackS < 0 ? -1 : reachChordSquared(slackS * loadF64(courierSpeed, c) / detour));
   }
-  // A lower bound on every price needs the idle term ≥ 0. Beyond a small K the bound prunes too
-  // little to pay for its bookkeeping (docs/solver.md).
-  bounded = k > 0 && k <= BOUNDED_K_LIMIT && waitWeight >= 0;
-  // Speed bands only where they bound prices (K > 0): else they would only split the scans.
-  buildCourierGrid(cPhi, cLambda, cReachSq, bounded ? SPEED_BANDS : 1);
+  // A lower bound on every price needs the idle term ≥ 0.
+  bounded = k > 0 && waitWeight >= 0;
+  ringed = bounded && k <= BOUNDED_K_LIMIT;
+  // Speed bands only where rings bound prices: else they would only split the scans.
+  buildCourierGrid(cPhi, cLambda, cReachSq, ringed ? SPEED_BANDS : 1);
   const reach = Math.sqrt(largestReachSq) + PLANE_SLACK;
   // One pickup point's couriers in reach: grid entry and squared chord, then their fast-path
   // travel seconds and its slack, shared by the orders of the point (travel < 0: the chord is
@@ -149,12 +192,20 @@ export function buildFromPositions(): void {
   const reachedChordSq = arenaAlloc(<usize>activeCount << 3);
   const reachedTravel = arenaAlloc(<usize>activeCount << 3);
   const reachedTravelSlack = arenaAlloc(<usize>activeCount << 3);
+  // And what pricing reads of their couriers, so that it reads in order.
+  const reachedCourier = arenaAlloc(<usize>activeCount << 2);
+  const reachedFreeIn = arenaAlloc(<usize>activeCount << 3);
+  const reachedInverseSpeed = arenaAlloc(<usize>activeCount << 3);
   ringEnd = arenaAlloc(<usize>(gridRows + gridColumns + 4) << 2);
-  // At most one segment per courier in reach (empty lists make none).
-  segmentEnd = arenaAlloc(<usize>activeCount << 2);
-  segmentGapM = arenaAlloc(<usize>activeCount << 3);
-  segmentInverseSpeed = arenaAlloc(<usize>activeCount << 3);
-  segmentSoonest = arenaAlloc(<usize>activeCount << 3);
+  // At most one segment per courier in reach (empty lists make none), or per bucket.
+  const segments = max(activeCount, BUCKETS);
+  segmentStart = arenaAlloc(<usize>segments << 2);
+  segmentEnd = arenaAlloc(<usize>segments << 2);
+  segmentLow = arenaAlloc(<usize>segments << 3);
+  segmentHigh = arenaAlloc(<usize>segments << 3);
+  segmentInverseSpeed = arenaAlloc(<usize>segments << 3);
+  segmentBound = arenaAlloc(<usize>segments << 3);
+  segmentOrder = arenaAlloc(<usize>segments << 3);
   // The fast path's per-courier values in grid order: multiplications instead of the
   // spec's divisions (pricePair's slack covers the difference in rounding).
   const entryFreeIn = arenaAlloc(<usize>activeCount << 3);
@@ -162,6 +213,7 @@ export function buildFromPositions(): void {
   const entryInverseSpeed = arenaAlloc(<usize>activeCount << 3);
   // For the K bound: no courier is faster or free sooner than these.
   let fastest: f64 = 0;
+  let slowest: f64 = Infinity;
   let soonest: f64 = Infinity;
   for (let at = 0; at < activeCount; at++) {
     const c = loadI32(entryCourier, at);
@@ -169,8 +221,35 @@ export function buildFromPositions(): void {
     storeF64(entrySecondsPerM, at, detour / loadF64(courierSpeed, c));
     storeF64(entryInverseSpeed, at, 1 / loadF64(courierSpeed, c));
     fastest = max(fastest, loadF64(courierSpeed, c));
+    slowest = min(slowest, loadF64(courierSpeed, c));
     soonest = min(soonest, loadF64(courierFreeIn, c));
   }
+  const bucketed = bounded && !ringed;
+  if (bucketed) {
+    // Speed bands: equal slices of the fleet's speed range (the fastest of a band: its upper end,
+    // over by a margin for the rounding of the slicing).
+    entryBucketBase = arenaAlloc(<usize>activeCount << 2);
+    bandInverseSpeed = arenaAlloc(<usize>SPEED_BANDS << 3);
+    const bandWidth = (fastest - slowest) / <f64>SPEED_BANDS;
+    for (let band = 0; band < SPEED_BANDS; band++) {
+      storeF64(bandInverseSpeed, band, 1 / min(fastest, (slowest + <f64>(band + 1) * bandWidth) * (1 + 1e-9)));
+    }
+    for (let at = 0; at < activeCount; at++) {
+      const speed = loadF64(courierSpeed, loadI32(entryCourier, at));
+      const band = bandWidth > 0 ? min(<i32>Math.floor((speed - slowest) / bandWidth), SPEED_BANDS - 1) : 0;
+      storeI32(entryBucketBase, at, band * ARRIVAL_SLICES);
+    }
+    reachedBucket = arenaAlloc(<usize>activeCount << 2);
+    bucketCount = arenaAlloc(<usize>(BUCKETS + 3) << 2);
+    sliceOrigin = soonest;
+    sliceWidth = max(maxPickup - soonest, 1e-9) / <f64>ARRIVAL_SLICES;
+  }
+  // Bucketed: the travel loop writes here, and the point's buckets are laid out from here in the reached buffers.
+  const spareCourier = bucketed ? arenaAlloc(<usize>activeCount << 2) : reachedCourier;
+  const spareFreeIn = bucketed ? arenaAlloc(<usize>activeCount << 3) : reachedFreeIn;
+  const spareInverseSpeed = bucketed ? arenaAlloc(<usize>activeCount << 3) : reachedInverseSpeed;
+  const spareTravel = bucketed ? arenaAlloc(<usize>activeCount << 3) : reachedTravel;
+  const spareTravelSlack = bucketed ? arenaAlloc(<usize>activeCount << 3) : reachedTravelSlack;
 
   // Orders by the hash of their pickup point (then index): one point's orders come together.
   const sequence = arenaAlloc(<usize>no << 3);
@@ -191,6 +270,9 @@ export function buildFromPositions(): void {
   let pPhi: f64 = 0;
   let pLambda: f64 = 0;
   let pCosPhi: f64 = 0;
+  // Whether the point's couriers are laid out in buckets: only where several orders share them.
+  // For a point of one order, laying them out cost more than pricing them all (docs/solver.md).
+  let layered = false;
 
   for (let i = 0; i < no; i++) {
     const o = <i32>(load<u64>(sequence + (<usize>i << 3)) & 0xffffffff);
@@ -207,6 +289,7 @@ export function buildFromPositions(): void {
       pLambda = toRadians(loadF64(orderPickupLng, o));
       pCosPhi = cosLatitude(pPhi);
       startPoint(pPhi, pLambda, reach);
+      layered = bucketed && i + 1 < no && samePickup(o, <i32>(load<u64>(sequence + (<usize>(i + 1) << 3)) & 0xffffffff));
     }
     const dPhi = toRadians(loadF64(orderDropoffLat, o));
     const deliveryDistance = haversineM(pPhi, pLambda, pCosPhi, dPhi, toRadians(loadF64(orderDropoffLng, o)), cosLatitude(dPhi)) * detour;
@@ -221,44 +304,72 @@ export function buildFromPositions(): void {
         // The first order of the point that needs this ring scans it, for the point's other orders too.
         const from = reachedCount;
         scanRing(ring, reachedEntry, reachedChordSq);
+        if (layered) clearBuckets();
+        // Laid out, the couriers go to the spare buffers first.
+        const toTravel = layered ? spareTravel : reachedTravel;
+        const toTravelSlack = layered ? spareTravelSlack : reachedTravelSlack;
+        const toCourier = layered ? spareCourier : reachedCourier;
+        const toFreeIn = layered ? spareFreeIn : reachedFreeIn;
+        const toInverseSpeed = layered ? spareInverseSpeed : reachedInverseSpeed;
         for (let q = from; q < reachedCount; q++) {
           const chordSquared = load<f64>(reachedChordSq + (<usize>q << 3));
-          const secondsPerM = load<f64>(entrySecondsPerM + (<usize>load<i32>(reachedEntry + (<usize>q << 2)) << 3));
+          const at = load<i32>(reachedEntry + (<usize>q << 2));
+          const secondsPerM = load<f64>(entrySecondsPerM + (<usize>at << 3));
           const distance = chordSquared < SERIES_CHORD_SQUARED_LIMIT ? chordDistanceM(chordSquared) : -1;
-          store<f64>(reachedTravel + (<usize>q << 3), distance < 0 ? -1 : distance * secondsPerM);
-          store<f64>(reachedTravelSlack + (<usize>q << 3), distance < 0 ? 0 : distanceSlackM(distance) * secondsPerM);
+          const travel = distance < 0 ? -1 : distance * secondsPerM;
+          const travelSlack = distance < 0 ? 0 : distanceSlackM(distance) * secondsPerM;
+          const freeIn = load<f64>(entryFreeIn + (<usize>at << 3));
+          store<f64>(toTravel + (<usize>q << 3), travel);
+          store<f64>(toTravelSlack + (<usize>q << 3), travelSlack);
+          store<i32>(toCourier + (<usize>q << 2), load<i32>(entryCourier + (<usize>at << 2)));
+          store<f64>(toFreeIn + (<usize>q << 3), freeIn);
+          store<f64>(toInverseSpeed + (<usize>q << 3), load<f64>(entryInverseSpeed + (<usize>at << 3)));
+          if (layered) placeInBucket(q, at, freeIn, travel, travelSlack, maxPickup);
         }
-        if (!bounded && reachedCount > from) {
+        if (!ringed && !layered && reachedCount > from) {
+          storeI32(segmentStart, segmentCount, from);
           storeI32(segmentEnd, segmentCount, reachedCount);
           segmentCount++;
+        }
+        if (layered) {
+          layOutBuckets(
+            spareCourier, spareFreeIn, spareInverseSpeed, spareTravel, spareTravelSlack,
+            reachedCourier, reachedFreeIn, reachedInverseSpeed, reachedTravel, reachedTravelSlack, maxPickup, 1 / fastest,
+          );
         }
         storeI32(ringEnd, ring, segmentCount);
         scannedRings = ring + 1;
       }
+      if (layered) rankSegments(ready, deliveryDistance, handover, waitWeight);
       ensureMemory(keys + (<usize>(edgeCount + reachedCount) << 3));
       for (const ringSegments = loadI32(ringEnd, ring); segment < ringSegments; segment++) {
-        const end = loadI32(segmentEnd, segment);
-        let r = segment == 0 ? 0 : loadI32(segmentEnd, segment - 1);
-        // No courier of a segment is cheaper than its bound: one costing more than the K-th so far is skipped whole.
-        if (threshold != i64.MAX_VALUE) {
-          const inverseSpeed = loadF64(segmentInverseSpeed, segment);
-          const bound = costLowerBound(loadF64(segmentGapM, segment), detour * inverseSpeed, loadF64(segmentSoonest, segment), ready, deliveryDistance * inverseSpeed + handover);
-          if (bound > <f64>threshold) continue;
-        }
+        const seg = layered ? nextCheapest(segment) : segment;
+        const end = loadI32(segmentEnd, seg);
+        let r = loadI32(segmentStart, seg);
+        // No courier of a segment is cheaper than its bound: one costing more than the K-th so far is skipped
+        // whole; buckets come by bound, so none after it is cheaper either. Before giving up on
+        // one, a bucket's K-th is brought up to date.
+        if (layered && eligible >= k) {
+          const bound = loadF64(segmentBound, seg);
+          if (bound <= <f64>threshold && (threshold == i64.MAX_VALUE || edgeCount - begin > k)) {
+            threshold = trimToK(keys, begin, edgeCount, k, penalty);
+            edgeCount = begin + min(edgeCount - begin, k);
+          }
+          if (bound > <f64>threshold) break;
+        } else if (threshold != i64.MAX_VALUE && segmentLowerBound(seg, ready, deliveryDistance, handover, waitWeight) > <f64>threshold) continue;
         priced += <f64>(end - r);
         // Price the reached couriers from the cheap chord distance; the exact haversine only
         // where its rounding could matter (or for chords too long for the series). Every key
         // is written and kept or not by the count, without a branch.
         for (; r < end; r++) {
-          const at = load<i32>(reachedEntry + (<usize>r << 2));
-          const c = load<i32>(entryCourier + (<usize>at << 2));
-          const freeIn = load<f64>(entryFreeIn + (<usize>at << 3));
+          const c = load<i32>(reachedCourier + (<usize>r << 2));
+          const freeIn = load<f64>(reachedFreeIn + (<usize>r << 3));
           const travel = load<f64>(reachedTravel + (<usize>r << 3));
           let scaled = UNSURE;
           if (travel >= 0) {
             scaled = pricePair(
               travel, load<f64>(reachedTravelSlack + (<usize>r << 3)),
-              deliveryDistance * load<f64>(entryInverseSpeed + (<usize>at << 3)),
+              deliveryDistance * load<f64>(reachedInverseSpeed + (<usize>r << 3)),
               freeIn, ready, maxPickup, handover, waitWeight, ROUNDING_SLACK,
             );
           }
@@ -277,17 +388,17 @@ export function buildFromPositions(): void {
         }
         // Trimmed to the K cheapest whenever TRIM_FACTOR times as many are kept: each key is moved
         // O(1) times, by the branch-free partition of a long range (select.ts).
-        if (bounded && eligible >= k && edgeCount - begin >= TRIM_FACTOR * k) {
+        if (ringed && eligible >= k && edgeCount - begin >= TRIM_FACTOR * k) {
           threshold = trimToK(keys, begin, edgeCount, k, penalty);
           edgeCount = begin + k;
         }
       }
-      if (bounded && eligible >= k) {
+      if (ringed && eligible >= k) {
         // The K cheapest so far stay the K cheapest if every courier beyond this ring (at least
         // `ring` cells away) costs more than the K-th of them; ties go to the lower index, so
         // equal is not enough. The K-th only falls as keys come, so the one last computed bounds
         // it: a short range is trimmed only for the first.
-        const beyond = costLowerBound(<f64>ring * cellSize * EARTH_RADIUS_M, detour / fastest, soonest, ready, deliveryDistance / fastest + handover);
+        const beyond = priceLowerBound(soonest + max(0.0, <f64>ring * cellSize - PLANE_SLACK) * EARTH_RADIUS_M * detour / fastest, Infinity, 1 / fastest, ready, deliveryDistance, handover, waitWeight);
         if (threshold == i64.MAX_VALUE) {
           threshold = trimToK(keys, begin, edgeCount, k, penalty);
           edgeCount = begin + min(edgeCount - begin, k);
@@ -296,6 +407,7 @@ export function buildFromPositions(): void {
       }
     }
     candidates += candidatesOf(eligible, k);
+    storeI32(rowEligible, o, eligible);
     edgeCount = keepCheapest(keys, begin, edgeCount, k);
     storeI32(ends, o, edgeCount);
   }
@@ -318,18 +430,117 @@ function trimToK(keys: usize, begin: i32, end: i32, k: i32, penalty: i64): i64 {
 }
 
 /**
- * A lower bound, as an integer cost (its floor), on the price of a pair whose courier is at
- * least `gapM` metres of plane distance from the pickup (the projection never lengthens a
- * distance: plane gap ≤ chord ≤ arc), free no sooner than `soonest`, and at most as fast as
- * `secondsPerM` (detour / speed) says: it arrives no sooner than that, picks up no sooner than
- * the order is ready, and delivers in at least `deliveryS` (with the handover). The margin (1e-9
- * of the size, and the plane's slack) is far above every rounding of the price.
+ * A lower bound, as an integer cost (its floor), on the price of a pair whose courier arrives
+ * (spec's arrive) within [low, high] and is at most as fast as 1 / inverseSpeed. Early arrivals
+ * idle and late ones pick up late: the price is least at the arrival nearest the ready time.
+ * The margin (1e-9 of the terms' sizes) is far above every rounding of the price.
  */
-@inline function costLowerBound(gapM: f64, secondsPerM: f64, soonest: f64, ready: f64, deliveryS: f64): f64 {
-  const nearestM = max(0.0, gapM - PLANE_SLACK * EARTH_RADIUS_M);
-  const costS = max(soonest + nearestM * secondsPerM, ready) + deliveryS;
-  return Math.floor(costS * 10 + 0.5 - (Math.abs(costS) * 10 + 1) * 1e-9);
+@inline function priceLowerBound(low: f64, high: f64, inverseSpeed: f64, ready: f64, deliveryDistance: f64, handover: f64, waitWeight: f64): f64 {
+  const arrive = min(max(ready, low), high);
+  const deliveryS = deliveryDistance * inverseSpeed;
+  const costS = max(arrive, ready) + waitWeight * max(0.0, ready - arrive) + deliveryS + handover;
+  const size = Math.abs(arrive) + Math.abs(ready) + deliveryS + Math.abs(handover);
+  return Math.floor(costS * 10 + 0.5 - ((1 + waitWeight) * size * 10 + 1) * 1e-9);
 }
+
+@inline function segmentLowerBound(s: i32, ready: f64, deliveryDistance: f64, handover: f64, waitWeight: f64): f64 {
+  return priceLowerBound(loadF64(segmentLow, s), loadF64(segmentHigh, s), loadF64(segmentInverseSpeed, s), ready, deliveryDistance, handover, waitWeight);
+}
+
+/** The point's segments (its buckets) with their bounds for the order, as (bound, segment) keys in segmentOrder. */
+function rankSegments(ready: f64, deliveryDistance: f64, handover: f64, waitWeight: f64): void {
+  for (let s = 0; s < segmentCount; s++) {
+    const bound = segmentLowerBound(s, ready, deliveryDistance, handover, waitWeight);
+    storeF64(segmentBound, s, bound);
+    const rank = <u64>min(max(bound + 2147483648.0, 0.0), 4294967295.0);
+    store<u64>(segmentOrder + (<usize>s << 3), (rank << 32) | <u64>s);
+  }
+}
+
+/**
+ * The segment of least bound among those not yet taken (segmentOrder from `taken` on), moved to
+ * place `taken`: a selection sort step, without a branch. An order usually stops after a few of
+ * its segments, and sorting them all cost more than its pricing.
+ */
+function nextCheapest(taken: i32): i32 {
+  let best = load<u64>(segmentOrder + (<usize>taken << 3));
+  let at = taken;
+  for (let s = taken + 1; s < segmentCount; s++) {
+    const key = load<u64>(segmentOrder + (<usize>s << 3));
+    at = select<i32>(s, at, key < best);
+    best = select<u64>(key, best, key < best);
+  }
+  store<u64>(segmentOrder + (<usize>at << 3), load<u64>(segmentOrder + (<usize>taken << 3)));
+  store<u64>(segmentOrder + (<usize>taken << 3), best);
+  return <i32>(best & 0xffffffff);
+}
+
+function clearBuckets(): void {
+  for (let b = 0; b <= LATE_BUCKET + 1; b++) storeI32(bucketCount, b, 0);
+  pointSlack = 0;
+}
+
+/**
+ * Puts reached courier q (grid entry `at`) in its bucket: its speed band's arrival slice by its
+ * earliest arrival, or the unknown or the late bucket, and counts it.
+ */
+@inline function placeInBucket(q: i32, at: i32, freeIn: f64, travel: f64, travelSlack: f64, maxPickup: f64): void {
+  const slack = arrivalSlack(freeIn, travel, travelSlack);
+  // pricePair's test of a pair surely out of reach, for every order of the point.
+  const late = travel >= 0 && freeIn + travel > maxPickup + slack;
+  const slice = <i32>min(<f64>(ARRIVAL_SLICES - 1), max(0.0, Math.floor((freeIn + travel - slack - sliceOrigin) / sliceWidth)));
+  const b = late ? LATE_BUCKET : travel < 0 ? UNKNOWN_BUCKET : loadI32(entryBucketBase, at) + slice;
+  storeI32(reachedBucket, q, b);
+  storeI32(bucketCount, b + 1, loadI32(bucketCount, b + 1) + 1);
+  pointSlack = greatest(pointSlack, slack);
+}
+
+/**
+ * Lays the point's reached couriers out bucket by bucket (a counting sort from the spare buffers
+ * into the reached ones) and makes each non-empty bucket but the late one a segment. A bucket's
+ * arrivals and speed are its slice's and band's, widened by the point's largest slack and a
+ * margin for the rounding of the slicing; the unknown bucket's are [soonest, max_pickup_s] and
+ * the fleet's fastest.
+ */
+function layOutBuckets(
+  fromCourier: usize, fromFreeIn: usize, fromInverseSpeed: usize, fromTravel: usize, fromSlack: usize,
+  toCourier: usize, toFreeIn: usize, toInverseSpeed: usize, toTravel: usize, toSlack: usize,
+  maxPickup: f64, inverseFastest: f64,
+): void {
+  // bucketCount becomes each bucket's first place, then (after the moves) its end.
+  for (let b = 0; b <= LATE_BUCKET; b++) storeI32(bucketCount, b + 1, loadI32(bucketCount, b + 1) + loadI32(bucketCount, b));
+  for (let q = 0; q < reachedCount; q++) {
+    const b = loadI32(reachedBucket, q);
+    const to = loadI32(bucketCount, b);
+    storeI32(bucketCount, b, to + 1);
+    storeI32(toCourier, to, loadI32(fromCourier, q));
+    storeF64(toFreeIn, to, loadF64(fromFreeIn, q));
+    storeF64(toInverseSpeed, to, loadF64(fromInverseSpeed, q));
+    storeF64(toTravel, to, loadF64(fromTravel, q));
+    storeF64(toSlack, to, loadF64(fromSlack, q));
+  }
+  segmentCount = 0;
+  let start: i32 = 0;
+  for (let b = 0; b <= UNKNOWN_BUCKET; b++) {
+    const end = loadI32(bucketCount, b);
+    if (start == end) continue;
+    const slice = <f64>(b % ARRIVAL_SLICES);
+    const known = b < UNKNOWN_BUCKET;
+    storeI32(segmentStart, segmentCount, start);
+    storeI32(segmentEnd, segmentCount, end);
+    storeF64(segmentLow, segmentCount, known ? sliceOrigin + (slice - 1e-6) * sliceWidth - pointSlack : sliceOrigin);
+    storeF64(segmentHigh, segmentCount, known && slice < <f64>(ARRIVAL_SLICES - 1) ? min(maxPickup, sliceOrigin + (slice + 1 + 1e-6) * sliceWidth + 2 * pointSlack) : maxPickup);
+    storeF64(segmentInverseSpeed, segmentCount, known ? loadF64(bandInverseSpeed, b / ARRIVAL_SLICES) : inverseFastest);
+    segmentCount++;
+    start = end;
+  }
+}
+
+/** pricePair's bound on how far the fast path's arrival is from the spec's. */
+@inline function arrivalSlack(freeIn: f64, travel: f64, travelSlack: f64): f64 {
+  return travelSlack + (Math.abs(freeIn) + travel) * ROUNDING_SLACK;
+}
+
 
 /** Starts the scan of the pickup point at (phi, lambda): its place, its cell, the cells in reach. */
 function startPoint(phi: f64, lambda: f64, reach: f64): void {
@@ -349,7 +560,7 @@ function startPoint(phi: f64, lambda: f64, reach: f64): void {
   // Without a bound, one "ring" of all the cells, scanned row by row (the order they lie in memory).
   lastRing = firstRow > lastRow || firstColumn > lastColumn
     ? -1
-    : bounded ? max(max(pointColumn - firstColumn, lastColumn - pointColumn), max(pointRow - firstRow, lastRow - pointRow)) : 0;
+    : ringed ? max(max(pointColumn - firstColumn, lastColumn - pointColumn), max(pointRow - firstRow, lastRow - pointRow)) : 0;
   scannedRings = 0;
   reachedCount = 0;
   segmentCount = 0;
@@ -357,7 +568,7 @@ function startPoint(phi: f64, lambda: f64, reach: f64): void {
 
 /** Appends the couriers of ring `ring` (without a bound: of every cell) whose reach covers the current point to `entries` / `chordsSq`. */
 function scanRing(ring: i32, entries: usize, chordsSq: usize): void {
-  if (!bounded) {
+  if (!ringed) {
     for (let iv = firstRow; iv <= lastRow; iv++) for (let iu = firstColumn; iu <= lastColumn; iu++) scanCell(iu, iv, entries, chordsSq);
     return;
   }
@@ -382,18 +593,20 @@ function scanCell(iu: i32, iv: i32, entries: usize, chordsSq: usize): void {
   const gapU = gapTo(pointU, gridOriginU + <f64>iu * cellSize, cellSize);
   const gapV = gapTo(pointV, gridOriginV + <f64>iv * cellSize, cellSize);
   const gapSq = gapU * gapU + gapV * gapV;
-  // gapSq is the plane distance less its slack (gapTo): the slack added back, costLowerBound takes it off.
-  const gapM = bounded ? (Math.sqrt(gapSq) + PLANE_SLACK) * EARTH_RADIUS_M : 0;
+  // gapSq is the plane distance less its slack (gapTo), so the plane gap to the cell's couriers is at least its root.
+  const gapM = ringed ? Math.sqrt(gapSq) * EARTH_RADIUS_M : 0;
   // Fastest band first: fast couriers are the cheap ones, and lower the K-th sooner.
   const firstList = (iv * gridColumns + iu) * speedBands;
   for (let list = firstList + speedBands - 1; list >= firstList; list--) {
     const from = reachedCount;
     scanList(list, gapSq, entries, chordsSq);
-    if (!bounded || reachedCount == from) continue;
+    if (!ringed || reachedCount == from) continue;
+    const inverseSpeed = loadF64(listSlowness, list);
+    storeI32(segmentStart, segmentCount, from);
     storeI32(segmentEnd, segmentCount, reachedCount);
-    storeF64(segmentGapM, segmentCount, gapM);
-    storeF64(segmentInverseSpeed, segmentCount, loadF64(listSlowness, list));
-    storeF64(segmentSoonest, segmentCount, loadF64(listSoonest, list));
+    storeF64(segmentLow, segmentCount, loadF64(listSoonest, list) + gapM * Params.detourFactor * inverseSpeed);
+    storeF64(segmentHigh, segmentCount, Infinity);
+    storeF64(segmentInverseSpeed, segmentCount, inverseSpeed);
     segmentCount++;
   }
 }

@@ -39,6 +39,13 @@ export let inputExcludedCourier: usize = 0; // i32
 export let rowStart: usize = 0; // i32 per order
 export let rowEnd: usize = 0; // i32 per order
 export let edgeKeys: usize = 0; // u64 per edge
+/** Eligible pairs per order (i32), those costing more than the penalty too: the next tick's warm graph counts from them. */
+export let rowEligible: usize = 0;
+/**
+ * i32 per order, or 0: each row's keys [rowStart, sortedEnds) are sorted by cost and none after
+ * them costs less (a graph carried from the previous tick, warm-graph.ts); working-set.ts starts there.
+ */
+export let sortedEnds: usize = 0;
 /** Eligible pairs, limited to K per order: the spec's candidate edges (may exceed the kept ones). */
 export let candidateEdges: f64 = 0;
 /** Candidate edges with cost ≤ penalty: the only ones that can be in an optimum. */
@@ -68,6 +75,8 @@ export function allocateInput(couriers: i32, orders: i32, edges: i32, excluded: 
   inputEdgeCost = arenaAlloc(e);
   inputExcludedOrder = arenaAlloc(<usize>excluded << 2);
   inputExcludedCourier = arenaAlloc(<usize>excluded << 2);
+  rowEligible = arenaAlloc(o >> 1);
+  sortedEnds = 0;
 }
 
 // Excluded pairs grouped by order: order o's couriers are excludedCouriers[excludedStart[o] ..
@@ -101,6 +110,10 @@ export function indexExcludedPairs(): void {
   storeI32(excludedStart, no, excludedCount);
 }
 
+export function hasExcluded(o: i32): bool {
+  return loadI32(excludedStart, o + 1) > loadI32(excludedStart, o);
+}
+
 /** Marks order o's excluded couriers, for isExcluded(o, ·). */
 export function markExcluded(o: i32): void {
   const end = loadI32(excludedStart, o + 1);
@@ -111,11 +124,7 @@ export function markExcluded(o: i32): void {
   return loadI32(excludedMark, courier) == o + 1;
 }
 
-/** Whether every row of the candidate graph is in non-decreasing cost (courier-classes.ts). */
-export let rowsSorted: bool = false;
-
 export function setCandidateGraph(starts: usize, ends: usize, keys: usize, candidates: f64, kept: f64, priced: f64): void {
-  rowsSorted = false;
   pricedPairs = priced;
   rowStart = starts;
   rowEnd = ends;
@@ -124,8 +133,8 @@ export function setCandidateGraph(starts: usize, ends: usize, keys: usize, candi
   keptEdges = kept;
 }
 
-export function markRowsSorted(): void {
-  rowsSorted = true;
+export function setSortedEnds(ends: usize): void {
+  sortedEnds = ends;
 }
 
 /** Makes the builders see other couriers (courier-classes.ts prices one per class), and as many excluded pairs. */

@@ -7,7 +7,7 @@
 // deep into its edges and leave the rest of the graph alone.
 
 import { arenaAlloc } from './arena';
-import { courierCount, orderCount, rowStart, rowEnd, rowsSorted, edgeKeys, keyCost, keyCourier, loadI32, storeI32 } from './problem';
+import { courierCount, orderCount, rowStart, rowEnd, edgeKeys, sortedEnds, keyCost, keyCourier, loadI32, storeI32 } from './problem';
 import { sortKeys, insertionSort, sampleFits, sampledPivot, partitionBelow } from './select';
 
 /** The limit of a row whose working set is the whole row: nothing lies outside. */
@@ -65,7 +65,12 @@ let bucketFill: usize = 0; // i32 per bucket of the longest row + 1
   return loadI32(rowWorkEnd, row);
 }
 
-/** Sizes the working sets and stages each order's cheapest few edges. */
+/** The end of the row's sorted keys (working set and staged): what the next tick's graph starts from. */
+export function sortedEnd(row: i32): i32 {
+  return loadI32(rowStagedEnd, row);
+}
+
+/** Sizes the working sets and stages each order's cheapest few edges (a graph's sorted prefix is staged already). */
 export function startWorkingSets(): void {
   rowWorkEnd = arenaAlloc(<usize>orderCount << 2);
   rowStagedEnd = arenaAlloc(<usize>orderCount << 2);
@@ -84,12 +89,11 @@ export function startWorkingSets(): void {
   bucketFill = arenaAlloc(<usize>(bucketsFor(longest) + 1) << 2);
   for (let o = 0; o < orderCount; o++) {
     const begin = loadI32(rowStart, o);
-    // Rows already in non-decreasing cost are staged whole.
-    const staged = rowsSorted ? loadI32(rowEnd, o) : begin;
-    storeI32(rowStagedEnd, o, staged);
-    storeI32(rowBucketedEnd, o, staged);
+    const sorted = sortedEnds != 0 ? loadI32(sortedEnds, o) : begin;
+    storeI32(rowStagedEnd, o, sorted);
+    storeI32(rowBucketedEnd, o, sorted);
     storeI32(rowWorkEnd, o, begin);
-    if (staged < loadI32(rowEnd, o)) stage(o);
+    if (sorted == begin && begin < loadI32(rowEnd, o)) stage(o);
     setWorkEnd(o, begin);
   }
 }

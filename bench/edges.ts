@@ -1,8 +1,8 @@
 /**
  * The edge build against its scalar C floor (issue 15): per city (the shapes of
- * src/sim/city-shapes.ts, sizes M, L, XL, seed 1), dispatchd's edge build with K = 0, 4 and 64,
- * and bench/peers/pricing_floor.c pricing the same pairs (dispatchd's eligible pairs, K = 0) by the
- * same formula with nothing to find; with K = 4 and 64, the pairs the build priced. The C program
+ * src/sim/city-shapes.ts, sizes M, L, XL, seed 1), dispatchd's edge build with K = 0, 4, 16
+ * and 64, and bench/peers/pricing_floor.c pricing the same pairs (dispatchd's eligible pairs, K = 0) by the
+ * same formula with nothing to find; with K > 0, the pairs the build priced. The C program
  * is compiled here with `gcc -O3 -fno-tree-vectorize` (scalar: no SIMD, and no -march=native, so
  * no FMA); its costs must sum to dispatchd's or the bench throws. Each run times one C pricing
  * (best of 3 inside the process) and one build per K in turn, so they share the machine's noise;
@@ -27,8 +27,8 @@ const RUNS = { M: 9, L: 7, XL: 5 } as const;
 type EdgeSize = keyof typeof RUNS;
 const EDGE_SIZES = Object.keys(RUNS) as EdgeSize[];
 const SEED = 1;
-/** max_candidates measured besides 0: one the build bounds prices for (positions.ts), one it does not. */
-const LIMITS = [4, 64] as const;
+/** max_candidates measured besides 0: one the ring bound serves (positions.ts), two the arrival buckets serve. */
+const LIMITS = [4, 16, 64] as const;
 /** Repeats of the pricing inside one C process; it reports the best. */
 const FLOOR_REPEATS = 3;
 const FLOOR_SOURCE = join(packageRoot(), 'bench', 'peers', 'pricing_floor.c');
@@ -217,10 +217,10 @@ export function renderEdgesSection(results: EdgeResults): string {
     '## Edge build against its scalar C floor (npm run bench -- --only edges, bench/edges.ts)',
     '',
     'Generated from bench/edges-results.json; a run of some sizes replaces only their rows. The cities of src/sim/city-shapes.ts, seed 1.',
-    `dispatchd's edge build (\`stats.edge_build_ms\`, the wasm compiled eagerly, warm instance) with K = 0, ${LIMITS.join(' and ')}, and`,
+    `dispatchd's edge build (\`stats.edge_build_ms\`, the wasm compiled eagerly, warm instance) with K = 0, ${LIMITS.join(', ')}, and`,
     `bench/peers/pricing_floor.c (\`gcc ${FLOOR_FLAGS.join(' ')}\`: scalar, no SIMD, no FMA) pricing dispatchd's eligible pairs (K = 0) by the`,
     "same formula and bound with nothing to find; its costs sum to dispatchd's (the bench throws otherwise). ns / pair is the build",
-    `time ÷ eligible pairs; priced / eligible counts the pairs a build with K > 0 priced (\`stats.pairs_priced\`; the K bound runs for K ≤ 4). Medians`,
+    `time ÷ eligible pairs; priced / eligible counts the pairs a build with K > 0 priced (\`stats.pairs_priced\`; K ≤ 4: the ring bound, K > 4: the arrival buckets). Medians`,
     `of the runs (${runs}), one C pricing (best of ${FLOOR_REPEATS}) and one build per K in turn in each run; load is the 1-minute load average before → after the row.`,
     '',
     ...runRows.map(({ run: s }) => `${runStampLine(s)}`),

@@ -20,6 +20,7 @@ import { writeResultsSection } from './results-sections.js';
 import { renderPeersSection, type PeersResults } from './solver-peers.js';
 import { renderWarmSection, type WarmResults } from './warm-start.js';
 import { renderStartupSection, type StartupResults } from './startup.js';
+import { renderShardsSection, type ShardsResults } from './shards-results.js';
 
 export const RESULT_FILES = {
   solver: 'results.json',
@@ -33,6 +34,7 @@ export const RESULT_FILES = {
   prepDrift: 'prep-drift-results.json',
   warm: 'warm-results.json',
   startup: 'startup-results.json',
+  shards: 'shards-results.json',
 } as const;
 
 /** The JSON of one benchmark in `dir`, or undefined before its first run. */
@@ -96,4 +98,9 @@ export async function publishWarm(dir: string, results: WarmResults): Promise<vo
 export async function publishStartup(dir: string, results: StartupResults): Promise<void> {
   await writeJson(dir, RESULT_FILES.startup, results);
   writeResultsSection('startup-bench', renderStartupSection(results), dir);
+}
+
+export async function publishShards(dir: string, results: ShardsResults): Promise<void> {
+  await writeJson(dir, RESULT_FILES.shards, results);
+  writeResultsSection('shards-bench', renderShardsSection(results), dir);
 }

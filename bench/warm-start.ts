@@ -1,9 +1,10 @@
 /**
  * Warm start across ticks (issue 15): a city solved cold, its next tick (a share of its orders
  * and couriers moved, added and removed: src/sim/tick-changes.ts) solved cold and warm from the
- * first solve, in turn within each run so that both share the machine's noise. The objectives must
- * be equal (the bench throws otherwise). M and L, normal and hotspot (src/sim/city-shapes.ts),
- * 1 %, 2 % and 5 % changed, K = 0. `npm run bench -- --only warm`.
+ * first solve (its duals and its graph, Solution.warmGraph), in turn within each run so that both
+ * share the machine's noise. The warm solve also packs its own graph for the tick after, as the
+ * host's does. The objectives must be equal (the bench throws otherwise). M and L, normal and
+ * hotspot (src/sim/city-shapes.ts), 1 %, 2 % and 5 % changed, K = 0. `npm run bench -- --only warm`.
  */
 import { loadavg } from 'node:os';
 import type { PresetName } from '../src/sim/city.js';
@@ -43,6 +44,12 @@ export interface WarmRow {
   /** The whole solve (columns in, edges, matching, results out); warm includes mapping the previous solve by id. */
   coldSolveMs: number;
   warmSolveMs: number;
+  /** The edge build: cold, and from the previous tick's graph. */
+  coldBuildMs: number;
+  warmBuildMs: number;
+  /** Of the warm graph's edges, those carried from the previous tick's (the last run's). */
+  warmEdgesReused: number;
+  edges: number;
   coldBids: number;
   warmBids: number;
   /** Orders the warm auction had to place (new, or moved beyond ε by the changes). */
@@ -73,33 +80,48 @@ export function runWarmStart(sizes: readonly PresetName[], progress: (line: stri
   for (const size of WARM_SIZES.filter((s) => sizes.includes(s))) {
     for (const shape of WARM_SHAPES) {
       const tick = tickOf(shape, size);
-      const previous = previousSolveOf(tick, solver.solve(tick.problem, { duals: true }));
+      const previous = previousSolveOf(tick, solver.solve(tick.problem, { duals: true, warmGraph: true }));
       if (previous === undefined) throw new Error('the first solve returned no duals');
       for (const share of SHARES) {
         progress(`warm ${shape} ${size} ${share * 100} %…`);
         const next = nextTick(tick, share, SEED);
         const load = loadavg()[0];
-        const samples = { coldMatchingMs: [] as number[], warmMatchingMs: [] as number[], coldSolveMs: [] as number[], warmSolveMs: [] as number[] };
+        const samples = {
+          coldMatchingMs: [] as number[],
+          warmMatchingMs: [] as number[],
+          coldSolveMs: [] as number[],
+          warmSolveMs: [] as number[],
+          coldBuildMs: [] as number[],
+          warmBuildMs: [] as number[],
+        };
         let objective = 0;
-        let counts = { coldBids: 0, warmBids: 0, warmRowsToPlace: 0 };
+        let counts = { coldBids: 0, warmBids: 0, warmRowsToPlace: 0, warmEdgesReused: 0, edges: 0 };
         const runs = RUNS[size];
         for (let i = 0; i <= runs; i++) {
           const cold = solver.solve(next.problem, { duals: true });
           const started = performance.now();
           const warm = warmStartFor(previous, next.orderIds, next.courierIds);
           const mapMs = performance.now() - started;
-          const warmed = solver.solve(next.problem, { duals: true, warm });
+          const warmed = solver.solve(next.problem, { duals: true, warm, warmGraph: true });
           if (warmed.objective !== cold.objective) {
             throw new Error(`warm ${shape} ${size} ${share}: objective ${warmed.objective}, cold ${cold.objective}`);
           }
           if (!warmed.stats.warmStart) throw new Error(`warm ${shape} ${size} ${share}: the warm start was not used`);
           objective = cold.objective;
-          counts = { coldBids: cold.stats.bids, warmBids: warmed.stats.bids, warmRowsToPlace: warmed.stats.rowsToPlace };
+          counts = {
+            coldBids: cold.stats.bids,
+            warmBids: warmed.stats.bids,
+            warmRowsToPlace: warmed.stats.rowsToPlace,
+            warmEdgesReused: warmed.stats.edgesReused,
+            edges: warmed.stats.edgesKept,
+          };
           if (i === 0) continue; // the first pair warms the instance's memory up for this size
           samples.coldMatchingMs.push(cold.stats.matchingMs);
           samples.warmMatchingMs.push(warmed.stats.matchingMs);
           samples.coldSolveMs.push(cold.stats.solveMs);
           samples.warmSolveMs.push(warmed.stats.solveMs + mapMs);
+          samples.coldBuildMs.push(cold.stats.edgeBuildMs);
+          samples.warmBuildMs.push(warmed.stats.edgeBuildMs);
         }
         rows.push({
           shape,
@@ -115,6 +137,8 @@ export function runWarmStart(sizes: readonly PresetName[], progress: (line: stri
           warmMatchingMs: median(samples.warmMatchingMs),
           coldSolveMs: median(samples.coldSolveMs),
           warmSolveMs: median(samples.warmSolveMs),
+          coldBuildMs: median(samples.coldBuildMs),
+          warmBuildMs: median(samples.warmBuildMs),
           ...counts,
         });
       }
@@ -146,6 +170,8 @@ const COLUMNS = [
   'cold solve ms',
   'warm solve ms',
   'solve ×',
+  'edge build ms cold → warm',
+  'edges reused',
   'bids cold → warm',
   'rows to place',
   'load',
@@ -163,6 +189,8 @@ function cells(row: WarmRow): string[] {
     ms(row.coldSolveMs),
     ms(row.warmSolveMs),
     `${(row.coldSolveMs / row.warmSolveMs).toFixed(2)}×`,
+    `${ms(row.coldBuildMs)} → ${ms(row.warmBuildMs)}`,
+    `${((100 * row.warmEdgesReused) / row.edges).toFixed(1)} %`,
     `${row.coldBids.toLocaleString('en')} → ${row.warmBids.toLocaleString('en')}`,
     `${row.warmRowsToPlace} of ${row.orders}`,
     row.load.map((l) => l.toFixed(1)).join(' → '),
@@ -176,16 +204,20 @@ export function formatWarmTable(rows: readonly WarmRow[]): string {
 /** The warm-start section of RESULTS.md. */
 export function renderWarmSection(results: WarmResults): string {
   const { runRows, runsPerSize: runs } = runsOfRows(results.rows);
-  const met = results.rows.filter((row) => row.coldMatchingMs / row.warmMatchingMs >= WARM_GOAL).length;
+  const met = (ratio: (row: WarmRow) => number) => results.rows.filter((row) => ratio(row) >= WARM_GOAL).length;
+  const metMatching = met((row) => row.coldMatchingMs / row.warmMatchingMs);
+  const metSolve = met((row) => row.coldSolveMs / row.warmSolveMs);
   return [
     '## Warm start across ticks (npm run bench -- --only warm, bench/warm-start.ts)',
     '',
     'Generated from bench/warm-results.json. A city of src/sim/city-shapes.ts (seed 1, K = 0) solved cold; its next tick, with the',
     'share of its orders and of its couriers changed (a third moved up to 400 m, a third removed, a third added: src/sim/tick-changes.ts),',
-    'solved cold and warm from the first solve, one after the other in each run. Objectives are equal on every run (the bench throws',
-    `otherwise). Medians of the runs (${runs}, after one untimed pair); the warm solve ms include mapping the previous solve by id;`,
-    'bids and rows to place are those of the last run; load is the 1-minute load average before → after the row.',
-    `Goal: warm ≥ ${WARM_GOAL}× faster than cold; met on ${met} of ${results.rows.length} rows (matching).`,
+    'solved cold and warm from the first solve (its duals and its candidate graph), one after the other in each run. Objectives are',
+    `equal on every run (the bench throws otherwise). Medians of the runs (${runs}, after one untimed pair); the warm solve ms include`,
+    "mapping the previous solve by id, copying its graph in and packing this solve's for the next tick; edges reused: of the warm",
+    "graph's kept edges, those carried from the previous one. Bids, rows to place and edges reused are those of the last run; load",
+    'is the 1-minute load average before → after the row.',
+    `Goal: warm ≥ ${WARM_GOAL}× faster than cold; met on ${metMatching} of ${results.rows.length} rows (matching), ${metSolve} (whole solve).`,
     '',
     ...runRows.map(({ run: s }) => `${runStampLine(s)}`),
     '',

@@ -1,4 +1,4 @@
-import { Bundling, Params, TickMs } from '../domain/limits.js';
+import { Bundling, Params, Shards, TickMs } from '../domain/limits.js';
 import { DEFAULT_BUNDLING, DEFAULT_PARAMS, type BundlingParams, type DispatchParams } from '../domain/problem.js';
 import { numberRule, type NumberRule } from '../domain/schema-rules.js';
 import { etaModelProblem, type EtaModel } from '../features/eta-model.js';
@@ -15,6 +15,8 @@ export interface CityConfig {
   tickMs: number;
   /** Turns the city's features into ready estimates at every tick (src/features/eta.ts); null: caller-given ready times. */
   etaModel: EtaModel | null;
+  /** Area shards (docs/scaling.md, "Area shards"); fixed once the city exists (ShardsFixedError). */
+  shards: number;
 }
 
 /** What a caller gives: unset parameters take the spec's defaults (DEFAULT_PARAMS), unset tick DEFAULT_TICK_MS. */
@@ -26,6 +28,8 @@ export interface CityInput {
   tickMs?: number;
   /** null removes the city's model. */
   etaModel?: EtaModel | null;
+  /** Only at creation; a change of an existing city's shards is refused (ShardsFixedError). */
+  shards?: number;
 }
 
 export const DEFAULT_TICK_MS = 1000;
@@ -38,6 +42,7 @@ export interface CityOverrides {
   bundling: Partial<BundlingParams>;
   tickMs: number | undefined;
   etaModel: EtaModel | null;
+  shards: number | undefined;
 }
 
 /** The HTTP API's and the snapshot's rules (limits.ts), checked again by every lease store. */
@@ -54,6 +59,9 @@ const BUNDLING_RULES: Record<keyof BundlingParams, NumberRule> = {
   bundleWindowS: numberRule(Bundling.bundle_window_s),
 };
 const TICK_MS = numberRule(TickMs);
+const SHARDS = numberRule(Shards);
+/** One shard: the city in one slot, as before shards. */
+export const DEFAULT_SHARDS = 1;
 
 export const PARAM_NAMES = Object.keys(PARAM_RULES) as (keyof DispatchParams)[];
 export const BUNDLING_NAMES = Object.keys(BUNDLING_RULES) as (keyof BundlingParams)[];
@@ -67,6 +75,9 @@ export function cityOverrides(input: CityInput): CityOverrides {
   if (input.tickMs !== undefined && !TICK_MS.accepts(input.tickMs)) {
     throw new RangeError(`city ${input.id}: tickMs ${TICK_MS.reason}, got ${input.tickMs}`);
   }
+  if (input.shards !== undefined && !SHARDS.accepts(input.shards)) {
+    throw new RangeError(`city ${input.id}: shards ${SHARDS.reason}, got ${input.shards}`);
+  }
   const etaProblem = input.etaModel ? etaModelProblem(input.etaModel) : null;
   if (etaProblem !== null) throw new RangeError(`city ${input.id}: eta model: ${etaProblem}`);
   return {
@@ -76,6 +87,7 @@ export function cityOverrides(input: CityInput): CityOverrides {
     bundling: checkedNumbers(input.id, 'bundling parameter', BUNDLING_RULES, input.bundling),
     tickMs: input.tickMs,
     etaModel: input.etaModel ?? null,
+    shards: input.shards,
   };
 }
 
@@ -107,5 +119,27 @@ export function cityConfig(overrides: CityOverrides): CityConfig {
     bundling: { ...DEFAULT_BUNDLING, ...overrides.bundling },
     tickMs: overrides.tickMs ?? DEFAULT_TICK_MS,
     etaModel: overrides.etaModel,
+    shards: overrides.shards ?? DEFAULT_SHARDS,
   };
+}
+
+/**
+ * A change of an existing city's shard count: refused, because its couriers, orders, offers and
+ * fences sit in the slots of the old count, and hosts keep the config cached with the lease.
+ */
+export class ShardsFixedError extends Error {
+  constructor(
+    readonly city: string,
+    readonly shards: number,
+    readonly wanted: number,
+  ) {
+    super(`city ${city} has ${shards} shard${shards === 1 ? '' : 's'}; its shard count is fixed once it exists (asked for ${wanted})`);
+    this.name = 'ShardsFixedError';
+  }
+}
+
+/** Refuses a change of shards (see ShardsFixedError); the existing count otherwise. */
+export function keptShards(existing: CityConfig, wanted: number | undefined): number {
+  if (wanted !== undefined && wanted !== existing.shards) throw new ShardsFixedError(existing.id, existing.shards, wanted);
+  return existing.shards;
 }

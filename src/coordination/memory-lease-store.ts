@@ -1,6 +1,6 @@
 import { assertCityId } from '../state/city-id.js';
 import { assertToken } from '../state/decision.js';
-import { cityConfig, cityOverrides, type CityConfig, type CityInput, type CityOverrides } from './city-config.js';
+import { cityConfig, cityOverrides, keptShards, type CityConfig, type CityInput, type CityOverrides } from './city-config.js';
 import { assertHolder, holderName, sameHolder, type Holder } from './holder.js';
 import { assertTtlMs, UnknownCityError, type Census, type LeaseStore } from './lease-store.js';
 
@@ -31,7 +31,9 @@ export class MemoryLeaseStore implements LeaseStore {
   }
 
   async putCity(input: CityInput): Promise<CityConfig> {
-    const overrides = cityOverrides(input);
+    const given = cityOverrides(input);
+    const existing = this.cities.get(given.id);
+    const overrides = existing ? { ...given, shards: keptShards(cityConfig(existing), given.shards) } : given;
     this.cities.set(overrides.id, overrides);
     if (!this.leases.has(overrides.id)) this.leases.set(overrides.id, { holder: null, token: 0, expiresAt: null });
     return cityConfig(overrides);
@@ -47,6 +49,7 @@ export class MemoryLeaseStore implements LeaseStore {
       bundling: change.bundling === undefined ? existing?.bundling : given.bundling,
       tickMs: change.tickMs ?? existing?.tickMs,
       etaModel: change.etaModel === undefined ? existing?.etaModel : change.etaModel,
+      shards: change.shards,
     });
   }
 

@@ -87,6 +87,14 @@ export const MIGRATIONS: readonly Migration[] = [
         "ADD COLUMN IF NOT EXISTS certificate VARCHAR(8) NOT NULL DEFAULT 'none' COMMENT 'checked | failed | none'",
     ],
   },
+  {
+    version: 6,
+    name: 'area shards per city',
+    statements: [
+      // NULL means the default (one shard); written by the city's insert only (ShardsFixedError).
+      "ALTER TABLE cities ADD COLUMN IF NOT EXISTS shards INT NULL COMMENT 'area shards (docs/scaling.md)'",
+    ],
+  },
 ];
 
 export interface MigrationReport {

@@ -3,7 +3,7 @@ import type { BundlingParams, DispatchParams } from '../domain/problem.js';
 import { etaModelFromJson, etaModelToJson, type EtaModelJson } from '../features/eta-model.js';
 import { assertCityId } from '../state/city-id.js';
 import { assertToken } from '../state/decision.js';
-import { BUNDLING_NAMES, cityConfig, cityOverrides, PARAM_NAMES, type CityConfig, type CityInput, type CityOverrides } from './city-config.js';
+import { BUNDLING_NAMES, cityConfig, cityOverrides, keptShards, PARAM_NAMES, type CityConfig, type CityInput, type CityOverrides } from './city-config.js';
 import { assertHolder, type Holder } from './holder.js';
 import { assertTtlMs, UnknownCityError, type Census, type LeaseStore } from './lease-store.js';
 
@@ -20,7 +20,15 @@ const BUNDLING_COLUMNS: Record<keyof BundlingParams, string> = {
   maxBundleSize: 'max_bundle_size',
   bundleWindowS: 'bundle_window_s',
 };
-const CITY_COLUMNS = ['id', 'enabled', ...PARAM_NAMES.map((p) => PARAM_COLUMNS[p]), ...BUNDLING_NAMES.map((b) => BUNDLING_COLUMNS[b]), 'tick_ms', 'eta_model'];
+const CITY_COLUMNS = [
+  'id',
+  'enabled',
+  ...PARAM_NAMES.map((p) => PARAM_COLUMNS[p]),
+  ...BUNDLING_NAMES.map((b) => BUNDLING_COLUMNS[b]),
+  'tick_ms',
+  'eta_model',
+  'shards',
+];
 
 /** Dead hosts' rows are pruned this long after their last heartbeat. */
 const HOST_RETENTION_S = 24 * 3600;
@@ -35,8 +43,8 @@ export class MysqlLeaseStore implements LeaseStore {
 
   async putCity(input: CityInput): Promise<CityConfig> {
     const overrides = cityOverrides(input);
-    await this.upsertCity(overrides, CITY_COLUMNS.slice(1));
-    return cityConfig(overrides);
+    // shards is never updated: upsertCity refuses a change of it.
+    return this.upsertCity(overrides, CITY_COLUMNS.slice(1, -1));
   }
 
   async changeCity(change: CityInput): Promise<CityConfig> {
@@ -61,6 +69,7 @@ export class MysqlLeaseStore implements LeaseStore {
       ...BUNDLING_NAMES.map((b) => overrides.bundling[b] ?? null),
       overrides.tickMs ?? null,
       overrides.etaModel && JSON.stringify(etaModelToJson(overrides.etaModel)),
+      overrides.shards ?? null,
     ];
     const assignments = updated.length === 0 ? 'id = id' : updated.map((c) => `${c} = VALUES(${c})`).join(', ');
     const connection = await this.pool.getConnection();
@@ -73,8 +82,11 @@ export class MysqlLeaseStore implements LeaseStore {
       await connection.execute('INSERT INTO leases (city_id) VALUES (?) ON DUPLICATE KEY UPDATE city_id = city_id', [overrides.id]);
       // The row is locked by the upsert until the commit: this is what it became, not a later change.
       const [rows] = await connection.execute<RowDataPacket[]>(`SELECT ${CITY_COLUMNS.join(', ')} FROM cities WHERE id = ?`, [overrides.id]);
+      const city = cityFromRow(rows[0]);
+      // The shard count is written only by the insert; a change of it rolls everything back.
+      keptShards(city, overrides.shards);
       await connection.commit();
-      return cityFromRow(rows[0]);
+      return city;
     } catch (error) {
       await connection.rollback();
       throw error;
@@ -211,5 +223,6 @@ function cityFromRow(row: RowDataPacket): CityConfig {
     bundling,
     tickMs: row.tick_ms === null ? undefined : Number(row.tick_ms),
     etaModel: row.eta_model === null ? null : etaModelFromJson(JSON.parse(String(row.eta_model)) as EtaModelJson),
+    shards: row.shards === null ? undefined : Number(row.shards),
   });
 }

@@ -6,6 +6,8 @@ import { MemoryCityStateStore } from '../state/memory-city-state-store.js';
 import { MemoryDecisionLog } from '../state/memory-decision-log.js';
 import { MysqlDecisionLog } from '../state/mysql-decision-log.js';
 import { RedisCityStateStore } from '../state/redis-city-state-store.js';
+import { ShardedCityStateStore } from '../state/sharded-city-state-store.js';
+import { configuredShards } from './city-shards.js';
 import type { LeaseStore } from './lease-store.js';
 import { MemoryLeaseStore } from './memory-lease-store.js';
 import { migrate } from './migrations.js';
@@ -49,9 +51,13 @@ export async function openServerStores(options: ServerStoresOptions): Promise<Co
   // Without an offline queue a command sent before the first connection fails: wait for it (a
   // Redis that is down is not fatal at start-up: the client keeps reconnecting, calls get 503).
   await redis.connect().catch(() => undefined);
+  const leases = boundedStore('leases', new MysqlLeaseStore(pool), isMysqlConnectionError);
   return {
-    leases: boundedStore('leases', new MysqlLeaseStore(pool), isMysqlConnectionError),
-    state: boundedStore('state', new RedisCityStateStore(redis, { keyPrefix: options.keyPrefix }), isRedisConnectionError),
+    leases,
+    state: new ShardedCityStateStore(
+      boundedStore('state', new RedisCityStateStore(redis, { keyPrefix: options.keyPrefix }), isRedisConnectionError),
+      configuredShards(leases),
+    ),
     decisions: boundedStore('decisions', new MysqlDecisionLog(pool), isMysqlConnectionError),
     async close() {
       // QUIT needs a live connection; without one there is nothing to wait for.
@@ -98,9 +104,10 @@ function openRedis(text: string): Redis | Cluster {
  * city state's clock (what Redis TIME is for Redis): a simulated one runs a city faster than real time.
  */
 export function openEmbeddedStores(options: { now?: () => number } = {}): CoordinationStores {
+  const leases = new MemoryLeaseStore();
   return {
-    leases: new MemoryLeaseStore(),
-    state: new MemoryCityStateStore(options),
+    leases,
+    state: new ShardedCityStateStore(new MemoryCityStateStore(options), configuredShards(leases)),
     decisions: new MemoryDecisionLog(),
     async close() {},
     destroy() {},

@@ -198,8 +198,8 @@ export async function dispatchCity(context: DispatchContext, lease: Lease, confi
   }
   for (;;) {
     const snapshotStarted = performance.now();
-    const [snapshot, cooldowns, features] = await Promise.all([
-      stores.state.readSnapshot(city, config.params),
+    const [snapshots, cooldowns, features] = await Promise.all([
+      stores.state.readShardSnapshots(city, config.params),
       stores.state.readCooldowns(city),
       // Only a city with an ETA model reads its features at every tick.
       config.etaModel ? stores.state.readFeatureState(city, TICK_SIGNALS) : undefined,
@@ -211,7 +211,7 @@ export async function dispatchCity(context: DispatchContext, lease: Lease, confi
     const featureReady = features && config.etaModel ? readyEstimates(features, config.etaModel) : undefined;
     // Housekeeping off the commit's path: the store drops lapsed offers while the pool solves.
     const [solved] = await Promise.all([
-      solveWithCooldowns(context, config.bundling, snapshot, cooldowns, options, featureReady),
+      solveShards(context, config.bundling, snapshots, cooldowns, options, featureReady),
       stores.state.purgeLapsedOffers(city),
     ]);
     const solveMs = performance.now() - solveStarted;
@@ -226,7 +226,7 @@ export async function dispatchCity(context: DispatchContext, lease: Lease, confi
       city,
       committed: false,
       durable: false,
-      version: snapshot.version,
+      version: snapshots[0].version,
       token: lease.token,
       assignments: solved.pairs,
       unassigned: solved.unassigned,
@@ -235,8 +235,8 @@ export async function dispatchCity(context: DispatchContext, lease: Lease, confi
       warmStart: solved.warmStart,
       certificate: solved.certificate,
       ...(solved.certificateError === undefined ? {} : { certificateError: solved.certificateError }),
-      couriers: snapshot.courierIds.length,
-      orders: snapshot.orderIds.length,
+      couriers: sum(snapshots.map((s) => s.courierIds.length)),
+      orders: sum(snapshots.map((s) => s.orderIds.length)),
       cooledDown: solved.cooledDown,
       estimated: solved.estimated,
       timings: { snapshot_ms: round(snapshotMs), solve_ms: round(solveMs), commit_ms: 0, total_ms: 0 },
@@ -303,6 +303,47 @@ interface Solved extends CertificateVerdict {
 }
 
 /**
+ * Solves each area shard's snapshot as its own problem, in parallel on the pool (a pickup across
+ * shards could not be committed atomically), as one solve: pairs in shard order, objectives
+ * summed, the certificate checked only if every shard's was. A city of one shard is one solve.
+ */
+async function solveShards(
+  context: DispatchContext,
+  bundling: BundlingParams,
+  snapshots: readonly CitySnapshot[],
+  cooldowns: readonly Assignment[],
+  options: DispatchCycleOptions,
+  featureReady: ReadonlyMap<string, ReadyEstimate> | undefined,
+): Promise<Solved> {
+  if (snapshots.length === 1) return solveWithCooldowns(context, bundling, snapshots[0], cooldowns, options, featureReady);
+  // The warm start keeps one problem's solve; the shards' problems are several.
+  const shards = await Promise.all(snapshots.map((s) => solveWithCooldowns(context, bundling, s, cooldowns, { ...options, warm: undefined }, featureReady)));
+  const solved = shards.filter((s) => s.solved);
+  const failed = shards.find((s) => s.certificate === 'failed');
+  return {
+    pairs: shards.flatMap((s) => s.pairs),
+    unassigned: shards.flatMap((s) => s.unassigned),
+    objective: sum(shards.map((s) => s.objective)),
+    solved: solved.length > 0,
+    warmStart: false,
+    cooledDown: sum(shards.map((s) => s.cooledDown)),
+    estimated: {
+      ready: sum(shards.map((s) => s.estimated.ready)),
+      pairs: sum(shards.map((s) => s.estimated.pairs)),
+      model: sum(shards.map((s) => s.estimated.model)),
+      readyEvents: sum(shards.map((s) => s.estimated.readyEvents)),
+    },
+    ...(failed
+      ? { certificate: 'failed', certificateError: failed.certificateError }
+      : { certificate: solved.length > 0 && solved.every((s) => s.certificate === 'checked') ? 'checked' : 'none' }),
+  };
+}
+
+function sum(values: readonly number[]): number {
+  return values.reduce((a, b) => a + b, 0);
+}
+
+/**
  * Solves the snapshot with the pairs in their decline cooldown excluded: they are not
  * eligible, so the result is the optimum over every other pair. A city that neither bundles nor
  * brings its own costs is solved exactly as a snapshot file would be (the solver prices positions).
@@ -357,6 +398,7 @@ async function solveOrders(
     signal,
     certify,
     duals: warm !== undefined,
+    warmGraph: warm !== undefined,
     ...(previous ? { warm: warmStartFor(previous, snapshot.orderIds, snapshot.courierIds) } : {}),
   });
   // A refuted solve is not started from: its duals prove nothing.

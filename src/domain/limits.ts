@@ -85,6 +85,14 @@ export const EpochMs = Type.Integer({ minimum: 0, maximum: EPOCH_MS_MAX, descrip
 export const Version = Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER });
 export const DecisionsLimit = Type.Integer({ minimum: 1, maximum: 1000 });
 export const TickMs = Type.Integer({ minimum: 50, maximum: 3_600_000, description: 'milliseconds between dispatch ticks' });
+/** Area shards of one city (docs/scaling.md, "Area shards"): 1 is one slot, as before shards. */
+export const MAX_SHARDS = 16;
+export const Shards = Type.Integer({
+  minimum: 1,
+  maximum: MAX_SHARDS,
+  // No schema default: a PUT that leaves it out keeps the city's (a new city gets DEFAULT_SHARDS).
+  description: "area shards the city's couriers and orders are split over (each its own Redis Cluster slot), default 1; fixed once the city exists",
+});
 
 /**
  * The dispatch parameters (docs/problem.md), each with its default. The penalty's maximum is

@@ -117,6 +117,11 @@ export interface Solution {
   courierDual?: Float64Array;
   /** The kept candidate graph the duals certify (present when requested). */
   candidates?: CandidateGraph;
+  /**
+   * This solve's problem and candidate graph packed for the next tick's solve to reuse
+   * (assembly/warm-graph.ts; present when requested, for a positions problem with K = 0).
+   */
+  warmGraph?: ArrayBuffer;
   /** The verdict on the dual certificate, checked where it was solved (present when requested: src/solver/certified-solve.ts). */
   certificate?: { certificate: 'checked' | 'failed'; certificateError?: string };
   stats: SolveStats;
@@ -176,6 +181,8 @@ export interface SolveStats {
   warmStart: boolean;
   /** Orders the auction had to place, without a column at its start: every order cold; warm, the new ones and those the changes moved. */
   rowsToPlace: number;
+  /** Candidate edges taken from the previous tick's graph (SolveOptions.warm with a graph); 0 when built cold. */
+  edgesReused: number;
   edgeBuildMs: number;
   matchingMs: number;
   solveMs: number;

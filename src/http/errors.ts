@@ -11,6 +11,7 @@ import { InputError } from '../domain/errors.js';
 import { MAX_ESTIMATE_PAIRS, MAX_ESTIMATE_READY } from '../domain/limits.js';
 import { inputErrorFromSchemaError } from '../domain/schema-rules.js';
 import { StoreUnavailableError } from '../coordination/store-unavailable.js';
+import { ShardsFixedError } from '../coordination/city-config.js';
 import { Type } from '@sinclair/typebox';
 
 const count = (n: number) => n.toLocaleString('en-US');
@@ -95,6 +96,11 @@ export const ERROR_CODES = {
     status: 409,
     meaning: 'POST /dispatch on a city no host leases yet (just created or being handed over); retry shortly',
     example: 'no host holds the lease of city bcn yet; retry shortly',
+  },
+  shards_fixed: {
+    status: 409,
+    meaning: "PUT /cities/{city} changing an existing city's `shards`: the shard count is fixed once the city exists",
+    example: 'city bcn has 3 shards; its shard count is fixed once it exists (asked for 4)',
   },
   body_too_large: {
     status: 413,
@@ -196,6 +202,7 @@ export function toHttpError(error: FastifyError | Error): HttpError {
   if (fastify.validation) return fromSchemaError(fastify.validation[0] as ErrorObject, fastify.validationContext ?? 'body');
   if (error instanceof InputError) return new HttpError('invalid_field', error.message, { field: error.field });
   if (error instanceof StoreUnavailableError) return new HttpError('store_unavailable', error.message);
+  if (error instanceof ShardsFixedError) return new HttpError('shards_fixed', error.message, { field: 'shards' });
   const code = fastify.code === undefined ? undefined : FASTIFY_CODES[fastify.code];
   if (code === 'invalid_field') return new HttpError(code, 'url: is not a valid percent-encoded UTF-8 path', { field: 'url' });
   if (code === 'invalid_json') return new HttpError(code, `body: ${fastify.message}`);

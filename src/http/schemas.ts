@@ -25,6 +25,7 @@ import {
   MAX_ESTIMATE_PAIRS,
   MAX_ESTIMATE_READY,
   PickupId,
+  Shards,
   SpeedMps,
   TickMs,
   Version,
@@ -91,6 +92,7 @@ export const CityBody = Input(
     enabled: Type.Optional(Type.Boolean()),
     eta_model: Type.Optional(Type.Union([ref(EtaModel), Type.Null()], { description: "the city's ETA model; null removes it" })),
     tick_ms: Type.Optional(TickMs),
+    shards: Type.Optional(Shards),
     params: Type.Optional(
       Input(ParamsSchema.properties, {
         description: "replaces the city's whole params object: a parameter left out takes its default",
@@ -124,6 +126,7 @@ export const City = Type.Object(
     }),
     bundling: Type.Object({ max_bundle_size: Type.Integer(), bundle_window_s: Type.Number() }),
     eta_model: Type.Union([ref(EtaModel), Type.Null()]),
+    shards: Type.Integer(),
   },
   {
     $id: 'City',
@@ -135,6 +138,7 @@ export const City = Type.Object(
         params: paramsToJson(DEFAULT_PARAMS),
         bundling: { max_bundle_size: DEFAULT_BUNDLING.maxBundleSize, bundle_window_s: DEFAULT_BUNDLING.bundleWindowS },
         eta_model: null,
+        shards: 1,
       },
     ],
   },

@@ -26,11 +26,13 @@ export interface CertifiedSolveOptions {
   certify?: boolean;
   /** Start from the previous solve (src/solver/warm-start.ts). */
   warm?: WarmStart;
+  /** Return the solve's graph for the next tick's (Solution.warmGraph). */
+  warmGraph?: boolean;
 }
 
 export function solveCertified(solver: Pick<WasmSolver, 'solve' | 'keptGraph'>, problem: Problem, options: CertifiedSolveOptions = {}): Solution {
   if (options.certify !== true) return solver.solve(problem, options);
-  const solution = solver.solve(problem, { duals: true, candidates: options.candidates, warm: options.warm });
+  const solution = solver.solve(problem, { duals: true, candidates: options.candidates, warm: options.warm, warmGraph: options.warmGraph });
   // Read in place before anything else runs on the solver.
   solution.certificate = certificateOf(solution, toDeciseconds(problem.params.unassignedPenaltyS), solver.keptGraph());
   if (options.duals !== true) {

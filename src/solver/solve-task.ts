@@ -13,8 +13,17 @@ export interface SolveTask {
   duals: boolean;
   candidates: boolean;
   certify: boolean;
-  /** The warm start's columns (packWarmStart), transferred with the problem's. */
-  warm?: ArrayBuffer;
+  /** Return Solution.warmGraph. */
+  warmGraph: boolean;
+  /** The warm start (packWarmStart), its buffers transferred with the problem's. */
+  warm?: PackedWarmStart;
+}
+
+export interface PackedWarmStart {
+  columns: ArrayBuffer;
+  /** WarmStart.graph's block, with its maps among the columns; previousCouriers sizes courierNow. */
+  graph?: ArrayBuffer;
+  previousCouriers: number;
 }
 
 export interface PackedSolution {
@@ -25,20 +34,31 @@ export interface PackedSolution {
   buffer: ArrayBuffer;
   /** Solution.candidates as its one block (graphBlock), transferred on its own: it is the big one. */
   candidates?: ArrayBuffer;
+  /** Solution.warmGraph, transferred on its own. */
+  warmGraph?: ArrayBuffer;
   certificate?: Solution['certificate'];
   /** How long the worker was busy with the task (unpacking, solving, checking, packing), ms. */
   busyMs: number;
 }
 
 const warmColumns = (orders: number, couriers: number) => ({ orderCourier: ['i32', orders], courierDual: ['i32', couriers] }) as const;
+const warmGraphColumns = (orders: number, couriers: number, previousCouriers: number) =>
+  ({ ...warmColumns(orders, couriers), orderBefore: ['i32', orders], courierNow: ['i32', previousCouriers] }) as const;
 
-export function packWarmStart(warm: WarmStart): ArrayBuffer {
-  return packColumns(warmColumns(warm.orderCourier.length, warm.courierDual.length), warm);
+export function packWarmStart(warm: WarmStart): PackedWarmStart {
+  const orders = warm.orderCourier.length;
+  const couriers = warm.courierDual.length;
+  if (warm.graph === undefined) return { columns: packColumns(warmColumns(orders, couriers), warm), previousCouriers: 0 };
+  const previousCouriers = warm.graph.courierNow.length;
+  const columns = packColumns(warmGraphColumns(orders, couriers, previousCouriers), { ...warm, ...warm.graph });
+  return { columns, graph: warm.graph.block, previousCouriers };
 }
 
-/** The warm start whose columns are views on `buffer`, for the problem it was packed for. */
-export function unpackWarmStart(buffer: ArrayBuffer, orders: number, couriers: number): WarmStart {
-  return viewColumns(buffer, warmColumns(orders, couriers));
+/** The warm start whose columns are views on the packed buffers, for the problem it was packed for. */
+export function unpackWarmStart(packed: PackedWarmStart, orders: number, couriers: number): WarmStart {
+  if (packed.graph === undefined) return viewColumns(packed.columns, warmColumns(orders, couriers));
+  const { orderCourier, courierDual, orderBefore, courierNow } = viewColumns(packed.columns, warmGraphColumns(orders, couriers, packed.previousCouriers));
+  return { orderCourier, courierDual, graph: { block: packed.graph, orderBefore, courierNow } };
 }
 
 const assignmentColumns = (orders: number) => ({ orderCourier: ['i32', orders], orderCost: ['i32', orders] }) as const;
@@ -52,22 +72,32 @@ const certificateColumns = (orders: number, couriers: number) =>
  * rather than transfers.
  */
 export function packSolution(solution: Solution, busyMs: number): PackedSolution {
-  const { objective, stats, orderCourier, orderCost, orderDual, courierDual, candidates, certificate } = solution;
+  const { objective, stats, orderCourier, orderCost, orderDual, courierDual, candidates, warmGraph, certificate } = solution;
   const duals = orderDual !== undefined && courierDual !== undefined;
   const buffer = duals
     ? packColumns(certificateColumns(stats.orders, stats.couriers), { orderCourier, orderCost, orderDual, courierDual })
     : packColumns(assignmentColumns(stats.orders), { orderCourier, orderCost });
-  return { objective, stats, duals, buffer, busyMs, ...(candidates ? { candidates: graphBlock(candidates) } : {}), ...(certificate ? { certificate } : {}) };
+  return {
+    objective,
+    stats,
+    duals,
+    buffer,
+    busyMs,
+    ...(candidates ? { candidates: graphBlock(candidates) } : {}),
+    ...(warmGraph ? { warmGraph } : {}),
+    ...(certificate ? { certificate } : {}),
+  };
 }
 
 /** The solution whose columns are views on `packed.buffer` (and `packed.candidates`). */
-export function unpackSolution({ objective, stats, duals, buffer, candidates, certificate }: PackedSolution): Solution {
+export function unpackSolution({ objective, stats, duals, buffer, candidates, warmGraph, certificate }: PackedSolution): Solution {
   const columns = duals ? viewColumns(buffer, certificateColumns(stats.orders, stats.couriers)) : viewColumns(buffer, assignmentColumns(stats.orders));
   return {
     objective,
     stats,
     ...columns,
     ...(candidates ? { candidates: candidateGraphOf(new Int32Array(candidates)) } : {}),
+    ...(warmGraph ? { warmGraph } : {}),
     ...(certificate ? { certificate } : {}),
   };
 }

@@ -19,7 +19,7 @@ export default function solveTask(task: SolveTask) {
   let solution: Solution;
   try {
     const warm = task.warm ? unpackWarmStart(task.warm, problem.orderCount, problem.courierCount) : undefined;
-    solution = solveCertified(solver, problem, { duals: task.duals, candidates: task.candidates, certify: task.certify, warm });
+    solution = solveCertified(solver, problem, { duals: task.duals, candidates: task.candidates, certify: task.certify, warm, warmGraph: task.warmGraph });
   } catch (error) {
     // A trap stops the solver mid-solve, its state undefined: later tasks get a fresh
     // instance (of the module already compiled). The message keeps the trap's kind, which
@@ -28,5 +28,6 @@ export default function solveTask(task: SolveTask) {
     throw new Error(`the wasm solver failed: ${String(error)}`);
   }
   const packed = packSolution(solution, performance.now() - started);
-  return move({ [transferableSymbol]: packed.candidates ? [packed.buffer, packed.candidates] : [packed.buffer], [valueSymbol]: packed });
+  const transfers = [packed.buffer, ...(packed.candidates ? [packed.candidates] : []), ...(packed.warmGraph ? [packed.warmGraph] : [])];
+  return move({ [transferableSymbol]: transfers, [valueSymbol]: packed });
 }

@@ -33,6 +33,8 @@ export interface PoolSolveOptions {
   certify?: boolean;
   /** Start from the previous solve of the city (src/solver/warm-start.ts); it travels with the task as packed columns. */
   warm?: WarmStart;
+  /** Return the solve's graph for the next tick's (Solution.warmGraph); a warm start's graph is transferred to the worker. */
+  warmGraph?: boolean;
   /** Cancels the solve: a queued one is dropped, a running one has its worker stopped (and replaced). */
   signal?: AbortSignal;
   /** Limit on the time from the call to the solution, queueing included; past it the solve is cancelled. */
@@ -121,7 +123,9 @@ export class SolverPool {
     // worker that cannot load its solver fails start(), not the first real solve.
     try {
       await Promise.all(
-        Array.from({ length: threads }, () => piscina.run({ problem: packProblem(warmUpProblem()), duals: true, candidates: false, certify: true })),
+        Array.from({ length: threads }, () =>
+          piscina.run({ problem: packProblem(warmUpProblem()), duals: true, candidates: false, certify: true, warmGraph: false }),
+        ),
       );
     } catch (error) {
       await piscina.destroy(); // no replacement workers left behind
@@ -146,13 +150,14 @@ export class SolverPool {
       duals: options.duals === true,
       candidates: options.candidates === true,
       certify: options.certify === true,
+      warmGraph: options.warmGraph === true,
       warm,
     };
     this.#pending++;
     try {
       const reply = await this.#piscina.run(task, {
         signal: signals.length > 1 ? AbortSignal.any(signals) : signals[0],
-        transferList: warm ? [packed.buffer, warm] : [packed.buffer],
+        transferList: [packed.buffer, ...(warm ? [warm.columns, ...(warm.graph ? [warm.graph] : [])] : [])],
       });
       this.#solved++;
       this.#busyMs += reply.busyMs;

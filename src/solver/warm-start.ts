@@ -3,6 +3,8 @@
  * the next snapshot's indices, couriers and orders matched by id. New ones start cold, vanished
  * ones are dropped. The core (assembly/assignment.ts) repairs it into exact duals and places only
  * the rows the changes freed; any warm start, however stale, ends in the same certified optimum.
+ * With the previous solve's graph (Solution.warmGraph) the next one reuses its edges where neither
+ * the order nor the courier changed (assembly/warm-graph.ts).
  */
 import type { Solution } from '../domain/problem.js';
 
@@ -16,6 +18,17 @@ export interface WarmStart {
   orderCourier: Int32Array;
   /** Per courier: its dual in the previous solve (integer deciseconds, ≤ 0), 0 for a new one. */
   courierDual: Int32Array;
+  /** The previous solve's candidate graph and how its orders and couriers map to this problem's. */
+  graph?: WarmGraph;
+}
+
+export interface WarmGraph {
+  /** Solution.warmGraph of the previous solve. */
+  block: ArrayBuffer;
+  /** Per order: its index in the previous solve, or -1. */
+  orderBefore: Int32Array;
+  /** Per courier of the previous solve: its index in this problem, or -1. */
+  courierNow: Int32Array;
 }
 
 /** A solve to warm-start the next one from: its ids and, from the solution, the matching and courier duals. */
@@ -24,12 +37,15 @@ export interface PreviousSolve {
   courierIds: readonly string[];
   orderCourier: ArrayLike<number>;
   courierDual: ArrayLike<number>;
+  /** Its Solution.warmGraph; a buffer transferred away meanwhile (byteLength 0) is not used. */
+  graph?: ArrayBuffer;
 }
 
 /** The previous solve of a snapshot, or undefined when the solution carries no duals. */
 export function previousSolveOf(ids: { orderIds: readonly string[]; courierIds: readonly string[] }, solution: Solution): PreviousSolve | undefined {
   if (solution.courierDual === undefined) return undefined;
-  return { orderIds: ids.orderIds, courierIds: ids.courierIds, orderCourier: solution.orderCourier, courierDual: solution.courierDual };
+  const previous = { orderIds: ids.orderIds, courierIds: ids.courierIds, orderCourier: solution.orderCourier, courierDual: solution.courierDual };
+  return solution.warmGraph ? { ...previous, graph: solution.warmGraph } : previous;
 }
 
 /** `previous` against the snapshot whose orders and couriers are `orderIds` and `courierIds`. */
@@ -42,12 +58,16 @@ export function warmStartFor(previous: PreviousSolve, orderIds: readonly string[
   });
   const previousOrder = new Map(previous.orderIds.map((id, o) => [id, o]));
   const orderCourier = new Int32Array(orderIds.length).fill(NO_WARM_STATE);
+  const orderBefore = new Int32Array(orderIds.length).fill(-1);
   orderIds.forEach((id, o) => {
     const before = previousOrder.get(id);
     if (before === undefined) return;
+    orderBefore[o] = before;
     const c = previous.orderCourier[before];
     if (c < 0) orderCourier[o] = WAS_UNASSIGNED;
     else orderCourier[o] = courierIndex.get(previous.courierIds[c]) ?? NO_WARM_STATE;
   });
-  return { orderCourier, courierDual };
+  if (previous.graph === undefined || previous.graph.byteLength === 0) return { orderCourier, courierDual };
+  const courierNow = Int32Array.from(previous.courierIds, (id) => courierIndex.get(id) ?? -1);
+  return { orderCourier, courierDual, graph: { block: previous.graph, orderBefore, courierNow } };
 }

@@ -9,6 +9,8 @@ export interface SolverExports {
   memory: WebAssembly.Memory;
   beginProblem(couriers: number, orders: number, givenEdges: number, excludedPairs: number): void;
   beginWarmStart(): void;
+  beginWarmGraph(bytes: number, previousCouriers: number): number;
+  writeWarmGraph(): number;
   inputColumn(column: number): number;
   setParams(maxPickupS: number, maxCandidates: number, penaltyDeciseconds: number, detourFactor: number, waitWeight: number, handoverS: number): void;
   buildCandidates(fromGivenEdges: boolean): void;
@@ -28,6 +30,7 @@ export interface SolverExports {
   candidateEdgeCount(): number;
   keptEdgeCount(): number;
   pricedPairCount(): number;
+  reusedEdgeCount(): number;
 }
 
 export const WASM_PATH = join(packageRoot(), 'build', 'solver.wasm');

@@ -22,6 +22,8 @@ const enum Input {
   ExcludedCourier,
   WarmOrderCourier,
   WarmCourierDual,
+  WarmOrderBefore,
+  WarmCourierNow,
 }
 const enum Output {
   Courier,
@@ -37,7 +39,12 @@ export interface SolveOptions {
   candidates?: boolean;
   /** Start from the previous solve (warm-start.ts); the result is the same optimum. */
   warm?: WarmStart;
+  /** Return this solve's problem and graph for the next tick's to reuse (Solution.warmGraph). */
+  warmGraph?: boolean;
 }
+
+/** Where writeWarmGraph's block (assembly/warm-graph.ts) holds its byte length without the keys, in f64. */
+const WARM_GRAPH_BYTES_WORD = 3;
 
 /**
  * Linear memory is 32-bit: input columns and per-courier/per-order buffers must stay well
@@ -105,6 +112,7 @@ export class WasmSolver {
         unassigned: orderCount - assigned,
         warmStart: wasm.warmStarted() !== 0,
         rowsToPlace: wasm.rowsToPlace(),
+        edgesReused: wasm.reusedEdgeCount(),
         edgeBuildMs: matchStarted - buildStarted,
         matchingMs: matchEnded - matchStarted,
         solveMs: 0,
@@ -116,6 +124,19 @@ export class WasmSolver {
     }
     // The solve leaves the graph in place (working sets only reorder each row's keys).
     if (options.candidates === true) solution.candidates = this.#writeCandidates();
+    if (options.warmGraph === true && problem.kind === 'positions') {
+      const at = wasm.writeWarmGraph(); // before reading memory.buffer: writing may grow (detach) it
+      if (at !== 0) {
+        // The block, then the graph's keys (u64) appended from where they lie: one copy of each.
+        const memory = new Uint8Array(wasm.memory.buffer);
+        const bytes = new Float64Array(wasm.memory.buffer, at, WARM_GRAPH_BYTES_WORD + 1)[WARM_GRAPH_BYTES_WORD];
+        const keyBytes = 8 * wasm.keptEdgeCount();
+        const block = new Uint8Array(bytes + keyBytes);
+        block.set(memory.subarray(at, at + bytes));
+        block.set(memory.subarray(wasm.candidateKeys(), wasm.candidateKeys() + keyBytes), bytes);
+        solution.warmGraph = block.buffer;
+      }
+    }
     solution.stats.solveMs = performance.now() - started;
     return solution;
   }
@@ -160,6 +181,13 @@ export class WasmSolver {
     wasm.beginWarmStart();
     new Int32Array(wasm.memory.buffer, wasm.inputColumn(Input.WarmOrderCourier), orderCount).set(warm.orderCourier);
     new Int32Array(wasm.memory.buffer, wasm.inputColumn(Input.WarmCourierDual), courierCount).set(warm.courierDual);
+    const graph = warm.graph;
+    if (graph === undefined || graph.block.byteLength === 0) return;
+    if (graph.orderBefore.length !== orderCount) throw new RangeError(`warm graph for ${graph.orderBefore.length} orders, the problem has ${orderCount}`);
+    const at = wasm.beginWarmGraph(graph.block.byteLength, graph.courierNow.length);
+    new Uint8Array(wasm.memory.buffer, at, graph.block.byteLength).set(new Uint8Array(graph.block));
+    new Int32Array(wasm.memory.buffer, wasm.inputColumn(Input.WarmOrderBefore), orderCount).set(graph.orderBefore);
+    new Int32Array(wasm.memory.buffer, wasm.inputColumn(Input.WarmCourierNow), graph.courierNow.length).set(graph.courierNow);
   }
 
   /** Writes the problem's columns and parameters into a fresh arena. */

@@ -141,7 +141,8 @@ export interface ConflictingItem {
   /**
    * `missing`, the item's status, `offered` when it has an outstanding offer, or (an order)
    * `pickup_mismatch` when its pickup position is not that of its pickup's first order: all
-   * orders of one pickup come from one restaurant, which only the store can check.
+   * orders of one pickup come from one restaurant, which only the store can check; in a city of
+   * several area shards, `other_shard` when it is not in its pickup's courier's shard.
    */
   state: string;
 }
@@ -245,6 +246,11 @@ export interface CityStateStore {
   readPickup(city: string, id: string): Promise<PickupView | undefined>;
   /** Free couriers without an outstanding offer and pending orders without one, read atomically. */
   readSnapshot(city: string, params: DispatchParams): Promise<CitySnapshot>;
+  /**
+   * The snapshot of each area shard of the city, read in parallel (one for a city of one shard:
+   * readSnapshot's): the dispatch solves each as its own problem (docs/scaling.md, "Area shards").
+   */
+  readShardSnapshots(city: string, params: DispatchParams): Promise<CitySnapshot[]>;
   /** Every courier and order of the city with its state (see CityView). */
   readCityView(city: string): Promise<CityView>;
   /**

@@ -1,5 +1,5 @@
 import { isItemId, isPickupId, ItemId, PickupId } from '../domain/limits.js';
-import { assertCityId } from './city-id.js';
+import { assertStateCity } from './city-id.js';
 
 /**
  * One order offered to one courier. In a decision a courier may have several assignments, next
@@ -84,6 +84,17 @@ export interface Decision {
   partial?: boolean;
   /** The solve it came from, for an auditor; without it the decision records objective null, certificate 'none'. */
   audit?: DecisionAudit;
+  /**
+   * A shard's part of a decision of a city of several shards (sharded-city-state-store.ts): the
+   * version opened in the city's base slot, and the pickups the earlier parts committed, so pickup
+   * numbers run on across the parts as they do in the merged decision.
+   */
+  part?: DecisionPart;
+}
+
+export interface DecisionPart {
+  version: number;
+  pickupOffset: number;
 }
 
 /**
@@ -128,13 +139,19 @@ export const DEFAULT_OFFER_TTL_MS = 30_000;
 
 /** Rejects malformed decisions before they reach a store: both stores see only valid input. */
 export function assertValidDecision(decision: Decision): void {
-  assertCityId(decision.city);
+  assertStateCity(decision.city);
   assertToken(decision.token);
   assertHolderName(decision.holder);
   const audit = decision.audit ?? NO_AUDIT;
   assertDecisionAudit(audit);
   // An assignment its own certificate refutes is not an offer anyone should get (docs/host.md).
   if (audit.certificate === 'failed') throw new RangeError('a decision whose certificate failed is not committed');
+  if (decision.part) {
+    const { version, pickupOffset } = decision.part;
+    if (!Number.isSafeInteger(version) || version < 1 || !Number.isSafeInteger(pickupOffset) || pickupOffset < 0) {
+      throw new RangeError(`decision part must have a version ≥ 1 and a pickup offset ≥ 0, got ${JSON.stringify(decision.part)}`);
+    }
+  }
   const ttl = decision.offerTtlMs ?? DEFAULT_OFFER_TTL_MS;
   if (!Number.isSafeInteger(ttl) || ttl <= 0) {
     throw new RangeError(`offerTtlMs must be a positive integer, got ${ttl}`);

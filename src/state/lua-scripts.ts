@@ -25,7 +25,10 @@ export type ScriptName =
   | 'read_snapshot'
   | 'put_records'
   | 'ingest_events'
-  | 'read_features';
+  | 'read_features'
+  | 'open_decision'
+  | 'claim_shards'
+  | 'release_shards';
 const SCRIPT_NAMES: readonly ScriptName[] = [
   'commit_decision',
   'purge_lapsed_offers',
@@ -40,6 +43,9 @@ const SCRIPT_NAMES: readonly ScriptName[] = [
   'put_records',
   'ingest_events',
   'read_features',
+  'open_decision',
+  'claim_shards',
+  'release_shards',
 ];
 
 export interface LuaScript {

@@ -3,12 +3,11 @@ import { DEFAULT_FEATURE_RULES, SIGNAL_NAMES, type FeatureRules, type SignalName
 import { assertFeatureEvents, type FeatureEvent, type IngestResult } from '../features/events.js';
 import type { FeatureState } from '../features/feature-state.js';
 import { MemoryFeatureSignals } from '../features/memory-signals.js';
-import { assertCityId } from './city-id.js';
+import { assertStateCity } from './city-id.js';
 import {
   assertFenceFloor,
   DEFAULT_STREAM_MAX_LEN,
   type CitySnapshot,
-  type CityStateStore,
   type CityView,
   type CommitResult,
   type ConflictingItem,
@@ -29,8 +28,11 @@ import {
   type PickupView,
 } from './city-state-store.js';
 import {
+  assertDecisionAudit,
+  assertHolderName,
   assertItemId,
   assertPickupId,
+  assertToken,
   assertValidDecision,
   DEFAULT_OFFER_TTL_MS,
   assignmentsOf,
@@ -40,8 +42,10 @@ import {
   type Assignment,
   type CommittedDecision,
   type Decision,
+  type DecisionAudit,
   type Pickup,
 } from './decision.js';
+import type { ClaimMode, ClaimResult, ItemKind, OpenDecisionResult, ShardableCityStateStore, ShardClaim, ShardEntry, ShardHeld } from './shard-base.js';
 import { assertEstimates, estimatesRecord, type CityEstimates, type Estimates } from './estimates.js';
 import { offerView, pickupState, pickupView, type PickupRecord } from './pickups.js';
 import {
@@ -70,6 +74,8 @@ interface CityData {
   cooldowns: Map<string, number>;
   estimates: CityEstimates | null;
   features: MemoryFeatureSignals;
+  /** A city of several area shards: item id -> its shard (ShardBase). */
+  shards: Record<ItemKind, Map<string, ShardEntry>>;
 }
 
 export interface MemoryCityStateStoreOptions {
@@ -86,7 +92,7 @@ export interface MemoryCityStateStoreOptions {
  * all-or-nothing commits), for running the engine without servers. Every method runs to
  * completion without awaiting, so each is atomic as a Lua script is.
  */
-export class MemoryCityStateStore implements CityStateStore {
+export class MemoryCityStateStore implements ShardableCityStateStore {
   private readonly cities = new Map<string, CityData>();
   private readonly now: () => number;
   private readonly streamMaxLen: number;
@@ -176,6 +182,10 @@ export class MemoryCityStateStore implements CityStateStore {
     return built;
   }
 
+  async readShardSnapshots(city: string, params: DispatchParams): Promise<CitySnapshot[]> {
+    return [await this.readSnapshot(city, params)];
+  }
+
   async readCityView(city: string): Promise<CityView> {
     const data = this.city(city);
     const now = this.now();
@@ -213,11 +223,12 @@ export class MemoryCityStateStore implements CityStateStore {
     }
     if (pickups.length === 0) return { ok: false, reason: 'conflict', item: dropped[0].item };
 
-    const version = data.fence.version + 1;
+    const version = decision.part?.version ?? data.fence.version + 1;
+    const offset = decision.part?.pickupOffset ?? 0;
     data.fence = { token: decision.token, version };
     const expiresAt = now + (decision.offerTtlMs ?? DEFAULT_OFFER_TTL_MS);
     pickups.forEach(({ courier, orders }, i) => {
-      const p: PickupRecord = { id: pickupId(version, i + 1), courier, version, expiresAt, orders: [...orders] };
+      const p: PickupRecord = { id: pickupId(version, offset + i + 1), courier, version, expiresAt, orders: [...orders] };
       data.pickups.set(p.id, p);
       data.courierPickups.set(courier, p.id);
       for (const order of orders) data.orderPickups.set(order, p.id);
@@ -231,8 +242,7 @@ export class MemoryCityStateStore implements CityStateStore {
       assignments: assignmentsOf(pickups),
       ...(decision.audit ?? NO_AUDIT),
     };
-    data.stream.push(committed);
-    if (data.stream.length > this.streamMaxLen) data.stream.splice(0, data.stream.length - this.streamMaxLen);
+    this.record(data, committed);
     // The caller's copy, not the stream's: fresh assignment objects (a clone would also copy every id).
     return { ok: true, decision: { ...committed, assignments: committed.assignments.map((a) => ({ ...a })) }, dropped };
   }
@@ -373,13 +383,66 @@ export class MemoryCityStateStore implements CityStateStore {
     return this.city(city).features.read(this.now(), signals);
   }
 
+  async openDecision(city: string, token: number, holder: string, audit: DecisionAudit): Promise<OpenDecisionResult> {
+    assertToken(token);
+    assertHolderName(holder);
+    assertDecisionAudit(audit);
+    const data = this.city(city);
+    if (!data.fence) return { ok: false, reason: 'fence_missing' };
+    if (token < data.fence.token) return { ok: false, reason: 'stale_token', fence: data.fence.token };
+    const version = data.fence.version + 1;
+    const now = this.now();
+    data.fence = { token, version };
+    this.record(data, { city, version, token, holder, committedAt: now, assignments: [], ...audit });
+    return { ok: true, version, openedAt: now };
+  }
+
+  async claimShards(city: string, kind: ItemKind, mode: ClaimMode, items: readonly ShardClaim[]): Promise<ClaimResult> {
+    items.forEach(([id]) => assertItemId(id, kind));
+    const index = this.city(city).shards[kind];
+    const taken = mode === 'create' ? items.find(([id]) => index.has(id)) : undefined;
+    if (taken) return { ok: false, reason: 'exists', id: taken[0] };
+    // As claim_shards.lua: each id written once per call, its claim counted on.
+    const written = new Set<string>();
+    for (const [id, shard] of items) {
+      if (written.has(id)) continue;
+      written.add(id);
+      const held = index.get(id);
+      index.set(id, held ? { shard: held.shard, claim: held.claim + 1 } : { shard, claim: 1 });
+    }
+    return { ok: true, entries: items.map(([id]) => ({ ...index.get(id)! })) };
+  }
+
+  async readShards(city: string, kind: ItemKind, ids: readonly string[]): Promise<(ShardEntry | undefined)[]> {
+    ids.forEach((id) => assertItemId(id, kind));
+    const index = this.city(city).shards[kind];
+    return ids.map((id) => {
+      const entry = index.get(id);
+      return entry && { ...entry };
+    });
+  }
+
+  async releaseShards(city: string, kind: ItemKind, held: readonly ShardHeld[]): Promise<void> {
+    const index = this.city(city).shards[kind];
+    for (const [id, { shard, claim }] of held) {
+      const entry = index.get(id);
+      if (entry?.shard === shard && entry.claim === claim) index.delete(id);
+    }
+  }
+
+  /** Appends to the city's stream, which keeps the last streamMaxLen. */
+  private record(data: CityData, decision: CommittedDecision): void {
+    data.stream.push(decision);
+    if (data.stream.length > this.streamMaxLen) data.stream.splice(0, data.stream.length - this.streamMaxLen);
+  }
+
   /** Failure injection: what a Redis restart without persistence does to the fence. */
   loseFence(city: string): void {
     this.city(city).fence = null;
   }
 
   private city(city: string): CityData {
-    assertCityId(city);
+    assertStateCity(city);
     let data = this.cities.get(city);
     if (!data) {
       data = {
@@ -393,6 +456,7 @@ export class MemoryCityStateStore implements CityStateStore {
         cooldowns: new Map(),
         estimates: null,
         features: new MemoryFeatureSignals(this.featureRules),
+        shards: { courier: new Map(), order: new Map() },
       };
       this.cities.set(city, data);
     }

@@ -7,7 +7,6 @@ import {
   assertFenceFloor,
   DEFAULT_STREAM_MAX_LEN,
   type CitySnapshot,
-  type CityStateStore,
   type CityView,
   type CommitResult,
   type CourierState,
@@ -28,8 +27,11 @@ import {
   type PickupView,
 } from './city-state-store.js';
 import {
+  assertDecisionAudit,
+  assertHolderName,
   assertItemId,
   assertPickupId,
+  assertToken,
   assertValidDecision,
   assignmentsOf,
   DEFAULT_OFFER_TTL_MS,
@@ -39,14 +41,16 @@ import {
   type Certificate,
   type CommittedDecision,
   type Decision,
+  type DecisionAudit,
 } from './decision.js';
+import type { ClaimMode, ClaimResult, ItemKind, OpenDecisionResult, ShardableCityStateStore, ShardClaim, ShardEntry, ShardHeld } from './shard-base.js';
 import { assertEstimates, decodeEstimates, encodeEstimates, type CityEstimates, type Estimates } from './estimates.js';
 import { decodeIngestReply, ingestArgs, ingestKeys } from './redis-feature-signals.js';
 import { FeatureMirror } from './redis-feature-mirror.js';
 import { registerLuaScripts, type CityScripts } from './lua-scripts.js';
 import { offerView, pickupView } from './pickups.js';
 import { assertCourierState, assertCourierUpdate, assertEventAnswer, assertNewOrder, assertOrderState, FINISHED_ORDER_STATUSES } from './records.js';
-import { assertKeyPrefix, changeLogKeys, cityKeys, offerKeys, type CityKeys } from './redis-keys.js';
+import { assertKeyPrefix, changeLogKeys, cityKeys, offerKeys, shardIndexKey, type CityKeys } from './redis-keys.js';
 import { decodeCourier, decodeOfferPickupId, decodeOrder, decodePickup, encodeCourier, encodeOrder } from './redis-records.js';
 import { RecordMirror, type SnapshotReply } from './redis-record-mirror.js';
 import { SnapshotBuilder } from './snapshot.js';
@@ -69,7 +73,7 @@ export interface RedisCityStateStoreOptions {
  * script and MULTI runs on the one master holding the city's slot, and TIME inside them is that
  * master's clock.
  */
-export class RedisCityStateStore implements CityStateStore {
+export class RedisCityStateStore implements ShardableCityStateStore {
   private readonly prefix: string;
   private readonly streamMaxLen: number;
   private readonly scripts: CityScripts;
@@ -175,6 +179,10 @@ export class RedisCityStateStore implements CityStateStore {
     });
   }
 
+  async readShardSnapshots(city: string, params: DispatchParams): Promise<CitySnapshot[]> {
+    return [await this.readSnapshot(city, params)];
+  }
+
   async readCityView(city: string): Promise<CityView> {
     return this.readHotSet(city, false, ({ mirror, offeredCouriers, offeredOrders, now }) => ({
       takenAt: now,
@@ -241,6 +249,8 @@ export class RedisCityStateStore implements CityStateStore {
       decision.partial ? '1' : '0',
       audit.objective === null ? '' : String(audit.objective),
       audit.certificate,
+      decision.part ? String(decision.part.version) : '',
+      String(decision.part?.pickupOffset ?? 0),
     )) as (string | number)[];
     switch (reply[0]) {
       case 'ok': {
@@ -415,6 +425,47 @@ export class RedisCityStateStore implements CityStateStore {
     });
   }
 
+  async openDecision(city: string, token: number, holder: string, audit: DecisionAudit): Promise<OpenDecisionResult> {
+    assertToken(token);
+    assertHolderName(holder);
+    assertDecisionAudit(audit);
+    const k = this.keys(city);
+    const objective = audit.objective === null ? '' : String(audit.objective);
+    const reply = (await this.scripts.open_decision(k.fence, k.decisions, String(token), holder, this.streamMaxLen, objective, audit.certificate)) as string[];
+    switch (reply[0]) {
+      case 'ok':
+        return { ok: true, version: Number(reply[1]), openedAt: Number(reply[2]) };
+      case 'fence_missing':
+        return { ok: false, reason: 'fence_missing' };
+      case 'stale_token':
+        return { ok: false, reason: 'stale_token', fence: Number(reply[1]) };
+      default:
+        throw new Error(`open_decision returned an unexpected reply: ${JSON.stringify(reply)}`);
+    }
+  }
+
+  async claimShards(city: string, kind: ItemKind, mode: ClaimMode, items: readonly ShardClaim[]): Promise<ClaimResult> {
+    items.forEach(([id]) => assertItemId(id, kind));
+    if (items.length === 0) return { ok: true, entries: [] };
+    const reply = (await this.scripts.claim_shards(this.shardIndex(city, kind), mode, JSON.stringify(items))) as string[];
+    return reply[0] === 'exists' ? { ok: false, reason: 'exists', id: reply[1] } : { ok: true, entries: reply.slice(1).map(decodeShardEntry) };
+  }
+
+  async readShards(city: string, kind: ItemKind, ids: readonly string[]): Promise<(ShardEntry | undefined)[]> {
+    ids.forEach((id) => assertItemId(id, kind));
+    if (ids.length === 0) return [];
+    return (await this.redis.hmget(this.shardIndex(city, kind), ...ids)).map((e) => (e === null ? undefined : decodeShardEntry(e)));
+  }
+
+  async releaseShards(city: string, kind: ItemKind, held: readonly ShardHeld[]): Promise<void> {
+    if (held.length === 0) return;
+    await this.scripts.release_shards(this.shardIndex(city, kind), JSON.stringify(held.map(([id, { shard, claim }]) => [id, `${shard}|${claim}`])));
+  }
+
+  private shardIndex(city: string, kind: ItemKind): string {
+    return shardIndexKey(this.prefix, city, kind);
+  }
+
   private keys(city: string): CityKeys {
     return cityKeys(this.prefix, city);
   }
@@ -495,4 +546,10 @@ function eventRefusal(reply: string[]): { ok: false; reason: 'no_offer' } | { ok
   if (reply[0] === 'no_offer') return { ok: false, reason: 'no_offer' };
   if (reply[0] === 'wrong_state') return { ok: false, reason: 'wrong_state', state: reply[1] as OrderStatus };
   throw new Error(`order_event returned an unexpected reply: ${JSON.stringify(reply)}`);
+}
+
+/** An index entry of claim_shards.lua: "<shard>|<claim>". */
+function decodeShardEntry(entry: string): ShardEntry {
+  const [shard, claim] = entry.split('|');
+  return { shard: Number(shard), claim: Number(claim) };
 }

@@ -1,4 +1,4 @@
-import { assertCityId } from './city-id.js';
+import { assertStateCity } from './city-id.js';
 
 /** The Redis keys of one city: all share the `{city}` hash tag, so scripts work on Redis Cluster. */
 export interface CityKeys {
@@ -62,9 +62,14 @@ export function changeLogKeys(k: CityKeys): [string, string, string] {
   return [k.revision, k.courierChanges, k.orderChanges];
 }
 
+/** What every key of a city starts with: the prefix and its hash tag. */
+function keyBase(prefix: string, city: string): string {
+  assertStateCity(city);
+  return `${prefix}{${city}}:`;
+}
+
 export function cityKeys(prefix: string, city: string): CityKeys {
-  assertCityId(city);
-  const base = `${prefix}{${city}}:`;
+  const base = keyBase(prefix, city);
   return {
     fence: `${base}fence`,
     couriers: `${base}couriers`,
@@ -87,4 +92,12 @@ export function cityKeys(prefix: string, city: string): CityKeys {
     featureEpoch: `${base}feature-epoch`,
     featurePanes: `${base}feature-pane:`,
   };
+}
+
+/**
+ * A city of several area shards, in its base slot: hashes item id -> its shard
+ * (claim_shards.lua). Not in CityKeys: a city of one shard never writes them.
+ */
+export function shardIndexKey(prefix: string, city: string, kind: 'courier' | 'order'): string {
+  return `${keyBase(prefix, city)}${kind}-shards`;
 }

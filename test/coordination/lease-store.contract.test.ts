@@ -1,6 +1,7 @@
 import { fitEtaModel } from '../../src/features/eta-model.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { DEFAULT_TICK_MS } from '../../src/coordination/city-config.js';
+import { DEFAULT_TICK_MS, ShardsFixedError } from '../../src/coordination/city-config.js';
+import { MAX_SHARDS } from '../../src/domain/limits.js';
 import type { Holder } from '../../src/coordination/holder.js';
 import { UnknownCityError, type LeaseStore } from '../../src/coordination/lease-store.js';
 import { DEFAULT_BUNDLING, DEFAULT_PARAMS } from '../../src/domain/problem.js';
@@ -31,6 +32,7 @@ describe.each(LEASE_STORES)('LeaseStore contract: $name', ({ create }) => {
         bundling: { ...DEFAULT_BUNDLING, maxBundleSize: 3 },
         tickMs: 500,
         etaModel: null,
+        shards: 1,
       });
       expect(await store.getCity('bcn')).toEqual(stored);
 
@@ -42,6 +44,7 @@ describe.each(LEASE_STORES)('LeaseStore contract: $name', ({ create }) => {
         bundling: DEFAULT_BUNDLING,
         tickMs: DEFAULT_TICK_MS,
         etaModel: null,
+        shards: 1,
       });
       await store.putCity({ id: 'ams' });
       expect((await store.listCities()).map((c) => c.id)).toEqual(['ams', 'bcn']);
@@ -56,6 +59,7 @@ describe.each(LEASE_STORES)('LeaseStore contract: $name', ({ create }) => {
         bundling: DEFAULT_BUNDLING,
         tickMs: 500,
         etaModel: null,
+        shards: 1,
       });
       await store.changeCity({ id: 'bcn', params: { maxPickupS: 900 }, bundling: { maxBundleSize: 3 } });
       // A group replaces the whole group: maxCandidates is back to its default.
@@ -67,6 +71,7 @@ describe.each(LEASE_STORES)('LeaseStore contract: $name', ({ create }) => {
         bundling: { ...DEFAULT_BUNDLING, maxBundleSize: 3 },
         tickMs: 500,
         etaModel: null,
+        shards: 1,
       };
       expect(await store.getCity('bcn')).toEqual(changed);
       expect(await store.changeCity({ id: 'bcn' })).toEqual(changed);
@@ -103,6 +108,22 @@ describe.each(LEASE_STORES)('LeaseStore contract: $name', ({ create }) => {
       }
     });
 
+    it('sets the shard count when the city is created and refuses to change it after', async () => {
+      expect((await store.changeCity({ id: 'bcn', shards: 3 })).shards).toBe(3);
+      expect((await store.changeCity({ id: 'bcn', tickMs: 500 })).shards).toBe(3);
+      expect((await store.putCity({ id: 'bcn', shards: 3, enabled: false })).shards).toBe(3);
+      expect((await store.putCity({ id: 'bcn' })).shards).toBe(3);
+      for (const change of [() => store.changeCity({ id: 'bcn', shards: 1, tickMs: 700 }), () => store.putCity({ id: 'bcn', shards: 4, tickMs: 700 })]) {
+        const refused = await change().catch((e: unknown) => e);
+        expect(refused).toBeInstanceOf(ShardsFixedError);
+        expect(refused).toMatchObject({ city: 'bcn', shards: 3 });
+      }
+      // Nothing of a refused change is kept.
+      expect(await store.getCity('bcn')).toMatchObject({ shards: 3, enabled: true, tickMs: DEFAULT_TICK_MS });
+      expect((await store.changeCity({ id: 'ams' })).shards).toBe(1);
+      await expect(store.changeCity({ id: 'ams', shards: 2 })).rejects.toThrow(ShardsFixedError);
+    });
+
     it('rejects bad configuration', async () => {
       await expect(store.putCity({ id: 'b{cn}' })).rejects.toThrow(/city id/);
       await expect(store.putCity({ id: 'bcn', params: { maxCandidates: 1.5 } })).rejects.toThrow(/maxCandidates must be an integer/);
@@ -111,6 +132,7 @@ describe.each(LEASE_STORES)('LeaseStore contract: $name', ({ create }) => {
       await expect(store.putCity({ id: 'bcn', params: { waitWeight: Number.NaN } })).rejects.toThrow(/waitWeight/);
       await expect(store.putCity({ id: 'bcn', params: { speed: 3 } as never })).rejects.toThrow(/unknown dispatch parameter speed/);
       await expect(store.putCity({ id: 'bcn', tickMs: 0 })).rejects.toThrow(/tickMs/);
+      for (const shards of [0, MAX_SHARDS + 1, 1.5]) await expect(store.putCity({ id: 'bcn', shards })).rejects.toThrow(/shards must be an integer/);
       expect(await store.listCities()).toEqual([]);
     });
   });

@@ -28,7 +28,7 @@ describe('migrations', () => {
     expect(await tables(db)).toEqual(['cities', 'decisions', 'hosts', 'leases', 'schema_migrations']);
     expect(await migrate(db.pool)).toEqual({ from: MIGRATIONS.length, to: MIGRATIONS.length, applied: [] });
     expect(formatMigrationReport(first)).toMatch(
-      /from version 0 to 5:\n {2}1: cities, leases and hosts\n {2}2: durable decision log\n {2}3: bundling knobs per city\n {2}4: ETA model per city\n {2}5: decision objective and certificate/,
+      /from version 0 to 6:\n {2}1: cities, leases and hosts\n {2}2: durable decision log\n {2}3: bundling knobs per city\n {2}4: ETA model per city\n {2}5: decision objective and certificate\n {2}6: area shards per city/,
     );
   });
 
@@ -48,7 +48,11 @@ describe('migrations', () => {
     await migrate(db.pool, MIGRATIONS.slice(0, 1));
     // A crash after step 2's DDL but before its schema_migrations row.
     for (const statement of MIGRATIONS[1].statements) await db.pool.query(statement);
-    expect(await migrate(db.pool)).toMatchObject({ from: 1, to: MIGRATIONS.length, applied: [{ version: 2 }, { version: 3 }, { version: 4 }, { version: 5 }] });
+    expect(await migrate(db.pool)).toMatchObject({
+      from: 1,
+      to: MIGRATIONS.length,
+      applied: [{ version: 2 }, { version: 3 }, { version: 4 }, { version: 5 }, { version: 6 }],
+    });
   });
 
   it('keep the decisions recorded before a decision carried its audit: objective null, certificate none', async () => {
@@ -76,7 +80,7 @@ describe('migrations', () => {
     const db = await fresh();
     await migrate(db.pool);
     await db.pool.query("INSERT INTO schema_migrations (version, name) VALUES (99, 'from the future')");
-    await expect(migrate(db.pool)).rejects.toThrow(/version 99, newer than this build knows \(5\)/);
+    await expect(migrate(db.pool)).rejects.toThrow(/version 99, newer than this build knows \(6\)/);
   });
 
   it('are what `dispatchd migrate --mysql URL` runs', async () => {

@@ -1,7 +1,7 @@
 /**
  * The host's warm start across ticks (src/dispatch/dispatch-city.ts CityWarmState): through the
- * real loop, a city's second tick starts from its first solve, and the first tick after the host
- * lost and took the city again starts cold.
+ * real loop, a city's second tick starts from its first solve (its duals and its candidate graph),
+ * and the first tick after the host lost and took the city again starts cold.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Problem, Solution } from '../../src/domain/problem.js';
@@ -10,12 +10,16 @@ import type { Host } from '../../src/host/host.js';
 import type { PoolSolveOptions } from '../../src/solver/solver-pool.js';
 import { couriers, orders, startTestHost, waitFor } from '../http/support/host.js';
 
-/** The in-thread solver, recording whether each solve started warm. */
+/** The in-thread solver, recording whether each solve started warm and was given the previous graph. */
 class RecordingSolver extends InThreadSolver {
   readonly starts: boolean[] = [];
+  readonly graphs: boolean[] = [];
   override async solve(problem: Problem, options?: PoolSolveOptions): Promise<Solution> {
     const solution = await super.solve(problem, options);
     this.starts.push(solution.stats.warmStart);
+    this.graphs.push(options?.warm?.graph !== undefined);
+    // Every solve packs its graph for the next tick's.
+    expect(solution.warmGraph).toBeDefined();
     return solution;
   }
 }
@@ -38,6 +42,7 @@ describe('warm start across ticks in the dispatch loop', () => {
     await app.inject({ method: 'POST', url: '/v1/cities/warm/orders', payload: { orders: [...orders(2), far] } });
     await waitFor(() => solver.starts.length >= 3, 5_000, 'three ticks');
     expect(solver.starts.slice(0, 3)).toEqual([false, true, true]);
+    expect(solver.graphs.slice(0, 3)).toEqual([false, true, true]);
     const metrics = (await app.inject('/metrics')).body;
     const started = (start: string) => Number(new RegExp(`dispatchd_solve_starts_total\\{city="warm",start="${start}"\\} (\\d+)`).exec(metrics)?.[1] ?? 0);
     expect(started('cold')).toBe(1);
@@ -51,5 +56,6 @@ describe('warm start across ticks in the dispatch loop', () => {
     await app.inject({ method: 'PUT', url: '/v1/cities/warm', payload: { enabled: true } });
     await waitFor(() => solver.starts.length >= before + 2, 5_000, 'two ticks after taking the city again');
     expect(solver.starts.slice(before, before + 2)).toEqual([false, true]);
+    expect(solver.graphs.slice(before, before + 2)).toEqual([false, true]);
   });
 });

@@ -62,6 +62,8 @@ describe('error answers', () => {
     const lat = await refused({ method: 'PUT', url: '/v1/cities/e1/couriers', payload: { couriers: [{ ...couriers(1)[0], lat: 91 }] } }, 400, 'invalid_field');
     expect(lat).toEqual({ error: 'couriers[0].lat: must be a number in [-90, 90]', code: 'invalid_field', field: 'couriers[0].lat' });
     expect((await refused({ method: 'PUT', url: '/v1/cities/e1', payload: { colour: 'red' } }, 400, 'unknown_field')).field).toBe('colour');
+    for (const shards of [0, 17, 2.5])
+      expect((await refused({ method: 'PUT', url: '/v1/cities/e1', payload: { shards } }, 400, 'invalid_field')).field).toBe('shards');
     expect((await refused({ method: 'GET', url: '/v1/cities/e1/decisions?limit=0' }, 400, 'invalid_field')).field).toBe('limit');
     expect((await refused({ method: 'GET', url: '/v1/cities/%ZZ' }, 400, 'invalid_field')).field).toBe('url');
     expect((await refused({ method: 'GET', url: `/v1/cities/${'x'.repeat(2_000)}` }, 414, 'uri_too_long')).field).toBe('url');
@@ -85,6 +87,7 @@ describe('error answers', () => {
     await refused({ method: 'POST', url: '/v1/cities/c409/orders', payload: { orders: orders(1) } }, 409, 'order_exists');
     await refused({ method: 'POST', url: '/v1/cities/c409/orders/o1/delivered' }, 409, 'wrong_state');
     await refused({ method: 'POST', url: '/v1/cities/c409/offers/o1/accept' }, 409, 'no_offer');
+    expect(await refused({ method: 'PUT', url: '/v1/cities/c409', payload: { shards: 2 } }, 409, 'shards_fixed')).toMatchObject({ field: 'shards' });
     await waitFor(() => host.keeper.lease('c409'), 5_000, 'the lease of c409');
     const decision = (await app.inject({ method: 'POST', url: '/v1/cities/c409/dispatch', headers: auth })).json();
     const { order, courier } = decision.assignments[0];

@@ -33,7 +33,7 @@ describe('candidate edges match the oracle edge by edge', () => {
             couriers: 1 + (seed % 23),
             orders: 1 + (seed % 17),
             ties: seed % 3 === 0,
-            params: { maxCandidates: seed % 5, unassignedPenaltyS: seed % 7 === 0 ? 900 : 3600 },
+            params: { maxCandidates: seed % 9, unassignedPenaltyS: seed % 7 === 0 ? 900 : 3600 },
           }),
         );
       }

@@ -49,7 +49,8 @@ function smallCities(maxCouriers: number, maxOrders: number): fc.Arbitrary<Posit
       orders: between(1, maxOrders),
       points: between(1, 3),
       params: fc.record({
-        maxCandidates: between(0, 4),
+        // K ≤ 4: the ring bound; K > 4: the arrival buckets (assembly/positions.ts).
+        maxCandidates: between(0, 8),
         // Some orders are left when the penalty is low; most pairs are within the default reach.
         unassignedPenaltyS: fc.constantFrom(300, 600, 3600),
         maxPickupS: fc.constantFrom(300, 600),
@@ -114,7 +115,7 @@ describe('the K bound', () => {
     const far: [number, number] = [41.408, 2.17]; // 2 km north: a few rings out
     const couriers = Array.from({ length: 30 }, (_, c) => ({ at: c % 10 === 0 ? far : here, speed: 5 }));
     const orders = Array.from({ length: 6 }, (_, o) => ({ pickup: here, dropoff: [41.39 + 0.001 * o, 2.18] as [number, number], ready: 3000 }));
-    for (const maxCandidates of [1, 2, 4]) {
+    for (const maxCandidates of [1, 2, 4, 5, 12]) {
       const problem = positionsProblem(couriers, orders, { maxCandidates, unassignedPenaltyS: 6000, waitWeight: 0 });
       expectSameCandidates(solver, problem);
       const graph = solver.candidates(problem);
@@ -125,18 +126,43 @@ describe('the K bound', () => {
     }
   });
 
-  it.each(['normal', 'hotspot', 'degenerate'] as const)(
-    '%s M city, max_candidates 1 and 4: far fewer pairs priced than eligible, exactly the K cheapest',
-    (shape) => {
-      const problem = shapedCity(shape, 'M', 22);
-      const { edges: eligible, pairsPriced } = solver.solve(problem).stats;
-      // With K = 0 every eligible pair is priced; a degenerate city's stack once for all its couriers (courier-classes.ts).
-      expect(pairsPriced * (shape === 'degenerate' ? COURIERS_PER_STACK : 1)).toBeGreaterThanOrEqual(eligible);
-      for (const maxCandidates of [1, 4]) {
+  it.each([
+    // K ≤ 4: the ring bound, every city; K > 4: the arrival buckets, only where orders share a pickup point.
+    ['normal', [0.75, 0.75, 1.01, 1.01, 1.01]],
+    ['hotspot', [0.75, 0.75, 0.25, 0.4, 0.75]],
+    ['degenerate', [0.75, 0.75, 1.01, 1.01, 1.01]],
+  ] as const)('%s M city, max_candidates 1, 4, 16, 64 and 200: the pairs priced, exactly the K cheapest', (shape, shares) => {
+    const problem = shapedCity(shape, 'M', 22);
+    const { edges: eligible, pairsPriced } = solver.solve(problem).stats;
+    // With K = 0 every eligible pair is priced; a degenerate city's stack once for all its couriers (courier-classes.ts).
+    expect(pairsPriced * (shape === 'degenerate' ? COURIERS_PER_STACK : 1)).toBeGreaterThanOrEqual(eligible);
+    [1, 4, 16, 64, 200].forEach((maxCandidates, i) => {
+      const bounded = { ...problem, params: { ...problem.params, maxCandidates } };
+      expect(solver.solve(bounded).stats.pairsPriced).toBeLessThan(shares[i] * eligible);
+      expectSameCandidates(solver, bounded);
+    });
+  });
+
+  it.each(['normal', 'hotspot', 'degenerate', 'both'] as const)('%s S cities: the same edges as the unpruned build for every K', (shape) => {
+    for (const seed of [1, 2, 3]) {
+      const problem = shape === 'both' ? crowdedAtRestaurants(shapedCity('degenerate', 'S', seed), 12) : shapedCity(shape, 'S', seed);
+      const all = solver.candidates(problem);
+      for (const maxCandidates of [1, 4, 5, 16, 64, 200]) {
         const bounded = { ...problem, params: { ...problem.params, maxCandidates } };
-        expect(solver.solve(bounded).stats.pairsPriced).toBeLessThan(0.75 * eligible);
         expectSameCandidates(solver, bounded);
+        // The unpruned build's K cheapest per order, ties by courier index.
+        const want = new Set<number>();
+        const byOrder = new Map<number, [number, number][]>();
+        for (let i = 0; i < all.order.length; i++) {
+          byOrder.set(all.order[i], [...(byOrder.get(all.order[i]) ?? []), [all.cost[i], all.courier[i]]]);
+        }
+        for (const [o, edges] of byOrder) {
+          edges.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+          for (const [, c] of edges.slice(0, maxCandidates)) want.add(o * 100_000 + c);
+        }
+        const got = solver.candidates(bounded);
+        expect(new Set(Array.from(got.order, (o, i) => o * 100_000 + got.courier[i]))).toEqual(want);
       }
-    },
-  );
+    }
+  });
 });

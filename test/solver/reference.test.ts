@@ -167,6 +167,7 @@ describe('checkSolution', () => {
       unassigned: 0,
       warmStart: false,
       rowsToPlace: 2,
+      edgesReused: 0,
       edgeBuildMs: 0,
       matchingMs: 0,
       solveMs: 0,

@@ -111,14 +111,107 @@ describe('warm start across ticks', () => {
     expect(() => solver.solve(problem, { warm })).toThrow(RangeError);
   });
 
-  it('travels with the solve task to a pool worker', async () => {
+  describe("the previous tick's graph, reused", () => {
+    /** The kept graph as sorted "order courier cost" lines: equal graphs, equal lines. */
+    const edgeLines = (solution: Solution) => {
+      const { order, courier, cost } = solution.candidates!;
+      return Array.from(order, (o, i) => `${o} ${courier[i]} ${cost[i]}`).sort();
+    };
+
+    /** Solves `next` cold and warm from `first` with its graph: the same graph, counts and optimum, certified. */
+    function expectReusedGraph(tick: CityTick, first: Solution, next: CityTick): Solution {
+      const warm = warmFrom(tick, first, next);
+      expect(warm.graph).toBeDefined();
+      const cold = solver.solve(next.problem, { duals: true, candidates: true });
+      const warmed = solver.solve(next.problem, { duals: true, candidates: true, warm, warmGraph: true });
+      expect(edgeLines(warmed)).toEqual(edgeLines(cold));
+      expect(warmed.stats.edges).toBe(cold.stats.edges);
+      expect(warmed.stats.edgesKept).toBe(cold.stats.edgesKept);
+      expect(warmed.objective).toBe(cold.objective);
+      checkSolution(next.problem, warmed, candidateEdges(next.problem));
+      return warmed;
+    }
+
+    describe.each(CITY_SHAPES)('%s cities', (shape) => {
+      it.each([0, 0.01, 0.05, 0.2])('%f changed: the cold build’s edges', (share) => {
+        for (let seed = 1; seed <= 3; seed++) {
+          const tick = tickOf(shapedCity(shape, SMALL, seed));
+          const next = nextTick(tick, share, seed);
+          const warmed = expectReusedGraph(tick, solver.solve(tick.problem, { duals: true, warmGraph: true }), next);
+          if (share <= 0.05) expect(warmed.stats.edgesReused).toBeGreaterThan(0.8 * warmed.stats.edgesKept);
+        }
+      });
+    });
+
+    it('tick after tick, with edges costing more than the penalty counted', () => {
+      const problem = shapedCity('hotspot', SMALL, 5);
+      // A penalty below many prices: rows keep fewer edges than they have eligible pairs.
+      let tick = tickOf({ ...problem, params: { ...problem.params, unassignedPenaltyS: 1_500 } });
+      let solution = solver.solve(tick.problem, { duals: true, warmGraph: true });
+      expect(solution.stats.edges).toBeGreaterThan(solution.stats.edgesKept);
+      for (let step = 1; step <= 5; step++) {
+        const next = nextTick(tick, 0.03, 200 + step);
+        solution = expectReusedGraph(tick, solution, next);
+        expect(solution.stats.edgesReused).toBeGreaterThan(0);
+        tick = next;
+      }
+    });
+
+    it('ready times shifted in the past reuse the rows; a courier free in the past rebuilds them', () => {
+      const tick = tickOf(shapedCity('normal', SMALL, 2));
+      const readyInPast = { ...tick.problem, orderReadyInS: tick.problem.orderReadyInS.map((r) => -1 - Math.abs(r)) };
+      const past = { ...tick, problem: readyInPast };
+      const first = solver.solve(readyInPast, { duals: true, warmGraph: true });
+      const later = { ...past, problem: { ...readyInPast, orderReadyInS: readyInPast.orderReadyInS.map((r) => r - 7.3) } };
+      expect(expectReusedGraph(past, first, later).stats.edgesReused).toBe(first.stats.edgesKept);
+      // With a courier free 50 s ago kept, an order ready 7.3 s earlier may cost it differently.
+      const freeInPast = { ...readyInPast, courierFreeInS: readyInPast.courierFreeInS.map((f, c) => (c === 0 ? -50 : f)) };
+      const firstFree = solver.solve(freeInPast, { duals: true, warmGraph: true });
+      const laterFree = { ...past, problem: { ...freeInPast, orderReadyInS: later.problem.orderReadyInS } };
+      expect(expectReusedGraph({ ...past, problem: freeInPast }, firstFree, laterFree).stats.edgesReused).toBe(0);
+    });
+
+    it('orders with excluded pairs, then or now, are built in full', () => {
+      const tick = tickOf(shapedCity('hotspot', SMALL, 4));
+      const excludedThen = { order: Int32Array.of(0, 0, 5), courier: Int32Array.of(1, 2, 3) };
+      const then = { ...tick, problem: { ...tick.problem, excluded: excludedThen } };
+      const first = solver.solve(then.problem, { duals: true, warmGraph: true });
+      const next = nextTick(tick, 0.01, 4);
+      const excludedNow = { order: Int32Array.of(7, 9), courier: Int32Array.of(4, 4) };
+      expectReusedGraph(then, first, { ...next, problem: { ...next.problem, excluded: excludedNow } });
+    });
+
+    it('is not written with K > 0, nor reused for a problem with other parameters', () => {
+      const tick = tickOf(shapedCity('normal', SMALL, 6));
+      const bounded = { ...tick.problem, params: { ...tick.problem.params, maxCandidates: 4 } };
+      expect(solver.solve(bounded, { duals: true, warmGraph: true }).warmGraph).toBeUndefined();
+      const first = solver.solve(tick.problem, { duals: true, warmGraph: true });
+      const warm = warmFrom(tick, first, tick);
+      for (const params of [{ maxCandidates: 4 }, { handoverS: 121 }]) {
+        const problem = { ...tick.problem, params: { ...tick.problem.params, ...params } };
+        const warmed = solver.solve(problem, { duals: true, warm });
+        expect(warmed.stats.edgesReused).toBe(0);
+        expect(warmed.objective).toBe(solver.solve(problem).objective);
+      }
+    });
+  });
+
+  it('travels with the solve task to a pool worker, with its graph, and the next one comes back', async () => {
     const tick = tickOf(shapedCity('normal', SMALL, 3));
     const next = nextTick(tick, 0.02, 3);
-    const warm = warmFrom(tick, solver.solve(tick.problem, { duals: true }), next);
+    const warm = warmFrom(tick, solver.solve(tick.problem, { duals: true, warmGraph: true }), next);
     const pool = await SolverPool.start({ threads: 1 });
     try {
-      const warmed = await pool.solve(next.problem, { warm, certify: true });
+      const warmed = await pool.solve(next.problem, { warm, certify: true, duals: true, warmGraph: true });
       expect(warmed.stats.warmStart).toBe(true);
+      expect(warmed.stats.edgesReused).toBeGreaterThan(0.8 * warmed.stats.edgesKept);
+      // Transferred to the worker: a second warm start from it builds cold, as after a failed solve.
+      expect(warm.graph!.block.byteLength).toBe(0);
+      expect(warmed.warmGraph!.byteLength).toBeGreaterThan(0);
+      const third = nextTick(next, 0.02, 4);
+      const again = await pool.solve(third.problem, { warm: warmFrom(next, warmed, third), certify: true });
+      expect(again.stats.edgesReused).toBeGreaterThan(0);
+      expect(again.certificate).toEqual({ certificate: 'checked' });
       expect(warmed.certificate).toEqual({ certificate: 'checked' });
       expect(warmed.objective).toBe(solver.solve(next.problem).objective);
     } finally {

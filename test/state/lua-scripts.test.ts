@@ -32,6 +32,9 @@ describe('Lua scripts', () => {
       ['put_records', 5],
       ['ingest_events', 5],
       ['read_features', 2],
+      ['open_decision', 2],
+      ['claim_shards', 1],
+      ['release_shards', 1],
     ]);
     for (const s of scripts) {
       expect(s.source).not.toMatch(/^-- include:/m);

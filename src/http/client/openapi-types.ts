@@ -14,7 +14,7 @@ export interface paths {
         get: operations["getCity"];
         /**
          * Create a city or change it: enable or disable it, set its dispatch parameters and tick
-         * @description Fields left out keep their current value (or the default, for a new city). `params`, when given, replaces the city's whole params object: a parameter it leaves out takes its default, it does not keep its current value; `bundling` likewise. An unknown field anywhere is a 400 naming it.
+         * @description Fields left out keep their current value (or the default, for a new city). `params`, when given, replaces the city's whole params object: a parameter it leaves out takes its default, it does not keep its current value; `bundling` likewise. `shards` is set when the city is created; a different value for an existing city is a 409 `shards_fixed`. An unknown field anywhere is a 400 naming it.
          */
         put: operations["putCity"];
         post?: never;
@@ -465,8 +465,8 @@ export interface components {
         Error: {
             /** @description what went wrong, for a person: names the field or the resource */
             error: string;
-            /** @description invalid_field (400): a value breaks its field's rule; `field` names it (`couriers[2].lat`, a path or query parameter, or `url` for a path that does not decode); unknown_field (400): a field no schema has; `field` names it (every body object and query string is closed); invalid_json (400): the body is not JSON, or is empty with `content-type: application/json`; bad_request (400): a request the host cannot read otherwise (the message says why); unauthorized (401): missing or wrong `Authorization: Bearer <token>` (the host has DISPATCHD_TOKEN); unknown_city (404): no city has this id; unknown_courier (404): the city has no courier with this id; unknown_order (404): the city has no open order with this id (never created, or delivered or cancelled); unknown_pickup (404): no pickup has this id (never committed, or ended); unknown_route (404): no route has this method and path; order_exists (409): an order of the batch already exists; no order of the batch was created; no_offer (409): the order or pickup has no outstanding offer (to that courier, when the answer names one); wrong_state (409): the event does not apply to the order or pickup in its state (e.g. delivered before picked up); city_disabled (409): POST /dispatch on a disabled city; leased_elsewhere (409): POST /dispatch on a city another host leases; `holder` names that host; not_leased_yet (409): POST /dispatch on a city no host leases yet (just created or being handed over); retry shortly; body_too_large (413): the body is larger than the host takes (16 MiB); too_many_items (413): a batch of more couriers or orders than one request takes (50,000), or of more estimates (50,000 ready, 100,000 pairs); uri_too_long (414): a path segment longer than any id can be (1,536 characters, percent-encoded); unsupported_media_type (415): a body that is not `application/json`; internal (500): a failure of the host itself (logged with the request id); store_unavailable (503): a store (MySQL or Redis) did not answer in time; the request may be retried; shutting_down (503): the host is shutting down; send the request to another host */
-            code: "invalid_field" | "unknown_field" | "invalid_json" | "bad_request" | "unauthorized" | "unknown_city" | "unknown_courier" | "unknown_order" | "unknown_pickup" | "unknown_route" | "order_exists" | "no_offer" | "wrong_state" | "city_disabled" | "leased_elsewhere" | "not_leased_yet" | "body_too_large" | "too_many_items" | "uri_too_long" | "unsupported_media_type" | "internal" | "store_unavailable" | "shutting_down";
+            /** @description invalid_field (400): a value breaks its field's rule; `field` names it (`couriers[2].lat`, a path or query parameter, or `url` for a path that does not decode); unknown_field (400): a field no schema has; `field` names it (every body object and query string is closed); invalid_json (400): the body is not JSON, or is empty with `content-type: application/json`; bad_request (400): a request the host cannot read otherwise (the message says why); unauthorized (401): missing or wrong `Authorization: Bearer <token>` (the host has DISPATCHD_TOKEN); unknown_city (404): no city has this id; unknown_courier (404): the city has no courier with this id; unknown_order (404): the city has no open order with this id (never created, or delivered or cancelled); unknown_pickup (404): no pickup has this id (never committed, or ended); unknown_route (404): no route has this method and path; order_exists (409): an order of the batch already exists; no order of the batch was created; no_offer (409): the order or pickup has no outstanding offer (to that courier, when the answer names one); wrong_state (409): the event does not apply to the order or pickup in its state (e.g. delivered before picked up); city_disabled (409): POST /dispatch on a disabled city; leased_elsewhere (409): POST /dispatch on a city another host leases; `holder` names that host; not_leased_yet (409): POST /dispatch on a city no host leases yet (just created or being handed over); retry shortly; shards_fixed (409): PUT /cities/{city} changing an existing city's `shards`: the shard count is fixed once the city exists; body_too_large (413): the body is larger than the host takes (16 MiB); too_many_items (413): a batch of more couriers or orders than one request takes (50,000), or of more estimates (50,000 ready, 100,000 pairs); uri_too_long (414): a path segment longer than any id can be (1,536 characters, percent-encoded); unsupported_media_type (415): a body that is not `application/json`; internal (500): a failure of the host itself (logged with the request id); store_unavailable (503): a store (MySQL or Redis) did not answer in time; the request may be retried; shutting_down (503): the host is shutting down; send the request to another host */
+            code: "invalid_field" | "unknown_field" | "invalid_json" | "bad_request" | "unauthorized" | "unknown_city" | "unknown_courier" | "unknown_order" | "unknown_pickup" | "unknown_route" | "order_exists" | "no_offer" | "wrong_state" | "city_disabled" | "leased_elsewhere" | "not_leased_yet" | "shards_fixed" | "body_too_large" | "too_many_items" | "uri_too_long" | "unsupported_media_type" | "internal" | "store_unavailable" | "shutting_down";
             /** @description the field at fault (400s and too_many_items) */
             field?: string;
             /** @description leased_elsewhere: the host holding the lease */
@@ -538,6 +538,8 @@ export interface components {
             eta_model?: components["schemas"]["EtaModel"] | null;
             /** @description milliseconds between dispatch ticks */
             tick_ms?: number;
+            /** @description area shards the city's couriers and orders are split over (each its own Redis Cluster slot), default 1; fixed once the city exists */
+            shards?: number;
             /** @description replaces the city's whole params object: a parameter left out takes its default */
             params?: {
                 /** @default 600 */
@@ -584,7 +586,8 @@ export interface components {
          *         "max_bundle_size": 1,
          *         "bundle_window_s": 600
          *       },
-         *       "eta_model": null
+         *       "eta_model": null,
+         *       "shards": 1
          *     }
          */
         City: {
@@ -604,6 +607,7 @@ export interface components {
                 bundle_window_s: number;
             };
             eta_model: components["schemas"]["EtaModel"] | null;
+            shards: number;
         };
         /**
          * @example {
@@ -1351,7 +1355,8 @@ export interface operations {
                      *         "max_bundle_size": 1,
                      *         "bundle_window_s": 600
                      *       },
-                     *       "eta_model": null
+                     *       "eta_model": null,
+                     *       "shards": 1
                      *     }
                      */
                     "application/json": components["schemas"]["City"];
@@ -1467,7 +1472,8 @@ export interface operations {
                      *         "max_bundle_size": 1,
                      *         "bundle_window_s": 600
                      *       },
-                     *       "eta_model": null
+                     *       "eta_model": null,
+                     *       "shards": 1
                      *     }
                      */
                     "application/json": components["schemas"]["City"];
@@ -1486,6 +1492,17 @@ export interface operations {
             };
             /** @description `unauthorized`: missing or wrong `Authorization: Bearer <token>` (the host has DISPATCHD_TOKEN) */
             401: {
+                headers: {
+                    /** @description the x-request-id the request carried (up to 128 of A-Z a-z 0-9 . _ : -), or a UUID the host made; its log lines carry it as request_id */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `shards_fixed`: PUT /cities/{city} changing an existing city's `shards`: the shard count is fixed once the city exists */
+            409: {
                 headers: {
                     /** @description the x-request-id the request carried (up to 128 of A-Z a-z 0-9 . _ : -), or a UUID the host made; its log lines carry it as request_id */
                     "x-request-id"?: string;

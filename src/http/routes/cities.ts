@@ -17,12 +17,13 @@ export const citiesRoutes: FastifyPluginAsyncTypebox<{ host: HostContext }> = as
         description:
           'Fields left out keep their current value (or the default, for a new city). `params`, when given, ' +
           "replaces the city's whole params object: a parameter it leaves out takes its default, it does not " +
-          'keep its current value; `bundling` likewise. An unknown field anywhere is a 400 naming it.',
+          'keep its current value; `bundling` likewise. `shards` is set when the city is created; a different ' +
+          'value for an existing city is a 409 `shards_fixed`. An unknown field anywhere is a 400 naming it.',
         tags: ['cities'],
         params: CityParams,
         body: ref(CityBody),
         response: { 200: ref(City, { description: 'the city as it is now' }) },
-        errors: ['store_unavailable'],
+        errors: ['shards_fixed', 'store_unavailable'],
       },
     },
     async (request) => {
@@ -35,6 +36,7 @@ export const citiesRoutes: FastifyPluginAsyncTypebox<{ host: HostContext }> = as
         params: body.params && paramsFromJson(body.params),
         bundling: body.bundling && bundlingFromJson(body.bundling),
         tickMs: body.tick_ms,
+        shards: body.shards,
         etaModel: body.eta_model === undefined ? undefined : body.eta_model && etaModelFromJson(body.eta_model),
       });
       host.loop.cityChanged(config);
@@ -103,5 +105,6 @@ export function cityJson(config: CityConfig): City {
     params: paramsToJson(config.params),
     bundling: { max_bundle_size: config.bundling.maxBundleSize, bundle_window_s: config.bundling.bundleWindowS },
     eta_model: config.etaModel && etaModelToJson(config.etaModel),
+    shards: config.shards,
   };
 }

@@ -31,6 +31,9 @@ ARGV[5] assignments as JSON: [[order id, courier id], ...]
 ARGV[6] "1": per pickup; otherwise all or nothing
 ARGV[7] the solve's objective in deciseconds, "" when the decision records none
 ARGV[8] its certificate: "checked" or "none" (recorded as given; the host checks it)
+ARGV[9] "": the city's next version; a version: this is a shard's part of that decision, opened in
+        the city's base slot (open_decision.lua), and the shard's fence version is set to it
+ARGV[10] pickups before this part (a shard's part: those of the earlier parts); "0" otherwise
 
 Returns one of
   {"ok", version, committed-at ms, dropped}   the decision (less its dropped pickups) is committed;
@@ -149,7 +152,13 @@ trim_changes(KEYS[2], KEYS[11])
 trim_changes(KEYS[3], KEYS[12])
 
 redis.call('HSET', KEYS[1], 'token', ARGV[1])
-local version = redis.call('HINCRBY', KEYS[1], 'version', 1)
+local version
+if ARGV[9] == '' then
+  version = redis.call('HINCRBY', KEYS[1], 'version', 1)
+else
+  version = tonumber(ARGV[9])
+  redis.call('HSET', KEYS[1], 'version', ARGV[9])
+end
 local expires_at = string.format('%d', now + tonumber(ARGV[3]))
 -- The text every offer of this version shares, made once: a number joined into a string is
 -- formatted anew each time, and this loop runs once per assignment.
@@ -158,7 +167,7 @@ local entry_head = '|' .. version_text .. '|' .. expires_at
 local order_offers, courier_offers, order_scores, courier_scores, pickup_entries = {}, {}, {}, {}, {}
 local n_orders, n_couriers, n_pickups = 0, 0, 0
 local entry, pickup_id
-local pickup_number = 0
+local pickup_number = tonumber(ARGV[10])
 for _, i in ipairs(kept) do
   local order_id, courier_id = order_ids[i], courier_ids[i]
   if first[i] == i then

@@ -1,16 +1,17 @@
 import type { FeatureRules } from '../../../src/features/definitions.js';
 import type { FeatureEvent } from '../../../src/features/events.js';
-import type { CityStateStore, CourierState, OrderState } from '../../../src/state/city-state-store.js';
+import type { CourierState, OrderState } from '../../../src/state/city-state-store.js';
 import { MemoryCityStateStore } from '../../../src/state/memory-city-state-store.js';
 import { RedisCityStateStore } from '../../../src/state/redis-city-state-store.js';
 import { cityKeys } from '../../../src/state/redis-keys.js';
+import type { ShardableCityStateStore } from '../../../src/state/shard-base.js';
 import { onServers } from '../../support/servers.js';
 import { createTestRedis, createTestRedisCluster } from './redis.js';
 
 export interface StateFixture {
-  store: CityStateStore;
+  store: ShardableCityStateStore;
   /** Another client of the same data (its own connection for Redis), for concurrent commits. */
-  peer(): CityStateStore;
+  peer(): ShardableCityStateStore;
   /** What a Redis restart without persistence, or a failover, does to a city's fence. */
   loseFence(city: string): Promise<void>;
   close(): Promise<void>;
