@@ -1,25 +1,21 @@
 /**
  * Several snapshot files solved concurrently, one result file each.
  *
- * Each worker thread reads, checks and solves whole files (solve-file-worker.ts): the main
- * thread only hands out paths and writes results, so nothing but the process's start runs
- * serially. The workers share one compilation of the solver, made here by the baseline
- * compiler: an eager optimising compile (compileSolverEagerly, as the host's pool does) costs the
- * main thread more before the first solve than it saves over the solves (docs/solver.md,
- * "Performance"). No result is written until every file has been read and checked: a bad snapshot stops the command with its InputError (exit 2), naming the file, and
- * leaves --out-dir as it was. A solve that fails does not stop the others, and the first failure
- * (in argument order) is reported once the other results are written.
+ * Each worker thread reads, checks and solves whole files (file-pool.ts, solve-file-worker.ts):
+ * the main thread only hands out paths and writes results, so little but the process's start runs
+ * serially. The workers share one compilation of the solver by the baseline compiler: an eager
+ * optimising compile (compileSolverEagerly, as the host's pool does) costs the main thread more
+ * before the first solve than it saves over the solves (docs/solver.md, "Performance"). No result
+ * is written until every file has been read and checked: a bad snapshot stops the command with its
+ * InputError (exit 2), naming the file, and leaves --out-dir as it was. A solve that fails does
+ * not stop the others, and the first failure (in argument order) is reported once the other
+ * results are written.
  */
 import { mkdir } from 'node:fs/promises';
-import { availableParallelism } from 'node:os';
 import { basename, extname, join } from 'node:path';
 import { InputError } from '../domain/errors.js';
-import { packageRoot } from '../package-root.js';
+import { defaultThreads, filePool } from './file-pool.js';
 import { writeFileAtomic } from './files.js';
-import type { FileOutcome, FileTask } from './solve-file-worker.js';
-
-/** The built worker, also when this module runs from src/ under vitest. */
-const FILE_WORKER_PATH = join(packageRoot(), 'dist', 'src', 'cli', 'solve-file-worker.js');
 
 export interface SolveFilesOptions {
   /** Worker threads; default the number of cores, never more than there are files. */
@@ -29,30 +25,22 @@ export interface SolveFilesOptions {
 
 export async function solveSnapshotFiles(paths: string[], outDir: string, options: SolveFilesOptions = {}): Promise<void> {
   const outputs = resultPaths(paths, outDir);
-  const [{ Piscina }, { solverModule, SOLVER_MODULE_KEY }] = await Promise.all([import('piscina'), import('../solver/wasm-module.js')]);
-  const threads = Math.min(options.threads ?? availableParallelism(), paths.length);
-  const piscina = new Piscina<FileTask, FileOutcome>({
-    filename: FILE_WORKER_PATH,
-    minThreads: threads,
-    maxThreads: threads,
-    workerData: { [SOLVER_MODULE_KEY]: solverModule() },
-  });
-  const settled = await Promise.allSettled(paths.map((path) => piscina.run({ path, duals: options.duals === true })));
+  const pool = filePool(Math.min(options.threads ?? defaultThreads(), paths.length));
+  const outcomes = await pool.run(paths.map((path) => ({ path, duals: options.duals === true })));
   // The workers stop while the results are written.
-  const stopped = piscina.destroy();
+  const stopped = pool.close();
   let written: PromiseSettledResult<void>[];
   try {
-    const badInput = settled.findIndex((outcome) => outcome.status === 'fulfilled' && 'badInput' in outcome.value);
-    if (badInput >= 0) {
-      const { field, reason } = (settled[badInput] as PromiseFulfilledResult<{ badInput: { field: string; reason: string } }>).value.badInput;
-      throw new InputError(`${paths[badInput]}: ${field}`, reason);
+    const badInput = outcomes.find((outcome) => 'badInput' in outcome);
+    if (badInput !== undefined) {
+      const { field, reason } = badInput.badInput;
+      throw new InputError(`${paths[outcomes.indexOf(badInput)]}: ${field}`, reason);
     }
     await mkdir(outDir, { recursive: true });
-    // Every fulfilled outcome is a result now.
     written = await Promise.allSettled(
-      settled.map(async (outcome, i) => {
-        if (outcome.status === 'rejected') throw outcome.reason;
-        await writeFileAtomic(outputs[i], (outcome.value as { resultJson: string }).resultJson);
+      outcomes.map(async (outcome, i) => {
+        if ('failure' in outcome) throw new Error(outcome.failure);
+        await writeFileAtomic(outputs[i], (outcome as { resultJson: string }).resultJson);
       }),
     );
   } finally {
