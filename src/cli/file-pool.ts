@@ -40,17 +40,19 @@ export class FilePool {
   }
 
   /**
-   * Every task's outcome, in the tasks' order; each worker takes the next task when it has
-   * answered one. A worker that dies fails its task and is replaced. Once per pool.
+   * Every task's outcome, in the tasks' order, each also handed to `settled` as it comes; each
+   * worker takes the next task when it has answered one. A worker that dies fails its task and
+   * is replaced. Once per pool.
    */
-  run(tasks: FileTask[]): Promise<FileOutcome[]> {
+  run(tasks: FileTask[], settled: (index: number, outcome: FileOutcome) => void = () => {}): Promise<FileOutcome[]> {
     const outcomes = new Array<FileOutcome>(tasks.length);
     let next = 0;
-    let settled = 0;
+    let done = 0;
     return new Promise((resolve) => {
       const settle = (index: number, outcome: FileOutcome) => {
         outcomes[index] = outcome;
-        if (++settled === tasks.length) resolve(outcomes);
+        settled(index, outcome);
+        if (++done === tasks.length) resolve(outcomes);
       };
       const serve = (worker: PoolWorker) => {
         let current: number | undefined;

@@ -6,16 +6,17 @@
  * serially. The workers share one compilation of the solver by the baseline compiler: an eager
  * optimising compile (compileSolverEagerly, as the host's pool does) costs the main thread more
  * before the first solve than it saves over the solves (docs/solver.md, "Performance"). No result
- * is written until every file has been read and checked: a bad snapshot stops the command with its
- * InputError (exit 2), naming the file, and leaves --out-dir as it was. A solve that fails does
+ * is put in place until every file has been read and checked: a bad snapshot stops the command
+ * with its InputError (exit 2), naming the file, and leaves --out-dir as it was (the temporary
+ * files and any folder this run made removed). A solve that fails does
  * not stop the others, and the first failure (in argument order) is reported once the other
  * results are written.
  */
-import { mkdir } from 'node:fs/promises';
-import { basename, extname, join } from 'node:path';
+import { mkdir, rm, rmdir } from 'node:fs/promises';
+import { basename, dirname, extname, join, resolve } from 'node:path';
 import { InputError } from '../domain/errors.js';
 import { defaultThreads, filePool } from './file-pool.js';
-import { writeFileAtomic } from './files.js';
+import { moveOver, writeBeside } from './files.js';
 
 export interface SolveFilesOptions {
   /** Worker threads; default the number of cores, never more than there are files. */
@@ -26,21 +27,40 @@ export interface SolveFilesOptions {
 export async function solveSnapshotFiles(paths: string[], outDir: string, options: SolveFilesOptions = {}): Promise<void> {
   const outputs = resultPaths(paths, outDir);
   const pool = filePool(Math.min(options.threads ?? defaultThreads(), paths.length));
-  const outcomes = await pool.run(paths.map((path) => ({ path, duals: options.duals === true })));
+  // Each result goes to a temporary file beside its output as soon as it is solved, so that the
+  // writes' flushes run beside the other solves rather than after the last one; the temporary
+  // files are renamed into place once every file has been checked.
+  const folder = mkdir(outDir, { recursive: true }).then(
+    (made) => ({ made }),
+    (error: unknown) => ({ error }),
+  );
+  const staging: (Promise<string | undefined> | undefined)[] = paths.map(() => undefined);
+  const outcomes = await pool.run(
+    paths.map((path) => ({ path, duals: options.duals === true })),
+    (i, outcome) => {
+      if ('resultJson' in outcome) staging[i] = folder.then((made) => ('error' in made ? undefined : writeBeside(outputs[i], outcome.resultJson)));
+    },
+  );
   // The workers stop while the results are written.
   const stopped = pool.close();
   let written: PromiseSettledResult<void>[];
   try {
-    const badInput = outcomes.find((outcome) => 'badInput' in outcome);
-    if (badInput !== undefined) {
-      const { field, reason } = badInput.badInput;
-      throw new InputError(`${paths[outcomes.indexOf(badInput)]}: ${field}`, reason);
+    const staged = await Promise.allSettled(staging);
+    const folderMade = await folder;
+    const badInput = outcomes.findIndex((outcome) => 'badInput' in outcome);
+    if (badInput >= 0) {
+      await Promise.all(staged.map((file) => (file.status === 'fulfilled' && file.value !== undefined ? rm(file.value, { force: true }) : undefined)));
+      if ('made' in folderMade) await removeFolders(outDir, folderMade.made);
+      const { field, reason } = (outcomes[badInput] as { badInput: { field: string; reason: string } }).badInput;
+      throw new InputError(`${paths[badInput]}: ${field}`, reason);
     }
-    await mkdir(outDir, { recursive: true });
+    if ('error' in folderMade) throw folderMade.error;
     written = await Promise.allSettled(
       outcomes.map(async (outcome, i) => {
         if ('failure' in outcome) throw new Error(outcome.failure);
-        await writeFileAtomic(outputs[i], (outcome as { resultJson: string }).resultJson);
+        const file = staged[i];
+        if (file.status === 'rejected') throw file.reason;
+        await moveOver(file.value!, outputs[i]);
       }),
     );
   } finally {
@@ -51,6 +71,15 @@ export async function solveSnapshotFiles(paths: string[], outDir: string, option
     const { path, error } = failures[0];
     const others = failures.length > 1 ? ` (${failures.length} of ${paths.length} snapshots failed)` : '';
     throw new Error(`${path}: ${error instanceof Error ? error.message : String(error)}${others}`);
+  }
+}
+
+/** Removes the (now empty) folders mkdir made for `dir`: `dir` and its parents up to `made`, the first it made. */
+async function removeFolders(dir: string, made: string | undefined): Promise<void> {
+  if (made === undefined) return;
+  for (let folder = resolve(dir); ; folder = dirname(folder)) {
+    await rmdir(folder);
+    if (folder === made) return;
   }
 }
 
