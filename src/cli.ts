@@ -13,6 +13,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
+import { earlyThreads } from './cli/early-threads.js';
 import { packageRoot } from './package-root.js';
 
 type Register = (program: Command) => void;
@@ -28,7 +29,8 @@ const SUBCOMMANDS: Readonly<Record<string, () => Promise<Register>>> = {
 };
 
 const named = process.argv[2];
-if (named === 'solve') (await import('./cli/file-pool.js')).startFilePoolEarly(process.argv.slice(3));
+const threads = named === 'solve' ? earlyThreads(process.argv.slice(3)) : undefined;
+if (threads !== undefined) (await import('./cli/file-pool.js')).startFilePoolEarly(threads);
 const { quietProgram, runProgram } = await import('./cli/run-program.js');
 
 const program = quietProgram('dispatchd')

@@ -2,16 +2,15 @@
  * The worker threads of `dispatchd solve FILE... --out-dir`, each solving whole files
  * (solve-file-worker.ts), all sharing one compilation of the solver made here.
  *
- * cli.ts starts them before it imports Commander (startFilePoolEarly), from a look at the raw
- * command line, so that each worker's own start (Node's, then its imports) runs beside the main
- * thread's imports and parse instead of after them; the parsed options then size the pool
- * (filePool), so a wrong guess costs only a worker started for nothing. A plain pool rather than
- * Piscina, whose import alone kept the main thread ~15 ms longer from starting any worker.
+ * cli.ts starts them before it imports Commander (startFilePoolEarly, sized by early-threads.ts
+ * from a look at the raw command line), so that each worker's own start (Node's, then its
+ * imports) runs beside the main thread's imports and parse instead of after them; the parsed
+ * options then size the pool (filePool). A plain pool rather than Piscina, whose import alone
+ * kept the main thread ~15-30 ms longer from starting any worker.
  *
  * An idle worker is unref'd: a pool started for a command line that then fails (bad usage,
  * --help) does not keep the process alive.
  */
-import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { packageRoot } from '../package-root.js';
@@ -85,24 +84,12 @@ export class FilePool {
   }
 }
 
-/** Worker threads when --threads is not given. */
-export function defaultThreads(): number {
-  return availableParallelism();
-}
-
 let early: FilePool | undefined;
 
-/**
- * Starts the pool a `solve` command line (its arguments after `solve`) will ask for, before
- * Commander parses it: nothing without --out-dir, else --threads workers or the default.
- * Commander still decides; a failure here is left to the regular path to report.
- */
-export function startFilePoolEarly(args: readonly string[]): void {
-  if (!args.some((arg) => arg === '--out-dir' || arg.startsWith('--out-dir='))) return;
-  const at = args.indexOf('--threads');
-  const threads = Number(at >= 0 ? args[at + 1] : args.find((arg) => arg.startsWith('--threads='))?.slice('--threads='.length));
+/** Starts the pool early (cli.ts, from earlyThreads); a failure is left to the regular path to report. */
+export function startFilePoolEarly(threads: number): void {
   try {
-    early = new FilePool(Number.isInteger(threads) && threads >= 1 ? threads : defaultThreads());
+    early = new FilePool(threads);
   } catch {
     early = undefined;
   }

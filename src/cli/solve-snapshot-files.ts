@@ -15,7 +15,8 @@
 import { mkdir, rm, rmdir } from 'node:fs/promises';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { InputError } from '../domain/errors.js';
-import { defaultThreads, filePool } from './file-pool.js';
+import { defaultThreads } from './early-threads.js';
+import { filePool } from './file-pool.js';
 import { moveOver, writeBeside } from './files.js';
 
 export interface SolveFilesOptions {
