@@ -15,13 +15,15 @@ import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { packageRoot } from '../package-root.js';
 import { SOLVER_MODULE_KEY, solverModule } from '../solver/wasm-module.js';
-import type { FileOutcome, FileTask } from './solve-file-worker.js';
+import type { FileAnswer, FileBatch, FileOutcome, FileTask } from './solve-file-worker.js';
 
 /** The built worker, also when this module runs from src/ under vitest. */
 const FILE_WORKER_PATH = join(packageRoot(), 'dist', 'src', 'cli', 'solve-file-worker.js');
 
 interface PoolWorker {
   thread: Worker;
+  /** Its thread's id, kept: a stopped Worker's threadId reads -1. */
+  id: number;
   /** The message of the error that stopped the thread, if one did. */
   crash?: string;
 }
@@ -39,42 +41,41 @@ export class FilePool {
   }
 
   /**
-   * Every task's outcome, in the tasks' order, each also handed to `settled` as it comes; each
-   * worker takes the next task when it has answered one. A worker that dies fails its task and
-   * is replaced. Once per pool.
+   * Every task's outcome, in the tasks' order, each also handed to `settled` as it comes. The
+   * workers take the tasks themselves from a shared counter (solve-file-worker.ts), so none waits
+   * for the main thread between two files. A worker that dies fails the task it held and is
+   * replaced. Once per pool.
    */
   run(tasks: FileTask[], settled: (index: number, outcome: FileOutcome) => void = () => {}): Promise<FileOutcome[]> {
-    const outcomes = new Array<FileOutcome>(tasks.length);
-    let next = 0;
+    const claims = new Int32Array(new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT * (1 + tasks.length)));
+    const batch: FileBatch = { tasks, claims };
+    const outcomes = new Array<FileOutcome | undefined>(tasks.length);
     let done = 0;
     return new Promise((resolve) => {
       const settle = (index: number, outcome: FileOutcome) => {
         outcomes[index] = outcome;
         settled(index, outcome);
-        if (++done === tasks.length) resolve(outcomes);
+        if (++done < tasks.length) return;
+        for (const { thread } of this.workers) thread.unref();
+        resolve(outcomes as FileOutcome[]);
       };
       const serve = (worker: PoolWorker) => {
-        let current: number | undefined;
-        const take = () => {
-          current = next < tasks.length ? next++ : undefined;
-          if (current === undefined) return void worker.thread.unref();
-          worker.thread.ref();
-          worker.thread.postMessage(tasks[current]);
-        };
-        worker.thread.on('message', (outcome: FileOutcome) => {
-          settle(current!, outcome);
-          take();
-        });
+        worker.thread.on('message', ({ index, outcome }: FileAnswer) => settle(index, outcome));
         worker.thread.on('exit', (code) => {
-          if (current === undefined) return;
-          settle(current, { failure: worker.crash ?? `the worker thread stopped (exit code ${code})` });
+          if (done === tasks.length) return;
+          for (let i = 0; i < tasks.length; i++) {
+            if (outcomes[i] === undefined && Atomics.load(claims, 1 + i) === worker.id) {
+              settle(i, { failure: worker.crash ?? `the worker thread stopped (exit code ${code})` });
+            }
+          }
           const replacement = startWorker();
           this.workers[this.workers.indexOf(worker)] = replacement;
           serve(replacement);
         });
-        take();
+        worker.thread.ref();
+        worker.thread.postMessage(batch);
       };
-      if (tasks.length === 0) resolve(outcomes);
+      if (tasks.length === 0) resolve([]);
       else this.workers.forEach(serve);
     });
   }
@@ -104,9 +105,8 @@ export function filePool(threads: number): FilePool {
 }
 
 function startWorker(): PoolWorker {
-  const worker: PoolWorker = {
-    thread: new Worker(FILE_WORKER_PATH, { workerData: { [SOLVER_MODULE_KEY]: solverModule() } }),
-  };
+  const thread = new Worker(FILE_WORKER_PATH, { workerData: { [SOLVER_MODULE_KEY]: solverModule() } });
+  const worker: PoolWorker = { thread, id: thread.threadId };
   worker.thread.on('error', (error) => (worker.crash = error.message));
   worker.thread.unref();
   return worker;
