@@ -41,6 +41,9 @@ export interface StartupResults {
   /** Medians, ms; threads1 / threads2 is the second goal's ratio (≥ 1.7). */
   threads1Ms: number;
   threads2Ms: number;
+  /** The fastest round of each, ms: the nearest this run came to a machine without other load. */
+  threads1BestMs: number;
+  threads2BestMs: number;
   cities: number;
   /** Median over the processes of first pool solve / median warm solve (goal ≤ 1.15). */
   firstSolveRatio: number;
@@ -109,6 +112,8 @@ export function runStartupBenchmark(progress: (line: string) => void): StartupRe
       cliSolveSMs: median(samples.cliSolveS),
       threads1Ms: median(samples.threads1),
       threads2Ms: median(samples.threads2),
+      threads1BestMs: Math.min(...samples.threads1),
+      threads2BestMs: Math.min(...samples.threads2),
       cities: CITIES,
       firstSolveRatio: median(firstSolves.map(({ first, warm }) => first / warm)),
       firstSolveMs: median(firstSolves.map(({ first }) => first)),
@@ -138,8 +143,11 @@ export function renderStartupSection(r: StartupResults): string {
     '| --- | ---: | ---: | ---: | ---: |',
     `| \`dispatchd solve\` S city ÷ \`node -e 0\` | ${ms(r.cliSolveSMs)} ms | ${ms(r.nodeEmptyMs)} ms | ${(r.cliSolveSMs / r.nodeEmptyMs).toFixed(2)}× | ≤ 2× |`,
     `| \`solve\` ${r.cities} ${CITY_PRESET} cities, \`--threads 1\` ÷ \`--threads 2\` | ${ms(r.threads1Ms)} ms | ${ms(r.threads2Ms)} ms | ${(r.threads1Ms / r.threads2Ms).toFixed(2)}× | ≥ 1.7× |`,
+    `| the same, fastest round of each | ${ms(r.threads1BestMs)} ms | ${ms(r.threads2BestMs)} ms | ${(r.threads1BestMs / r.threads2BestMs).toFixed(2)}× | |`,
     `| first pool solve ÷ warm, M city | ${ms(r.firstSolveMs)} ms | ${ms(r.warmSolveMs)} ms | ${r.firstSolveRatio.toFixed(2)}× | ≤ 1.15× |`,
     '',
     'The first solve’s ms are medians of their own; its ratio is the median of the per-process ratios, not their quotient.',
+    'The kernel shares the CPU between sessions (autogroup), not threads: while other sessions keep both cores busy, a',
+    'second thread adds work without adding CPU time, so the threads ratio is only meaningful at a load well under 2.',
   ].join('\n');
 }
