@@ -44,12 +44,12 @@ export class FilePool {
    * Every task's outcome, in the tasks' order, each also handed to `settled` as it comes. The
    * workers take the tasks themselves from a shared counter (solve-file-worker.ts), so none waits
    * for the main thread between two files. A worker that dies fails the task it held and is
-   * replaced. Once per pool.
+   * replaced (see the exit handler). Once per pool.
    */
   run(tasks: FileTask[], settled: (index: number, outcome: FileOutcome) => void = () => {}): Promise<FileOutcome[]> {
     const claims = new Int32Array(new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT * (1 + tasks.length)));
     const batch: FileBatch = { tasks, claims };
-    const outcomes = new Array<FileOutcome | undefined>(tasks.length);
+    const outcomes: (FileOutcome | undefined)[] = tasks.map(() => undefined);
     let done = 0;
     return new Promise((resolve) => {
       const settle = (index: number, outcome: FileOutcome) => {
@@ -63,14 +63,20 @@ export class FilePool {
         worker.thread.on('message', ({ index, outcome }: FileAnswer) => settle(index, outcome));
         worker.thread.on('exit', (code) => {
           if (done === tasks.length) return;
-          for (let i = 0; i < tasks.length; i++) {
-            if (outcomes[i] === undefined && Atomics.load(claims, 1 + i) === worker.id) {
-              settle(i, { failure: worker.crash ?? `the worker thread stopped (exit code ${code})` });
-            }
+          const failure: FileOutcome = { failure: worker.crash ?? `the worker thread stopped (exit code ${code})` };
+          const held = outcomes.flatMap((outcome, i) => (outcome === undefined && Atomics.load(claims, 1 + i) === worker.id ? [i] : []));
+          for (const i of held) settle(i, failure);
+          if (done === tasks.length) return;
+          // One that died on a file is replaced; one that died before taking any (it could not
+          // start) is not, and with none left the files nobody took fail with its error.
+          const at = this.workers.indexOf(worker);
+          if (held.length > 0) {
+            this.workers[at] = startWorker();
+            serve(this.workers[at]);
+          } else {
+            this.workers.splice(at, 1);
+            if (this.workers.length === 0) outcomes.forEach((outcome, i) => outcome === undefined && settle(i, failure));
           }
-          const replacement = startWorker();
-          this.workers[this.workers.indexOf(worker)] = replacement;
-          serve(replacement);
         });
         worker.thread.ref();
         worker.thread.postMessage(batch);

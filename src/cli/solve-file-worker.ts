@@ -2,9 +2,8 @@
  * The worker thread of `dispatchd solve FILE... --out-dir` (file-pool.ts): takes the batch's
  * files one at a time from its shared counter, reads, checks and solves each and answers with its
  * result JSON, so that reading and parsing run in the workers beside the solves rather than on
- * the main thread before them. A bad
- * snapshot comes back as its field and reason, a failed solve as its message (an Error would lose
- * its class in the structured clone to the main thread).
+ * the main thread before them. A bad snapshot comes back as its field and reason, a failed solve
+ * as its message (an Error would lose its class in the structured clone to the main thread).
  */
 import { parentPort, threadId } from 'node:worker_threads';
 import { InputError } from '../domain/errors.js';

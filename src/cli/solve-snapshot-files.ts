@@ -8,9 +8,8 @@
  * before the first solve than it saves over the solves (docs/solver.md, "Performance"). No result
  * is put in place until every file has been read and checked: a bad snapshot stops the command
  * with its InputError (exit 2), naming the file, and leaves --out-dir as it was (the temporary
- * files and any folder this run made removed). A solve that fails does
- * not stop the others, and the first failure (in argument order) is reported once the other
- * results are written.
+ * files and any folder this run made removed). A solve that fails does not stop the others, and
+ * the first failure (in argument order) is reported once the other results are written.
  */
 import { mkdir, rm, rmdir } from 'node:fs/promises';
 import { basename, dirname, extname, join, resolve } from 'node:path';
