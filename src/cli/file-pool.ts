@@ -31,12 +31,16 @@ interface PoolWorker {
 export class FilePool {
   private readonly workers: PoolWorker[] = [];
 
-  constructor(threads: number) {
+  /** `workerPath`: another worker speaking solve-file-worker.ts's messages (tests). */
+  constructor(
+    threads: number,
+    private readonly workerPath = FILE_WORKER_PATH,
+  ) {
     this.resize(threads);
   }
 
   resize(threads: number): void {
-    while (this.workers.length < threads) this.workers.push(startWorker());
+    while (this.workers.length < threads) this.workers.push(this.startWorker());
     for (const surplus of this.workers.splice(threads)) void surplus.thread.terminate();
   }
 
@@ -71,7 +75,7 @@ export class FilePool {
           // start) is not, and with none left the files nobody took fail with its error.
           const at = this.workers.indexOf(worker);
           if (held.length > 0) {
-            this.workers[at] = startWorker();
+            this.workers[at] = this.startWorker();
             serve(this.workers[at]);
           } else {
             this.workers.splice(at, 1);
@@ -88,6 +92,14 @@ export class FilePool {
 
   close(): Promise<void> {
     return Promise.all(this.workers.splice(0).map(({ thread }) => thread.terminate())).then(() => {});
+  }
+
+  private startWorker(): PoolWorker {
+    const thread = new Worker(this.workerPath, { workerData: { [SOLVER_MODULE_KEY]: solverModule() } });
+    const worker: PoolWorker = { thread, id: thread.threadId };
+    worker.thread.on('error', (error) => (worker.crash = error.message));
+    worker.thread.unref();
+    return worker;
   }
 }
 
@@ -108,12 +120,4 @@ export function filePool(threads: number): FilePool {
   early = undefined;
   pool.resize(threads);
   return pool;
-}
-
-function startWorker(): PoolWorker {
-  const thread = new Worker(FILE_WORKER_PATH, { workerData: { [SOLVER_MODULE_KEY]: solverModule() } });
-  const worker: PoolWorker = { thread, id: thread.threadId };
-  worker.thread.on('error', (error) => (worker.crash = error.message));
-  worker.thread.unref();
-  return worker;
 }
