@@ -21,6 +21,7 @@ import { mergeRuns, type FailoverResults, type FailoverRun, type Timing } from '
 import { publishFailover, readResults, RESULT_FILES } from './publish.js';
 import { machineInfo } from './results.js';
 import { BENCH_DIR } from './results-sections.js';
+import { deleteKeysUnder } from '../src/state/redis-prefix.js';
 
 const MYSQL_SERVER = process.env.DISPATCHD_BENCH_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306/';
 const REDIS_URL = process.env.DISPATCHD_BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -119,9 +120,7 @@ async function measure(timing: Timing): Promise<FailoverRun> {
     await feeder?.stop();
     await Promise.all(hosts.map((h) => h.kill()));
     await pool.end();
-    for await (const keys of redis.scanStream({ match: `${keyPrefix}*`, count: 500 }) as AsyncIterable<string[]>) {
-      if (keys.length > 0) await redis.del(...keys);
-    }
+    await deleteKeysUnder(redis, keyPrefix);
     redis.disconnect();
     await runOnServer(MYSQL_SERVER, `DROP DATABASE IF EXISTS ${database}`);
   }

@@ -28,6 +28,7 @@ import { RedisCityStateStore } from '../src/state/redis-city-state-store.js';
 import { cityKeys } from '../src/state/redis-keys.js';
 import { machineInfo } from './results.js';
 import { writeResultsSection } from './results-sections.js';
+import { deleteKeysUnder } from '../src/state/redis-prefix.js';
 
 const MYSQL_URL = process.env.DISPATCHD_BENCH_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306/';
 const REDIS_URL = process.env.DISPATCHD_BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -212,9 +213,7 @@ async function main(): Promise<void> {
     report(`durable log append, MySQL, ${ASSIGNMENTS} assignments: ${ms(append)}`);
     writeSection();
   } finally {
-    for await (const batch of redis.scanStream({ match: `${prefix}*`, count: 500 }) as AsyncIterable<string[]>) {
-      if (batch.length > 0) await redis.del(...batch);
-    }
+    await deleteKeysUnder(redis, prefix);
     await redis.quit();
     await pool.end();
     await admin.query(`DROP DATABASE IF EXISTS ${database}`);

@@ -30,6 +30,7 @@ import { cityKeys } from '../src/state/redis-keys.js';
 import { percentiles, type Percentiles } from './host-results.js';
 import { batches, featureStream, XL_STREAM } from './feature-stream.js';
 import { machineInfo, type MachineInfo } from './results.js';
+import { deleteKeysUnder } from '../src/state/redis-prefix.js';
 
 const REDIS_URL = process.env.DISPATCHD_BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const SEED = 1;
@@ -112,12 +113,12 @@ export async function runFeatureBenchmarks(progress: (line: string) => void): Pr
     const ingest: IngestRow[] = [];
     // Warm-up (JIT, script cache) on a city of its own.
     await ingestRun('redis', new RedisCityStateStore(redis, { keyPrefix: prefix }), 'warm-up', stream.slice(0, 20_000), 5_000, 1);
-    await removeKeys(redis, prefix);
+    await deleteKeysUnder(redis, prefix);
     for (const { batch, inFlight } of INGEST_SETTINGS) {
       const row = await ingestRun('redis', new RedisCityStateStore(redis, { keyPrefix: prefix }), `ingest-${batch}-${inFlight}`, stream, batch, inFlight);
       ingest.push(row);
       progress(`features: ingest into Redis, batches of ${batch} x${inFlight} in flight: ${Math.round(row.perSecond).toLocaleString('en')} events/s`);
-      await removeKeys(redis, prefix);
+      await deleteKeysUnder(redis, prefix);
     }
     for (const batch of [1_000, 5_000]) {
       const row = await ingestRun('memory', new MemoryCityStateStore(), 'memory', stream, batch, 1);
@@ -136,7 +137,7 @@ export async function runFeatureBenchmarks(progress: (line: string) => void): Pr
       read,
     };
   } finally {
-    await removeKeys(redis, prefix);
+    await deleteKeysUnder(redis, prefix);
     await redis.quit();
   }
 }
@@ -267,10 +268,4 @@ async function paneBytes(redis: Redis, cityBase: string): Promise<number> {
     for (const key of keys) bytes += await redis.strlen(key);
   }
   return bytes;
-}
-
-async function removeKeys(redis: Redis, prefix: string): Promise<void> {
-  for await (const keys of redis.scanStream({ match: `${prefix}*`, count: 500 }) as AsyncIterable<string[]>) {
-    if (keys.length > 0) await redis.del(...keys);
-  }
 }

@@ -38,6 +38,7 @@ import { publishHost, readResults, RESULT_FILES } from './publish.js';
 import { BENCH_DIR, RESULTS_MD } from './results-sections.js';
 import { runOnServer } from '../src/coordination/mysql.js';
 import { seedGeneratedCity } from './seed-city.js';
+import { deleteKeysUnder } from '../src/state/redis-prefix.js';
 
 const MYSQL_SERVER = process.env.DISPATCHD_BENCH_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306/';
 const REDIS_URL = process.env.DISPATCHD_BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -77,9 +78,7 @@ async function main(): Promise<void> {
   const cleanUp = async () => {
     await runOnServer(MYSQL_SERVER, `DROP DATABASE IF EXISTS ${database}`);
     const redis = new Redis(REDIS_URL);
-    for await (const keys of redis.scanStream({ match: `${prefix}*`, count: 500 }) as AsyncIterable<string[]>) {
-      if (keys.length > 0) await redis.del(...keys);
-    }
+    await deleteKeysUnder(redis, prefix);
     await redis.quit();
   };
   // Interrupted: still remove what this run made.

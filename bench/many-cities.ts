@@ -18,10 +18,12 @@ import { randomBytes } from 'node:crypto';
 import { availableParallelism, cpus, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
+import { Redis } from 'ioredis';
 import { runOnServer } from '../src/coordination/mysql.js';
 import { resolveHostConfig } from '../src/host/config.js';
 import { startHost, type Host } from '../src/host/host.js';
 import { generateCity } from '../src/sim/city.js';
+import { deleteKeysUnder } from '../src/state/redis-prefix.js';
 import { mergeCityRows, skippedShare, type CitiesResults, type CitiesRow } from './many-cities-results.js';
 import { publishCities, readResults, RESULT_FILES } from './publish.js';
 import { BENCH_DIR } from './results-sections.js';
@@ -115,6 +117,9 @@ async function measure(cityCount: number): Promise<CitiesRow> {
     await host.close();
     if (values.servers) {
       await runOnServer(MYSQL_SERVER, `DROP DATABASE IF EXISTS ${database}`);
+      const redis = new Redis(REDIS_URL);
+      await deleteKeysUnder(redis, keyPrefix);
+      await redis.quit();
     }
   }
 }

@@ -7,12 +7,13 @@
  * A command line naming a subcommand loads that subcommand's module alone (`solve` then loads
  * neither the host's option defaults nor the simulator's); anything else (--help, --version,
  * `help`, no or an unknown command) loads them all, so help and usage errors read as they
- * always did.
+ * always did. `solve --out-dir` starts its worker threads before Commander is even imported
+ * (cli/file-pool.ts), so their start runs beside the main thread's.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { quietProgram, runProgram } from './cli/run-program.js';
+import { earlyThreads } from './cli/early-threads.js';
 import { packageRoot } from './package-root.js';
 
 type Register = (program: Command) => void;
@@ -27,11 +28,15 @@ const SUBCOMMANDS: Readonly<Record<string, () => Promise<Register>>> = {
   features: async () => (await import('./cli/features-command.js')).registerFeaturesCommand,
 };
 
+const named = process.argv[2];
+const threads = named === 'solve' ? earlyThreads(process.argv.slice(3)) : undefined;
+if (threads !== undefined) (await import('./cli/file-pool.js')).startFilePoolEarly(threads);
+const { quietProgram, runProgram } = await import('./cli/run-program.js');
+
 const program = quietProgram('dispatchd')
   .description('Dispatch optimiser: exact assignment of orders to couriers')
   .version(packageVersion(), '-V, --version', 'print the version of dispatchd');
 
-const named = process.argv[2];
 const loaded = Object.hasOwn(SUBCOMMANDS, named) ? [SUBCOMMANDS[named]] : Object.values(SUBCOMMANDS);
 for (const register of await Promise.all(loaded.map((load) => load()))) register(program);
 

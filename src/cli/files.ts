@@ -22,6 +22,11 @@ export async function readInputFile(path: string): Promise<string> {
  * one as it was.
  */
 export async function writeFileAtomic(path: string, data: string): Promise<void> {
+  await moveOver(await writeBeside(path, data), path);
+}
+
+/** The first half of writeFileAtomic: a new, flushed temporary file beside `path`, named by the promise. */
+export async function writeBeside(path: string, data: string): Promise<string> {
   const temporary = join(dirname(path), `.${basename(path)}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`);
   try {
     const file = await open(temporary, 'wx');
@@ -31,6 +36,16 @@ export async function writeFileAtomic(path: string, data: string): Promise<void>
     } finally {
       await file.close();
     }
+    return temporary;
+  } catch (error) {
+    await rm(temporary, { force: true });
+    throw new Error(`cannot write ${path} (${systemReason(error)})`);
+  }
+}
+
+/** The second half: renames a temporary file from writeBeside over `path`. */
+export async function moveOver(temporary: string, path: string): Promise<void> {
+  try {
     await rename(temporary, path);
   } catch (error) {
     await rm(temporary, { force: true });

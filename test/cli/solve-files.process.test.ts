@@ -71,6 +71,26 @@ describe('dispatchd solve with several snapshots', () => {
     expect(existsSync(outDir)).toBe(false);
   });
 
+  it('leaves an existing --out-dir as it was after a bad snapshot, without temporary files', () => {
+    const inputs = snapshotFiles([1, 2, 3, 4]);
+    writeFileSync(inputs[3], '{"couriers": [');
+    const outDir = mkdtempSync(join(work, 'results-kept-'));
+    writeFileSync(join(outDir, 'city-1.result.json'), 'previous result\n');
+    const run = dispatchd(['solve', ...inputs, '--out-dir', outDir, '--threads', '2']);
+    expect(run.status).toBe(2);
+    expect(readdirSync(outDir)).toEqual(['city-1.result.json']);
+    expect(readFileSync(join(outDir, 'city-1.result.json'), 'utf8')).toBe('previous result\n');
+  });
+
+  it('removes the folders it made for --out-dir after a bad snapshot', () => {
+    const [good, bad] = snapshotFiles([1, 2]);
+    writeFileSync(bad, '[]');
+    const parent = mkdtempSync(join(work, 'results-nested-'));
+    const run = dispatchd(['solve', good, bad, '--out-dir', join(parent, 'a', 'b')]);
+    expect(run.status).toBe(2);
+    expect(readdirSync(parent)).toEqual([]);
+  });
+
   it('refuses an unreadable snapshot among several (read in a worker), naming it', () => {
     const [first, second] = snapshotFiles([1, 2]);
     const missing = join(work, 'no-such-city.json');

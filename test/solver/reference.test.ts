@@ -204,6 +204,8 @@ describe('checkSolution', () => {
     ],
     ['duals infeasible by a tenth', { orderDual: Float64Array.of(2.1, 2.9) }, /\(0, 0\).*negative reduced cost/],
     ['a positive courier dual', { orderDual: Float64Array.of(1, 1), courierDual: Float64Array.of(1, 1) }, /courierDual\[0\] = 1 > 0/],
+    // (0, 1) costs 2 − 2 − 0.5 < 0, but costing no less than u[0] it is the courier's dual that is wrong.
+    ["a positive dual of a courier whose edges cost at least their orders' duals", { courierDual: Float64Array.of(-1, 0.5) }, /courierDual\[1\] = 0.5 > 0/],
     ['an order dual above the penalty', { orderDual: Float64Array.of(36001, 3), courierDual: Float64Array.of(-36000, 0) }, /orderDual\[0\] = 36001 > penalty/],
     ['feasible duals short of the objective', { orderDual: Float64Array.of(2, 2) }, /duals sum to 3/],
     ['duals a tenth away from complementary slackness', { orderDual: Float64Array.of(2, 2.9) }, /order 1 \(courier 0\) is not tight/],

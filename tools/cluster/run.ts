@@ -8,6 +8,7 @@ import { readDecisionLog } from './log-reader.js';
 import { createMysqlPool, runOnServer } from '../../src/coordination/mysql.js';
 import { InputError } from '../../src/domain/errors.js';
 import { int } from '../../src/cli/flags.js';
+import { deleteKeysUnder } from '../../src/state/redis-prefix.js';
 
 export interface ClusterFlags {
   hosts: string;
@@ -183,9 +184,7 @@ export async function runCluster(flags: ClusterFlags): Promise<number> {
       if (ownDatabase) await runOnServer(serverUrl, `DROP DATABASE IF EXISTS ${database}`);
       const redis = new Redis(flags.redis, { maxRetriesPerRequest: 1 });
       try {
-        for await (const keys of redis.scanStream({ match: `${keyPrefix}*`, count: 500 }) as AsyncIterable<string[]>) {
-          if (keys.length > 0) await redis.del(...keys);
-        }
+        await deleteKeysUnder(redis, keyPrefix);
       } finally {
         redis.disconnect();
       }

@@ -67,6 +67,7 @@ local assignments = cjson.decode(ARGV[5])
 -- first[i]: the index of the first assignment of i's pickup; pickup_of[i]: its pickup's number.
 local order_ids, courier_ids, first, pickup_of = {}, {}, {}, {}
 local pickups = 0
+local n_assignments = #assignments
 for i, pair in ipairs(assignments) do
   order_ids[i] = pair[1]
   courier_ids[i] = pair[2]
@@ -79,12 +80,13 @@ for i, pair in ipairs(assignments) do
   pickup_of[i] = pickups
 end
 
--- The status is the last field: a suffix comparison is enough unless it does not match.
+-- The status is the last field: a suffix comparison (found in place, no substring made) is
+-- enough unless it does not match.
 local function conflict(kind, id, record, expires_at, wanted_suffix)
   if not record then
     return {'conflict', kind, id, 'missing'}
   end
-  if string.sub(record, -#wanted_suffix) ~= wanted_suffix then
+  if not string.find(record, wanted_suffix, #record - #wanted_suffix + 1, true) then
     return {'conflict', kind, id, string.match(record, '[^|]*$')}
   end
   if expires_at and tonumber(expires_at) > now then
@@ -105,11 +107,11 @@ local courier_expiry = call_chunked('ZMSCORE', KEYS[6], courier_ids)
 local partial = ARGV[6] == '1'
 -- pickup_conflict[n]: the first conflict of pickup n; the first of all when nothing can be kept.
 local pickup_conflict, first_conflict = {}, nil
-for i = 1, #assignments do
+for i = 1, n_assignments do
   if not pickup_conflict[pickup_of[i]] then
     local found = conflict('order', order_ids[i], order_records[i], order_expiry[i], '|pending')
     local lead = order_records[first[i]]
-    if not found and lead and pickup_place(lead) ~= pickup_place(order_records[i]) then
+    if not found and first[i] ~= i and lead and pickup_place(lead) ~= pickup_place(order_records[i]) then
       found = {'conflict', 'order', order_ids[i], 'pickup_mismatch'}
     end
     found = found or conflict('courier', courier_ids[i], courier_records[i], courier_expiry[i], '|free')
@@ -124,7 +126,7 @@ for i = 1, #assignments do
 end
 -- kept: indices of the assignments committed (whole pickups, in the given order).
 local kept, dropped = {}, {}
-for i = 1, #assignments do
+for i = 1, n_assignments do
   local found = pickup_conflict[pickup_of[i]]
   if not found then
     kept[#kept + 1] = i
@@ -164,6 +166,7 @@ local expires_at = string.format('%d', now + tonumber(ARGV[3]))
 -- formatted anew each time, and this loop runs once per assignment.
 local version_text = string.format('%d', version)
 local entry_head = '|' .. version_text .. '|' .. expires_at
+local pickup_id_head = 'p' .. version_text .. '.'
 local order_offers, courier_offers, order_scores, courier_scores, pickup_entries = {}, {}, {}, {}, {}
 local n_orders, n_couriers, n_pickups = 0, 0, 0
 local entry, pickup_id
@@ -172,8 +175,8 @@ for _, i in ipairs(kept) do
   local order_id, courier_id = order_ids[i], courier_ids[i]
   if first[i] == i then
     pickup_number = pickup_number + 1
-    pickup_id = 'p' .. version_text .. '.' .. pickup_number
-    entry = {courier_id .. entry_head}
+    pickup_id = pickup_id_head .. pickup_number
+    entry = courier_id .. entry_head
   end
   order_offers[n_orders + 1], order_offers[n_orders + 2] = order_id, pickup_id
   order_scores[n_orders + 1], order_scores[n_orders + 2] = expires_at, order_id
@@ -183,10 +186,11 @@ for _, i in ipairs(kept) do
     courier_scores[n_couriers + 1], courier_scores[n_couriers + 2] = expires_at, courier_id
     n_couriers = n_couriers + 2
   end
-  entry[#entry + 1] = order_id
+  -- A pickup has a few orders: joined as they come.
+  entry = entry .. '|' .. order_id
   -- A kept pickup is kept whole: it ends where the given decision's pickup ends.
-  if i == #assignments or first[i + 1] == i + 1 then
-    pickup_entries[n_pickups + 1], pickup_entries[n_pickups + 2] = pickup_id, table.concat(entry, '|')
+  if i == n_assignments or first[i + 1] == i + 1 then
+    pickup_entries[n_pickups + 1], pickup_entries[n_pickups + 2] = pickup_id, entry
     n_pickups = n_pickups + 2
   end
 end

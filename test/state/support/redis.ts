@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Cluster, Redis } from 'ioredis';
 import { inject } from 'vitest';
+import { deleteKeysUnder } from '../../../src/state/redis-prefix.js';
 
 const REDIS_URL = process.env.DISPATCHD_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
@@ -41,7 +42,7 @@ export async function createTestRedis(): Promise<TestRedis> {
     prefix,
     connect,
     async cleanup() {
-      await deleteUnder(redis, prefix);
+      await deleteKeysUnder(redis, prefix);
       await Promise.all(clients.map((c) => c.quit()));
     },
   };
@@ -65,15 +66,8 @@ export async function createTestRedisCluster(): Promise<TestRedisCluster> {
     connect,
     async cleanup() {
       // SCAN is per node: every master holds some cities.
-      await Promise.all(redis.nodes('master').map((node) => deleteUnder(node, prefix)));
+      await Promise.all(redis.nodes('master').map((node) => deleteKeysUnder(node, prefix)));
       await Promise.all(clients.map((c) => c.quit()));
     },
   };
-}
-
-async function deleteUnder(node: Redis, prefix: string): Promise<void> {
-  for await (const keys of node.scanStream({ match: `${prefix}*`, count: 500 }) as AsyncIterable<string[]>) {
-    // One DEL per key (a cluster node refuses a DEL across slots), in one round trip.
-    if (keys.length > 0) await keys.reduce((pipeline, key) => pipeline.del(key), node.pipeline()).exec();
-  }
 }
