@@ -6,6 +6,7 @@
 import { arenaAlloc, arenaReset } from './arena';
 import { buildFromGivenEdges } from './given-edges';
 import { buildFromPositions } from './positions';
+import { buildFromClasses } from './courier-classes';
 import {
   Params, allocateInput, candidateEdges, keptEdges, pricedPairs, courierCount, orderCount, rowStart, rowEnd, edgeKeys,
   keyCourier, keyCost,
@@ -77,7 +78,7 @@ export function setParams(maxPickupS: f64, maxCandidates: i32, penaltyDecisecond
 export function buildCandidates(fromGivenEdges: bool): void {
   indexExcludedPairs();
   if (fromGivenEdges) buildFromGivenEdges();
-  else if (!warmGraph.buildFromWarmGraph()) buildFromPositions();
+  else if (!warmGraph.buildFromWarmGraph() && !buildFromClasses()) buildFromPositions();
 }
 
 /**

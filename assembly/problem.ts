@@ -137,6 +137,16 @@ export function setSortedEnds(ends: usize): void {
   sortedEnds = ends;
 }
 
+/** Makes the builders see other couriers (courier-classes.ts prices one per class), and as many excluded pairs. */
+export function useCouriers(count: i32, lat: usize, lng: usize, speed: usize, freeIn: usize, excluded: i32): void {
+  courierCount = count;
+  courierLat = lat;
+  courierLng = lng;
+  courierSpeed = speed;
+  courierFreeIn = freeIn;
+  excludedCount = excluded;
+}
+
 @inline export function edgeKey(cost: i64, courier: i32): u64 {
   return (<u64>cost << 32) | <u64><u32>courier;
 }

@@ -169,7 +169,7 @@ export interface SolveStats {
   edgesKept: number;
   /** Edges the assignment actually had to look at (the working set after pricing rounds). */
   edgesPriced: number;
-  /** Pairs the edge build priced: (order, courier) pairs within reach (positions) or the listed edges. */
+  /** Pairs the edge build priced: (order, courier) pairs within reach (positions; one courier per class of identical ones with K = 0) or the listed edges. */
   pairsPriced: number;
   /** Pricing rounds of the assignment (1 = the first working set was already optimal). */
   rounds: number;

@@ -15,7 +15,7 @@ export const CITY_SHAPES = ['normal', 'hotspot', 'degenerate'] as const;
 export type CityShape = (typeof CITY_SHAPES)[number];
 
 const ORDERS_PER_RESTAURANT = 10;
-const COURIERS_PER_STACK = 30;
+export const COURIERS_PER_STACK = 30;
 /** A bicycle's mean speed in the generator's fleet. */
 const STACKED_SPEED_MPS = 4;
 
