@@ -30,17 +30,7 @@ describe('a city of area shards on MariaDB + a Redis Cluster', () => {
     return `${host}:${port}`;
   };
 
-  shardedCitySuite(
-    () => host,
-    async (method, path, body) => {
-      const response = await fetch(`${host.url}${path}`, {
-        method,
-        headers: body === undefined ? {} : { 'content-type': 'application/json' },
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
-      return { status: response.status, body: await response.json() };
-    },
-  );
+  shardedCitySuite(() => host);
 
   it("puts the city's shards on slots of their own, the base on another, and the shards' records on their masters", async () => {
     const keys = [cityKeys(redis.prefix, 'sh3').fence, ...[0, 1, 2].map((s) => cityKeys(redis.prefix, shardCity('sh3', s)).couriers)];

@@ -13,10 +13,16 @@ const SHARDS = 3;
 /** Longitude of area `shard` in Barcelona (band 3642 = 0 mod 3 is 2.1 to 2.15). */
 const lngOf = (shard: number, k = 0) => -180 + (3642 + shard + 0.4 + 0.2 * k) * AREA_BAND_DEG;
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- replies of many shapes, checked field by field
-type Call = (method: string, path: string, body?: unknown) => Promise<{ status: number; body: any }>;
-
-export function shardedCitySuite(host: () => Host, call: Call, city = 'sh3'): void {
+export function shardedCitySuite(host: () => Host, city = 'sh3'): void {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- replies of many shapes, checked field by field
+  const call = async (method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> => {
+    const response = await fetch(`${host().url}${path}`, {
+      method,
+      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    return { status: response.status, body: await response.json() };
+  };
   it('dispatches a city of three area shards: each pickup within one area, nothing given twice, versions contiguous', async () => {
     const created = await call('PUT', `/v1/cities/${city}`, { shards: SHARDS, tick_ms: 60_000 });
     expect([created.status, created.body.shards]).toEqual([200, SHARDS]);
