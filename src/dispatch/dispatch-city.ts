@@ -72,6 +72,8 @@ export interface PickupCosts {
  */
 export interface CityWarmState {
   previous?: PreviousSolve;
+  /** A city of several area shards: each shard's own, as each is solved as its own problem. */
+  shards?: CityWarmState[];
 }
 
 export interface DispatchCycleOptions {
@@ -316,8 +318,8 @@ async function solveShards(
   featureReady: ReadonlyMap<string, ReadyEstimate> | undefined,
 ): Promise<Solved> {
   if (snapshots.length === 1) return solveWithCooldowns(context, bundling, snapshots[0], cooldowns, options, featureReady);
-  // The warm start keeps one problem's solve; the shards' problems are several.
-  const shards = await Promise.all(snapshots.map((s) => solveWithCooldowns(context, bundling, s, cooldowns, { ...options, warm: undefined }, featureReady)));
+  const warm = options.warm === undefined ? undefined : (options.warm.shards ??= snapshots.map(() => ({})));
+  const shards = await Promise.all(snapshots.map((s, i) => solveWithCooldowns(context, bundling, s, cooldowns, { ...options, warm: warm?.[i] }, featureReady)));
   const solved = shards.filter((s) => s.solved);
   const failed = shards.find((s) => s.certificate === 'failed');
   return {
@@ -325,7 +327,7 @@ async function solveShards(
     unassigned: shards.flatMap((s) => s.unassigned),
     objective: sum(shards.map((s) => s.objective)),
     solved: solved.length > 0,
-    warmStart: false,
+    warmStart: solved.length > 0 && solved.every((s) => s.warmStart),
     cooledDown: sum(shards.map((s) => s.cooledDown)),
     estimated: {
       ready: sum(shards.map((s) => s.estimated.ready)),
