@@ -51,10 +51,11 @@ export function previousSolveOf(ids: { orderIds: readonly string[]; courierIds: 
 /** `previous` against the snapshot whose orders and couriers are `orderIds` and `courierIds`. */
 export function warmStartFor(previous: PreviousSolve, orderIds: readonly string[], courierIds: readonly string[]): WarmStart {
   const courierIndex = new Map(courierIds.map((id, c) => [id, c]));
+  // Per courier of the previous solve: its index now, or -1 (gone).
+  const courierNow = Int32Array.from(previous.courierIds, (id) => courierIndex.get(id) ?? -1);
   const courierDual = new Int32Array(courierIds.length);
-  previous.courierIds.forEach((id, c) => {
-    const now = courierIndex.get(id);
-    if (now !== undefined) courierDual[now] = previous.courierDual[c];
+  courierNow.forEach((now, c) => {
+    if (now >= 0) courierDual[now] = previous.courierDual[c];
   });
   const previousOrder = new Map(previous.orderIds.map((id, o) => [id, o]));
   const orderCourier = new Int32Array(orderIds.length).fill(NO_WARM_STATE);
@@ -65,9 +66,8 @@ export function warmStartFor(previous: PreviousSolve, orderIds: readonly string[
     orderBefore[o] = before;
     const c = previous.orderCourier[before];
     if (c < 0) orderCourier[o] = WAS_UNASSIGNED;
-    else orderCourier[o] = courierIndex.get(previous.courierIds[c]) ?? NO_WARM_STATE;
+    else orderCourier[o] = courierNow[c] >= 0 ? courierNow[c] : NO_WARM_STATE;
   });
   if (previous.graph === undefined || previous.graph.byteLength === 0) return { orderCourier, courierDual };
-  const courierNow = Int32Array.from(previous.courierIds, (id) => courierIndex.get(id) ?? -1);
   return { orderCourier, courierDual, graph: { block: previous.graph, orderBefore, courierNow } };
 }
