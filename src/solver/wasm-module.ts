@@ -31,6 +31,7 @@ export interface SolverExports {
   keptEdgeCount(): number;
   pricedPairCount(): number;
   reusedEdgeCount(): number;
+  repricedEdgeCount(): number;
 }
 
 export const WASM_PATH = join(packageRoot(), 'build', 'solver.wasm');

@@ -168,6 +168,7 @@ describe('checkSolution', () => {
       warmStart: false,
       rowsToPlace: 2,
       edgesReused: 0,
+      edgesRepriced: 0,
       edgeBuildMs: 0,
       matchingMs: 0,
       solveMs: 0,
