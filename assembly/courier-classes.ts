@@ -15,7 +15,7 @@ import { buildFromPositions } from './positions';
 import {
   Params, courierCount, orderCount, courierLat, courierLng, courierSpeed, courierFreeIn, excludedCount, rowStart, rowEnd, edgeKeys,
   candidateEdges, keptEdges, pricedPairs, keyCost, keyCourier, edgeKey, loadI32, storeI32, useCouriers, setCandidateGraph,
-  setSortedEnds, rowEligible, rowOverPenalty, NO_PAIR_OVER_PENALTY, indexExcludedPairs, markExcluded, isExcluded,
+  setSortedEnds, rowEligible, indexExcludedPairs, markExcluded, isExcluded,
 } from './problem';
 import { sortKeys } from './select';
 
@@ -160,14 +160,11 @@ function expandClasses(): void {
     markExcluded(o);
     storeI32(starts, o, at);
     const before = candidates;
-    // The class keys come cheapest first: the first over the penalty is the row's least.
-    storeI32(rowOverPenalty, o, NO_PAIR_OVER_PENALTY);
     for (let e = begin; e < end; e++) {
       const key = load<u64>(classKeys + (<usize>e << 3));
       const cost = keyCost(key);
       const k = keyCourier(key);
       const kept = i32(cost <= penalty);
-      if (kept == 0 && loadI32(rowOverPenalty, o) == NO_PAIR_OVER_PENALTY) storeI32(rowOverPenalty, o, <i32>min(cost, <i64>NO_PAIR_OVER_PENALTY));
       const first = loadI32(classStart, k);
       const last = loadI32(classStart, k + 1);
       if (excludedCount == 0) {

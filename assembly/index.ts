@@ -162,4 +162,3 @@ export function candidateEdgeCount(): f64 { return candidateEdges; }
 export function keptEdgeCount(): f64 { return keptEdges; }
 export function pricedPairCount(): f64 { return pricedPairs; }
 export function reusedEdgeCount(): f64 { return warmGraph.reusedEdges; }
-export function repricedEdgeCount(): f64 { return warmGraph.repricedEdges; }

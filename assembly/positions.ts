@@ -25,8 +25,7 @@ import {
 import {
   Params, courierCount, orderCount, courierLat, courierLng, courierSpeed, courierFreeIn,
   orderPickupLat, orderPickupLng, orderDropoffLat, orderDropoffLng, orderReady,
-  edgeKey, keyCost, loadF64, loadI32, storeF64, storeI32, setCandidateGraph, markExcluded, isExcluded, rowEligible, rowOverPenalty,
-  NO_PAIR_OVER_PENALTY,
+  edgeKey, keyCost, loadF64, loadI32, storeF64, storeI32, setCandidateGraph, markExcluded, isExcluded, rowEligible,
 } from './problem';
 import { candidatesOf, keepCheapest, sortKeys } from './select';
 
@@ -296,7 +295,6 @@ export function buildFromPositions(): void {
     const deliveryDistance = haversineM(pPhi, pLambda, pCosPhi, dPhi, toRadians(loadF64(orderDropoffLng, o)), cosLatitude(dPhi)) * detour;
     const ready = loadF64(orderReady, o);
     let eligible: i32 = 0;
-    let overPenalty = <f64>NO_PAIR_OVER_PENALTY; // the least cost of its eligible pairs over the penalty
     // With K > 0, once K are eligible: the K-th cheapest cost so far (the penalty while fewer
     // than K cost at most that). A courier costing more is not among the K cheapest, nor kept.
     let threshold: i64 = i64.MAX_VALUE;
@@ -386,9 +384,7 @@ export function buildFromPositions(): void {
           const key = edgeKey(<i64>cost, c);
           store<u64>(keys + (<usize>edgeCount << 3), key);
           // An edge costing more than the penalty is never in an optimum: leaving the order is cheaper.
-          const kept = i32(cost <= <f64>penalty);
-          edgeCount += isCandidate & kept;
-          overPenalty = select<f64>(least(overPenalty, cost), overPenalty, (isCandidate & (kept ^ 1)) != 0);
+          edgeCount += isCandidate & i32(cost <= <f64>penalty);
         }
         // Trimmed to the K cheapest whenever TRIM_FACTOR times as many are kept: each key is moved
         // O(1) times, by the branch-free partition of a long range (select.ts).
@@ -412,7 +408,6 @@ export function buildFromPositions(): void {
     }
     candidates += candidatesOf(eligible, k);
     storeI32(rowEligible, o, eligible);
-    storeI32(rowOverPenalty, o, <i32>overPenalty);
     edgeCount = keepCheapest(keys, begin, edgeCount, k);
     storeI32(ends, o, edgeCount);
   }

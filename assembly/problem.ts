@@ -42,13 +42,6 @@ export let edgeKeys: usize = 0; // u64 per edge
 /** Eligible pairs per order (i32), those costing more than the penalty too: the next tick's warm graph counts from them. */
 export let rowEligible: usize = 0;
 /**
- * i32 per order: no eligible pair of it costing more than the penalty costs less than this
- * (NO_PAIR_OVER_PENALTY: none costs more); the next tick's warm graph re-prices a row whose ready
- * time moved only while this stays above the penalty.
- */
-export let rowOverPenalty: usize = 0;
-export const NO_PAIR_OVER_PENALTY: i32 = i32.MAX_VALUE;
-/**
  * i32 per order, or 0: each row's keys [rowStart, sortedEnds) are sorted by cost and none after
  * them costs less (a graph carried from the previous tick, warm-graph.ts); working-set.ts starts there.
  */
@@ -83,7 +76,6 @@ export function allocateInput(couriers: i32, orders: i32, edges: i32, excluded: 
   inputExcludedOrder = arenaAlloc(<usize>excluded << 2);
   inputExcludedCourier = arenaAlloc(<usize>excluded << 2);
   rowEligible = arenaAlloc(o >> 1);
-  rowOverPenalty = arenaAlloc(o >> 1);
   sortedEnds = 0;
 }
 

@@ -14,12 +14,12 @@
 
 import { arenaAlloc, arenaMark, ensureMemory } from './arena';
 import {
-  EARTH_RADIUS_M, SERIES_CHORD_SQUARED_LIMIT, chordDistanceM, cosLatitude, distanceSlackM, haversineM, reachChordSquared, toRadians, unitX, unitY, unitZ,
+  SERIES_CHORD_SQUARED_LIMIT, chordDistanceM, cosLatitude, distanceSlackM, haversineM, reachChordSquared, toRadians, unitX, unitY, unitZ,
 } from './geo';
 import { INELIGIBLE, ROUNDING_SLACK, UNSURE, pricePair } from './positions';
 import {
   Params, courierCount, orderCount, courierLat, courierLng, courierSpeed, courierFreeIn,
-  orderPickupLat, orderPickupLng, orderDropoffLat, orderDropoffLng, orderReady, rowStart, rowEnd, rowEligible, rowOverPenalty, NO_PAIR_OVER_PENALTY, keptEdges,
+  orderPickupLat, orderPickupLng, orderDropoffLat, orderDropoffLng, orderReady, rowStart, rowEnd, rowEligible, keptEdges,
   edgeKey, keyCost, keyCourier, loadF64, loadI32, storeF64, storeI32, setCandidateGraph, setSortedEnds, hasExcluded, markExcluded, isExcluded,
 } from './problem';
 import { sortKeys } from './select';
@@ -46,7 +46,7 @@ const H_WAIT = 8;
 const H_HANDOVER = 9;
 const COURIER_COLUMNS: i32 = 4; // lat, lng, speed, free_in (f64)
 const ORDER_COLUMNS: i32 = 5; // pickup lat, lng, dropoff lat, lng, ready (f64)
-const ROW_COLUMNS: i32 = 6; // start, end, sorted end, eligible, had excluded pairs, least cost over the penalty (i32)
+const ROW_COLUMNS: i32 = 5; // start, end, sorted end, eligible, had excluded pairs (i32)
 
 @inline function align8(bytes: usize): usize { return (bytes + 7) & ~(<usize>7); }
 
@@ -101,14 +101,11 @@ export function writeWarmGraph(): usize {
   for (let o = 0; o < no; o++) storeI32(rows, 2 * no + o, sortedEnd(o));
   memory.copy(rows + 3 * rowBytes, rowEligible, rowBytes);
   for (let o = 0; o < no; o++) storeI32(rows, 4 * no + o, i32(hasExcluded(o)));
-  memory.copy(rows + 5 * rowBytes, rowOverPenalty, rowBytes);
   return block;
 }
 
 /** Edges of this problem's graph taken from the carried one (0 after a cold build). */
 export let reusedEdges: f64 = 0;
-/** Of those, the edges re-priced (their order's or courier's time changed). */
-export let repricedEdges: f64 = 0;
 
 // The carried block and its maps, for this problem (beginWarmGraph).
 let carried: usize = 0;
@@ -130,7 +127,6 @@ export function beginWarmGraph(bytes: usize, couriers: i32): usize {
 export function clearWarmGraph(): void {
   carried = 0;
   reusedEdges = 0;
-  repricedEdges = 0;
 }
 
 @inline function sameBits(a: usize, i: i32, b: usize, j: i32): bool {
@@ -168,23 +164,11 @@ function setPoint(points: usize, i: i32, lat: f64, lng: f64): void {
   store<f64>(at, unitZ(phi), 40);
 }
 
-// Couriers as priced: their points (for the exact formula), and one record each (a cache line:
-// re-pricing a row's carried edges visits its couriers in cost order) of what the pricing reads.
+// Couriers as priced: points, speed, free_in and squared reach (< 0: reaches nothing).
 let cPoints: usize = 0;
-let cRecords: usize = 0;
-const RECORD_WORDS: i32 = 8;
-const R_X = 0; // unit vector
-const R_Y = 1;
-const R_Z = 2;
-const R_SECONDS_PER_M = 3; // detour / speed
-const R_INVERSE_SPEED = 4;
-const R_FREE_IN = 5;
-const R_REACH_SQ = 6; // squared reach (< 0: reaches nothing)
-const R_SPEED = 7;
-
-@inline function courierValue(c: i32, word: i32): f64 {
-  return load<f64>(cRecords + (<usize>(c * RECORD_WORDS + word) << 3));
-}
+let cSpeed: usize = 0;
+let cFreeIn: usize = 0;
+let cReachSq: usize = 0;
 // Pickup points of this problem's orders and their delivery distance (with the detour).
 let pPoints: usize = 0;
 let oDelivery: usize = 0;
@@ -193,97 +177,52 @@ let pricedPairs: f64 = 0;
 
 function allocCouriers(count: i32): void {
   cPoints = allocPoints(count);
-  cRecords = (arenaAlloc(<usize>(count * RECORD_WORDS + 8) << 3) + 63) & ~(<usize>63);
+  cSpeed = arenaAlloc(<usize>count << 3);
+  cFreeIn = arenaAlloc(<usize>count << 3);
+  cReachSq = arenaAlloc(<usize>count << 3);
 }
 
 function setCourier(c: i32, lat: f64, lng: f64, speed: f64, freeIn: f64): void {
   setPoint(cPoints, c, lat, lng);
-  const point = cPoints + (<usize>(c * POINT_WORDS) << 3);
-  const record = cRecords + (<usize>(c * RECORD_WORDS) << 3);
-  memory.copy(record + (<usize>R_X << 3), point + 24, 24);
-  store<f64>(record + (<usize>R_SECONDS_PER_M << 3), Params.detourFactor / speed);
-  store<f64>(record + (<usize>R_INVERSE_SPEED << 3), 1 / speed);
-  store<f64>(record + (<usize>R_FREE_IN << 3), freeIn);
-  store<f64>(record + (<usize>R_REACH_SQ << 3), reachSquaredOf(speed, freeIn));
-  store<f64>(record + (<usize>R_SPEED << 3), speed);
-}
-
-/** Squared reach of a courier free in `freeIn` (< 0: reaches nothing), as the cold build bounds it. */
-@inline function reachSquaredOf(speed: f64, freeIn: f64): f64 {
+  storeF64(cSpeed, c, speed);
+  storeF64(cFreeIn, c, freeIn);
   const slackS = Params.maxPickupS - freeIn;
-  return slackS < 0 ? -1 : reachChordSquared(slackS * speed / Params.detourFactor);
-}
-
-/** The squared chord from courier c to order o's pickup, on the unit sphere. */
-@inline function chordSquaredOf(c: i32, o: i32): f64 {
-  const pp = pPoints + (<usize>(o * POINT_WORDS) << 3);
-  const dx = courierValue(c, R_X) - load<f64>(pp, 24);
-  const dy = courierValue(c, R_Y) - load<f64>(pp, 32);
-  const dz = courierValue(c, R_Z) - load<f64>(pp, 40);
-  return dx * dx + dy * dy + dz * dz;
+  storeF64(cReachSq, c, slackS < 0 ? -1 : reachChordSquared(slackS * speed / Params.detourFactor));
 }
 
 /**
- * The spec's price of courier c, free in `freeIn` and reaching `reachSq`, for order o ready at
- * `ready`, as cost·10 + 0.5, or INELIGIBLE, as the cold build prices it (positions.ts): a chord
- * test (chord ≤ arc, with its margin) rejects couriers out of reach, the chord's series and a
- * bound price the rest, and the spec's exact formula, with the same operands, wherever the bound
- * could change the answer. Only the times depend on the tick: a courier or order whose place and
- * speed are the same is priced again from the same operands.
+ * The spec's price of courier c for order o ready at `ready`, as cost·10 + 0.5, or INELIGIBLE,
+ * as the cold build prices it (positions.ts): a chord test (chord ≤ arc, with its margin) rejects
+ * couriers out of reach, the chord's series and a bound price the rest, and the spec's exact
+ * formula, with the same operands, wherever the bound could change the answer.
  */
-@inline function priceAt(c: i32, o: i32, chordSquared: f64, freeIn: f64, reachSq: f64, ready: f64): f64 {
-  if (chordSquared > reachSq) return INELIGIBLE;
-  pricedPairs++;
-  let scaled = UNSURE;
-  if (chordSquared < SERIES_CHORD_SQUARED_LIMIT) {
-    const secondsPerM = courierValue(c, R_SECONDS_PER_M);
-    const distance = chordDistanceM(chordSquared);
-    scaled = pricePair(
-      distance * secondsPerM, distanceSlackM(distance) * secondsPerM, loadF64(oDelivery, o) * courierValue(c, R_INVERSE_SPEED), freeIn, ready,
-      Params.maxPickupS, Params.handoverS, Params.waitWeight, ROUNDING_SLACK,
-    );
-  }
-  return scaled != UNSURE ? scaled : priceExactly(c, o, freeIn, ready);
-}
-
-/** The spec's formula for the pair, with the spec's operands (priceAt, where the fast path is unsure). */
-function priceExactly(c: i32, o: i32, freeIn: f64, ready: f64): f64 {
+function price(c: i32, o: i32, ready: f64): f64 {
   const cp = cPoints + (<usize>(c * POINT_WORDS) << 3);
   const pp = pPoints + (<usize>(o * POINT_WORDS) << 3);
-  const speed = courierValue(c, R_SPEED);
+  const dx = load<f64>(cp, 24) - load<f64>(pp, 24);
+  const dy = load<f64>(cp, 32) - load<f64>(pp, 32);
+  const dz = load<f64>(cp, 40) - load<f64>(pp, 40);
+  const chordSquared = dx * dx + dy * dy + dz * dz;
+  if (chordSquared > loadF64(cReachSq, c)) return INELIGIBLE;
+  pricedPairs++;
+  const speed = loadF64(cSpeed, c);
+  const detour = Params.detourFactor;
+  const freeIn = loadF64(cFreeIn, c);
+  const maxPickup = Params.maxPickupS;
+  const handover = Params.handoverS;
+  const waitWeight = Params.waitWeight;
+  let scaled = UNSURE;
+  if (chordSquared < SERIES_CHORD_SQUARED_LIMIT) {
+    const secondsPerM = detour / speed;
+    const distance = chordDistanceM(chordSquared);
+    scaled = pricePair(
+      distance * secondsPerM, distanceSlackM(distance) * secondsPerM, loadF64(oDelivery, o) * (1 / speed), freeIn, ready,
+      maxPickup, handover, waitWeight, ROUNDING_SLACK,
+    );
+  }
+  if (scaled != UNSURE) return scaled;
   const distance = haversineM(load<f64>(cp), load<f64>(cp, 8), load<f64>(cp, 16), load<f64>(pp), load<f64>(pp, 8), load<f64>(pp, 16));
-  return pricePair(
-    distance * Params.detourFactor / speed, 0, loadF64(oDelivery, o) / speed, freeIn, ready, Params.maxPickupS, Params.handoverS, Params.waitWeight, 0,
-  );
-}
-
-/** priceAt with courier c's values in this problem. */
-@inline function price(c: i32, o: i32, ready: f64): f64 {
-  return priceAt(c, o, chordSquaredOf(c, o), courierValue(c, R_FREE_IN), courierValue(c, R_REACH_SQ), ready);
-}
-
-// How a courier of this problem relates to its old self (courierState).
-const NEW_COURIER: i32 = 0; // added, or moved or of another speed: priced with every kept row
-const SAME_COURIER: i32 = 1; // bit-identical: its carried edges stay as they are
-const RETIMED_COURIER: i32 = 2; // only its free_in changed: its edges re-priced, the edge of its reach searched
-
-/**
- * How far, in cost units, a pair's integer cost can move when a time of it moves by `seconds`
- * with this slope (the price's slope in the ready time is at most 1 + wait_weight, in the arrival
- * max(1, wait_weight)); the 1 covers the floor and the rounding.
- */
-@inline function costShift(seconds: f64, slope: f64): f64 {
-  return 10 * slope * Math.abs(seconds) + 1;
-}
-
-/**
- * The squared chord within which a courier with `slackS` seconds to spare (max_pickup_s − free_in)
- * surely reaches a pickup in time, by the spec's formula: the arc is within 4.2e-6 of the chord
- * below the series limit, and 1e-4 of margin is far above that and every rounding.
- */
-@inline function surelyInReachSquared(speed: f64, slackS: f64): f64 {
-  const chord = slackS * speed / Params.detourFactor * (1 - 1e-4) / EARTH_RADIUS_M;
-  return min(chord * chord, SERIES_CHORD_SQUARED_LIMIT);
+  return pricePair(distance * detour / speed, 0, loadF64(oDelivery, o) / speed, freeIn, ready, maxPickup, handover, waitWeight, 0);
 }
 
 /**
@@ -292,7 +231,6 @@ const RETIMED_COURIER: i32 = 2; // only its free_in changed: its edges re-priced
  */
 export function buildFromWarmGraph(): bool {
   reusedEdges = 0;
-  repricedEdges = 0;
   if (carried == 0 || !carriedFits()) return false;
   const nc = courierCount;
   const no = orderCount;
@@ -313,64 +251,46 @@ export function buildFromWarmGraph(): bool {
   const oldRowSorted = oldRowEnd + (<usize>oldNo << 2);
   const oldRowEligible = oldRowSorted + (<usize>oldNo << 2);
   const oldRowExcluded = oldRowEligible + (<usize>oldNo << 2);
-  const oldRowOver = oldRowExcluded + (<usize>oldNo << 2);
   const oldKeys = carried + keySection(oldNc, oldNo);
   const penalty = <f64>Params.penalty;
-  const waitWeight = Params.waitWeight;
 
-  // Couriers: an old one keeps its edges (under its new index) if it is here at the same place and
-  // speed; with another free_in they are re-priced.
+  // Couriers: an old one keeps its edges (under its new index) if it is here with the same values.
   const courierMap = arenaAlloc(<usize>oldNc << 2); // old → new index, or -1: its edges go
-  const courierState = arenaAlloc(<usize>nc << 2); // new: NEW_COURIER, SAME_COURIER or RETIMED_COURIER
-  const courierBefore = arenaAlloc(<usize>nc << 2); // new → old index, for a retimed one
-  memory.fill(courierState, 0, <usize>nc << 2);
+  const kept = arenaAlloc(<usize>nc << 2); // new: 1 if its edges are carried
+  memory.fill(kept, 0, <usize>nc << 2);
   let keptFreeInPast = false;
   let droppedCouriers: i32 = 0;
   for (let c = 0; c < oldNc; c++) {
     const now = loadI32(warmCourierNow, c);
-    const placed = now >= 0 && now < nc && loadI32(courierState, now) == NEW_COURIER &&
-      sameBits(oldLat, c, courierLat, now) && sameBits(oldLng, c, courierLng, now) && sameBits(oldSpeed, c, courierSpeed, now);
-    storeI32(courierMap, c, placed ? now : -1);
-    if (!placed) {
+    const same = now >= 0 && now < nc && loadI32(kept, now) == 0 &&
+      sameBits(oldLat, c, courierLat, now) && sameBits(oldLng, c, courierLng, now) &&
+      sameBits(oldSpeed, c, courierSpeed, now) && sameBits(oldFreeIn, c, courierFreeIn, now);
+    storeI32(courierMap, c, same ? now : -1);
+    if (!same) {
       droppedCouriers++;
       continue;
     }
-    const retimed = !sameBits(oldFreeIn, c, courierFreeIn, now);
-    storeI32(courierState, now, retimed ? RETIMED_COURIER : SAME_COURIER);
-    storeI32(courierBefore, now, c);
-    keptFreeInPast = keptFreeInPast || (!retimed && loadF64(courierFreeIn, now) < 0);
+    storeI32(kept, now, 1);
+    keptFreeInPast = keptFreeInPast || loadF64(courierFreeIn, now) < 0;
   }
-  // Orders: one keeps its row if it is here at the same places with no excluded pairs then or
-  // now. With another ready time the row is re-priced, if its pairs over the penalty (not in it)
-  // surely stay over it: otherwise it is built in full. overBound: no eligible pair of the row
-  // over the penalty costs less (its pairs with couriers kept as they were; those of the others
-  // are priced below).
+  // Orders: one keeps its row if it is here with the same values and no excluded pairs then or now.
   const before = arenaAlloc(<usize>no << 2); // new → old row, or -1: built in full
-  const orderShift = arenaAlloc(<usize>no << 3); // f64: costShift of its ready time, 0 if it did not move
-  const overBound = arenaAlloc(<usize>no << 3); // f64
   const oldUsed = arenaAlloc(<usize>oldNo << 2);
   memory.fill(oldUsed, 0, <usize>oldNo << 2);
   let changedOrders: i32 = 0;
   for (let o = 0; o < no; o++) {
     const old = loadI32(warmOrderBefore, o);
-    const placed = old >= 0 && old < oldNo && loadI32(oldUsed, old) == 0 && !hasExcluded(o) && loadI32(oldRowExcluded, old) == 0 &&
+    let same = old >= 0 && old < oldNo && loadI32(oldUsed, old) == 0 && !hasExcluded(o) && loadI32(oldRowExcluded, old) == 0 &&
       sameBits(oldPickupLat, old, orderPickupLat, o) && sameBits(oldPickupLng, old, orderPickupLng, o) &&
       sameBits(oldDropoffLat, old, orderDropoffLat, o) && sameBits(oldDropoffLng, old, orderDropoffLng, o);
-    // A ready time in the past, then and now, prices nothing: every courier kept as it was arrives at or after 0.
-    const sameReady = placed &&
-      (sameBits(oldReady, old, orderReady, o) || (!keptFreeInPast && loadF64(oldReady, old) <= 0 && loadF64(orderReady, o) <= 0));
-    const shift = sameReady || !placed ? 0 : costShift(loadF64(orderReady, o) - loadF64(oldReady, old), 1 + waitWeight);
-    const wasOver = placed ? loadI32(oldRowOver, old) : NO_PAIR_OVER_PENALTY;
-    const over = wasOver == NO_PAIR_OVER_PENALTY ? <f64>wasOver : <f64>wasOver - shift;
-    const kept = placed && (sameReady || over > penalty);
-    storeI32(before, o, kept ? old : -1);
-    storeF64(orderShift, o, shift);
-    storeF64(overBound, o, over);
-    if (kept) storeI32(oldUsed, old, 1);
+    // A ready time in the past, then and now, prices nothing: every courier kept arrives at or after 0.
+    same = same && (sameBits(oldReady, old, orderReady, o) || (!keptFreeInPast && loadF64(oldReady, old) <= 0 && loadF64(orderReady, o) <= 0));
+    storeI32(before, o, same ? old : -1);
+    if (same) storeI32(oldUsed, old, 1);
     else changedOrders++;
   }
   let addedCouriers: i32 = 0;
-  for (let c = 0; c < nc; c++) addedCouriers += i32(loadI32(courierState, c) == NEW_COURIER);
+  for (let c = 0; c < nc; c++) addedCouriers += 1 - loadI32(kept, c);
   if (changedOrders * CHANGED_SHARE_DIVISOR > no || addedCouriers * CHANGED_SHARE_DIVISOR > nc) return false;
 
   // This problem's pickup points and delivery distances, as the cold build computes them.
@@ -402,7 +322,7 @@ export function buildFromWarmGraph(): bool {
   }
   for (let o = 0; o < no; o++) {
     const old = loadI32(before, o);
-    if (old < 0 || !hadPairsOverPenalty(oldRowEligible, oldRowStart, oldRowEnd, old)) continue;
+    if (old < 0 || loadI32(oldRowEligible, old) == loadI32(oldRowEnd, old) - loadI32(oldRowStart, old)) continue;
     for (let d = 0; d < droppedCouriers; d++) {
       const scaled = price(loadI32(dropped, d), o, loadF64(oldReady, old));
       if (scaled != INELIGIBLE && Math.floor(scaled) > penalty) storeI32(eligible, o, loadI32(eligible, o) - 1);
@@ -413,57 +333,21 @@ export function buildFromWarmGraph(): bool {
   allocCouriers(nc);
   for (let c = 0; c < nc; c++) setCourier(c, loadF64(courierLat, c), loadF64(courierLng, c), loadF64(courierSpeed, c), loadF64(courierFreeIn, c));
 
-  // The new and retimed couriers' pairs with the kept rows that are not in them (the carried rows
-  // hold every eligible pair costing at most the penalty, re-priced below): a retimed courier's
-  // pair eligible then, over the penalty, leaves the count, and each pair eligible now joins it,
-  // and the row if it costs at most the penalty. A retimed courier whose free_in fell reaches
-  // every pickup it reached, and surely those within its old sure reach: such a pair is in the
-  // row, or over the penalty and surely still over it when the row's bound says so; only the
-  // others are priced, then and now. Grouped by order: added[addedStart[o] .. addedStart[o + 1]).
+  // The new couriers' edges to the kept rows, grouped by order: added[addedStart[o] .. addedStart[o + 1]).
   const addedStart = arenaAlloc(<usize>(no + 1) << 2);
   memory.fill(addedStart, 0, <usize>(no + 1) << 2);
   const pairs = arenaMark(); // (order, key) per new edge, two u64, grown in place
   let pairCount: i32 = 0;
   for (let c = 0; c < nc; c++) {
-    const state = loadI32(courierState, c);
-    if (state == SAME_COURIER) continue;
-    const retimed = state == RETIMED_COURIER;
-    const speed = courierValue(c, R_SPEED);
-    const freeIn = courierValue(c, R_FREE_IN);
-    const reachSq = courierValue(c, R_REACH_SQ);
-    const wasFreeIn = retimed ? loadF64(oldFreeIn, loadI32(courierBefore, c)) : 0;
-    const wasReachSq = retimed ? reachSquaredOf(speed, wasFreeIn) : -1;
-    const anyReachSq = max(reachSq, wasReachSq);
-    if (anyReachSq < 0) continue;
-    const sureSq = retimed && freeIn < wasFreeIn ? surelyInReachSquared(speed, Params.maxPickupS - wasFreeIn) : -1;
-    const shift = retimed ? costShift(freeIn - wasFreeIn, max(1.0, waitWeight)) : 0;
+    if (loadI32(kept, c) != 0 || loadF64(cReachSq, c) < 0) continue;
     ensureMemory(pairs + (<usize>(pairCount + no) << 4));
     for (let o = 0; o < no; o++) {
-      const old = loadI32(before, o);
-      if (old < 0) continue;
-      const chordSquared = chordSquaredOf(c, o);
-      if (chordSquared > anyReachSq) continue;
-      if (chordSquared <= sureSq) {
-        if (!hadPairsOverPenalty(oldRowEligible, oldRowStart, oldRowEnd, old)) continue; // in the row
-        const lowest = loadF64(overBound, o) - shift;
-        if (lowest > penalty) {
-          storeF64(overBound, o, lowest);
-          continue;
-        }
-      }
-      if (retimed) {
-        const was = priceAt(c, o, chordSquared, wasFreeIn, wasReachSq, loadF64(oldReady, old));
-        if (was != INELIGIBLE && Math.floor(was) <= penalty) continue; // in the carried row
-        if (was != INELIGIBLE) storeI32(eligible, o, loadI32(eligible, o) - 1);
-      }
-      const scaled = priceAt(c, o, chordSquared, freeIn, reachSq, loadF64(orderReady, o));
+      if (loadI32(before, o) < 0) continue;
+      const scaled = price(c, o, loadF64(orderReady, o));
       if (scaled == INELIGIBLE) continue;
       storeI32(eligible, o, loadI32(eligible, o) + 1);
       const cost = Math.floor(scaled);
-      if (cost > penalty) {
-        storeF64(overBound, o, min(loadF64(overBound, o), cost));
-        continue;
-      }
+      if (cost > penalty) continue;
       const pair = pairs + (<usize>pairCount << 4);
       store<u64>(pair, <u64>o);
       store<u64>(pair, edgeKey(<i64>cost, c), 8);
@@ -484,9 +368,8 @@ export function buildFromWarmGraph(): bool {
     store<u64>(added + (<usize>at << 3), load<u64>(pair, 8));
   }
 
-  // The rows, in order: a kept row is its carried sorted prefix without the dropped couriers (with
-  // keys re-priced, sorted again: the costs moved little), the new keys cheaper than its last
-  // merged in; then the rest of its keys and the other new ones.
+  // The rows, in order: a kept row is its carried sorted prefix without the dropped couriers, the
+  // new keys cheaper than its last merged in; then the rest of its keys and the other new ones.
   const starts = arenaAlloc(<usize>no << 2);
   const ends = arenaAlloc(<usize>no << 2);
   const sortedEnds = arenaAlloc(<usize>no << 2);
@@ -501,22 +384,17 @@ export function buildFromWarmGraph(): bool {
       ensureMemory(keys + (<usize>(at + nc) << 3));
       markExcluded(o);
       let count: i32 = 0;
-      let over = <f64>NO_PAIR_OVER_PENALTY;
       const ready = loadF64(orderReady, o);
       for (let c = 0; c < nc; c++) {
         const scaled = price(c, o, ready);
         if (scaled == INELIGIBLE || isExcluded(o, c)) continue;
         count++;
         const cost = Math.floor(scaled);
-        if (cost > penalty) {
-          over = min(over, cost);
-          continue;
-        }
+        if (cost > penalty) continue;
         store<u64>(keys + (<usize>at << 3), edgeKey(<i64>cost, c));
         at++;
       }
       storeI32(eligible, o, count);
-      storeF64(overBound, o, over);
       storeI32(sortedEnds, o, start);
       storeI32(ends, o, at);
       continue;
@@ -528,12 +406,7 @@ export function buildFromWarmGraph(): bool {
     const newTo = loadI32(addedStart, o + 1);
     ensureMemory(keys + (<usize>(at + oldEnd - oldStart + newTo - newFrom) << 3));
     sortKeys(added, newFrom, newTo);
-    carryRetimed = loadF64(orderShift, o) != 0;
-    carryOut = 0;
-    carryRepriced = 0;
-    carryOver = loadF64(overBound, o);
-    for (let e = oldStart; e < oldSorted; e++) at += carry(keys, at, load<u64>(oldKeys + (<usize>e << 3)), o, courierMap, courierState);
-    if (carryRepriced > 0) sortKeys(keys, start, at);
+    for (let e = oldStart; e < oldSorted; e++) at += carry(keys, at, load<u64>(oldKeys + (<usize>e << 3)), courierMap);
     let merged = newFrom;
     if (at > start) {
       // The rest costs no less than the prefix's last: new keys cheaper than it join the prefix.
@@ -541,77 +414,31 @@ export function buildFromWarmGraph(): bool {
       while (merged < newTo && keyCost(load<u64>(added + (<usize>merged << 3))) < last) merged++;
       at = mergeByCost(keys, start, at, added, newFrom, merged);
     }
-    let sorted = at;
-    for (let e = oldSorted; e < oldEnd; e++) at += carry(keys, at, load<u64>(oldKeys + (<usize>e << 3)), o, courierMap, courierState);
-    // Re-priced, the rest may cost less than the prefix: then the row has none.
-    if (carryRepriced > 0 && sorted > start) {
-      const last = keyCost(load<u64>(keys + (<usize>(sorted - 1) << 3)));
-      for (let e = sorted; e < at; e++) if (keyCost(load<u64>(keys + (<usize>e << 3))) < last) sorted = start;
-    }
+    storeI32(sortedEnds, o, at);
+    for (let e = oldSorted; e < oldEnd; e++) at += carry(keys, at, load<u64>(oldKeys + (<usize>e << 3)), courierMap);
     for (let n = merged; n < newTo; n++) store<u64>(keys + (<usize>(at++) << 3), load<u64>(added + (<usize>n << 3)));
-    storeI32(sortedEnds, o, sorted);
     storeI32(ends, o, at);
-    // The dropped couriers' edges in the carried row, and those re-priced out of reach, were eligible pairs of it.
-    storeI32(eligible, o, loadI32(eligible, o) - carryOut);
-    storeF64(overBound, o, carryOver);
-    reusedEdges += <f64>(at - start - (newTo - newFrom));
-    repricedEdges += <f64>carryRepriced;
+    const carriedKept = at - start - (newTo - newFrom);
+    // The dropped couriers' edges in the carried row were eligible pairs of it.
+    storeI32(eligible, o, loadI32(eligible, o) - (oldEnd - oldStart - carriedKept));
+    reusedEdges += <f64>carriedKept;
   }
   arenaAlloc(<usize>at << 3); // closes the edge buffer
   let candidates: f64 = 0;
   for (let o = 0; o < no; o++) {
     candidates += <f64>loadI32(eligible, o);
     storeI32(rowEligible, o, loadI32(eligible, o));
-    // Integer costs no less than the bound are no less than its ceiling.
-    storeI32(rowOverPenalty, o, <i32>min(Math.ceil(loadF64(overBound, o)), <f64>NO_PAIR_OVER_PENALTY));
   }
   setCandidateGraph(starts, ends, keys, candidates, <f64>at, pricedPairs);
   setSortedEnds(sortedEnds);
   return true;
 }
 
-/** Whether carried row `old` had eligible pairs over the penalty (not in it). */
-@inline function hadPairsOverPenalty(oldRowEligible: usize, oldRowStart: usize, oldRowEnd: usize, old: i32): bool {
-  return loadI32(oldRowEligible, old) != loadI32(oldRowEnd, old) - loadI32(oldRowStart, old);
-}
-
-// The row being carried (carry): whether its order's ready time changed, and its counts so far.
-let carryRetimed = false;
-/** Carried edges that are eligible pairs no more (dropped couriers, or re-priced out of reach). */
-let carryOut: i32 = 0;
-/** Carried edges re-priced and kept. */
-let carryRepriced: i32 = 0;
-/** The row's bound on its costs over the penalty, lowered by carried edges re-priced over it. */
-let carryOver: f64 = 0;
-
-/**
- * Writes the carried key of order o at `at` under its courier's new index, re-priced if the order
- * or the courier was retimed; returns 1, or 0 for a dropped courier or a pair that is now
- * ineligible or costs more than the penalty.
- */
-@inline function carry(keys: usize, at: i32, key: u64, o: i32, courierMap: usize, courierState: usize): i32 {
+/** Writes the carried key at `at` under its courier's new index; returns 1, or 0 for a dropped courier. */
+@inline function carry(keys: usize, at: i32, key: u64, courierMap: usize): i32 {
   const c = loadI32(courierMap, keyCourier(key));
-  if (c < 0) {
-    carryOut++;
-    return 0;
-  }
-  if (!carryRetimed && loadI32(courierState, c) == SAME_COURIER) {
-    store<u64>(keys + (<usize>at << 3), edgeKey(keyCost(key), c));
-    return 1;
-  }
-  const scaled = price(c, o, loadF64(orderReady, o));
-  if (scaled == INELIGIBLE) {
-    carryOut++;
-    return 0;
-  }
-  const cost = Math.floor(scaled);
-  if (cost > <f64>Params.penalty) {
-    carryOver = min(carryOver, cost);
-    return 0;
-  }
-  store<u64>(keys + (<usize>at << 3), edgeKey(<i64>cost, c));
-  carryRepriced++;
-  return 1;
+  store<u64>(keys + (<usize>at << 3), edgeKey(keyCost(key), c));
+  return i32(c >= 0);
 }
 
 /**

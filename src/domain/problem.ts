@@ -183,8 +183,6 @@ export interface SolveStats {
   rowsToPlace: number;
   /** Candidate edges taken from the previous tick's graph (SolveOptions.warm with a graph); 0 when built cold. */
   edgesReused: number;
-  /** Of those, the edges re-priced because their order's ready time or courier's free time changed (the tick's time advancing). */
-  edgesRepriced: number;
   edgeBuildMs: number;
   matchingMs: number;
   solveMs: number;

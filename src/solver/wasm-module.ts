@@ -31,7 +31,6 @@ export interface SolverExports {
   keptEdgeCount(): number;
   pricedPairCount(): number;
   reusedEdgeCount(): number;
-  repricedEdgeCount(): number;
 }
 
 export const WASM_PATH = join(packageRoot(), 'build', 'solver.wasm');

@@ -113,7 +113,6 @@ export class WasmSolver {
         warmStart: wasm.warmStarted() !== 0,
         rowsToPlace: wasm.rowsToPlace(),
         edgesReused: wasm.reusedEdgeCount(),
-        edgesRepriced: wasm.repricedEdgeCount(),
         edgeBuildMs: matchStarted - buildStarted,
         matchingMs: matchEnded - matchStarted,
         solveMs: 0,

@@ -168,7 +168,6 @@ describe('checkSolution', () => {
       warmStart: false,
       rowsToPlace: 2,
       edgesReused: 0,
-      edgesRepriced: 0,
       edgeBuildMs: 0,
       matchingMs: 0,
       solveMs: 0,
