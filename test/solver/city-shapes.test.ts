@@ -127,10 +127,11 @@ describe('the K bound', () => {
   });
 
   it.each([
-    // K ≤ 4: the ring bound, every city; K > 4: the arrival buckets, only where orders share a pickup point.
+    // K ≤ 4: the ring bound; K > 4: the arrival buckets, only where orders share a pickup point;
+    // a degenerate city's stacks: one pair priced per stack and order, for every K (courier-classes.ts).
     ['normal', [0.75, 0.75, 1.01, 1.01, 1.01]],
     ['hotspot', [0.75, 0.75, 0.25, 0.4, 0.75]],
-    ['degenerate', [0.75, 0.75, 1.01, 1.01, 1.01]],
+    ['degenerate', [0.1, 0.1, 0.1, 0.1, 0.1]],
   ] as const)('%s M city, max_candidates 1, 4, 16, 64 and 200: the pairs priced, exactly the K cheapest', (shape, shares) => {
     const problem = shapedCity(shape, 'M', 22);
     const { edges: eligible, pairsPriced } = solver.solve(problem).stats;
