@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Pool, RowDataPacket } from 'mysql2/promise';
+import type { Pool, ResultSetHeader, RowDataPacket } from 'mysql2/promise';
 import { assertCityId } from './city-id.js';
 import type { Certificate, CommittedDecision } from './decision.js';
 import { assertCommittedDecision, assertReadWindow, assertVersionRange, DecisionVersionConflictError, type DecisionLog } from './decision-log.js';
@@ -16,13 +16,15 @@ export class MysqlDecisionLog implements DecisionLog {
     const conflicts: { city: string; version: number }[] = [];
     for (const batch of batchesBySize(decisions.map(decisionRow))) {
       // The no-op update keeps a recorded (city, version) as it is without masking other errors
-      // as INSERT IGNORE would; reading the rows back then tells a retry from a different decision.
-      await this.pool.query(
+      // as INSERT IGNORE would, and makes the statement's insert id that version (≥ 1; the table
+      // has no AUTO_INCREMENT column, so a statement inserting every row reports 0). Only then
+      // can a row be a repeat: reading the batch back tells a retry from a different decision.
+      const [result] = await this.pool.query<ResultSetHeader>(
         'INSERT INTO decisions (city_id, version, token, holder, committed_at_ms, assignments, objective, certificate) VALUES ? ' +
-          'ON DUPLICATE KEY UPDATE version = version',
+          'ON DUPLICATE KEY UPDATE version = LAST_INSERT_ID(version)',
         [batch],
       );
-      conflicts.push(...(await this.differingRows(batch)));
+      if (Number(result.insertId) !== 0) conflicts.push(...(await this.differingRows(batch)));
     }
     if (conflicts.length > 0) throw new DecisionVersionConflictError(conflicts);
   }

@@ -44,7 +44,13 @@ describe.each(DECISION_LOGS)('DecisionLog contract: $name', ({ create }) => {
       expect(error).toBeInstanceOf(DecisionVersionConflictError);
       expect((error as DecisionVersionConflictError).conflicts).toEqual([{ city: 'reuse', version: 1 }]);
     }
-    expect(await log.read('reuse', 0, 10)).toEqual([decision('reuse', 1), decision('reuse', 2), decision('reuse', 3)]);
+    // The repeat alone, and after a new decision in its batch.
+    for (const batch of [[decision('reuse', 2, { token: 9 })], [decision('reuse', 4), decision('reuse', 2, { token: 9 })]]) {
+      const error = await log.append(batch).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(DecisionVersionConflictError);
+      expect((error as DecisionVersionConflictError).conflicts).toEqual([{ city: 'reuse', version: 2 }]);
+    }
+    expect(await log.read('reuse', 0, 10)).toEqual([decision('reuse', 1), decision('reuse', 2), decision('reuse', 3), decision('reuse', 4)]);
   });
 
   it('keeps what an auditor needs: the objective (or null) and the certificate', async () => {

@@ -59,6 +59,30 @@ describe('RedisCityStateStore layout', () => {
     expect(await redis.redis.hkeys(keys.pickups)).toEqual(['p2.1']);
   });
 
+  it('commits many offers with exactly the offered fields in each hash (no placeholder left)', async () => {
+    const keys = cityKeys(redis.prefix, 'bcn');
+    const ids = Array.from({ length: 300 }, (_, i) => i + 1);
+    await store.putCouriers(
+      'bcn',
+      ids.map((i) => courier(`c-${i}`)),
+    );
+    await store.putOrders(
+      'bcn',
+      ids.map((i) => order(`o-${i}`)),
+    );
+    await store.raiseFence('bcn', { token: 1, version: 0 });
+    const committed = await store.commit({ city: 'bcn', token: 1, holder: 'h/b', assignments: ids.map((i) => ({ order: `o-${i}`, courier: `c-${i}` })) });
+    expect(committed).toMatchObject({ ok: true, dropped: [] });
+    for (const [key, fields] of [
+      [keys.orderOffers, ids.map((i) => `o-${i}`)],
+      [keys.courierOffers, ids.map((i) => `c-${i}`)],
+      [keys.pickups, ids.map((i) => `p1.${i}`)],
+    ] as const) {
+      expect((await redis.redis.hkeys(key)).sort()).toEqual([...fields].sort());
+    }
+    expect(await redis.redis.hget(keys.pickups, 'p1.7')).toMatch(/^c-7\|1\|\d+\|o-7$/);
+  });
+
   it('records the audit of a decision in its stream entry, and reads an entry from before audits as none', async () => {
     const keys = cityKeys(redis.prefix, 'bcn');
     await store.putCouriers('bcn', [courier('c-1')]);

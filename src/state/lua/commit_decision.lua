@@ -176,7 +176,6 @@ for _, i in ipairs(kept) do
   if first[i] == i then
     pickup_number = pickup_number + 1
     pickup_id = pickup_id_head .. pickup_number
-    entry = courier_id .. entry_head
   end
   order_offers[n_orders + 1], order_offers[n_orders + 2] = order_id, pickup_id
   order_scores[n_orders + 1], order_scores[n_orders + 2] = expires_at, order_id
@@ -186,19 +185,42 @@ for _, i in ipairs(kept) do
     courier_scores[n_couriers + 1], courier_scores[n_couriers + 2] = expires_at, courier_id
     n_couriers = n_couriers + 2
   end
-  -- A pickup has a few orders: joined as they come.
-  entry = entry .. '|' .. order_id
+  -- A pickup has a few orders: joined as they come, the first with the head in one concatenation.
+  if first[i] == i then
+    entry = courier_id .. entry_head .. '|' .. order_id
+  else
+    entry = entry .. '|' .. order_id
+  end
   -- A kept pickup is kept whole: it ends where the given decision's pickup ends.
   if i == n_assignments or first[i + 1] == i + 1 then
     pickup_entries[n_pickups + 1], pickup_entries[n_pickups + 2] = pickup_id, entry
     n_pickups = n_pickups + 2
   end
 end
-call_chunked('HSET', KEYS[5], order_offers)
-call_chunked('HSET', KEYS[4], courier_offers)
+-- Redis fills a new hash as a listpack, finding each field by a scan, until it holds
+-- hash-max-listpack-entries fields: quadratic, ~1 ms for 500 fields against ~0.2 ms in a hash
+-- table. The purge of lapsed offers empties (deletes) these hashes, so without this every commit
+-- of many offers would refill listpacks. A value longer than hash-max-listpack-value makes the
+-- hash a table at once: for more fields than the default hash-max-listpack-entries, a placeholder
+-- under the field '' (no id is empty) is written first and deleted last, within this script, so
+-- no reader sees it. Only the speed depends on the server's settings.
+local LISTPACK_FIELDS = 128
+local placeholder = string.rep('-', 1024)
+local function hset_many(key, fields)
+  local bulk = #fields > 2 * LISTPACK_FIELDS
+  if bulk then
+    redis.call('HSET', key, '', placeholder)
+  end
+  call_chunked('HSET', key, fields)
+  if bulk then
+    redis.call('HDEL', key, '')
+  end
+end
+hset_many(KEYS[5], order_offers)
+hset_many(KEYS[4], courier_offers)
 call_chunked('ZADD', KEYS[7], order_scores)
 call_chunked('ZADD', KEYS[6], courier_scores)
-call_chunked('HSET', KEYS[9], pickup_entries)
+hset_many(KEYS[9], pickup_entries)
 local committed = ARGV[5]
 if #dropped > 0 then
   local pairs_kept = {}
