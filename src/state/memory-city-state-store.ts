@@ -35,7 +35,6 @@ import {
   assertToken,
   assertValidDecision,
   DEFAULT_OFFER_TTL_MS,
-  assignmentsOf,
   NO_AUDIT,
   pickupId,
   pickupsOf,
@@ -47,7 +46,7 @@ import {
 } from './decision.js';
 import type { ClaimMode, ClaimResult, ItemKind, OpenDecisionResult, ShardableCityStateStore, ShardClaim, ShardEntry, ShardHeld } from './shard-base.js';
 import { assertEstimates, estimatesRecord, type CityEstimates, type Estimates } from './estimates.js';
-import { offerView, pickupState, pickupView, type PickupRecord } from './pickups.js';
+import { offerView, pickupStateOf, pickupView, type PickupRecord } from './pickups.js';
 import {
   assertCourierState,
   assertCourierUpdate,
@@ -58,6 +57,7 @@ import {
   FINISHED_ORDER_STATUSES,
   orderRecord,
 } from './records.js';
+import { decisionOf, type RecordedDecision } from './recorded-decision.js';
 import { SnapshotBuilder } from './snapshot.js';
 
 interface CityData {
@@ -69,7 +69,7 @@ interface CityData {
   orderPickups: Map<string, string>;
   courierPickups: Map<string, string>;
   fence: Fence | null;
-  stream: CommittedDecision[];
+  stream: RecordedDecision[];
   /** "order|courier" -> end of the pair's decline cooldown, epoch ms. */
   cooldowns: Map<string, number>;
   estimates: CityEstimates | null;
@@ -202,7 +202,7 @@ export class MemoryCityStateStore implements ShardableCityStateStore {
     const data = this.city(city);
     const now = this.now();
     for (const p of data.pickups.values()) {
-      if (p.expiresAt <= now && pickupState(p, statuses(data, p), now) === undefined) endPickup(data, p);
+      if (p.expiresAt <= now && pickupStateOf(p, firstStatus(data, p), now) === undefined) endPickup(data, p);
     }
   }
 
@@ -227,24 +227,29 @@ export class MemoryCityStateStore implements ShardableCityStateStore {
     const offset = decision.part?.pickupOffset ?? 0;
     data.fence = { token: decision.token, version };
     const expiresAt = now + (decision.offerTtlMs ?? DEFAULT_OFFER_TTL_MS);
-    pickups.forEach(({ courier, orders }, i) => {
-      const p: PickupRecord = { id: pickupId(version, offset + i + 1), courier, version, expiresAt, orders: [...orders] };
-      data.pickups.set(p.id, p);
-      data.courierPickups.set(courier, p.id);
-      for (const order of orders) data.orderPickups.set(order, p.id);
-    });
-    const committed: CommittedDecision = {
+    const committed: RecordedDecision = {
       city: decision.city,
       version,
       token: decision.token,
       holder: decision.holder,
       committedAt: now,
-      assignments: assignmentsOf(pickups),
+      orders: [],
+      couriers: [],
       ...(decision.audit ?? NO_AUDIT),
     };
+    pickups.forEach(({ courier, orders }, i) => {
+      // The pickup's orders array is pickupsOf's fresh one: the record takes it.
+      const p: PickupRecord = { id: pickupId(version, offset + i + 1), courier, version, expiresAt, orders };
+      data.pickups.set(p.id, p);
+      data.courierPickups.set(courier, p.id);
+      for (const order of orders) {
+        data.orderPickups.set(order, p.id);
+        committed.orders.push(order);
+        committed.couriers.push(courier);
+      }
+    });
     this.record(data, committed);
-    // The caller's copy, not the stream's: fresh assignment objects (a clone would also copy every id).
-    return { ok: true, decision: { ...committed, assignments: committed.assignments.map((a) => ({ ...a })) }, dropped };
+    return { ok: true, decision: decisionOf(committed), dropped };
   }
 
   async raiseFence(city: string, floor: Fence): Promise<Fence> {
@@ -265,7 +270,7 @@ export class MemoryCityStateStore implements ShardableCityStateStore {
   }
 
   async readDecisionStream(city: string): Promise<CommittedDecision[]> {
-    return structuredClone(this.city(city).stream);
+    return this.city(city).stream.map(decisionOf);
   }
 
   async updateCouriers(city: string, couriers: readonly CourierUpdate[]): Promise<void> {
@@ -345,7 +350,7 @@ export class MemoryCityStateStore implements ShardableCityStateStore {
     const data = this.city(city);
     const now = this.now();
     const p = data.pickups.get(id);
-    const state = p && pickupState(p, statuses(data, p), now);
+    const state = p && pickupStateOf(p, firstStatus(data, p), now);
     if (!p || state === undefined) return { ok: false, reason: 'unknown_pickup' };
     const wanted = event.kind === 'picked_up' ? 'assigned' : 'pending';
     if (state !== wanted) return { ok: false, reason: 'wrong_state', state };
@@ -393,7 +398,7 @@ export class MemoryCityStateStore implements ShardableCityStateStore {
     const version = data.fence.version + 1;
     const now = this.now();
     data.fence = { token, version };
-    this.record(data, { city, version, token, holder, committedAt: now, assignments: [], ...audit });
+    this.record(data, { city, version, token, holder, committedAt: now, orders: [], couriers: [], ...audit });
     return { ok: true, version, openedAt: now };
   }
 
@@ -431,7 +436,7 @@ export class MemoryCityStateStore implements ShardableCityStateStore {
   }
 
   /** Appends to the city's stream, which keeps the last streamMaxLen. */
-  private record(data: CityData, decision: CommittedDecision): void {
+  private record(data: CityData, decision: RecordedDecision): void {
     data.stream.push(decision);
     if (data.stream.length > this.streamMaxLen) data.stream.splice(0, data.stream.length - this.streamMaxLen);
   }
@@ -473,9 +478,21 @@ function statuses(data: CityData, p: PickupRecord): (OrderState['status'] | unde
   return p.orders.map((id) => data.orders.get(id)?.status);
 }
 
+/** The status of the pickup's first order still in the hot set (pickups.ts pickupState), without the array. */
+function firstStatus(data: CityData, p: PickupRecord): OrderState['status'] | undefined {
+  for (const id of p.orders) {
+    const status = data.orders.get(id)?.status;
+    if (status !== undefined) return status;
+  }
+  return undefined;
+}
+
 function offeredIds(data: CityData, index: Map<string, string>, now: number): Set<string> {
   const ids = new Set<string>();
-  for (const [id, p] of index) if ((data.pickups.get(p)?.expiresAt ?? 0) > now) ids.add(id);
+  // forEach, not for-of: no [id, pickup] entry per item.
+  index.forEach((p, id) => {
+    if ((data.pickups.get(p)?.expiresAt ?? 0) > now) ids.add(id);
+  });
   return ids;
 }
 
