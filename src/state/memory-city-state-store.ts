@@ -65,7 +65,12 @@ interface CityData {
   orders: Map<string, OrderState>;
   /** Pickups from their commit until they end (lapsed ones until purgeLapsedOffers). */
   pickups: Map<string, PickupRecord>;
-  /** Order id / courier id -> the pickup that offered it, is carrying it or lapsed, while that pickup is held. */
+  /**
+   * Order id / courier id -> the pickup that offered it, is carrying it or lapsed, while that pickup
+   * is held. An entry outlives its pickup (pickupOf then finds none) until the item's next pickup
+   * overwrites it or the item goes: deleting a tick's ~1,000 entries only to add them again the next
+   * tick would shrink and regrow the maps each time.
+   */
   orderPickups: Map<string, string>;
   courierPickups: Map<string, string>;
   fence: Fence | null;
@@ -138,7 +143,7 @@ export class MemoryCityStateStore implements ShardableCityStateStore {
     assertItemId(id, 'courier');
     const data = this.city(city);
     const courier = data.couriers.get(id);
-    const p = pickupOf(data, data.courierPickups, id);
+    const p = pickupOf(data, 'courier', id);
     return courier && { ...courier, offer: p ? offerView(p, p.orders[0], this.now()) : null };
   }
 
@@ -146,7 +151,7 @@ export class MemoryCityStateStore implements ShardableCityStateStore {
     assertItemId(id, 'order');
     const data = this.city(city);
     const order = data.orders.get(id);
-    const p = pickupOf(data, data.orderPickups, id);
+    const p = pickupOf(data, 'order', id);
     return order && { ...order, offer: p ? offerView(p, id, this.now()) : null };
   }
 
@@ -165,8 +170,8 @@ export class MemoryCityStateStore implements ShardableCityStateStore {
       params,
       now,
       version: data.fence?.version ?? 0,
-      offeredCouriers: offeredIds(data, data.courierPickups, now),
-      offeredOrders: offeredIds(data, data.orderPickups, now),
+      offeredCouriers: offeredIds(data, 'courier', now),
+      offeredOrders: offeredIds(data, 'order', now),
       maxCouriers: data.couriers.size,
       maxOrders: data.orders.size,
     });
@@ -189,8 +194,8 @@ export class MemoryCityStateStore implements ShardableCityStateStore {
   async readCityView(city: string): Promise<CityView> {
     const data = this.city(city);
     const now = this.now();
-    const offeredCouriers = offeredIds(data, data.courierPickups, now);
-    const offeredOrders = offeredIds(data, data.orderPickups, now);
+    const offeredCouriers = offeredIds(data, 'courier', now);
+    const offeredOrders = offeredIds(data, 'order', now);
     return {
       takenAt: now,
       couriers: [...data.couriers.values()].map((c) => ({ ...c, offered: offeredCouriers.has(c.id) })),
@@ -287,7 +292,8 @@ export class MemoryCityStateStore implements ShardableCityStateStore {
     assertItemId(id, 'courier');
     const data = this.city(city);
     const existed = data.couriers.delete(id);
-    const p = pickupOf(data, data.courierPickups, id);
+    const p = pickupOf(data, 'courier', id);
+    data.courierPickups.delete(id);
     if (p) {
       for (const orderId of p.orders) {
         const order = data.orders.get(orderId);
@@ -305,7 +311,7 @@ export class MemoryCityStateStore implements ShardableCityStateStore {
     const now = this.now();
     const order = data.orders.get(orderId);
     if (!order) return { ok: false, reason: 'unknown_order' };
-    const p = pickupOf(data, data.orderPickups, orderId);
+    const p = pickupOf(data, 'order', orderId);
     const courierId = p?.courier ?? null;
     const done = () => orderEventDone(courierId, p && { id: p.id, orders: p.orders });
     switch (event.kind) {
@@ -469,9 +475,10 @@ export class MemoryCityStateStore implements ShardableCityStateStore {
   }
 }
 
-function pickupOf(data: CityData, index: Map<string, string>, id: string): PickupRecord | undefined {
-  const p = index.get(id);
-  return p === undefined ? undefined : data.pickups.get(p);
+/** The held pickup of the order or courier: one its index entry names and that still holds it (the entry may be stale, CityData). */
+function pickupOf(data: CityData, kind: ItemKind, id: string): PickupRecord | undefined {
+  const p = data.pickups.get((kind === 'order' ? data.orderPickups : data.courierPickups).get(id) ?? '');
+  return p !== undefined && (kind === 'order' ? p.orders.includes(id) : p.courier === id) ? p : undefined;
 }
 
 function statuses(data: CityData, p: PickupRecord): (OrderState['status'] | undefined)[] {
@@ -487,20 +494,18 @@ function firstStatus(data: CityData, p: PickupRecord): OrderState['status'] | un
   return undefined;
 }
 
-function offeredIds(data: CityData, index: Map<string, string>, now: number): Set<string> {
+function offeredIds(data: CityData, kind: ItemKind, now: number): Set<string> {
   const ids = new Set<string>();
   // forEach, not for-of: no [id, pickup] entry per item.
-  index.forEach((p, id) => {
-    if ((data.pickups.get(p)?.expiresAt ?? 0) > now) ids.add(id);
+  (kind === 'order' ? data.orderPickups : data.courierPickups).forEach((_, id) => {
+    if ((pickupOf(data, kind, id)?.expiresAt ?? 0) > now) ids.add(id);
   });
   return ids;
 }
 
-/** The pickup ends: neither its orders nor its courier are held by it any more. */
+/** The pickup ends: neither its orders nor its courier are held by it any more (their index entries go stale). */
 function endPickup(data: CityData, p: PickupRecord): void {
   data.pickups.delete(p.id);
-  for (const order of p.orders) if (data.orderPickups.get(order) === p.id) data.orderPickups.delete(order);
-  if (data.courierPickups.get(p.courier) === p.id) data.courierPickups.delete(p.courier);
 }
 
 /** Takes a delivered or cancelled order out of its pickup; true when that was the pickup's last order (it has ended). */
@@ -558,7 +563,7 @@ function orderConflict(data: CityData, id: string, now: number): ConflictingItem
   const order = data.orders.get(id);
   if (!order) return { kind: 'order', id, state: 'missing' };
   if (order.status !== 'pending') return { kind: 'order', id, state: order.status };
-  if ((pickupOf(data, data.orderPickups, id)?.expiresAt ?? 0) > now) return { kind: 'order', id, state: 'offered' };
+  if ((pickupOf(data, 'order', id)?.expiresAt ?? 0) > now) return { kind: 'order', id, state: 'offered' };
   return undefined;
 }
 
@@ -572,6 +577,6 @@ function courierConflict(data: CityData, id: string, now: number): ConflictingIt
   const courier = data.couriers.get(id);
   if (!courier) return { kind: 'courier', id, state: 'missing' };
   if (courier.status !== 'free') return { kind: 'courier', id, state: courier.status };
-  if ((pickupOf(data, data.courierPickups, id)?.expiresAt ?? 0) > now) return { kind: 'courier', id, state: 'offered' };
+  if ((pickupOf(data, 'courier', id)?.expiresAt ?? 0) > now) return { kind: 'courier', id, state: 'offered' };
   return undefined;
 }
