@@ -477,7 +477,12 @@ export class MemoryCityStateStore implements ShardableCityStateStore {
 
 /** The held pickup of the order or courier: one its index entry names and that still holds it (the entry may be stale, CityData). */
 function pickupOf(data: CityData, kind: ItemKind, id: string): PickupRecord | undefined {
-  const p = data.pickups.get((kind === 'order' ? data.orderPickups : data.courierPickups).get(id) ?? '');
+  return heldBy(data, kind, id, (kind === 'order' ? data.orderPickups : data.courierPickups).get(id));
+}
+
+/** The pickup `pickup` names, if it is held and holds the item. */
+function heldBy(data: CityData, kind: ItemKind, id: string, pickup: string | undefined): PickupRecord | undefined {
+  const p = pickup === undefined ? undefined : data.pickups.get(pickup);
   return p !== undefined && (kind === 'order' ? p.orders.includes(id) : p.courier === id) ? p : undefined;
 }
 
@@ -497,8 +502,8 @@ function firstStatus(data: CityData, p: PickupRecord): OrderState['status'] | un
 function offeredIds(data: CityData, kind: ItemKind, now: number): Set<string> {
   const ids = new Set<string>();
   // forEach, not for-of: no [id, pickup] entry per item.
-  (kind === 'order' ? data.orderPickups : data.courierPickups).forEach((_, id) => {
-    if ((pickupOf(data, kind, id)?.expiresAt ?? 0) > now) ids.add(id);
+  (kind === 'order' ? data.orderPickups : data.courierPickups).forEach((pickup, id) => {
+    if ((heldBy(data, kind, id, pickup)?.expiresAt ?? 0) > now) ids.add(id);
   });
   return ids;
 }
