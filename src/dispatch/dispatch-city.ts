@@ -257,9 +257,9 @@ export async function dispatchCity(context: DispatchContext, lease: Lease, confi
     if (solved.pairs.length === 0) return finish({ ...outcome, reason: 'nothing_to_assign' });
 
     const commitStarted = performance.now();
-    const assignments: Assignment[] = solved.pairs.map(({ order, courier }) => ({ order, courier }));
     // Per pickup: items changed since the snapshot are left to the next tick, the rest is committed.
-    const result = await commitFenced(stores, lease, context.holder, assignments, {
+    // The pairs are the assignments (the stores read only their order and courier).
+    const result = await commitFenced(stores, lease, context.holder, solved.pairs, {
       offerTtlMs: context.offerTtlMs,
       partial: true,
       audit: { objective: solved.objective, certificate: solved.certificate },

@@ -50,14 +50,15 @@ export function previousSolveOf(ids: { orderIds: readonly string[]; courierIds: 
 
 /** `previous` against the snapshot whose orders and couriers are `orderIds` and `courierIds`. */
 export function warmStartFor(previous: PreviousSolve, orderIds: readonly string[], courierIds: readonly string[]): WarmStart {
-  const courierIndex = new Map(courierIds.map((id, c) => [id, c]));
+  const courierIndex = indexOf(courierIds);
   // Per courier of the previous solve: its index now, or -1 (gone).
-  const courierNow = Int32Array.from(previous.courierIds, (id) => courierIndex.get(id) ?? -1);
+  const courierNow = new Int32Array(previous.courierIds.length);
+  for (let c = 0; c < courierNow.length; c++) courierNow[c] = courierIndex.get(previous.courierIds[c]) ?? -1;
   const courierDual = new Int32Array(courierIds.length);
   courierNow.forEach((now, c) => {
     if (now >= 0) courierDual[now] = previous.courierDual[c];
   });
-  const previousOrder = new Map(previous.orderIds.map((id, o) => [id, o]));
+  const previousOrder = indexOf(previous.orderIds);
   const orderCourier = new Int32Array(orderIds.length).fill(NO_WARM_STATE);
   const orderBefore = new Int32Array(orderIds.length).fill(-1);
   orderIds.forEach((id, o) => {
@@ -70,4 +71,11 @@ export function warmStartFor(previous: PreviousSolve, orderIds: readonly string[
   });
   if (previous.graph === undefined || previous.graph.byteLength === 0) return { orderCourier, courierDual };
   return { orderCourier, courierDual, graph: { block: previous.graph, orderBefore, courierNow } };
+}
+
+/** Id -> its index, built without an [id, index] pair per id (a tick's thousands). */
+function indexOf(ids: readonly string[]): Map<string, number> {
+  const index = new Map<string, number>();
+  for (let i = 0; i < ids.length; i++) index.set(ids[i], i);
+  return index;
 }

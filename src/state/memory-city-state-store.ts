@@ -35,7 +35,6 @@ import {
   assertToken,
   assertValidDecision,
   DEFAULT_OFFER_TTL_MS,
-  assignmentsOf,
   NO_AUDIT,
   pickupId,
   pickupsOf,
@@ -47,7 +46,7 @@ import {
 } from './decision.js';
 import type { ClaimMode, ClaimResult, ItemKind, OpenDecisionResult, ShardableCityStateStore, ShardClaim, ShardEntry, ShardHeld } from './shard-base.js';
 import { assertEstimates, estimatesRecord, type CityEstimates, type Estimates } from './estimates.js';
-import { offerView, pickupState, pickupView, type PickupRecord } from './pickups.js';
+import { offerView, pickupStateOf, pickupView, type PickupRecord } from './pickups.js';
 import {
   assertCourierState,
   assertCourierUpdate,
@@ -58,6 +57,7 @@ import {
   FINISHED_ORDER_STATUSES,
   orderRecord,
 } from './records.js';
+import { decisionOf, type RecordedDecision } from './recorded-decision.js';
 import { SnapshotBuilder } from './snapshot.js';
 
 interface CityData {
@@ -65,11 +65,16 @@ interface CityData {
   orders: Map<string, OrderState>;
   /** Pickups from their commit until they end (lapsed ones until purgeLapsedOffers). */
   pickups: Map<string, PickupRecord>;
-  /** Order id / courier id -> the pickup that offered it, is carrying it or lapsed, while that pickup is held. */
+  /**
+   * Order id / courier id -> the pickup that offered it, is carrying it or lapsed, while that pickup
+   * is held. An entry outlives its pickup (pickupOf then finds none) until the item's next pickup
+   * overwrites it or the item goes: deleting a tick's ~1,000 entries only to add them again the next
+   * tick would shrink and regrow the maps each time.
+   */
   orderPickups: Map<string, string>;
   courierPickups: Map<string, string>;
   fence: Fence | null;
-  stream: CommittedDecision[];
+  stream: RecordedDecision[];
   /** "order|courier" -> end of the pair's decline cooldown, epoch ms. */
   cooldowns: Map<string, number>;
   estimates: CityEstimates | null;
@@ -138,7 +143,7 @@ export class MemoryCityStateStore implements ShardableCityStateStore {
     assertItemId(id, 'courier');
     const data = this.city(city);
     const courier = data.couriers.get(id);
-    const p = pickupOf(data, data.courierPickups, id);
+    const p = pickupOf(data, 'courier', id);
     return courier && { ...courier, offer: p ? offerView(p, p.orders[0], this.now()) : null };
   }
 
@@ -146,7 +151,7 @@ export class MemoryCityStateStore implements ShardableCityStateStore {
     assertItemId(id, 'order');
     const data = this.city(city);
     const order = data.orders.get(id);
-    const p = pickupOf(data, data.orderPickups, id);
+    const p = pickupOf(data, 'order', id);
     return order && { ...order, offer: p ? offerView(p, id, this.now()) : null };
   }
 
@@ -165,8 +170,8 @@ export class MemoryCityStateStore implements ShardableCityStateStore {
       params,
       now,
       version: data.fence?.version ?? 0,
-      offeredCouriers: offeredIds(data, data.courierPickups, now),
-      offeredOrders: offeredIds(data, data.orderPickups, now),
+      offeredCouriers: offeredIds(data, 'courier', now),
+      offeredOrders: offeredIds(data, 'order', now),
       maxCouriers: data.couriers.size,
       maxOrders: data.orders.size,
     });
@@ -189,8 +194,8 @@ export class MemoryCityStateStore implements ShardableCityStateStore {
   async readCityView(city: string): Promise<CityView> {
     const data = this.city(city);
     const now = this.now();
-    const offeredCouriers = offeredIds(data, data.courierPickups, now);
-    const offeredOrders = offeredIds(data, data.orderPickups, now);
+    const offeredCouriers = offeredIds(data, 'courier', now);
+    const offeredOrders = offeredIds(data, 'order', now);
     return {
       takenAt: now,
       couriers: [...data.couriers.values()].map((c) => ({ ...c, offered: offeredCouriers.has(c.id) })),
@@ -202,7 +207,7 @@ export class MemoryCityStateStore implements ShardableCityStateStore {
     const data = this.city(city);
     const now = this.now();
     for (const p of data.pickups.values()) {
-      if (p.expiresAt <= now && pickupState(p, statuses(data, p), now) === undefined) endPickup(data, p);
+      if (p.expiresAt <= now && pickupStateOf(p, firstStatus(data, p), now) === undefined) endPickup(data, p);
     }
   }
 
@@ -227,24 +232,29 @@ export class MemoryCityStateStore implements ShardableCityStateStore {
     const offset = decision.part?.pickupOffset ?? 0;
     data.fence = { token: decision.token, version };
     const expiresAt = now + (decision.offerTtlMs ?? DEFAULT_OFFER_TTL_MS);
-    pickups.forEach(({ courier, orders }, i) => {
-      const p: PickupRecord = { id: pickupId(version, offset + i + 1), courier, version, expiresAt, orders: [...orders] };
-      data.pickups.set(p.id, p);
-      data.courierPickups.set(courier, p.id);
-      for (const order of orders) data.orderPickups.set(order, p.id);
-    });
-    const committed: CommittedDecision = {
+    const committed: RecordedDecision = {
       city: decision.city,
       version,
       token: decision.token,
       holder: decision.holder,
       committedAt: now,
-      assignments: assignmentsOf(pickups),
+      orders: [],
+      couriers: [],
       ...(decision.audit ?? NO_AUDIT),
     };
+    pickups.forEach(({ courier, orders }, i) => {
+      // The pickup's orders array is pickupsOf's fresh one: the record takes it.
+      const p: PickupRecord = { id: pickupId(version, offset + i + 1), courier, version, expiresAt, orders };
+      data.pickups.set(p.id, p);
+      data.courierPickups.set(courier, p.id);
+      for (const order of orders) {
+        data.orderPickups.set(order, p.id);
+        committed.orders.push(order);
+        committed.couriers.push(courier);
+      }
+    });
     this.record(data, committed);
-    // The caller's copy, not the stream's: fresh assignment objects (a clone would also copy every id).
-    return { ok: true, decision: { ...committed, assignments: committed.assignments.map((a) => ({ ...a })) }, dropped };
+    return { ok: true, decision: decisionOf(committed), dropped };
   }
 
   async raiseFence(city: string, floor: Fence): Promise<Fence> {
@@ -265,7 +275,7 @@ export class MemoryCityStateStore implements ShardableCityStateStore {
   }
 
   async readDecisionStream(city: string): Promise<CommittedDecision[]> {
-    return structuredClone(this.city(city).stream);
+    return this.city(city).stream.map(decisionOf);
   }
 
   async updateCouriers(city: string, couriers: readonly CourierUpdate[]): Promise<void> {
@@ -282,7 +292,8 @@ export class MemoryCityStateStore implements ShardableCityStateStore {
     assertItemId(id, 'courier');
     const data = this.city(city);
     const existed = data.couriers.delete(id);
-    const p = pickupOf(data, data.courierPickups, id);
+    const p = pickupOf(data, 'courier', id);
+    data.courierPickups.delete(id);
     if (p) {
       for (const orderId of p.orders) {
         const order = data.orders.get(orderId);
@@ -300,7 +311,7 @@ export class MemoryCityStateStore implements ShardableCityStateStore {
     const now = this.now();
     const order = data.orders.get(orderId);
     if (!order) return { ok: false, reason: 'unknown_order' };
-    const p = pickupOf(data, data.orderPickups, orderId);
+    const p = pickupOf(data, 'order', orderId);
     const courierId = p?.courier ?? null;
     const done = () => orderEventDone(courierId, p && { id: p.id, orders: p.orders });
     switch (event.kind) {
@@ -345,7 +356,7 @@ export class MemoryCityStateStore implements ShardableCityStateStore {
     const data = this.city(city);
     const now = this.now();
     const p = data.pickups.get(id);
-    const state = p && pickupState(p, statuses(data, p), now);
+    const state = p && pickupStateOf(p, firstStatus(data, p), now);
     if (!p || state === undefined) return { ok: false, reason: 'unknown_pickup' };
     const wanted = event.kind === 'picked_up' ? 'assigned' : 'pending';
     if (state !== wanted) return { ok: false, reason: 'wrong_state', state };
@@ -393,7 +404,7 @@ export class MemoryCityStateStore implements ShardableCityStateStore {
     const version = data.fence.version + 1;
     const now = this.now();
     data.fence = { token, version };
-    this.record(data, { city, version, token, holder, committedAt: now, assignments: [], ...audit });
+    this.record(data, { city, version, token, holder, committedAt: now, orders: [], couriers: [], ...audit });
     return { ok: true, version, openedAt: now };
   }
 
@@ -431,7 +442,7 @@ export class MemoryCityStateStore implements ShardableCityStateStore {
   }
 
   /** Appends to the city's stream, which keeps the last streamMaxLen. */
-  private record(data: CityData, decision: CommittedDecision): void {
+  private record(data: CityData, decision: RecordedDecision): void {
     data.stream.push(decision);
     if (data.stream.length > this.streamMaxLen) data.stream.splice(0, data.stream.length - this.streamMaxLen);
   }
@@ -464,26 +475,42 @@ export class MemoryCityStateStore implements ShardableCityStateStore {
   }
 }
 
-function pickupOf(data: CityData, index: Map<string, string>, id: string): PickupRecord | undefined {
-  const p = index.get(id);
-  return p === undefined ? undefined : data.pickups.get(p);
+/** The held pickup of the order or courier: one its index entry names and that still holds it (the entry may be stale, CityData). */
+function pickupOf(data: CityData, kind: ItemKind, id: string): PickupRecord | undefined {
+  return heldBy(data, kind, id, (kind === 'order' ? data.orderPickups : data.courierPickups).get(id));
+}
+
+/** The pickup `pickup` names, if it is held and holds the item. */
+function heldBy(data: CityData, kind: ItemKind, id: string, pickup: string | undefined): PickupRecord | undefined {
+  const p = pickup === undefined ? undefined : data.pickups.get(pickup);
+  return p !== undefined && (kind === 'order' ? p.orders.includes(id) : p.courier === id) ? p : undefined;
 }
 
 function statuses(data: CityData, p: PickupRecord): (OrderState['status'] | undefined)[] {
   return p.orders.map((id) => data.orders.get(id)?.status);
 }
 
-function offeredIds(data: CityData, index: Map<string, string>, now: number): Set<string> {
+/** The status of the pickup's first order still in the hot set (pickups.ts pickupState), without the array. */
+function firstStatus(data: CityData, p: PickupRecord): OrderState['status'] | undefined {
+  for (const id of p.orders) {
+    const status = data.orders.get(id)?.status;
+    if (status !== undefined) return status;
+  }
+  return undefined;
+}
+
+function offeredIds(data: CityData, kind: ItemKind, now: number): Set<string> {
   const ids = new Set<string>();
-  for (const [id, p] of index) if ((data.pickups.get(p)?.expiresAt ?? 0) > now) ids.add(id);
+  // forEach, not for-of: no [id, pickup] entry per item.
+  (kind === 'order' ? data.orderPickups : data.courierPickups).forEach((pickup, id) => {
+    if ((heldBy(data, kind, id, pickup)?.expiresAt ?? 0) > now) ids.add(id);
+  });
   return ids;
 }
 
-/** The pickup ends: neither its orders nor its courier are held by it any more. */
+/** The pickup ends: neither its orders nor its courier are held by it any more (their index entries go stale). */
 function endPickup(data: CityData, p: PickupRecord): void {
   data.pickups.delete(p.id);
-  for (const order of p.orders) if (data.orderPickups.get(order) === p.id) data.orderPickups.delete(order);
-  if (data.courierPickups.get(p.courier) === p.id) data.courierPickups.delete(p.courier);
 }
 
 /** Takes a delivered or cancelled order out of its pickup; true when that was the pickup's last order (it has ended). */
@@ -541,7 +568,7 @@ function orderConflict(data: CityData, id: string, now: number): ConflictingItem
   const order = data.orders.get(id);
   if (!order) return { kind: 'order', id, state: 'missing' };
   if (order.status !== 'pending') return { kind: 'order', id, state: order.status };
-  if ((pickupOf(data, data.orderPickups, id)?.expiresAt ?? 0) > now) return { kind: 'order', id, state: 'offered' };
+  if ((pickupOf(data, 'order', id)?.expiresAt ?? 0) > now) return { kind: 'order', id, state: 'offered' };
   return undefined;
 }
 
@@ -555,6 +582,6 @@ function courierConflict(data: CityData, id: string, now: number): ConflictingIt
   const courier = data.couriers.get(id);
   if (!courier) return { kind: 'courier', id, state: 'missing' };
   if (courier.status !== 'free') return { kind: 'courier', id, state: courier.status };
-  if ((pickupOf(data, data.courierPickups, id)?.expiresAt ?? 0) > now) return { kind: 'courier', id, state: 'offered' };
+  if ((pickupOf(data, 'courier', id)?.expiresAt ?? 0) > now) return { kind: 'courier', id, state: 'offered' };
   return undefined;
 }

@@ -1,25 +1,11 @@
 import { assertCityId } from './city-id.js';
 import type { CommittedDecision } from './decision.js';
+import { decisionOf, recordOf, type RecordedDecision } from './recorded-decision.js';
 import { assertCommittedDecision, assertReadWindow, assertVersionRange, DecisionVersionConflictError, sameDecision, type DecisionLog } from './decision-log.js';
-
-/**
- * A recorded decision, its assignments as two columns of ids: a host keeps every decision of the
- * process, and two arrays of (immutable, shared) strings per decision instead of an object per
- * assignment keep that from growing the heap the collector walks (and copy faster than a clone).
- */
-type Recorded = Omit<CommittedDecision, 'assignments'> & { orders: string[]; couriers: string[] };
-
-function recordOf({ assignments, ...header }: CommittedDecision): Recorded {
-  return { ...header, orders: assignments.map((a) => a.order), couriers: assignments.map((a) => a.courier) };
-}
-
-function decisionOf({ orders, couriers, ...header }: Recorded): CommittedDecision {
-  return { ...header, assignments: orders.map((order, i) => ({ order, courier: couriers[i] })) };
-}
 
 /** The embedded decision log: kept for the life of the process. */
 export class MemoryDecisionLog implements DecisionLog {
-  private readonly byCity = new Map<string, Map<number, Recorded>>();
+  private readonly byCity = new Map<string, Map<number, RecordedDecision>>();
 
   async append(decisions: readonly CommittedDecision[]): Promise<void> {
     decisions.forEach(assertCommittedDecision);
@@ -55,7 +41,7 @@ export class MemoryDecisionLog implements DecisionLog {
     return [...this.city(city).keys()].sort((a, b) => a - b);
   }
 
-  private city(city: string): Map<number, Recorded> {
+  private city(city: string): Map<number, RecordedDecision> {
     assertCityId(city);
     let decisions = this.byCity.get(city);
     if (!decisions) this.byCity.set(city, (decisions = new Map()));

@@ -25,9 +25,17 @@ export function offerView(p: PickupRecord, order: string, now: number): Offer | 
  * without being removed yet: lapsed unanswered, or none of its orders left.
  */
 export function pickupState(p: PickupRecord, statuses: readonly (OrderStatus | undefined)[], now: number): OrderStatus | undefined {
-  const status = statuses.find((s) => s !== undefined);
-  if (status === 'pending' && p.expiresAt <= now) return undefined;
-  return status;
+  return pickupStateOf(
+    p,
+    statuses.find((s) => s !== undefined),
+    now,
+  );
+}
+
+/** pickupState from the status of its first order present (undefined: none is). */
+export function pickupStateOf(p: PickupRecord, first: OrderStatus | undefined, now: number): OrderStatus | undefined {
+  if (first === 'pending' && p.expiresAt <= now) return undefined;
+  return first;
 }
 
 export function pickupView(p: PickupRecord, statuses: readonly (OrderStatus | undefined)[], now: number): PickupView | undefined {

@@ -21,8 +21,11 @@ export interface SnapshotContext {
  * status first, so they decode the numbers of only the records that are kept.
  */
 export class SnapshotBuilder {
-  private readonly courierIds: string[] = [];
-  private readonly orderIds: string[] = [];
+  // Sized up front and cut to length in build: no regrowth on a city's thousands of ids.
+  private readonly courierIds: string[];
+  private readonly orderIds: string[];
+  private couriers = 0;
+  private orders = 0;
   private readonly courierLat: Float64Array;
   private readonly courierLng: Float64Array;
   private readonly courierSpeedMps: Float64Array;
@@ -34,6 +37,8 @@ export class SnapshotBuilder {
   private readonly orderReadyInS: Float64Array;
 
   constructor(private readonly context: SnapshotContext) {
+    this.courierIds = new Array<string>(context.maxCouriers);
+    this.orderIds = new Array<string>(context.maxOrders);
     this.courierLat = new Float64Array(context.maxCouriers);
     this.courierLng = new Float64Array(context.maxCouriers);
     this.courierSpeedMps = new Float64Array(context.maxCouriers);
@@ -55,7 +60,8 @@ export class SnapshotBuilder {
 
   /** Adds a courier that `wantsCourier` accepted. */
   addCourier(id: string, lat: number, lng: number, speedMps: number, freeAt: number): void {
-    const i = this.courierIds.push(id) - 1;
+    const i = this.couriers++;
+    this.courierIds[i] = id;
     this.courierLat[i] = lat;
     this.courierLng[i] = lng;
     this.courierSpeedMps[i] = speedMps;
@@ -74,7 +80,8 @@ export class SnapshotBuilder {
 
   /** Adds an order that `wantsOrder` accepted. */
   addOrder(id: string, pickupLat: number, pickupLng: number, dropoffLat: number, dropoffLng: number, readyAt: number): void {
-    const i = this.orderIds.push(id) - 1;
+    const i = this.orders++;
+    this.orderIds[i] = id;
     this.orderPickupLat[i] = pickupLat;
     this.orderPickupLng[i] = pickupLng;
     this.orderDropoffLat[i] = dropoffLat;
@@ -83,8 +90,9 @@ export class SnapshotBuilder {
   }
 
   build(): CitySnapshot {
-    const couriers = this.courierIds.length;
-    const orders = this.orderIds.length;
+    const { couriers, orders } = this;
+    this.courierIds.length = couriers;
+    this.orderIds.length = orders;
     return {
       city: this.context.city,
       courierIds: this.courierIds,
