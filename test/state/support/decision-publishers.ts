@@ -17,8 +17,9 @@ export const DECISION_BROKERS: { name: string; create(): Promise<TestBroker> }[]
     name: 'memory',
     async create() {
       // In memory the broker is the publisher's own state: every "publisher" is the one object
-      // (its close() keeps the messages, as a broker outlives a publisher's restart).
-      const shared = new MemoryDecisionPublisher();
+      // (its close() keeps the messages, as a broker outlives a publisher's restart). It keeps
+      // every message, as the test stream does: its retention has a test of its own.
+      const shared = new MemoryDecisionPublisher(Number.MAX_SAFE_INTEGER);
       return {
         publisher: () => shared,
         delivered: async (city) => shared.messages(city).map(({ id, version, data }) => ({ id, version, data })),
