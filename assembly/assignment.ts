@@ -32,7 +32,8 @@ import {
   loadI32, storeI32,
 } from './problem';
 import { allocateAuction, auctionAssign } from './auction';
-import { rowWorkEnd, workLimit, startWorkingSets, coverCost, indexWorkingColumns, colStart, colEnd, colRows, colCosts } from './working-set';
+import { solvableByClass, classAssign, matchedRunEnd } from './class-assignment';
+import { rowWorkEnd, workLimit, startWorkingSets, coverCost, setWorkEnd, indexWorkingColumns, colStart, colEnd, colRows, colCosts } from './working-set';
 
 const FREE: i32 = -1;
 const UNASSIGNED: i32 = -2;
@@ -352,6 +353,13 @@ function seedWarmStart(): void {
   }
 }
 
+/** Every edge matched by class joins its row's working set, with its class's run and every edge before it (the repair reads it there). */
+function admitMatchedRuns(): void {
+  for (let o = 0; o < orderCount; o++) {
+    if (loadI32(rowCol, o) >= 0) setWorkEnd(o, loadI32(rowStart, o) + matchedRunEnd(o));
+  }
+}
+
 /**
  * Extends the working set of every row whose dual exceeds its limit until the limit
  * covers the dual; returns how many rows grew. Zero means every edge outside the working
@@ -396,8 +404,13 @@ export function solveAssignment(): void {
   rounds = 0;
   while (true) {
     rounds++;
-    // A warm solve's later rounds start from the exact duals of the one before.
-    auctionAssign(rowCol, colRow, colDual, UNASSIGNED, FREE, warmGiven);
+    if (rounds == 1 && !warmGiven && solvableByClass()) {
+      classAssign(rowCol, colRow, colDual, UNASSIGNED, FREE);
+      admitMatchedRuns();
+    } else {
+      // A warm solve's later rounds start from the exact duals of the one before.
+      auctionAssign(rowCol, colRow, colDual, UNASSIGNED, FREE, warmGiven);
+    }
     // The auction's assignment is optimal; the repair turns its prices into exact duals.
     repair();
     placeFreeRows();

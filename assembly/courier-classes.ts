@@ -28,8 +28,16 @@ const MIN_MEAN_CLASS_SIZE: i32 = 4;
  */
 const EVERY_ELIGIBLE_PAIR: i64 = 0xffffffff;
 
-let classStart: usize = 0; // i32 per class + 1: class k's members are classMembers[classStart[k] .. classStart[k + 1])
-let classMembers: usize = 0; // i32 per courier, ascending within a class
+export let classCount: i32 = 0;
+export let classStart: usize = 0; // i32 per class + 1: class k's members are classMembers[classStart[k] .. classStart[k + 1])
+export let classMembers: usize = 0; // i32 per courier, ascending within a class
+// The class graph (couriers = classes; every eligible pair, each row ascending): row o's keys
+// are classKeys[classRowStart[o] .. classRowEnd[o]), key = (cost << 32) | class.
+export let classRowStart: usize = 0;
+export let classRowEnd: usize = 0;
+export let classKeys: usize = 0;
+/** This problem's graph was built by class (class-assignment.ts may solve it by class). */
+export let graphByClass: bool = false;
 
 @inline function inputBits(column: usize, c: i32): u64 {
   return load<u64>(column + (<usize>c << 3));
@@ -128,14 +136,21 @@ export function buildFromClasses(): bool {
   indexExcludedPairs();
   if (keptEdges != candidateEdges) return false; // a pair cost more than a key holds
   expandClasses();
+  classCount = classes;
+  graphByClass = true;
   return true;
+}
+
+/** A new problem: its graph is not built by class until buildFromClasses says so. */
+export function clearClasses(): void {
+  graphByClass = false;
 }
 
 /** Replaces the class graph (couriers = classes) with the couriers' graph, each row in non-decreasing cost. */
 function expandClasses(): void {
   const classStarts = rowStart;
   const classEnds = rowEnd;
-  const classKeys = edgeKeys;
+  const classKey = edgeKeys;
   const priced = pricedPairs;
   const penalty = Params.penalty;
   const no = orderCount;
@@ -143,7 +158,7 @@ function expandClasses(): void {
   for (let o = 0; o < no; o++) {
     const end = loadI32(classEnds, o);
     for (let e = loadI32(classStarts, o); e < end; e++) {
-      const key = load<u64>(classKeys + (<usize>e << 3));
+      const key = load<u64>(classKey + (<usize>e << 3));
       const k = keyCourier(key);
       if (keyCost(key) <= penalty) room += loadI32(classStart, k + 1) - loadI32(classStart, k);
     }
@@ -156,12 +171,12 @@ function expandClasses(): void {
   for (let o = 0; o < no; o++) {
     const begin = loadI32(classStarts, o);
     const end = loadI32(classEnds, o);
-    sortKeys(classKeys, begin, end);
+    sortKeys(classKey, begin, end);
     markExcluded(o);
     storeI32(starts, o, at);
     const before = candidates;
     for (let e = begin; e < end; e++) {
-      const key = load<u64>(classKeys + (<usize>e << 3));
+      const key = load<u64>(classKey + (<usize>e << 3));
       const cost = keyCost(key);
       const k = keyCourier(key);
       const kept = i32(cost <= penalty);
@@ -189,6 +204,9 @@ function expandClasses(): void {
     // Eligible pairs per order, those above the penalty too (the next tick's warm graph counts from them).
     storeI32(rowEligible, o, <i32>(candidates - before));
   }
+  classRowStart = classStarts;
+  classRowEnd = classEnds;
+  classKeys = classKey;
   setCandidateGraph(starts, ends, keys, candidates, <f64>at, priced);
   setSortedEnds(ends);
 }

@@ -9,7 +9,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { PositionsProblem } from '../../src/domain/problem.js';
-import { COURIERS_PER_STACK, shapedCity } from '../../src/sim/city-shapes.js';
+import { COURIERS_PER_STACK, crowdedAtRestaurants, shapedCity } from '../../src/sim/city-shapes.js';
 import { WasmSolver } from '../../src/solver/index.js';
 import { expectSameCandidates } from '../support/candidates.js';
 import { positionsProblem, type CourierSpec, type OrderSpec } from '../support/problems.js';
@@ -86,31 +86,38 @@ function fleetProblem(spec: FleetSpec): PositionsProblem {
   return { ...problem, excluded: { order: Int32Array.from(pairs, (e) => e.order), courier: Int32Array.from(pairs, (e) => e.courier) } };
 }
 
-/** Asserts the optimum; returns whether the build priced by class (fewer pairs priced than eligible). */
-function expectOptimal(problem: PositionsProblem, optimum: (problem: PositionsProblem, edges: CandidateEdge[]) => Assignment): boolean {
+/**
+ * Asserts the optimum; returns whether the build priced by class (fewer pairs priced than
+ * eligible) and whether the matching was solved by class (assembly/class-assignment.ts: no bid).
+ */
+function expectOptimal(problem: PositionsProblem, optimum: (problem: PositionsProblem, edges: CandidateEdge[]) => Assignment): [boolean, boolean] {
   const edges = candidateEdges(problem);
   expectSameCandidates(solver, problem);
   const solution = solver.solve(problem, { duals: true });
   // The candidate count (stats.edges) is checked here too, excluded pairs and pairs above the penalty included.
   checkSolution(problem, solution, edges);
   expect(solution.objective).toBe(optimum(problem, edges).objective);
-  return solution.stats.pairsPriced < solution.stats.edges;
+  return [solution.stats.pairsPriced < solution.stats.edges, solution.stats.bids === 0];
 }
 
-/** Runs the property and asserts that at least a tenth of its fleets were priced by class. */
+/** Runs the property and asserts that at least a tenth of its fleets were priced by class, and a twentieth solved by class. */
 function assertByClass(
   problems: fc.Arbitrary<PositionsProblem>,
   optimum: (problem: PositionsProblem, edges: CandidateEdge[]) => Assignment,
   numRuns: number,
 ): void {
-  let byClass = 0;
+  let pricedByClass = 0;
+  let solvedByClass = 0;
   fc.assert(
     fc.property(problems, (problem) => {
-      if (expectOptimal(problem, optimum)) byClass++;
+      const [priced, solved] = expectOptimal(problem, optimum);
+      if (priced) pricedByClass++;
+      if (solved) solvedByClass++;
     }),
     { numRuns },
   );
-  expect(byClass).toBeGreaterThan(numRuns / 10);
+  expect(pricedByClass).toBeGreaterThan(numRuns / 10);
+  expect(solvedByClass).toBeGreaterThan(numRuns / 20);
 }
 
 describe('couriers in classes', () => {
@@ -144,7 +151,7 @@ describe('couriers in classes', () => {
       unassignedPenaltyS: 3600,
     };
     const problem = fleetProblem(spec);
-    expect(expectOptimal(problem, lpOptimum)).toBe(true);
+    expect(expectOptimal(problem, lpOptimum)[0]).toBe(true);
     // Four classes (the busy members are one): 4 pairs priced per order, all 16 couriers candidates less the excluded.
     const { stats } = solver.solve(problem);
     expect(stats.pairsPriced).toBe(4 * spec.orders.length);
@@ -175,5 +182,16 @@ describe('couriers in classes', () => {
     // A stack's couriers are one class: the build priced a pair per stack (some then ineligible).
     expect(solution.stats.pairsPriced * COURIERS_PER_STACK).toBeGreaterThanOrEqual(solution.stats.edges);
     expect(solution.stats.pairsPriced).toBeLessThan(solution.stats.edges / 10);
+    // Nothing excluded: the matching was solved by class, the auction made no bid.
+    expect(solution.stats.bids).toBe(0);
+  });
+
+  it('stacks crowded by orders at a few restaurants: full classes on long augmenting paths, a certified optimum', () => {
+    // 100 stacks of 30 and every order at one of 10 restaurants: the stacks near a restaurant fill up.
+    const problem = crowdedAtRestaurants(shapedCity('degenerate', 'M', 5), 10);
+    const solution = solver.solve(problem, { duals: true });
+    checkSolution(problem, solution);
+    expect(solution.stats.bids).toBe(0);
+    expect(solution.stats.unassigned).toBeGreaterThan(0);
   });
 });
