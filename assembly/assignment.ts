@@ -8,7 +8,9 @@
 // Each order works on a prefix of its edges, cheapest first (working-set.ts), which
 // grows only where needed; every edge outside costs at least the row's limit.
 // 1. an ε-scaling auction (auction.ts) finds an optimal assignment, growing the working
-//    sets as its bids need, fast even for crowds of near-identical orders;
+//    sets as its bids need, fast even for crowds of near-identical orders (a cold solve of a
+//    graph built by courier class, nothing excluded, is solved on its classes instead:
+//    class-assignment.ts);
 // 2. a repair turns the prices into exact duals: a row whose best value beats its
 //    matched edge lowers its column's price (raises v towards 0) by the slack; a row is
 //    freed only if its column's price reaches 0 first (rare: the assignment is optimal);
