@@ -9,7 +9,8 @@
 // on a class with room (a search ends there, so it never moves), so expanding each class's orders
 // to its members in index order gives the couriers' matching and a certificate on their graph.
 //
-// Only when no pair is excluded (an excluded pair makes a class's members differ for that order).
+// Only when every row holds every member of each class it meets: K = 0 (with K > 0 a row may hold
+// part of a class) and no pair excluded (an excluded pair makes a class's members differ for its order).
 
 import { arenaAlloc } from './arena';
 import { Params, courierCount, orderCount, excludedCount, keyCost, keyCourier, loadI32, storeI32 } from './problem';
@@ -41,7 +42,7 @@ let unassigned: i32 = 0;
 
 /** Whether this problem can be solved by class. */
 export function solvableByClass(): bool {
-  return graphByClass && excludedCount == 0;
+  return graphByClass && Params.maxCandidates == 0 && excludedCount == 0;
 }
 
 function join(row: i32, k: i32): void {

@@ -6,18 +6,20 @@
 // followed by its members in index order (less the order's excluded pairs). The graph is the one
 // buildFromPositions makes, in another order within each row: non-decreasing cost, so the
 // matching stages every row whole (setSortedEnds) instead of selecting and sorting its cheapest keys.
+// With K > 0 a row takes classes cheapest first until K members are in and the cost changes; only
+// the members of the last cost taken can be too many, and they are sorted by index and cut at K
+// (the K rule: cost, then courier index, across classes of one cost too).
 //
-// Only with K = 0 (the K rule breaks ties by courier index across classes) and when classes
-// average MIN_MEAN_CLASS_SIZE couriers or more (a generated fleet has almost none).
+// Only when classes average MIN_MEAN_CLASS_SIZE couriers or more (a generated fleet has almost none).
 
-import { arenaAlloc } from './arena';
+import { arenaAlloc, arenaMark, ensureMemory } from './arena';
 import { buildFromPositions } from './positions';
 import {
   Params, courierCount, orderCount, courierLat, courierLng, courierSpeed, courierFreeIn, excludedCount, rowStart, rowEnd, edgeKeys,
   candidateEdges, keptEdges, pricedPairs, keyCost, keyCourier, edgeKey, loadI32, storeI32, useCouriers, setCandidateGraph,
   setSortedEnds, rowEligible, indexExcludedPairs, markExcluded, isExcluded,
 } from './problem';
-import { sortKeys } from './select';
+import { candidatesOf, sortKeys } from './select';
 
 /** Classes are used when they hold this many couriers on average: fewer, and pricing by class saves little. */
 const MIN_MEAN_CLASS_SIZE: i32 = 4;
@@ -36,7 +38,7 @@ export let classMembers: usize = 0; // i32 per courier, ascending within a class
 export let classRowStart: usize = 0;
 export let classRowEnd: usize = 0;
 export let classKeys: usize = 0;
-/** This problem's graph was built by class (class-assignment.ts may solve it by class). */
+/** This problem's graph was built by class (class-assignment.ts solves it by class when K = 0 and nothing is excluded). */
 export let graphByClass: bool = false;
 
 @inline function inputBits(column: usize, c: i32): u64 {
@@ -112,11 +114,11 @@ function firstMembers(column: usize, classes: i32): usize {
 }
 
 /**
- * Builds the candidate graph by class, if the problem has classes worth it (K = 0); returns
- * false, having built nothing, when the caller must price every courier (buildFromPositions).
+ * Builds the candidate graph by class, if the problem has classes worth it; returns false,
+ * having built nothing, when the caller must price every courier (buildFromPositions).
  */
 export function buildFromClasses(): bool {
-  if (Params.maxCandidates != 0 || courierCount < MIN_MEAN_CLASS_SIZE) return false;
+  if (courierCount < MIN_MEAN_CLASS_SIZE) return false;
   const classes = groupCouriers();
   if (classes == 0) return false;
   const nc = courierCount;
@@ -126,12 +128,16 @@ export function buildFromClasses(): bool {
   const freeIn = courierFreeIn;
   const excluded = excludedCount;
   const penalty = Params.penalty;
-  // The classes' first members as the couriers, without excluded pairs (they are the members' own).
+  const k = Params.maxCandidates;
+  // The classes' first members as the couriers, without excluded pairs (they are the members' own),
+  // every eligible class kept: the K rule is applied to the members.
   useCouriers(classes, firstMembers(lat, classes), firstMembers(lng, classes), firstMembers(speed, classes), firstMembers(freeIn, classes), 0);
   Params.penalty = EVERY_ELIGIBLE_PAIR;
+  Params.maxCandidates = 0;
   indexExcludedPairs();
   buildFromPositions();
   Params.penalty = penalty;
+  Params.maxCandidates = k;
   useCouriers(nc, lat, lng, speed, freeIn, excluded);
   indexExcludedPairs();
   if (keptEdges != candidateEdges) return false; // a pair cost more than a key holds
@@ -146,67 +152,81 @@ export function clearClasses(): void {
   graphByClass = false;
 }
 
-/** Replaces the class graph (couriers = classes) with the couriers' graph, each row in non-decreasing cost. */
+/**
+ * Replaces the class graph (couriers = classes) with the couriers' graph, each row in
+ * non-decreasing cost: every eligible member with K = 0, its K cheapest (ties by index) with K > 0.
+ */
 function expandClasses(): void {
   const classStarts = rowStart;
   const classEnds = rowEnd;
-  const classKey = edgeKeys;
+  // Kept for the matching (class-assignment.ts).
+  classRowStart = classStarts;
+  classRowEnd = classEnds;
+  classKeys = edgeKeys;
   const priced = pricedPairs;
   const penalty = Params.penalty;
+  const k = Params.maxCandidates;
   const no = orderCount;
-  let room: i32 = 0;
-  for (let o = 0; o < no; o++) {
-    const end = loadI32(classEnds, o);
-    for (let e = loadI32(classStarts, o); e < end; e++) {
-      const key = load<u64>(classKey + (<usize>e << 3));
-      const k = keyCourier(key);
-      if (keyCost(key) <= penalty) room += loadI32(classStart, k + 1) - loadI32(classStart, k);
-    }
-  }
   const starts = arenaAlloc(<usize>no << 2);
   const ends = arenaAlloc(<usize>no << 2);
-  const keys = arenaAlloc(<usize>(room + 1) << 3); // + 1: the last key written may be dropped
+  // The key buffer is the arena's last block: it grows in place, a class at a time.
+  const keys = arenaMark();
   let at: i32 = 0;
   let candidates: f64 = 0;
   for (let o = 0; o < no; o++) {
     const begin = loadI32(classStarts, o);
     const end = loadI32(classEnds, o);
-    sortKeys(classKey, begin, end);
+    sortKeys(classKeys, begin, end);
     markExcluded(o);
     storeI32(starts, o, at);
-    const before = candidates;
+    const rowBegin = at;
+    let eligible: i32 = 0;
+    // The first key of the cost being taken (K > 0): before it fewer than K were taken.
+    let costBegin = at;
+    let costTaken: i64 = i64.MIN_VALUE;
     for (let e = begin; e < end; e++) {
-      const key = load<u64>(classKey + (<usize>e << 3));
+      const key = load<u64>(classKeys + (<usize>e << 3));
       const cost = keyCost(key);
-      const k = keyCourier(key);
-      const kept = i32(cost <= penalty);
-      const first = loadI32(classStart, k);
-      const last = loadI32(classStart, k + 1);
+      const c = keyCourier(key);
+      const first = loadI32(classStart, c);
+      const last = loadI32(classStart, c + 1);
+      // Taken while fewer than K are in, and at the cost of the last taken; the rest only counted.
+      const taken = cost <= penalty && (k == 0 || at - rowBegin < k || cost == costTaken);
+      if (taken && cost != costTaken) {
+        costBegin = at;
+        costTaken = cost;
+      }
       if (excludedCount == 0) {
-        candidates += <f64>(last - first);
-        if (kept == 0) continue;
+        eligible += last - first;
+        if (!taken) continue;
+        ensureMemory(keys + (<usize>(at + last - first) << 3));
         for (let m = first; m < last; m++) {
           store<u64>(keys + (<usize>at << 3), edgeKey(cost, loadI32(classMembers, m)));
           at++;
         }
         continue;
       }
+      ensureMemory(keys + (<usize>(at + last - first) << 3));
       for (let m = first; m < last; m++) {
-        const c = loadI32(classMembers, m);
-        const candidate = i32(!isExcluded(o, c));
-        candidates += <f64>candidate;
+        const member = loadI32(classMembers, m);
+        const candidate = i32(!isExcluded(o, member));
+        eligible += candidate;
         // Written and kept by the count, without a branch.
-        store<u64>(keys + (<usize>at << 3), edgeKey(cost, c));
-        at += candidate & kept;
+        store<u64>(keys + (<usize>at << 3), edgeKey(cost, member));
+        at += candidate & i32(taken);
       }
+    }
+    if (k > 0 && at - rowBegin > k) {
+      // Only the last cost's members are too many: its lowest indices complete the K.
+      sortKeys(keys, costBegin, at);
+      at = rowBegin + k;
     }
     storeI32(ends, o, at);
     // Eligible pairs per order, those above the penalty too (the next tick's warm graph counts from them).
-    storeI32(rowEligible, o, <i32>(candidates - before));
+    storeI32(rowEligible, o, eligible);
+    candidates += candidatesOf(eligible, k);
   }
-  classRowStart = classStarts;
-  classRowEnd = classEnds;
-  classKeys = classKey;
+  arenaAlloc(<usize>at << 3); // closes the key buffer
   setCandidateGraph(starts, ends, keys, candidates, <f64>at, priced);
   setSortedEnds(ends);
 }

@@ -9,6 +9,8 @@
 // a band stops at the first courier that cannot reach as far as the cell's nearest point: a
 // slow or busy courier is only looked at by the orders close to it. A band's fastest speed and
 // soonest free time bound the price of its couriers from below, for the K rule (positions.ts).
+// Or, asked for, each cell lists its couriers by decreasing speed (one band): a visit for the K
+// rule then stops at the first courier too slow to beat an order's K-th cheapest.
 
 import { arenaAlloc } from './arena';
 import { unitX, unitY, unitZ } from './geo';
@@ -57,7 +59,8 @@ export let entryX: usize = 0; // f64 unit vector
 export let entryY: usize = 0;
 export let entryZ: usize = 0;
 export let entryReachSq: usize = 0; // f64, the exact reach
-export let entryReachBound: usize = 0; // f64, ≥ reach, non-increasing within a cell
+export let entryReachBound: usize = 0; // f64, ≥ reach, non-increasing within a cell (by reach)
+export let entrySlownessBound: usize = 0; // f64, ≤ 1 / speed, non-decreasing within a cell (by speed)
 export let entryCourier: usize = 0; // i32
 
 @inline export function planeU(x: f64, y: f64, z: f64): f64 {
@@ -116,11 +119,19 @@ function choosePlane(unit: usize): void {
   return reinterpret<u32>(rounded);
 }
 
+/** The greatest f32 ≤ x (x > 0), as its bits: a sort key that never overstates a slowness. */
+@inline function slownessBits(x: f64): u32 {
+  let rounded = <f32>x;
+  if (<f64>rounded > x) rounded = reinterpret<f32>(reinterpret<u32>(rounded) - 1);
+  return reinterpret<u32>(rounded);
+}
+
 /**
  * Indexes the couriers with a reach (reachSq ≥ 0, squared chord) in `bands` speed bands per
- * cell; phi and lambda in radians. Couriers with reachSq < 0 can reach nothing and are left out.
+ * cell, each by decreasing reach, or (bySpeed, one band) each cell by decreasing speed; phi and
+ * lambda in radians. Couriers with reachSq < 0 can reach nothing and are left out.
  */
-export function buildCourierGrid(phi: usize, lambda: usize, reachSq: usize, bands: i32): void {
+export function buildCourierGrid(phi: usize, lambda: usize, reachSq: usize, bands: i32, bySpeed: bool): void {
   speedBands = bands;
   const n = courierCount;
   let active: i32 = 0;
@@ -136,7 +147,7 @@ export function buildCourierGrid(phi: usize, lambda: usize, reachSq: usize, band
   const courierOf = arenaAlloc(<usize>active << 2);
   const unit = arenaAlloc(<usize>active * 24);
   const place = arenaAlloc(<usize>active << 4);
-  const order = arenaAlloc(<usize>active << 3); // sort keys: reach bound descending, then i
+  const order = arenaAlloc(<usize>active << 3); // sort keys: reach bound descending (or slowness bound ascending), then i
   let i: i32 = 0;
   for (let c = 0; c < n; c++) {
     if (loadF64(reachSq, c) < 0) continue;
@@ -146,7 +157,8 @@ export function buildCourierGrid(phi: usize, lambda: usize, reachSq: usize, band
     storeF64(unit, 3 * i, unitX(p, l));
     storeF64(unit, 3 * i + 1, unitY(p, l));
     storeF64(unit, 3 * i + 2, unitZ(p));
-    store<u64>(order + (<usize>i << 3), (<u64>(~reachBits(loadF64(reachSq, c))) << 32) | <u64>i);
+    const rank = bySpeed ? slownessBits(1 / loadF64(courierSpeed, c)) : ~reachBits(loadF64(reachSq, c));
+    store<u64>(order + (<usize>i << 3), (<u64>rank << 32) | <u64>i);
     i++;
   }
   choosePlane(unit);
@@ -191,7 +203,7 @@ export function buildCourierGrid(phi: usize, lambda: usize, reachSq: usize, band
   }
   const bandWidth = (fastest - slowest) / <f64>bands;
 
-  // Counting sort by list, taking the couriers by decreasing reach so each list keeps that order.
+  // Counting sort by list, taking the couriers in key order so each list keeps it.
   sortKeys(order, 0, active);
   const lists = cells * bands;
   listStart = arenaAlloc(<usize>(lists + 1) << 2);
@@ -224,6 +236,7 @@ export function buildCourierGrid(phi: usize, lambda: usize, reachSq: usize, band
   entryZ = arenaAlloc(bytes8);
   entryReachSq = arenaAlloc(bytes8);
   entryReachBound = arenaAlloc(bytes8);
+  entrySlownessBound = arenaAlloc(bytes8);
   entryCourier = arenaAlloc(<usize>active << 2);
   for (let k = 0; k < active; k++) {
     const key = load<u64>(order + (<usize>k << 3));
@@ -236,7 +249,8 @@ export function buildCourierGrid(phi: usize, lambda: usize, reachSq: usize, band
     storeF64(entryY, at, loadF64(unit, 3 * u + 1));
     storeF64(entryZ, at, loadF64(unit, 3 * u + 2));
     storeF64(entryReachSq, at, loadF64(reachSq, c));
-    storeF64(entryReachBound, at, <f64>reinterpret<f32>(~(<u32>(key >> 32))));
+    storeF64(entryReachBound, at, <f64>reinterpret<f32>(reachBits(loadF64(reachSq, c))));
+    storeF64(entrySlownessBound, at, <f64>reinterpret<f32>(slownessBits(1 / loadF64(courierSpeed, c))));
     storeI32(entryCourier, at, c);
   }
 }

@@ -12,12 +12,15 @@
 // speed and the soonest free time). With a larger K the point's couriers are bucketed by
 // arrival time and speed instead: an order not yet ready is served as cheaply from far away,
 // so distance alone bounds little, but the price is least for an arrival at the ready time.
+// A point of one order cannot repay bucketing: where most orders have a pickup of their own,
+// each cell lists its couriers by decreasing speed, and the order scans the cells in passes, each a larger share of
+// every cell, a cell ending at its first courier too slow to beat the K-th cheapest so far.
 // Either way: exactly the K cheapest, as if it had priced them all.
 
 import { arenaAlloc, arenaMark, ensureMemory } from './arena';
 import {
   PLANE_SLACK, SPEED_BANDS, activeCount, speedBands, buildCourierGrid, cellSize, listSlowness, listSoonest, listStart, entryCourier, entryReachBound, entryReachSq,
-  entryX, entryY, entryZ, gridColumns, gridOriginU, gridOriginV, gridRows, largestReachSq, planeU, planeV,
+  entrySlownessBound, entryX, entryY, entryZ, gridColumns, gridOriginU, gridOriginV, gridRows, largestReachSq, planeU, planeV,
 } from './courier-grid';
 import {
   EARTH_RADIUS_M, SERIES_CHORD_SQUARED_LIMIT, chordDistanceM, cosLatitude, distanceSlackM, haversineM, reachChordSquared, toRadians, unitX, unitY, unitZ,
@@ -48,6 +51,14 @@ const BUCKETS: i32 = ARRIVAL_SLICES * SPEED_BANDS;
 const UNKNOWN_BUCKET: i32 = BUCKETS;
 /** And the last one: couriers surely arriving after max_pickup_s, eligible for none of the point's orders. */
 const LATE_BUCKET: i32 = BUCKETS + 1;
+/**
+ * Bucketed, at a point of one order: the first pass takes each cell's fastest couriers, about
+ * this many times K of the cells' couriers; their K-th cheapest bounds the next pass. Measured on
+ * M cities against 3, 4 and 6, and growths 2, 4 and 16 (docs/solver.md).
+ */
+const PROBE_FACTOR: f64 = 8;
+/** And each further pass takes this many times the share of the one before. */
+const PASS_GROWTH: f64 = 8;
 /** With K > 0, an order's keys are trimmed to its K cheapest when this many times K are kept. */
 const TRIM_FACTOR: i32 = 4;
 /** pricePair's answers besides a price. */
@@ -68,6 +79,11 @@ export const UNSURE: f64 = -2;
 }
 @inline function greatest(a: f64, b: f64): f64 {
   return select<f64>(a, b, a > b);
+}
+
+/** The order at place i of the sequence (pickup hash, order) keys. */
+@inline function orderAt(sequence: usize, i: i32): i32 {
+  return <i32>(load<u64>(sequence + (<usize>i << 3)) & 0xffffffff);
 }
 
 /** Whether orders a and b have the same pickup point, as the scan tells points apart (bit for bit). */
@@ -138,6 +154,27 @@ let segmentCount: i32 = 0;
 let bounded = false;
 /** How, when bounded: by rings of the grid and its speed bands (K ≤ BOUNDED_K_LIMIT), else by buckets of arrival and speed. */
 let ringed = false;
+/** Bounded but not ringed: points of several orders are bucketed. */
+let bucketed = false;
+/** Bucketed, and the grid lists each cell by decreasing speed: points of one order are graded. */
+let bySpeed = false;
+/**
+ * Bucketed, the point of one order: scanned in passes (its "rings"), each taking a larger share of
+ * each cell, fastest first, up to the cell's first courier too slow to beat the K-th so far.
+ */
+let graded = false;
+// Graded: the point's cells not yet ended: their next courier, their couriers [start, end), their arrival terms.
+let openCount: i32 = 0;
+let openNext: usize = 0; // i32
+let openStart: usize = 0; // i32
+let openEnd: usize = 0; // i32
+let openArrivalS: usize = 0; // f64
+// The graded point's order: its ready time and delivery distance, and the seconds a courier's bound must not exceed.
+let gradedReady: f64 = 0;
+let gradedDelivery: f64 = 0;
+let gradedLimitS: f64 = Infinity;
+/** The first pass's share of each cell. */
+let firstShare: f64 = 1;
 let segmentStart: usize = 0; // i32: the segment's reached couriers are [start, end)
 let segmentEnd: usize = 0; // i32
 let segmentLow: usize = 0; // f64: none of its couriers arrives sooner (seconds)
@@ -182,8 +219,18 @@ export function buildFromPositions(): void {
   // A lower bound on every price needs the idle term ≥ 0.
   bounded = k > 0 && waitWeight >= 0;
   ringed = bounded && k <= BOUNDED_K_LIMIT;
+  // Orders by the hash of their pickup point (then index): one point's orders come together.
+  const sequence = arenaAlloc(<usize>no << 3);
+  for (let o = 0; o < no; o++) store<u64>(sequence + (<usize>o << 3), (pickupHash(o) << 32) | <u64><u32>o);
+  sortKeys(sequence, 0, no);
+  bucketed = bounded && !ringed;
+  // Cells by speed where most orders have a pickup of their own (their passes need it), else by
+  // reach: a point of several orders scans its cells once, and stopping at the reach saves more there.
+  let shared: i32 = 0;
+  for (let i = 1; i < no; i++) shared += i32(samePickup(orderAt(sequence, i - 1), orderAt(sequence, i)));
+  bySpeed = bucketed && 2 * shared < no;
   // Speed bands only where rings bound prices: else they would only split the scans.
-  buildCourierGrid(cPhi, cLambda, cReachSq, ringed ? SPEED_BANDS : 1);
+  buildCourierGrid(cPhi, cLambda, cReachSq, ringed ? SPEED_BANDS : 1, bySpeed);
   const reach = Math.sqrt(largestReachSq) + PLANE_SLACK;
   // One pickup point's couriers in reach: grid entry and squared chord, then their fast-path
   // travel seconds and its slack, shared by the orders of the point (travel < 0: the chord is
@@ -224,8 +271,12 @@ export function buildFromPositions(): void {
     slowest = min(slowest, loadF64(courierSpeed, c));
     soonest = min(soonest, loadF64(courierFreeIn, c));
   }
-  const bucketed = bounded && !ringed;
   if (bucketed) {
+    const cells = <usize>(gridRows * gridColumns);
+    openNext = arenaAlloc(cells << 2);
+    openStart = arenaAlloc(cells << 2);
+    openEnd = arenaAlloc(cells << 2);
+    openArrivalS = arenaAlloc(cells << 3);
     // Speed bands: equal slices of the fleet's speed range (the fastest of a band: its upper end,
     // over by a margin for the rounding of the slicing).
     entryBucketBase = arenaAlloc(<usize>activeCount << 2);
@@ -251,11 +302,6 @@ export function buildFromPositions(): void {
   const spareTravel = bucketed ? arenaAlloc(<usize>activeCount << 3) : reachedTravel;
   const spareTravelSlack = bucketed ? arenaAlloc(<usize>activeCount << 3) : reachedTravelSlack;
 
-  // Orders by the hash of their pickup point (then index): one point's orders come together.
-  const sequence = arenaAlloc(<usize>no << 3);
-  for (let o = 0; o < no; o++) store<u64>(sequence + (<usize>o << 3), (pickupHash(o) << 32) | <u64><u32>o);
-  sortKeys(sequence, 0, no);
-
   const starts = arenaAlloc(<usize>no << 2);
   const ends = arenaAlloc(<usize>no << 2);
   // The edge buffer is the arena's last block: it grows in place, one ring at a time.
@@ -275,7 +321,7 @@ export function buildFromPositions(): void {
   let layered = false;
 
   for (let i = 0; i < no; i++) {
-    const o = <i32>(load<u64>(sequence + (<usize>i << 3)) & 0xffffffff);
+    const o = orderAt(sequence, i);
     const begin = edgeCount;
     storeI32(starts, o, begin);
     markExcluded(o);
@@ -288,8 +334,9 @@ export function buildFromPositions(): void {
       pPhi = toRadians(loadF64(orderPickupLat, o));
       pLambda = toRadians(loadF64(orderPickupLng, o));
       pCosPhi = cosLatitude(pPhi);
+      layered = bucketed && i + 1 < no && samePickup(o, orderAt(sequence, i + 1));
+      graded = bySpeed && !layered;
       startPoint(pPhi, pLambda, reach);
-      layered = bucketed && i + 1 < no && samePickup(o, <i32>(load<u64>(sequence + (<usize>(i + 1) << 3)) & 0xffffffff));
     }
     const dPhi = toRadians(loadF64(orderDropoffLat, o));
     const deliveryDistance = haversineM(pPhi, pLambda, pCosPhi, dPhi, toRadians(loadF64(orderDropoffLng, o)), cosLatitude(dPhi)) * detour;
@@ -299,6 +346,9 @@ export function buildFromPositions(): void {
     // than K cost at most that). A courier costing more is not among the K cheapest, nor kept.
     let threshold: i64 = i64.MAX_VALUE;
     let segment: i32 = 0;
+    gradedReady = ready;
+    gradedDelivery = deliveryDistance;
+    gradedLimitS = Infinity;
     for (let ring = 0; ring <= lastRing; ring++) {
       if (ring == scannedRings) {
         // The first order of the point that needs this ring scans it, for the point's other orders too.
@@ -356,7 +406,7 @@ export function buildFromPositions(): void {
             edgeCount = begin + min(edgeCount - begin, k);
           }
           if (bound > <f64>threshold) break;
-        } else if (threshold != i64.MAX_VALUE && segmentLowerBound(seg, ready, deliveryDistance, handover, waitWeight) > <f64>threshold) continue;
+        } else if (ringed && threshold != i64.MAX_VALUE && segmentLowerBound(seg, ready, deliveryDistance, handover, waitWeight) > <f64>threshold) continue;
         priced += <f64>(end - r);
         // Price the reached couriers from the cheap chord distance; the exact haversine only
         // where its rounding could matter (or for chords too long for the series). Every key
@@ -393,6 +443,12 @@ export function buildFromPositions(): void {
           edgeCount = begin + k;
         }
       }
+      if (graded && eligible >= k) {
+        // The K-th cheapest so far bounds the next pass (without K eligible, it takes every courier).
+        threshold = trimToK(keys, begin, edgeCount, k, penalty);
+        edgeCount = begin + min(edgeCount - begin, k);
+        gradedLimitS = costLimitS(threshold, ready, maxPickup, handover, waitWeight);
+      }
       if (ringed && eligible >= k) {
         // The K cheapest so far stay the K cheapest if every courier beyond this ring (at least
         // `ring` cells away) costs more than the K-th of them; ties go to the lower index, so
@@ -427,6 +483,16 @@ function trimToK(keys: usize, begin: i32, end: i32, k: i32, penalty: i64): i64 {
   let largest: u64 = 0;
   for (let e = begin; e < kept; e++) largest = max(largest, load<u64>(keys + (<usize>e << 3)));
   return keyCost(largest);
+}
+
+/**
+ * The seconds a lower bound on a pair's spec cost (seconds) must exceed for the pair to cost more
+ * than `threshold` (deciseconds), less nothing that rounding could undo: a margin of 1e-9 of the
+ * terms' sizes, as in priceLowerBound.
+ */
+function costLimitS(threshold: i64, ready: f64, maxPickup: f64, handover: f64, waitWeight: f64): f64 {
+  const limit = (<f64>threshold + 0.5) / 10;
+  return limit + ((1 + waitWeight) * (Math.abs(limit) + Math.abs(ready) + Math.abs(maxPickup) + Math.abs(handover)) + 1) * 1e-9;
 }
 
 /**
@@ -560,14 +626,21 @@ function startPoint(phi: f64, lambda: f64, reach: f64): void {
   // Without a bound, one "ring" of all the cells, scanned row by row (the order they lie in memory).
   lastRing = firstRow > lastRow || firstColumn > lastColumn
     ? -1
-    : ringed ? max(max(pointColumn - firstColumn, lastColumn - pointColumn), max(pointRow - firstRow, lastRow - pointRow)) : 0;
+    : ringed ? max(max(pointColumn - firstColumn, lastColumn - pointColumn), max(pointRow - firstRow, lastRow - pointRow)) : graded ? gradedPasses() - 1 : 0;
   scannedRings = 0;
   reachedCount = 0;
   segmentCount = 0;
 }
 
-/** Appends the couriers of ring `ring` (without a bound: of every cell) whose reach covers the current point to `entries` / `chordsSq`. */
+/**
+ * Appends the couriers of ring `ring` (without a bound: of every cell; graded: of its pass) whose
+ * reach covers the current point to `entries` / `chordsSq`.
+ */
 function scanRing(ring: i32, entries: usize, chordsSq: usize): void {
+  if (graded) {
+    scanPass(ring, entries, chordsSq);
+    return;
+  }
   if (!ringed) {
     for (let iv = firstRow; iv <= lastRow; iv++) for (let iu = firstColumn; iu <= lastColumn; iu++) scanCell(iu, iv, entries, chordsSq);
     return;
@@ -599,7 +672,8 @@ function scanCell(iu: i32, iv: i32, entries: usize, chordsSq: usize): void {
   const firstList = (iv * gridColumns + iu) * speedBands;
   for (let list = firstList + speedBands - 1; list >= firstList; list--) {
     const from = reachedCount;
-    scanList(list, gapSq, entries, chordsSq);
+    // Lists by speed are not by reach: no courier ends their scan but the last.
+    scanEntries(load<i32>(listStart + (<usize>list << 2)), load<i32>(listStart + (<usize>(list + 1) << 2)), bySpeed ? -1 : gapSq, entries, chordsSq);
     if (!ringed || reachedCount == from) continue;
     const inverseSpeed = loadF64(listSlowness, list);
     storeI32(segmentStart, segmentCount, from);
@@ -611,21 +685,104 @@ function scanCell(iu: i32, iv: i32, entries: usize, chordsSq: usize): void {
   }
 }
 
-/** Appends the couriers of one list whose reach covers the current point. */
-function scanList(list: i32, gapSq: f64, entries: usize, chordsSq: usize): void {
-  const end = load<i32>(listStart + (<usize>(list + 1) << 2));
+/**
+ * Graded: the passes over the point's cells, the first taking each cell's fastest couriers, about
+ * PROBE_FACTOR·K of the cells' couriers, each next PASS_GROWTH times as many, the last all of them.
+ */
+function gradedPasses(): i32 {
+  let inCells: i32 = 0;
+  for (let iv = firstRow; iv <= lastRow; iv++) {
+    const row = iv * gridColumns;
+    inCells += load<i32>(listStart + (<usize>(row + lastColumn + 1) << 2)) - load<i32>(listStart + (<usize>(row + firstColumn) << 2));
+  }
+  firstShare = PROBE_FACTOR * <f64>Params.maxCandidates / <f64>max(inCells, 1);
+  let passes: i32 = 1;
+  for (let share = firstShare; share < 1; share *= PASS_GROWTH) passes++;
+  return passes;
+}
+
+/**
+ * Graded, pass `pass`: each cell's next couriers, up to its pass's share of them or its first
+ * courier whose price is surely above the K-th so far (gradedLimitS), which ends the cell: no
+ * faster than its cell's fastest, free no sooner than its soonest, from at least the cell's plane
+ * gap away, and arriving by max_pickup_s if eligible, its price is at least the arrival terms at
+ * the arrival nearest the ready time plus the delivery at its own speed, which rises along the cell.
+ * The first pass lists the cells it did not end, with their arrival terms, for the others.
+ */
+function scanPass(pass: i32, entries: usize, chordsSq: usize): void {
+  // The last pass takes every courier left, whatever the rounding of the shares.
+  const share = pass == lastRing ? 1 : firstShare * Math.pow(PASS_GROWTH, <f64>pass);
+  const delivery = gradedDelivery;
+  if (pass == 0) {
+    const ready = gradedReady;
+    const maxPickup = Params.maxPickupS;
+    const waitWeight = Params.waitWeight;
+    const handover = Params.handoverS;
+    openCount = 0;
+    for (let iv = firstRow; iv <= lastRow; iv++) {
+      const gapV = gapTo(pointV, gridOriginV + <f64>iv * cellSize, cellSize);
+      for (let iu = firstColumn; iu <= lastColumn; iu++) {
+        const cell = iv * gridColumns + iu;
+        const start = load<i32>(listStart + (<usize>cell << 2));
+        const end = load<i32>(listStart + (<usize>(cell + 1) << 2));
+        if (start == end) continue;
+        const gapU = gapTo(pointU, gridOriginU + <f64>iu * cellSize, cellSize);
+        const gapM = Math.sqrt(gapU * gapU + gapV * gapV) * EARTH_RADIUS_M;
+        const low = loadF64(listSoonest, cell) + gapM * Params.detourFactor * loadF64(listSlowness, cell);
+        const arrive = min(max(ready, low), maxPickup);
+        storeI32(openNext, openCount, start);
+        storeI32(openStart, openCount, start);
+        storeI32(openEnd, openCount, end);
+        storeF64(openArrivalS, openCount, max(arrive, ready) + waitWeight * max(0.0, ready - arrive) + handover);
+        openCount++;
+      }
+    }
+  }
+  const limitS = pass == 0 ? Infinity : gradedLimitS;
+  let open: i32 = 0;
   let count = reachedCount;
-  for (let at = load<i32>(listStart + (<usize>list << 2)); at < end; at++) {
-    // Reaches decrease along the cell: nobody from here on reaches its nearest point.
+  for (let j = 0; j < openCount; j++) {
+    const start = loadI32(openStart, j);
+    const end = loadI32(openEnd, j);
+    const stop = share >= 1 ? end : min(end, start + <i32>Math.ceil(share * <f64>(end - start)));
+    const arrivalS = loadF64(openArrivalS, j);
+    let at = loadI32(openNext, j);
+    for (; at < stop; at++) {
+      if (arrivalS + delivery * load<f64>(entrySlownessBound + (<usize>at << 3)) > limitS) break;
+      count = collect(at, count, entries, chordsSq);
+    }
+    // A courier surely too dear ends its cell (the K-th only falls), as does its last.
+    if (at == stop && at < end) {
+      storeI32(openNext, open, at);
+      storeI32(openStart, open, start);
+      storeI32(openEnd, open, end);
+      storeF64(openArrivalS, open, arrivalS);
+      open++;
+    }
+  }
+  reachedCount = count;
+  openCount = open;
+}
+
+/** Writes grid entry `at` and its squared chord to the point at place `count`; returns the count, one more if it reaches the point. */
+@inline function collect(at: i32, count: i32, entries: usize, chordsSq: usize): i32 {
+  const ex = load<f64>(entryX + (<usize>at << 3)) - pointX;
+  const ey = load<f64>(entryY + (<usize>at << 3)) - pointY;
+  const ez = load<f64>(entryZ + (<usize>at << 3)) - pointZ;
+  const chordSquared = ex * ex + ey * ey + ez * ez;
+  // Collected without a branch: a third of the visited couriers are out of reach.
+  store<i32>(entries + (<usize>count << 2), at);
+  store<f64>(chordsSq + (<usize>count << 3), chordSquared);
+  return count + i32(chordSquared <= load<f64>(entryReachSq + (<usize>at << 3)));
+}
+
+/** Appends the grid entries [at, end) whose reach covers the current point, up to the first whose reach bound is below gapSq. */
+function scanEntries(at: i32, end: i32, gapSq: f64, entries: usize, chordsSq: usize): void {
+  let count = reachedCount;
+  for (; at < end; at++) {
+    // Reaches decrease along a list by reach: nobody from here on reaches its nearest point.
     if (load<f64>(entryReachBound + (<usize>at << 3)) < gapSq) break;
-    const ex = load<f64>(entryX + (<usize>at << 3)) - pointX;
-    const ey = load<f64>(entryY + (<usize>at << 3)) - pointY;
-    const ez = load<f64>(entryZ + (<usize>at << 3)) - pointZ;
-    const chordSquared = ex * ex + ey * ey + ez * ez;
-    // Collected without a branch: a third of the visited couriers are out of reach.
-    store<i32>(entries + (<usize>count << 2), at);
-    store<f64>(chordsSq + (<usize>count << 3), chordSquared);
-    count += i32(chordSquared <= load<f64>(entryReachSq + (<usize>at << 3)));
+    count = collect(at, count, entries, chordsSq);
   }
   reachedCount = count;
 }

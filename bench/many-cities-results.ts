@@ -25,6 +25,8 @@ export interface CitiesRow {
   solverBusy: number;
   /** Mean time a worker spent on one solve (without the queue). */
   workerSolveMs: number;
+  /** Of the solves, those that reused the previous tick's graph (absent in older rows). */
+  reusedGraphShare?: number;
   /** Share of the window the main thread's event loop was busy (performance.eventLoopUtilization). */
   eventLoopBusy: number;
   /** Event-loop busy time per city-tick run: what one city-tick costs the host outside the solver. */

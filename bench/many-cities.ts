@@ -50,7 +50,7 @@ const rows: CitiesRow[] = [];
 for (const n of counts) rows.push(await measure(n));
 for (const r of rows) {
   process.stdout.write(
-    `${r.stores}, ${r.threads} thread(s), ${r.cities} cities: ${r.run}/${r.due} ticks, ${(100 * skippedShare(r)).toFixed(0)} % skipped, tick p50 ${r.tickP50Ms.toFixed(0)} / p99 ${r.tickP99Ms.toFixed(0)} ms, snapshot ${r.snapshotMs.toFixed(1)}, solve ${r.solveMs.toFixed(1)} (worker ${r.workerSolveMs.toFixed(1)}), commit ${r.commitMs.toFixed(1)} (durable ${r.durableMs.toFixed(1)}) ms; solver busy ${pct(r.solverBusy)}, event loop ${pct(r.eventLoopBusy)} (${r.hostMsPerTick.toFixed(1)} ms / city-tick), cores ${pct(r.machineBusy)}; next limit: ${r.limit}; load ${r.load.toFixed(1)}\n`,
+    `${r.stores}, ${r.threads} thread(s), ${r.cities} cities: ${r.run}/${r.due} ticks, ${(100 * skippedShare(r)).toFixed(0)} % skipped, tick p50 ${r.tickP50Ms.toFixed(0)} / p99 ${r.tickP99Ms.toFixed(0)} ms, snapshot ${r.snapshotMs.toFixed(1)}, solve ${r.solveMs.toFixed(1)} (worker ${r.workerSolveMs.toFixed(1)}, ${pct(r.reusedGraphShare ?? 0)} reused the previous graph), commit ${r.commitMs.toFixed(1)} (durable ${r.durableMs.toFixed(1)}) ms; solver busy ${pct(r.solverBusy)}, event loop ${pct(r.eventLoopBusy)} (${r.hostMsPerTick.toFixed(1)} ms / city-tick), cores ${pct(r.machineBusy)}; next limit: ${r.limit}; load ${r.load.toFixed(1)}\n`,
   );
 }
 const dir = values['results-dir'] ?? BENCH_DIR;
@@ -107,6 +107,7 @@ async function measure(cityCount: number): Promise<CitiesRow> {
       durableMs: mean(watch.durable),
       solverBusy,
       workerSolveMs: (after.busyMs - before.busyMs) / Math.max(1, solves),
+      reusedGraphShare: ((after.reusedGraph ?? 0) - (before.reusedGraph ?? 0)) / Math.max(1, solves),
       eventLoopBusy,
       hostMsPerTick: (eventLoopBusy * elapsedMs) / Math.max(1, run),
       machineBusy,
@@ -130,7 +131,7 @@ async function measure(cityCount: number): Promise<CitiesRow> {
  */
 async function counters(host: Host) {
   const sum = async (metric: { get(): Promise<{ values: { value: number }[] }> }) => (await metric.get()).values.reduce((s, v) => s + v.value, 0);
-  const { solved, busyMs } = host.solver.stats();
+  const { solved, busyMs, reusedGraph } = host.solver.stats();
   const cpu = { idle: 0, total: 0 };
   for (const { times } of cpus()) {
     cpu.idle += times.idle;
@@ -141,6 +142,7 @@ async function counters(host: Host) {
     skipped: await sum(host.metrics.ticksSkipped),
     solved,
     busyMs,
+    reusedGraph,
     eventLoop: performance.eventLoopUtilization(),
     cpu,
   };

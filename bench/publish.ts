@@ -2,7 +2,7 @@
  * Each benchmark's results written out in `dir` (bench/ by default): its JSON file, its chart
  * and its section of RESULTS.md, all from the same figures.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../src/cli/files.js';
 import { citiesChart, failoverChart, hostChart, poolChart, solverChart, writeChart } from './charts.js';
@@ -43,7 +43,11 @@ export function readResults<T>(dir: string, file: string): T | undefined {
   return existsSync(path) ? (JSON.parse(readFileSync(path, 'utf8')) as T) : undefined;
 }
 
-const writeJson = (dir: string, file: string, value: unknown) => writeFileAtomic(join(dir, file), `${JSON.stringify(value, null, 2)}\n`);
+/** A benchmark's JSON, the first of its files written: a `--results-dir` that does not exist yet is made. */
+async function writeJson(dir: string, file: string, value: unknown): Promise<void> {
+  mkdirSync(dir, { recursive: true });
+  await writeFileAtomic(join(dir, file), `${JSON.stringify(value, null, 2)}\n`);
+}
 
 export async function publishSolver(dir: string, results: BenchResults): Promise<void> {
   await writeJson(dir, RESULT_FILES.solver, results);

@@ -4,12 +4,14 @@
  * first solve (its duals and its graph, Solution.warmGraph), in turn within each run so that both
  * share the machine's noise. The warm solve also packs its own graph for the tick after, as the
  * host's does. The objectives must be equal (the bench throws otherwise). M and L, normal and
- * hotspot (src/sim/city-shapes.ts), 1 %, 2 % and 5 % changed, K = 0. `npm run bench -- --only warm`.
+ * hotspot (src/sim/city-shapes.ts), 1 %, 2 % and 5 % changed, K = 0; and the host's tick: the time advanced
+ * 1 s (orders' ready and busy couriers' free times 1 s sooner: advanceTime) with 0, 1 and 2 % changed.
+ * `npm run bench -- --only warm`.
  */
 import { loadavg } from 'node:os';
 import type { PresetName } from '../src/sim/city.js';
 import { shapedCity, type CityShape } from '../src/sim/city-shapes.js';
-import { nextTick, type CityTick } from '../src/sim/tick-changes.js';
+import { advanceTime, nextTick, type CityTick } from '../src/sim/tick-changes.js';
 import { previousSolveOf, warmStartFor } from '../src/solver/warm-start.js';
 import { compileSolverEagerly } from '../src/solver/wasm-module.js';
 import { WasmSolver } from '../src/solver/wasm-solver.js';
@@ -20,7 +22,15 @@ const RUNS = { M: 7, L: 5 } as const;
 type WarmSize = keyof typeof RUNS;
 const WARM_SIZES = Object.keys(RUNS) as WarmSize[];
 const WARM_SHAPES = ['normal', 'hotspot'] as const satisfies readonly CityShape[];
-const SHARES = [0.01, 0.02, 0.05] as const;
+/** The ticks measured: the share changed and the seconds the time advanced (the host's ticks are 1 s apart). */
+const TICKS = [
+  { share: 0.01, timeS: 0 },
+  { share: 0.02, timeS: 0 },
+  { share: 0.05, timeS: 0 },
+  { share: 0, timeS: 1 },
+  { share: 0.01, timeS: 1 },
+  { share: 0.02, timeS: 1 },
+] as const;
 const SEED = 1;
 /** The goal: a warm solve at least this many times faster than a cold one. */
 export const WARM_GOAL = 3;
@@ -30,6 +40,8 @@ export interface WarmRow {
   size: WarmSize;
   /** Share of the orders and of the couriers changed between the ticks. */
   share: number;
+  /** Seconds the time advanced between the ticks (absent: 0). */
+  timeS?: number;
   orders: number;
   couriers: number;
   /** Deciseconds, the same cold and warm. */
@@ -82,9 +94,9 @@ export function runWarmStart(sizes: readonly PresetName[], progress: (line: stri
       const tick = tickOf(shape, size);
       const previous = previousSolveOf(tick, solver.solve(tick.problem, { duals: true, warmGraph: true }));
       if (previous === undefined) throw new Error('the first solve returned no duals');
-      for (const share of SHARES) {
-        progress(`warm ${shape} ${size} ${share * 100} %…`);
-        const next = nextTick(tick, share, SEED);
+      for (const { share, timeS } of TICKS) {
+        progress(`warm ${shape} ${size} ${share * 100} % +${timeS} s…`);
+        const next = advanceTime(nextTick(tick, share, SEED), timeS);
         const load = loadavg()[0];
         const samples = {
           coldMatchingMs: [] as number[],
@@ -127,6 +139,7 @@ export function runWarmStart(sizes: readonly PresetName[], progress: (line: stri
           shape,
           size,
           share,
+          timeS,
           orders: next.problem.orderCount,
           couriers: next.problem.courierCount,
           objective,
@@ -149,13 +162,14 @@ export function runWarmStart(sizes: readonly PresetName[], progress: (line: stri
 
 /** `previous` with each fresh (shape, size, share) row in place of the old one (or added). */
 export function mergeWarmRows(previous: readonly WarmRow[], fresh: readonly WarmRow[]): WarmRow[] {
-  const key = (row: WarmRow) => `${row.size}/${row.shape}/${row.share}`;
+  const key = (row: WarmRow) => `${row.size}/${row.shape}/${row.share}/${row.timeS ?? 0}`;
   const rows = new Map(previous.map((row) => [key(row), row]));
   for (const row of fresh) rows.set(key(row), row);
   return [...rows.values()].sort(
     (a, b) =>
       WARM_SIZES.indexOf(a.size) - WARM_SIZES.indexOf(b.size) ||
       WARM_SHAPES.indexOf(a.shape as (typeof WARM_SHAPES)[number]) - WARM_SHAPES.indexOf(b.shape as (typeof WARM_SHAPES)[number]) ||
+      (a.timeS ?? 0) - (b.timeS ?? 0) ||
       a.share - b.share,
   );
 }
@@ -182,7 +196,7 @@ function cells(row: WarmRow): string[] {
   return [
     row.shape,
     row.size,
-    `${row.share * 100} %`,
+    `${row.share * 100} %${row.timeS ? `, +${row.timeS} s` : ''}`,
     ms(row.coldMatchingMs),
     ms(row.warmMatchingMs),
     `${(row.coldMatchingMs / row.warmMatchingMs).toFixed(2)}×`,
@@ -212,6 +226,7 @@ export function renderWarmSection(results: WarmResults): string {
     '',
     'Generated from bench/warm-results.json. A city of src/sim/city-shapes.ts (seed 1, K = 0) solved cold; its next tick, with the',
     'share of its orders and of its couriers changed (a third moved up to 400 m, a third removed, a third added: src/sim/tick-changes.ts),',
+    'and in the rows "+1 s" the time advanced a second as between the host\'s ticks (every ready time and busy courier\'s free time 1 s sooner),',
     'solved cold and warm from the first solve (its duals and its candidate graph), one after the other in each run. Objectives are',
     `equal on every run (the bench throws otherwise). Medians of the runs (${runs}, after one untimed pair); the warm solve ms include`,
     "mapping the previous solve by id, copying its graph in and packing this solve's for the next tick; edges reused: of the warm",

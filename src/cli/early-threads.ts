@@ -10,9 +10,17 @@ export function defaultThreads(): number {
   return availableParallelism();
 }
 
-/** For the arguments after `solve`: undefined without --out-dir, else --threads or the default. */
+/** Commander's help flags: they print and exit, so no file is solved. */
+const HELP_FLAGS = new Set(['-h', '--help']);
+
+/**
+ * For the arguments after `solve`: undefined without --out-dir or with a help flag (waiting for
+ * workers to start would only delay the help), else --threads or the default.
+ */
 export function earlyThreads(args: readonly string[]): number | undefined {
-  if (!args.some((arg) => arg === '--out-dir' || arg.startsWith('--out-dir='))) return undefined;
+  const options = args.includes('--') ? args.slice(0, args.indexOf('--')) : args;
+  if (options.some((arg) => HELP_FLAGS.has(arg))) return undefined;
+  if (!options.some((arg) => arg === '--out-dir' || arg.startsWith('--out-dir='))) return undefined;
   const at = args.indexOf('--threads');
   const threads = Number(at >= 0 ? args[at + 1] : args.find((arg) => arg.startsWith('--threads='))?.slice('--threads='.length));
   return Number.isInteger(threads) && threads >= 1 ? threads : defaultThreads();

@@ -105,3 +105,20 @@ function changed(rng: Rng, items: Items, share: number, move: (values: number[])
   }
   return { ids, columns: items.columns.map((_, j) => Float64Array.from(rows, (row) => row[j])) };
 }
+
+/**
+ * `tick` `seconds` later, as the host snapshots it (src/state/snapshot.ts: times relative to the
+ * tick): every order's ready time and every busy courier's free time that much sooner, a courier
+ * whose time is up free (free_in_s 0), everything else as it was.
+ */
+export function advanceTime(tick: CityTick, seconds: number): CityTick {
+  const { problem } = tick;
+  return {
+    ...tick,
+    problem: {
+      ...problem,
+      orderReadyInS: problem.orderReadyInS.map((ready) => ready - seconds),
+      courierFreeInS: problem.courierFreeInS.map((freeIn) => Math.max(0, freeIn - seconds)),
+    },
+  };
+}

@@ -54,6 +54,8 @@ export interface SolverPoolStats {
   workerErrors: number;
   /** Time the workers spent on the solves that returned, summed over workers, ms: busy share = busyMs / (threads × elapsed). */
   busyMs: number;
+  /** Solves that returned and reused the previous tick's graph (Solution.stats.edgesReused > 0); the pool counts them. */
+  reusedGraph?: number;
 }
 
 /**
@@ -94,6 +96,7 @@ export class SolverPool {
   #failed = 0;
   #workerErrors = 0;
   #busyMs = 0;
+  #reusedGraph = 0;
 
   private constructor(piscina: Piscina<SolveTask, PackedSolution>, threads: number) {
     this.#piscina = piscina;
@@ -161,7 +164,9 @@ export class SolverPool {
       });
       this.#solved++;
       this.#busyMs += reply.busyMs;
-      return unpackSolution(reply);
+      const solution = unpackSolution(reply);
+      if (solution.stats.edgesReused > 0) this.#reusedGraph++;
+      return solution;
     } catch (error) {
       this.#failed++;
       if (timeout?.aborted) {
@@ -185,6 +190,7 @@ export class SolverPool {
       failed: this.#failed,
       workerErrors: this.#workerErrors,
       busyMs: this.#busyMs,
+      reusedGraph: this.#reusedGraph,
     };
   }
 

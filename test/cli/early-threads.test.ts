@@ -8,6 +8,12 @@ describe('earlyThreads', () => {
     expect(earlyThreads(['city.json', '--out', 'x.json', '--threads', '2'])).toBeUndefined();
   });
 
+  it('starts no worker for a help flag, which only prints (one after -- is a file name)', () => {
+    expect(earlyThreads(['a.json', '--out-dir', 'out', '--help'])).toBeUndefined();
+    expect(earlyThreads(['-h', '--out-dir', 'out'])).toBeUndefined();
+    expect(earlyThreads(['--out-dir', 'out', '--', '--help'])).toBe(defaultThreads());
+  });
+
   it('takes --threads in both of the forms Commander accepts', () => {
     expect(earlyThreads(['a.json', 'b.json', '--out-dir', 'out', '--threads', '3'])).toBe(3);
     expect(earlyThreads(['a.json', '--threads=1', '--out-dir=out'])).toBe(1);

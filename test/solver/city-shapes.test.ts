@@ -126,11 +126,35 @@ describe('the K bound', () => {
     }
   });
 
+  it('keeps the slower couriers listed first when their price ties the faster ones at the K-th cost', () => {
+    // Points of one order each (K > 4: passes over cells by decreasing speed): 100 couriers at 5 m/s, then 100 at
+    // 5.0001 m/s, within 20 m (a micro-degree apart: not one class). Ready long after anyone arrives and idling free, an order costs
+    // ready + delivery / speed + handover: the speeds' delivery times differ by a few milliseconds, mostly the same decisecond.
+    // The first pass takes the fast couriers first; the slow ones, listed first, tie with its K-th, and only a bound that
+    // lets ties through finds them.
+    const couriers = Array.from({ length: 200 }, (_, c) => ({ at: [41.39 + 1e-6 * c, 2.17] as [number, number], speed: c < 100 ? 5 : 5.0001 }));
+    const orders = Array.from({ length: 12 }, (_, o) => ({
+      pickup: [41.39 + 1e-5 * o, 2.17] as [number, number],
+      dropoff: [41.395 + 0.0007 * o, 2.172] as [number, number],
+      ready: 3000,
+    }));
+    let tied = 0;
+    for (const maxCandidates of [5, 12, 16, 64]) {
+      const problem = positionsProblem(couriers, orders, { maxCandidates, unassignedPenaltyS: 6000, waitWeight: 0 });
+      expectSameCandidates(solver, problem);
+      const graph = solver.candidates(problem);
+      for (let o = 0; o < orders.length; o++) tied += Number(graph.courier.some((c, i) => graph.order[i] === o && c < 100));
+    }
+    expect(tied).toBeGreaterThan(24);
+  });
+
   it.each([
-    // K ≤ 4: the ring bound, every city; K > 4: the arrival buckets, only where orders share a pickup point.
-    ['normal', [0.75, 0.75, 1.01, 1.01, 1.01]],
+    // K ≤ 4: the ring bound; K > 4: the arrival buckets where orders share a pickup point, passes over
+    // cells by decreasing speed where they do not; a degenerate city's stacks: one pair priced per stack and
+    // order, for every K (courier-classes.ts).
+    ['normal', [0.75, 0.75, 0.4, 0.75, 1.01]],
     ['hotspot', [0.75, 0.75, 0.25, 0.4, 0.75]],
-    ['degenerate', [0.75, 0.75, 1.01, 1.01, 1.01]],
+    ['degenerate', [0.1, 0.1, 0.1, 0.1, 0.1]],
   ] as const)('%s M city, max_candidates 1, 4, 16, 64 and 200: the pairs priced, exactly the K cheapest', (shape, shares) => {
     const problem = shapedCity(shape, 'M', 22);
     const { edges: eligible, pairsPriced } = solver.solve(problem).stats;

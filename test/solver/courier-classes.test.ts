@@ -3,8 +3,9 @@
  * inputs are priced once per class and each order's row is written class by class. Classes of
  * several sizes, some of their members busy (another free-in: another class) or excluded from some
  * orders (a declined offer: the class is partly offered), ties between classes (orders ready long
- * after anyone arrives), members listed out of order, K = 0 (classes) and K > 0 (every courier
- * priced): the same candidate edges as the oracle, its candidate count, and its optimum, certified.
+ * after anyone arrives, idling free or not), members listed out of order, K = 0 and K > 0 (the K
+ * cheapest members across classes, ties at the K-th cost by index): the same candidate edges as the
+ * oracle, its candidate count, and its optimum, certified.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -38,6 +39,8 @@ interface FleetSpec {
   excludedFrom: number;
   maxCandidates: number;
   unassignedPenaltyS: number;
+  /** 0: classes of one point and speed tie exactly for orders ready after everyone arrives. */
+  waitWeight: number;
 }
 
 const near = fc.tuple(fc.double({ min: -0.006, max: 0.006, noNaN: true }), fc.double({ min: -0.006, max: 0.006, noNaN: true }));
@@ -58,8 +61,9 @@ function fleets(minClassSize: number, maxClassSize: number, maxClasses: number, 
     shuffle: fc.integer(),
     excluded: fc.constantFrom(0, 0, 3, 7),
     excludedFrom: fc.nat(6),
-    maxCandidates: fc.constantFrom(0, 0, 0, 1, 2),
+    maxCandidates: fc.constantFrom(0, 0, 1, 2, 3, 5, 16),
     unassignedPenaltyS: fc.constantFrom(300, 900, 3600),
+    waitWeight: fc.constantFrom(0, 0.5),
   });
 }
 
@@ -77,6 +81,7 @@ function fleetProblem(spec: FleetSpec): PositionsProblem {
   const problem = positionsProblem(couriers, spec.orders, {
     maxCandidates: spec.maxCandidates,
     unassignedPenaltyS: spec.unassignedPenaltyS,
+    waitWeight: spec.waitWeight,
     maxPickupS: 600,
   });
   if (spec.excluded === 0) return problem;
@@ -88,37 +93,45 @@ function fleetProblem(spec: FleetSpec): PositionsProblem {
 
 /**
  * Asserts the optimum; returns whether the build priced by class (fewer pairs priced than
- * eligible) and whether the matching was solved by class (assembly/class-assignment.ts: no bid).
+ * eligible) and whether the matching was solved by class (assembly/class-assignment.ts: no auction bid).
  */
-function expectOptimal(problem: PositionsProblem, optimum: (problem: PositionsProblem, edges: CandidateEdge[]) => Assignment): [boolean, boolean] {
+function expectOptimal(
+  problem: PositionsProblem,
+  optimum: (problem: PositionsProblem, edges: CandidateEdge[]) => Assignment,
+): { pricedByClass: boolean; solvedByClass: boolean } {
   const edges = candidateEdges(problem);
   expectSameCandidates(solver, problem);
   const solution = solver.solve(problem, { duals: true });
   // The candidate count (stats.edges) is checked here too, excluded pairs and pairs above the penalty included.
   checkSolution(problem, solution, edges);
   expect(solution.objective).toBe(optimum(problem, edges).objective);
-  return [solution.stats.pairsPriced < solution.stats.edges, solution.stats.bids === 0];
+  return { pricedByClass: solution.stats.pairsPriced < solution.stats.edges, solvedByClass: solution.stats.bids === 0 };
 }
 
-/** Runs the property and asserts that at least a tenth of its fleets were priced by class, and a twentieth solved by class. */
+/**
+ * Runs the property and asserts that at least a tenth of its fleets were priced by class; with
+ * `solvedByClass` (fleets with K = 0 and nothing excluded), that each of those was solved by class too.
+ */
 function assertByClass(
   problems: fc.Arbitrary<PositionsProblem>,
   optimum: (problem: PositionsProblem, edges: CandidateEdge[]) => Assignment,
   numRuns: number,
+  solvedByClass = false,
 ): void {
-  let pricedByClass = 0;
-  let solvedByClass = 0;
+  let byClass = 0;
   fc.assert(
     fc.property(problems, (problem) => {
-      const [priced, solved] = expectOptimal(problem, optimum);
-      if (priced) pricedByClass++;
-      if (solved) solvedByClass++;
+      const result = expectOptimal(problem, optimum);
+      if (result.pricedByClass) byClass++;
+      if (solvedByClass) expect(result.solvedByClass).toBe(result.pricedByClass);
     }),
     { numRuns },
   );
-  expect(pricedByClass).toBeGreaterThan(numRuns / 10);
-  expect(solvedByClass).toBeGreaterThan(numRuns / 20);
+  expect(byClass).toBeGreaterThan(numRuns / 10);
 }
+
+/** The fleet with K = 0 and nothing excluded: every row holds every member of each class it meets. */
+const wholeClasses = (spec: FleetSpec): FleetSpec => ({ ...spec, maxCandidates: 0, excluded: 0 });
 
 describe('couriers in classes', () => {
   it('match the exhaustive optimum on tiny fleets, certificate and candidate edges included', () => {
@@ -135,7 +148,24 @@ describe('couriers in classes', () => {
     assertByClass(fleets(1, 12, 6, 20).map(fleetProblem), lpOptimum, 60);
   });
 
-  it('price one courier per class with K = 0, and the K cheapest by index when K > 0', () => {
+  it('are solved by class with K = 0 and nothing excluded: the exhaustive and MIP optima, with no auction bid', () => {
+    assertByClass(
+      fleets(2, 6, 3, 5)
+        .map((spec) => fleetProblem(wholeClasses(spec)))
+        .filter((p) => p.courierCount <= 12),
+      bruteForceOptimum,
+      300,
+      true,
+    );
+    assertByClass(
+      fleets(1, 12, 6, 20).map((spec) => fleetProblem(wholeClasses(spec))),
+      lpOptimum,
+      40,
+      true,
+    );
+  });
+
+  it('price one courier per class, and keep the K cheapest members by index when K > 0', () => {
     const spec: FleetSpec = {
       points: [CENTRE, [41.395, 2.175]],
       classes: [
@@ -149,14 +179,23 @@ describe('couriers in classes', () => {
       excludedFrom: 1,
       maxCandidates: 0,
       unassignedPenaltyS: 3600,
+      waitWeight: 0.5,
     };
     const problem = fleetProblem(spec);
-    expect(expectOptimal(problem, lpOptimum)[0]).toBe(true);
+    expect(expectOptimal(problem, lpOptimum).pricedByClass).toBe(true);
     // Four classes (the busy members are one): 4 pairs priced per order, all 16 couriers candidates less the excluded.
     const { stats } = solver.solve(problem);
     expect(stats.pairsPriced).toBe(4 * spec.orders.length);
     expect(stats.edges).toBe(16 * spec.orders.length - problem.excluded!.order.length);
-    expectOptimal(fleetProblem({ ...spec, maxCandidates: 2 }), lpOptimum);
+    // Idling free, the two classes of speed 5 tie for the orders ready at 3,000 s: their 8 members
+    // interleave by index at the K-th cost for K = 3 to 8.
+    for (const waitWeight of [0, 0.5]) {
+      for (const maxCandidates of [1, 2, 3, 5, 8, 13, 16, 64]) {
+        const bounded = fleetProblem({ ...spec, maxCandidates, waitWeight });
+        expectOptimal(bounded, lpOptimum);
+        expect(solver.solve(bounded).stats.pairsPriced).toBe(4 * spec.orders.length);
+      }
+    }
   });
 
   it('price every courier when a pair costs more than a key holds (an order ready in 16 years)', () => {
