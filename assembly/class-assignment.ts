@@ -1,5 +1,5 @@
 // The matching of a graph built by class (courier-classes.ts) solved on its classes: a class of
-// identical couriers is one object with capacity its size (Bertsekas & Castañon's similar
+// identical couriers is one object with capacity its size (Bertsekas & Castañón's similar
 // objects), so the problem is a transportation problem on the class graph, about a class size
 // fewer edges. Each order first takes its cheapest class while it has room (its dual that cost,
 // every class dual 0: a feasible dual, tight on every such pair); the orders left are placed by
