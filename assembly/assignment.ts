@@ -8,7 +8,9 @@
 // Each order works on a prefix of its edges, cheapest first (working-set.ts), which
 // grows only where needed; every edge outside costs at least the row's limit.
 // 1. an ε-scaling auction (auction.ts) finds an optimal assignment, growing the working
-//    sets as its bids need, fast even for crowds of near-identical orders;
+//    sets as its bids need, fast even for crowds of near-identical orders (a cold solve of a
+//    graph built by courier class, nothing excluded, is solved on its classes instead:
+//    class-assignment.ts);
 // 2. a repair turns the prices into exact duals: a row whose best value beats its
 //    matched edge lowers its column's price (raises v towards 0) by the slack; a row is
 //    freed only if its column's price reaches 0 first (rare: the assignment is optimal);
@@ -32,7 +34,8 @@ import {
   loadI32, storeI32,
 } from './problem';
 import { allocateAuction, auctionAssign } from './auction';
-import { rowWorkEnd, workLimit, startWorkingSets, coverCost, indexWorkingColumns, colStart, colEnd, colRows, colCosts } from './working-set';
+import { solvableByClass, classAssign, matchedRunEnd } from './class-assignment';
+import { rowWorkEnd, workLimit, startWorkingSets, coverCost, setWorkEnd, indexWorkingColumns, colStart, colEnd, colRows, colCosts } from './working-set';
 
 const FREE: i32 = -1;
 const UNASSIGNED: i32 = -2;
@@ -352,6 +355,13 @@ function seedWarmStart(): void {
   }
 }
 
+/** Every edge matched by class joins its row's working set, with its class's run and every edge before it (the repair reads it there). */
+function admitMatchedRuns(): void {
+  for (let o = 0; o < orderCount; o++) {
+    if (loadI32(rowCol, o) >= 0) setWorkEnd(o, loadI32(rowStart, o) + matchedRunEnd(o));
+  }
+}
+
 /**
  * Extends the working set of every row whose dual exceeds its limit until the limit
  * covers the dual; returns how many rows grew. Zero means every edge outside the working
@@ -396,8 +406,13 @@ export function solveAssignment(): void {
   rounds = 0;
   while (true) {
     rounds++;
-    // A warm solve's later rounds start from the exact duals of the one before.
-    auctionAssign(rowCol, colRow, colDual, UNASSIGNED, FREE, warmGiven);
+    if (rounds == 1 && !warmGiven && solvableByClass()) {
+      classAssign(rowCol, colRow, colDual, UNASSIGNED, FREE);
+      admitMatchedRuns();
+    } else {
+      // A warm solve's later rounds start from the exact duals of the one before.
+      auctionAssign(rowCol, colRow, colDual, UNASSIGNED, FREE, warmGiven);
+    }
     // The auction's assignment is optimal; the repair turns its prices into exact duals.
     repair();
     placeFreeRows();

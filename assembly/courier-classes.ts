@@ -30,8 +30,16 @@ const MIN_MEAN_CLASS_SIZE: i32 = 4;
  */
 const EVERY_ELIGIBLE_PAIR: i64 = 0xffffffff;
 
-let classStart: usize = 0; // i32 per class + 1: class k's members are classMembers[classStart[k] .. classStart[k + 1])
-let classMembers: usize = 0; // i32 per courier, ascending within a class
+export let classCount: i32 = 0;
+export let classStart: usize = 0; // i32 per class + 1: class k's members are classMembers[classStart[k] .. classStart[k + 1])
+export let classMembers: usize = 0; // i32 per courier, ascending within a class
+// The class graph (couriers = classes; every eligible pair, each row ascending): row o's keys
+// are classKeys[classRowStart[o] .. classRowEnd[o]), key = (cost << 32) | class.
+export let classRowStart: usize = 0;
+export let classRowEnd: usize = 0;
+export let classKeys: usize = 0;
+/** This problem's graph was built by class (class-assignment.ts solves it by class when K = 0 and nothing is excluded). */
+export let graphByClass: bool = false;
 
 @inline function inputBits(column: usize, c: i32): u64 {
   return load<u64>(column + (<usize>c << 3));
@@ -134,7 +142,14 @@ export function buildFromClasses(): bool {
   indexExcludedPairs();
   if (keptEdges != candidateEdges) return false; // a pair cost more than a key holds
   expandClasses();
+  classCount = classes;
+  graphByClass = true;
   return true;
+}
+
+/** A new problem: its graph is not built by class until buildFromClasses says so. */
+export function clearClasses(): void {
+  graphByClass = false;
 }
 
 /**
@@ -144,7 +159,10 @@ export function buildFromClasses(): bool {
 function expandClasses(): void {
   const classStarts = rowStart;
   const classEnds = rowEnd;
-  const classKeys = edgeKeys;
+  // Kept for the matching (class-assignment.ts).
+  classRowStart = classStarts;
+  classRowEnd = classEnds;
+  classKeys = edgeKeys;
   const priced = pricedPairs;
   const penalty = Params.penalty;
   const k = Params.maxCandidates;

@@ -6,7 +6,7 @@
 import { arenaAlloc, arenaReset } from './arena';
 import { buildFromGivenEdges } from './given-edges';
 import { buildFromPositions } from './positions';
-import { buildFromClasses } from './courier-classes';
+import { buildFromClasses, clearClasses } from './courier-classes';
 import {
   Params, allocateInput, candidateEdges, keptEdges, pricedPairs, courierCount, orderCount, rowStart, rowEnd, edgeKeys,
   keyCourier, keyCost,
@@ -23,6 +23,7 @@ export function beginProblem(couriers: i32, orders: i32, givenEdges: i32, exclud
   allocateInput(couriers, orders, givenEdges, excludedPairs);
   assignment.clearWarmStart();
   warmGraph.clearWarmGraph();
+  clearClasses();
 }
 
 /** This problem starts from the previous solve's matching and courier duals (input columns 14 and 15). */

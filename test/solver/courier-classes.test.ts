@@ -10,7 +10,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { PositionsProblem } from '../../src/domain/problem.js';
-import { COURIERS_PER_STACK, shapedCity } from '../../src/sim/city-shapes.js';
+import { COURIERS_PER_STACK, crowdedAtRestaurants, shapedCity } from '../../src/sim/city-shapes.js';
 import { WasmSolver } from '../../src/solver/index.js';
 import { expectSameCandidates } from '../support/candidates.js';
 import { positionsProblem, type CourierSpec, type OrderSpec } from '../support/problems.js';
@@ -91,32 +91,47 @@ function fleetProblem(spec: FleetSpec): PositionsProblem {
   return { ...problem, excluded: { order: Int32Array.from(pairs, (e) => e.order), courier: Int32Array.from(pairs, (e) => e.courier) } };
 }
 
-/** Asserts the optimum; returns whether the build priced by class (fewer pairs priced than eligible). */
-function expectOptimal(problem: PositionsProblem, optimum: (problem: PositionsProblem, edges: CandidateEdge[]) => Assignment): boolean {
+/**
+ * Asserts the optimum; returns whether the build priced by class (fewer pairs priced than
+ * eligible) and whether the matching was solved by class (assembly/class-assignment.ts: no auction bid).
+ */
+function expectOptimal(
+  problem: PositionsProblem,
+  optimum: (problem: PositionsProblem, edges: CandidateEdge[]) => Assignment,
+): { pricedByClass: boolean; solvedByClass: boolean } {
   const edges = candidateEdges(problem);
   expectSameCandidates(solver, problem);
   const solution = solver.solve(problem, { duals: true });
   // The candidate count (stats.edges) is checked here too, excluded pairs and pairs above the penalty included.
   checkSolution(problem, solution, edges);
   expect(solution.objective).toBe(optimum(problem, edges).objective);
-  return solution.stats.pairsPriced < solution.stats.edges;
+  return { pricedByClass: solution.stats.pairsPriced < solution.stats.edges, solvedByClass: solution.stats.bids === 0 };
 }
 
-/** Runs the property and asserts that at least a tenth of its fleets were priced by class. */
+/**
+ * Runs the property and asserts that at least a tenth of its fleets were priced by class; with
+ * `solvedByClass` (fleets with K = 0 and nothing excluded), that each of those was solved by class too.
+ */
 function assertByClass(
   problems: fc.Arbitrary<PositionsProblem>,
   optimum: (problem: PositionsProblem, edges: CandidateEdge[]) => Assignment,
   numRuns: number,
+  solvedByClass = false,
 ): void {
   let byClass = 0;
   fc.assert(
     fc.property(problems, (problem) => {
-      if (expectOptimal(problem, optimum)) byClass++;
+      const result = expectOptimal(problem, optimum);
+      if (result.pricedByClass) byClass++;
+      if (solvedByClass) expect(result.solvedByClass).toBe(result.pricedByClass);
     }),
     { numRuns },
   );
   expect(byClass).toBeGreaterThan(numRuns / 10);
 }
+
+/** The fleet with K = 0 and nothing excluded: every row holds every member of each class it meets. */
+const wholeClasses = (spec: FleetSpec): FleetSpec => ({ ...spec, maxCandidates: 0, excluded: 0 });
 
 describe('couriers in classes', () => {
   it('match the exhaustive optimum on tiny fleets, certificate and candidate edges included', () => {
@@ -131,6 +146,23 @@ describe('couriers in classes', () => {
 
   it('match the MIP optimum on small fleets', () => {
     assertByClass(fleets(1, 12, 6, 20).map(fleetProblem), lpOptimum, 60);
+  });
+
+  it('are solved by class with K = 0 and nothing excluded: the exhaustive and MIP optima, with no auction bid', () => {
+    assertByClass(
+      fleets(2, 6, 3, 5)
+        .map((spec) => fleetProblem(wholeClasses(spec)))
+        .filter((p) => p.courierCount <= 12),
+      bruteForceOptimum,
+      300,
+      true,
+    );
+    assertByClass(
+      fleets(1, 12, 6, 20).map((spec) => fleetProblem(wholeClasses(spec))),
+      lpOptimum,
+      40,
+      true,
+    );
   });
 
   it('price one courier per class, and keep the K cheapest members by index when K > 0', () => {
@@ -150,7 +182,7 @@ describe('couriers in classes', () => {
       waitWeight: 0.5,
     };
     const problem = fleetProblem(spec);
-    expect(expectOptimal(problem, lpOptimum)).toBe(true);
+    expect(expectOptimal(problem, lpOptimum).pricedByClass).toBe(true);
     // Four classes (the busy members are one): 4 pairs priced per order, all 16 couriers candidates less the excluded.
     const { stats } = solver.solve(problem);
     expect(stats.pairsPriced).toBe(4 * spec.orders.length);
@@ -189,5 +221,16 @@ describe('couriers in classes', () => {
     // A stack's couriers are one class: the build priced a pair per stack (some then ineligible).
     expect(solution.stats.pairsPriced * COURIERS_PER_STACK).toBeGreaterThanOrEqual(solution.stats.edges);
     expect(solution.stats.pairsPriced).toBeLessThan(solution.stats.edges / 10);
+    // Nothing excluded: the matching was solved by class, the auction made no bid.
+    expect(solution.stats.bids).toBe(0);
+  });
+
+  it('stacks crowded by orders at a few restaurants: full classes on long augmenting paths, a certified optimum', () => {
+    // 100 stacks of 30 and every order at one of 10 restaurants: the stacks near a restaurant fill up.
+    const problem = crowdedAtRestaurants(shapedCity('degenerate', 'M', 5), 10);
+    const solution = solver.solve(problem, { duals: true });
+    checkSolution(problem, solution);
+    expect(solution.stats.bids).toBe(0);
+    expect(solution.stats.unassigned).toBeGreaterThan(0);
   });
 });
