@@ -14,7 +14,7 @@ import { commitFenced } from '../coordination/fenced-commit.js';
 import type { Holder } from '../coordination/holder.js';
 import type { Lease } from '../coordination/lease.js';
 import type { LeaseStore } from '../coordination/lease-store.js';
-import type { BundlingParams, ExcludedPairs, PositionsProblem, Solution, SolveStats } from '../domain/problem.js';
+import type { BundlingParams, ExcludedPairs, PositionsProblem, Solution } from '../domain/problem.js';
 import { bundleOrdersOf, proposeBundles, solveBundles, specTravelS, type Bundle, type BundleEdge } from '../solver/bundles.js';
 import type { CitySnapshot, CityStateStore } from '../state/city-state-store.js';
 import { setPickupIds, type Assignment, type Certificate } from '../state/decision.js';
@@ -72,8 +72,6 @@ export interface PickupCosts {
  */
 export interface CityWarmState {
   previous?: PreviousSolve;
-  /** Ticks left before the solve's graph is asked for again, after a carried graph went unused. */
-  graphPause?: number;
   /** A city of several area shards: each shard's own, as each is solved as its own problem. */
   shards?: CityWarmState[];
 }
@@ -402,14 +400,11 @@ async function solveOrders(
     signal,
     certify,
     duals: warm !== undefined,
-    warmGraph: warm !== undefined && (warm.graphPause ?? 0) === 0,
+    warmGraph: warm !== undefined,
     ...(previous ? { warm: warmStartFor(previous, snapshot.orderIds, snapshot.courierIds) } : {}),
   });
-  if (warm) {
-    // A refuted solve is not started from: its duals prove nothing.
-    warm.previous = solution.certificate?.certificate === 'failed' ? undefined : previousSolveOf(snapshot, solution);
-    warm.graphPause = nextGraphPause(warm.graphPause ?? 0, previous?.graph !== undefined && previous.graph.byteLength > 0, solution.stats);
-  }
+  // A refuted solve is not started from: its duals prove nothing.
+  if (warm) warm.previous = solution.certificate?.certificate === 'failed' ? undefined : previousSolveOf(snapshot, solution);
   const pairs: Solved['pairs'] = [];
   const unassigned: string[] = [];
   for (let o = 0; o < snapshot.orderIds.length; o++) {
@@ -425,21 +420,6 @@ async function solveOrders(
     ...verdictOf(solution, certify),
     cooledDown: excluded.order.length,
   };
-}
-
-/**
- * Ticks a city goes without asking for its solve's graph after a carried one went unused: the
- * host's snapshots are relative to the tick, so in a city with many orders not yet ready or
- * couriers busy every tick changes more than the solver reuses (assembly/warm-graph.ts), and
- * packing the graph out of the solver and back in (~3.6 MB an M tick) is then pure cost. Asking
- * again now and then finds a city that has become quiet.
- */
-export const GRAPH_PAUSE_TICKS = 10;
-
-/** The pause after a solve: started when the graph it was given went unused (on a graph with edges), else counted down. */
-export function nextGraphPause(pause: number, hadGraph: boolean, stats: Pick<SolveStats, 'edges' | 'edgesReused'>): number {
-  if (pause === 0 && hadGraph && stats.edges > 0 && stats.edgesReused === 0) return GRAPH_PAUSE_TICKS;
-  return Math.max(0, pause - 1);
 }
 
 interface CertificateVerdict {

@@ -5,7 +5,6 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Problem, Solution } from '../../src/domain/problem.js';
-import { GRAPH_PAUSE_TICKS } from '../../src/dispatch/dispatch-city.js';
 import { InThreadSolver } from '../../src/dispatch/solver.js';
 import { AREA_BAND_DEG } from '../../src/domain/areas.js';
 import type { Host } from '../../src/host/host.js';
@@ -63,31 +62,6 @@ describe('warm start across ticks in the dispatch loop', () => {
     await waitFor(() => solver.starts.length >= before + 2, 5_000, 'two ticks after taking the city again');
     expect(solver.starts.slice(before, before + 2)).toEqual([false, true]);
     expect(solver.graphs.slice(before, before + 2)).toEqual([false, true]);
-  });
-
-  it('stops asking for the graph for a while after a carried one went unused, then asks again', async () => {
-    // Every solve reports edges but none reused, as a city whose every tick changes too much does.
-    class UnusedGraphSolver extends RecordingSolver {
-      readonly asked: boolean[] = [];
-      override async solve(problem: Problem, options?: PoolSolveOptions): Promise<Solution> {
-        this.asked.push(options?.warmGraph === true);
-        const solution = await InThreadSolver.prototype.solve.call(this, problem, options);
-        return { ...solution, stats: { ...solution.stats, edges: Math.max(1, solution.stats.edges), edgesReused: 0 } };
-      }
-    }
-    const solver = new UnusedGraphSolver();
-    host = await startTestHost({}, { solver });
-    const app = host.app;
-    await app.inject({ method: 'PUT', url: '/v1/cities/paused', payload: { tick_ms: 50 } });
-    await app.inject({ method: 'PUT', url: '/v1/cities/paused/couriers', payload: { couriers: couriers(3) } });
-    const far = { id: 'far', pickup: { lat: 42.5, lng: 2.17 }, dropoff: { lat: 42.5, lng: 2.2 } };
-    await app.inject({ method: 'POST', url: '/v1/cities/paused/orders', payload: { orders: [...orders(2), far] } });
-    const cycle = 2 + GRAPH_PAUSE_TICKS;
-    await waitFor(() => solver.asked.length >= 2 * cycle, 10_000, 'two pauses');
-    // Asked on the first tick (no graph yet) and the second (given one, unused), then paused; the
-    // first tick after the pause has no graph to judge, so it and the next ask again.
-    const once = [true, true, ...Array<boolean>(GRAPH_PAUSE_TICKS).fill(false)];
-    expect(solver.asked.slice(0, 2 * cycle)).toEqual([...once, ...once]);
   });
 
   it('keeps one warm state per area shard: each shard starts from its own previous solve', async () => {
