@@ -12,7 +12,7 @@ import { loadavg } from 'node:os';
 import type { PresetName } from '../src/sim/city.js';
 import { shapedCity, type CityShape } from '../src/sim/city-shapes.js';
 import { advanceTime, nextTick, type CityTick } from '../src/sim/tick-changes.js';
-import { previousSolveOf, warmStartFor } from '../src/solver/warm-start.js';
+import { previousSolveOf, warmStartFor, type WarmStart } from '../src/solver/warm-start.js';
 import { compileSolverEagerly } from '../src/solver/wasm-module.js';
 import { WasmSolver } from '../src/solver/wasm-solver.js';
 import { machineInfo, solverBuild, type RunStamp } from './results.js';
@@ -83,6 +83,15 @@ function tickOf(shape: CityShape, size: WarmSize): CityTick {
   };
 }
 
+/** `warm` with its graph's block copied into `spare` (or a copy of its own) and handed over, as a transfer to the pool's worker does. */
+function handedOver(warm: WarmStart, spare: ArrayBuffer | undefined): WarmStart {
+  if (warm.graph === undefined) return warm;
+  const { block } = warm.graph;
+  const copy = spare !== undefined && spare.byteLength >= block.byteLength ? spare : new ArrayBuffer(block.byteLength);
+  new Uint8Array(copy).set(new Uint8Array(block));
+  return { ...warm, graph: { ...warm.graph, block: copy, handedOver: true } };
+}
+
 export function runWarmStart(sizes: readonly PresetName[], progress: (line: string) => void): WarmRow[] {
   const run: RunStamp = { date: new Date().toISOString(), machine: machineInfo(), solver: solverBuild(), seed: SEED };
   // Compiled as the host's pool compiles it: no baseline-compiled code in the timed solves.
@@ -94,6 +103,8 @@ export function runWarmStart(sizes: readonly PresetName[], progress: (line: stri
       const tick = tickOf(shape, size);
       const previous = previousSolveOf(tick, solver.solve(tick.problem, { duals: true, warmGraph: true }));
       if (previous === undefined) throw new Error('the first solve returned no duals');
+      // The buffer the host's ticks pass back and forth: the last warm solve's graph.
+      let spare: ArrayBuffer | undefined;
       for (const { share, timeS } of TICKS) {
         progress(`warm ${shape} ${size} ${share * 100} % +${timeS} s…`);
         const next = advanceTime(nextTick(tick, share, SEED), timeS);
@@ -112,9 +123,12 @@ export function runWarmStart(sizes: readonly PresetName[], progress: (line: stri
         for (let i = 0; i <= runs; i++) {
           const cold = solver.solve(next.problem, { duals: true });
           const started = performance.now();
-          const warm = warmStartFor(previous, next.orderIds, next.courierIds);
+          const mapped = warmStartFor(previous, next.orderIds, next.courierIds);
           const mapMs = performance.now() - started;
+          // As the pool's worker gets it: a copy of the block, handed over (the solve writes its own graph into it).
+          const warm = handedOver(mapped, spare);
           const warmed = solver.solve(next.problem, { duals: true, warm, warmGraph: true });
+          spare = warmed.warmGraph;
           if (warmed.objective !== cold.objective) {
             throw new Error(`warm ${shape} ${size} ${share}: objective ${warmed.objective}, cold ${cold.objective}`);
           }

@@ -58,7 +58,8 @@ export function packWarmStart(warm: WarmStart): PackedWarmStart {
 export function unpackWarmStart(packed: PackedWarmStart, orders: number, couriers: number): WarmStart {
   if (packed.graph === undefined) return viewColumns(packed.columns, warmColumns(orders, couriers));
   const { orderCourier, courierDual, orderBefore, courierNow } = viewColumns(packed.columns, warmGraphColumns(orders, couriers, packed.previousCouriers));
-  return { orderCourier, courierDual, graph: { block: packed.graph, orderBefore, courierNow } };
+  // The block was transferred to this worker: nobody else holds it.
+  return { orderCourier, courierDual, graph: { block: packed.graph, orderBefore, courierNow, handedOver: true } };
 }
 
 const assignmentColumns = (orders: number) => ({ orderCourier: ['i32', orders], orderCost: ['i32', orders] }) as const;

@@ -29,6 +29,11 @@ export interface WarmGraph {
   orderBefore: Int32Array;
   /** Per courier of the previous solve: its index in this problem, or -1. */
   courierNow: Int32Array;
+  /**
+   * The caller hands `block` over (the pool's worker owns the copy transferred to it): the solve
+   * may write its own graph into it instead of a fresh buffer, which costs page faults each tick.
+   */
+  handedOver?: boolean;
 }
 
 /** A solve to warm-start the next one from: its ids and, from the solution, the matching and courier duals. */

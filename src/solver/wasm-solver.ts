@@ -43,8 +43,20 @@ export interface SolveOptions {
   warmGraph?: boolean;
 }
 
-/** Where writeWarmGraph's block (assembly/warm-graph.ts) holds its byte length without the keys, in f64. */
+/** Where writeWarmGraph's block (assembly/warm-graph.ts) holds its count of keys and its byte length without them, in f64. */
+const WARM_GRAPH_KEYS_WORD = 2;
 const WARM_GRAPH_BYTES_WORD = 3;
+
+/**
+ * The bytes of a warm graph's block that are the graph (a buffer written over may be longer), or
+ * 0 when its header does not fit the buffer.
+ */
+function warmGraphLength(buffer: ArrayBuffer): number {
+  if (buffer.byteLength < 8 * (WARM_GRAPH_BYTES_WORD + 1)) return 0;
+  const header = new Float64Array(buffer, 0, WARM_GRAPH_BYTES_WORD + 1);
+  const length = header[WARM_GRAPH_BYTES_WORD] + 8 * header[WARM_GRAPH_KEYS_WORD];
+  return Number.isSafeInteger(length) && length > 0 && length <= buffer.byteLength ? length : 0;
+}
 
 /**
  * Linear memory is 32-bit: input columns and per-courier/per-order buffers must stay well
@@ -65,6 +77,8 @@ export class WasmSolver {
   readonly #wasm: SolverExports;
   /** Orders of the problem last loaded: the rows of its candidate graph. */
   #orderCount = 0;
+  /** A warm graph's buffer handed over to this solve (WarmGraph.handedOver), to write its own graph into. */
+  #spareGraph: ArrayBuffer | undefined;
 
   constructor(wasm: SolverExports = instantiateSolver()) {
     this.#wasm = wasm;
@@ -80,6 +94,7 @@ export class WasmSolver {
     const started = performance.now();
     const { courierCount, orderCount } = problem;
     this.#load(problem);
+    this.#spareGraph = undefined;
     if (options.warm) this.#loadWarmStart(options.warm, courierCount, orderCount);
 
     const buildStarted = performance.now();
@@ -131,7 +146,13 @@ export class WasmSolver {
         const memory = new Uint8Array(wasm.memory.buffer);
         const bytes = new Float64Array(wasm.memory.buffer, at, WARM_GRAPH_BYTES_WORD + 1)[WARM_GRAPH_BYTES_WORD];
         const keyBytes = 8 * wasm.keptEdgeCount();
-        const block = new Uint8Array(bytes + keyBytes);
+        const spare = this.#takeSpareGraph();
+        // A fresh buffer gets an eighth to spare, so that next tick's graph fits into it too.
+        const length = bytes + keyBytes;
+        const block =
+          spare !== undefined && spare.byteLength >= length
+            ? new Uint8Array(spare, 0, length)
+            : new Uint8Array(new ArrayBuffer(length + (length >> 3)), 0, length);
         block.set(memory.subarray(at, at + bytes));
         block.set(memory.subarray(wasm.candidateKeys(), wasm.candidateKeys() + keyBytes), bytes);
         solution.warmGraph = block.buffer;
@@ -164,6 +185,12 @@ export class WasmSolver {
     return { rowStart, rowEnd, courierCost: new Int32Array(buffer, wasm.candidateKeys(), 2 * keys) };
   }
 
+  #takeSpareGraph(): ArrayBuffer | undefined {
+    const spare = this.#spareGraph;
+    this.#spareGraph = undefined;
+    return spare;
+  }
+
   #writeCandidates(): CandidateGraph {
     const wasm = this.#wasm;
     const at = wasm.writeCandidates(); // before reading memory.buffer: writing may grow (detach) it
@@ -182,10 +209,12 @@ export class WasmSolver {
     new Int32Array(wasm.memory.buffer, wasm.inputColumn(Input.WarmOrderCourier), orderCount).set(warm.orderCourier);
     new Int32Array(wasm.memory.buffer, wasm.inputColumn(Input.WarmCourierDual), courierCount).set(warm.courierDual);
     const graph = warm.graph;
-    if (graph === undefined || graph.block.byteLength === 0) return;
+    const length = graph === undefined ? 0 : warmGraphLength(graph.block);
+    if (graph === undefined || length === 0) return;
     if (graph.orderBefore.length !== orderCount) throw new RangeError(`warm graph for ${graph.orderBefore.length} orders, the problem has ${orderCount}`);
-    const at = wasm.beginWarmGraph(graph.block.byteLength, graph.courierNow.length);
-    new Uint8Array(wasm.memory.buffer, at, graph.block.byteLength).set(new Uint8Array(graph.block));
+    const at = wasm.beginWarmGraph(length, graph.courierNow.length);
+    new Uint8Array(wasm.memory.buffer, at, length).set(new Uint8Array(graph.block, 0, length));
+    if (graph.handedOver === true) this.#spareGraph = graph.block;
     new Int32Array(wasm.memory.buffer, wasm.inputColumn(Input.WarmOrderBefore), orderCount).set(graph.orderBefore);
     new Int32Array(wasm.memory.buffer, wasm.inputColumn(Input.WarmCourierNow), graph.courierNow.length).set(graph.courierNow);
   }

@@ -157,6 +157,40 @@ describe('warm start across ticks', () => {
       }
     });
 
+    it('a handed-over block takes the next graph; each tick reads only its own bytes of it', () => {
+      let tick = tickOf(shapedCity('normal', SMALL, 8));
+      let solution = solver.solve(tick.problem, { duals: true, warmGraph: true });
+      for (const [step, share] of [0.02, 0.05, 0.01, 0.03].entries()) {
+        const next = nextTick(tick, share, 300 + step);
+        const warm = warmFrom(tick, solution, next);
+        // Room to spare, its tail stale bytes: the graph is read by its header, not the buffer's length.
+        const roomy = new Uint8Array(warm.graph!.block.byteLength * 1.5).fill(0xa5);
+        roomy.set(new Uint8Array(warm.graph!.block));
+        const handed = { ...warm, graph: { ...warm.graph!, block: roomy.buffer, handedOver: true } };
+        const cold = solver.solve(next.problem, { duals: true, candidates: true });
+        const warmed = solver.solve(next.problem, { duals: true, candidates: true, warm: handed, warmGraph: true });
+        expect(edgeLines(warmed)).toEqual(edgeLines(cold));
+        expect(warmed.objective).toBe(cold.objective);
+        expect(warmed.stats.edgesReused).toBeGreaterThan(0.8 * warmed.stats.edgesKept);
+        expect(warmed.warmGraph).toBe(roomy.buffer);
+        solution = warmed;
+        tick = next;
+      }
+    });
+
+    it('a block cut short is not read: the build is cold, the next graph in a buffer of its own', () => {
+      const tick = tickOf(shapedCity('normal', SMALL, 9));
+      const next = nextTick(tick, 0.02, 9);
+      const warm = warmFrom(tick, solver.solve(tick.problem, { duals: true, warmGraph: true }), next);
+      // The header's byte length without the keys (f64 3) and its count of keys (f64 2).
+      const header = new Float64Array(warm.graph!.block, 0, 4);
+      const short = warm.graph!.block.slice(0, header[3] + 8 * header[2] - 8);
+      const warmed = solver.solve(next.problem, { duals: true, warm: { ...warm, graph: { ...warm.graph!, block: short, handedOver: true } }, warmGraph: true });
+      expect(warmed.stats.edgesReused).toBe(0);
+      expect(warmed.objective).toBe(solver.solve(next.problem).objective);
+      expect(warmed.warmGraph).not.toBe(short);
+    });
+
     it('ready times shifted in the past reuse the rows; a courier free in the past rebuilds them', () => {
       const tick = tickOf(shapedCity('normal', SMALL, 2));
       const readyInPast = { ...tick.problem, orderReadyInS: tick.problem.orderReadyInS.map((r) => -1 - Math.abs(r)) };
