@@ -176,21 +176,17 @@ for _, i in ipairs(kept) do
   if first[i] == i then
     pickup_number = pickup_number + 1
     pickup_id = pickup_id_head .. pickup_number
-  end
-  order_offers[n_orders + 1], order_offers[n_orders + 2] = order_id, pickup_id
-  order_scores[n_orders + 1], order_scores[n_orders + 2] = expires_at, order_id
-  n_orders = n_orders + 2
-  if first[i] == i then
     courier_offers[n_couriers + 1], courier_offers[n_couriers + 2] = courier_id, pickup_id
     courier_scores[n_couriers + 1], courier_scores[n_couriers + 2] = expires_at, courier_id
     n_couriers = n_couriers + 2
-  end
-  -- A pickup has a few orders: joined as they come, the first with the head in one concatenation.
-  if first[i] == i then
+    -- A pickup has a few orders: joined as they come, its first with the head in one concatenation.
     entry = courier_id .. entry_head .. '|' .. order_id
   else
     entry = entry .. '|' .. order_id
   end
+  order_offers[n_orders + 1], order_offers[n_orders + 2] = order_id, pickup_id
+  order_scores[n_orders + 1], order_scores[n_orders + 2] = expires_at, order_id
+  n_orders = n_orders + 2
   -- A kept pickup is kept whole: it ends where the given decision's pickup ends.
   if i == n_assignments or first[i + 1] == i + 1 then
     pickup_entries[n_pickups + 1], pickup_entries[n_pickups + 2] = pickup_id, entry
